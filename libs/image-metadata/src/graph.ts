@@ -1,0 +1,72 @@
+import { ImageMetadataError, type MetadataProblem } from "./errors.ts";
+import type { ImagePackage } from "./parse.ts";
+
+export interface ImageGraph {
+  /** Images by name. */
+  images: Map<string, ImagePackage>;
+  /** Every image, parents before children (stable: alphabetical among peers). */
+  order: string[];
+  /** Direct children of each image. */
+  children: Map<string, string[]>;
+}
+
+/**
+ * Checks the parent links of a set of image packages and orders them.
+ * `otherProjects` are workspace projects that are not images, so that naming
+ * one as a parent gets its own message rather than "unknown".
+ */
+export function buildImageGraph(packages: readonly ImagePackage[], otherProjects: ReadonlySet<string> = new Set()): ImageGraph {
+  const images = new Map(packages.map((p) => [p.name, p]));
+  const problems: MetadataProblem[] = [];
+  const children = new Map<string, string[]>(packages.map((p) => [p.name, []]));
+
+  for (const pkg of [...packages].sort((a, b) => a.name.localeCompare(b.name))) {
+    const parent = pkg.metadata.parent;
+    if (!parent) continue;
+    if (images.has(parent)) {
+      children.get(parent)!.push(pkg.name);
+    } else if (otherProjects.has(parent)) {
+      problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `"${parent}" is a workspace project but not an image (it has no image.yaml)`, hint: "a parent must be another image package under packages/" });
+    } else {
+      const known = [...images.keys()].sort().join(", ");
+      problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `names unknown image "${parent}"`, hint: `known images: ${known}` });
+    }
+  }
+  if (problems.length > 0) throw new ImageMetadataError(problems);
+
+  const order: string[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "visiting") {
+      const cycle = [...path.slice(path.indexOf(name)), name];
+      const pkg = images.get(name)!;
+      throw new ImageMetadataError([{ file: pkg.files.metadata, image: name, field: "parent", message: `forms a cycle: ${cycle.join(" → ")}`, hint: "an image must not be its own ancestor; break the cycle by basing one of them on an external image" }]);
+    }
+    state.set(name, "visiting");
+    const parent = images.get(name)!.metadata.parent;
+    if (parent) visit(parent, [...path, name]);
+    state.set(name, "done");
+    order.push(name);
+  };
+  for (const name of [...images.keys()].sort()) visit(name, []);
+  return { images, order, children };
+}
+
+/** The image and all its descendants, in build order. */
+export function withDescendants(graph: ImageGraph, name: string): string[] {
+  const wanted = new Set<string>();
+  const add = (n: string): void => {
+    wanted.add(n);
+    for (const c of graph.children.get(n) ?? []) add(c);
+  };
+  add(name);
+  return graph.order.filter((n) => wanted.has(n));
+}
+
+/** The image and all its ancestors, in build order. */
+export function withAncestors(graph: ImageGraph, name: string): string[] {
+  const chain: string[] = [];
+  for (let n: string | undefined = name; n; n = graph.images.get(n)?.metadata.parent) chain.unshift(n);
+  return chain;
+}

@@ -1,0 +1,106 @@
+import { parseDocument } from "yaml";
+import { valid as validSemver } from "semver";
+import type { z } from "zod";
+import { imageMetadataSchema, type ImageMetadata } from "./schema.ts";
+import { ImageMetadataError, type MetadataProblem } from "./errors.ts";
+import { dockerfileBaseProblem } from "./dockerfile-base.ts";
+
+/** The files of one image package, as text, keyed by workspace-relative path. */
+export interface ImagePackageSources {
+  /** Workspace-relative package directory, e.g. packages/tooling-k8s. */
+  root: string;
+  metadataText: string;
+  packageJsonText: string;
+  /** Reads another file of the package (relative to root); null when absent. */
+  readFile(relativePath: string): string | null;
+}
+
+export interface ImagePackage {
+  name: string;
+  root: string;
+  /** The package.json version: the image version. */
+  version: string;
+  license?: string;
+  metadata: ImageMetadata;
+  /** Workspace-relative paths of the files the metadata points at. */
+  files: { metadata: string; packageJson: string; dockerfile: string; smoke: string };
+}
+
+const fieldOf = (path: PropertyKey[]): string | undefined =>
+  path.length ? path.map((k) => (typeof k === "number" ? `[${k}]` : String(k))).join(".").replace(/\.\[/g, "[") : undefined;
+
+function zodProblems(file: string, image: string | undefined, error: z.ZodError): MetadataProblem[] {
+  return error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field", hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke" };
+    }
+    return { file, image, field: fieldOf(issue.path), message: issue.message };
+  });
+}
+
+/**
+ * Parses and validates one image package from its file contents. Pure: the
+ * caller does the I/O, so every bad-input case is testable without a disk.
+ * Throws ImageMetadataError naming file, image and field.
+ */
+export function parseImagePackage(src: ImagePackageSources): ImagePackage {
+  const metadataFile = `${src.root}/image.yaml`;
+  const packageJsonFile = `${src.root}/package.json`;
+
+  const doc = parseDocument(src.metadataText, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0] ? ` (line ${e.linePos[0].line})` : "";
+    throw new ImageMetadataError([{ file: metadataFile, message: `is not valid YAML${line}: ${e.message.split("\n")[0]}` }]);
+  }
+  const raw: unknown = doc.toJS();
+  const guessedName = typeof raw === "object" && raw && "name" in raw && typeof raw.name === "string" ? raw.name : undefined;
+
+  const parsed = imageMetadataSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ImageMetadataError(zodProblems(metadataFile, guessedName, parsed.error));
+  const metadata = parsed.data as ImageMetadata;
+  const image = metadata.name;
+
+  let pkg: { name?: unknown; version?: unknown; license?: unknown; dependencies?: Record<string, unknown> };
+  try {
+    pkg = JSON.parse(src.packageJsonText);
+  } catch (e) {
+    throw new ImageMetadataError([{ file: packageJsonFile, image, message: `is not valid JSON: ${(e as Error).message}` }]);
+  }
+
+  const problems: MetadataProblem[] = [];
+  if (pkg.name !== image) {
+    problems.push({ file: packageJsonFile, image, field: "name", message: `is ${JSON.stringify(pkg.name)} but image.yaml names the image "${image}"`, hint: "the package name, the Nx project name and the image name must be the same" });
+  }
+  if (typeof pkg.version !== "string" || !validSemver(pkg.version)) {
+    problems.push({ file: packageJsonFile, image, field: "version", message: `is ${JSON.stringify(pkg.version)}, not a semver version`, hint: "the package version is the image version: use X.Y.Z (changesets maintains it)" });
+  }
+  if (metadata.parent && !(pkg.dependencies && metadata.parent in pkg.dependencies)) {
+    problems.push({ file: packageJsonFile, image, field: `dependencies.${metadata.parent}`, message: `is missing: image.yaml declares parent "${metadata.parent}"`, hint: `add "${metadata.parent}": "<its version>" to dependencies so changesets bumps this image when its parent is released` });
+  }
+
+  const dockerfileText = src.readFile(metadata.dockerfile);
+  const dockerfilePath = `${src.root}/${metadata.dockerfile}`;
+  if (dockerfileText === null) {
+    problems.push({ file: metadataFile, image, field: "dockerfile", message: `points at ${dockerfilePath}, which does not exist` });
+  } else {
+    const fromProblem = dockerfileBaseProblem(dockerfileText);
+    if (fromProblem) {
+      const declared = metadata.parent ? `parent image "${metadata.parent}"` : `base ${metadata.base!.image}@${metadata.base!.digest}`;
+      problems.push({ file: dockerfilePath, image, field: "FROM", message: `${fromProblem} (image.yaml declares ${declared})`, hint: "start the Dockerfile with `ARG BASE_IMAGE` and `FROM ${BASE_IMAGE}`" });
+    }
+  }
+  if (src.readFile(metadata.smoke) === null) {
+    problems.push({ file: metadataFile, image, field: "smoke", message: `points at ${src.root}/${metadata.smoke}, which does not exist`, hint: "add the smoke spec or fix the path" });
+  }
+  if (problems.length > 0) throw new ImageMetadataError(problems);
+
+  return {
+    name: image,
+    root: src.root,
+    version: pkg.version as string,
+    license: typeof pkg.license === "string" ? pkg.license : undefined,
+    metadata,
+    files: { metadata: metadataFile, packageJson: packageJsonFile, dockerfile: dockerfilePath, smoke: `${src.root}/${metadata.smoke}` },
+  };
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+/**
+ * The one metadata file each image package carries (`image.yaml`).
+ * Like bashbrew's library files, it is the single source for everything the
+ * graph and the pipeline need to know about an image; the Dockerfile only
+ * says how to build it.
+ */
+export const IMAGE_METADATA_FILE = "image.yaml";
+
+export const SUPPORTED_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+export type Platform = (typeof SUPPORTED_PLATFORMS)[number];
+
+// Lower-case DNS-ish names keep image, Nx project and npm package names identical.
+const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+// A repository reference without tag or digest: the digest lives in its own field.
+const IMAGE_REF_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
+
+const relativePath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), {
+    message: "must be a path inside the package (relative, no '..')",
+  });
+
+export const externalBaseSchema = z
+  .object({
+    image: z
+      .string()
+      .regex(IMAGE_REF_WITH_TAG, "must be an image reference like docker.io/library/debian:bookworm-slim (the digest goes in base.digest)")
+      .refine((ref) => !ref.includes("@"), { message: "must not contain '@': put the digest in base.digest" }),
+    digest: z
+      .string({ error: "is required: pin the base by digest (sha256:<64 hex>)" })
+      .regex(DIGEST, "must be a sha256 digest: sha256:<64 lower-case hex>"),
+  })
+  .strict();
+
+export const imageMetadataSchema = z
+  .object({
+    name: z.string().regex(IMAGE_NAME, "must be lower-case letters, digits and single '.', '_' or '-' separators"),
+    description: z.string().min(1, "must not be empty"),
+    platforms: z
+      .array(
+        z.string().refine((p): p is Platform => (SUPPORTED_PLATFORMS as readonly string[]).includes(p), {
+          message: `must be one of ${SUPPORTED_PLATFORMS.join(", ")}`,
+        }),
+      )
+      .min(1, "must list at least one platform")
+      .refine((ps) => new Set(ps).size === ps.length, { message: "must not repeat a platform" }),
+    base: externalBaseSchema.optional(),
+    parent: z.string().regex(IMAGE_NAME, "must be the name of another image package").optional(),
+    dockerfile: relativePath.default("Dockerfile"),
+    smoke: relativePath.default("smoke.yaml"),
+  })
+  .strict()
+  .superRefine((meta, ctx) => {
+    if (meta.base && meta.parent) {
+      ctx.addIssue({ code: "custom", path: ["parent"], message: "set either base (an external image pinned by digest) or parent (an image package), not both" });
+    } else if (!meta.base && !meta.parent) {
+      ctx.addIssue({ code: "custom", path: ["base"], message: "is required unless parent is set: name an external base pinned by digest, or a parent image package" });
+    }
+    if (meta.parent === meta.name) {
+      ctx.addIssue({ code: "custom", path: ["parent"], message: "an image cannot be its own parent" });
+    }
+  });
+
+export type ImageMetadata = Omit<z.output<typeof imageMetadataSchema>, "platforms"> & { platforms: Platform[] };
+export type ExternalBase = z.output<typeof externalBaseSchema>;

@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import {
+  createNodesFromFiles,
+  DependencyType,
+  type CreateDependencies,
+  type CreateNodes,
+  type RawProjectGraphDependency,
+} from "@nx/devkit";
+import { buildImageGraph, readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
+import { contextInputs, imageTargets, PIPELINE_PROJECT } from "./targets.ts";
+
+export const name = "image-tooling/images";
+
+/** Infers an image project (targets, inputs) from each packages/<image>/image.yaml. */
+export const createNodes: CreateNodes = [
+  "packages/*/image.yaml",
+  (files, _options, context) =>
+    createNodesFromFiles(
+      (file, _o, ctx) => {
+        const root = dirname(file);
+        const pkg = readImagePackage(ctx.workspaceRoot, root);
+        const dockerignore = join(ctx.workspaceRoot, root, ".dockerignore");
+        return {
+          projects: {
+            [root]: {
+              name: pkg.name,
+              projectType: "application",
+              tags: ["type:image", pkg.metadata.parent ? `parent:${pkg.metadata.parent}` : "base:external"],
+              namedInputs: { image: contextInputs(existsSync(dockerignore) ? readFileSync(dockerignore, "utf8") : null) },
+              targets: imageTargets(pkg.name),
+              metadata: { description: pkg.metadata.description },
+            },
+          },
+        };
+      },
+      files,
+      _options,
+      context,
+    ),
+];
+
+/**
+ * child → parent from image.yaml, and image → pipeline lib: the lib decides
+ * how every image is built and labelled, so changing it must rebuild them all.
+ * The whole-graph checks (unknown parent, cycle, parent not an image) run here
+ * because only here are all projects known.
+ */
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const imageRoots = Object.values(context.projects)
+    .map((p) => p.root)
+    .filter((root) => existsSync(join(context.workspaceRoot, root, "image.yaml")));
+  const packages: ImagePackage[] = imageRoots.map((root) => readImagePackage(context.workspaceRoot, root));
+  const imageNames = new Set(packages.map((p) => p.name));
+  const otherProjects = new Set(Object.keys(context.projects).filter((n) => !imageNames.has(n)));
+  buildImageGraph(packages, otherProjects);
+
+  const deps: RawProjectGraphDependency[] = [];
+  for (const pkg of packages) {
+    if (pkg.metadata.parent) {
+      deps.push({ source: pkg.name, target: pkg.metadata.parent, type: DependencyType.static, sourceFile: pkg.files.metadata });
+    }
+    if (context.projects[PIPELINE_PROJECT]) {
+      deps.push({ source: pkg.name, target: PIPELINE_PROJECT, type: DependencyType.implicit });
+    }
+  }
+  return deps;
+};
