@@ -25,6 +25,9 @@ export function buildImageGraph(packages: readonly ImagePackage[], otherProjects
     if (!parent) continue;
     if (images.has(parent)) {
       children.get(parent)!.push(pkg.name);
+      if (!(parent in pkg.dependencies)) {
+        problems.push({ file: pkg.files.packageJson, image: pkg.name, field: `dependencies.${parent}`, message: `is missing: image.yaml declares parent "${parent}"`, hint: `add "${parent}": "${images.get(parent)!.version}" to dependencies so changesets bumps this image when its parent is released` });
+      }
     } else if (otherProjects.has(parent)) {
       problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `"${parent}" is a workspace project but not an image (it has no image.yaml)`, hint: "a parent must be another image package under packages/" });
     } else {

@@ -21,6 +21,8 @@ export interface ImagePackage {
   /** The package.json version: the image version. */
   version: string;
   license?: string;
+  /** package.json dependencies: a child lists its parent so changesets bumps it. */
+  dependencies: Record<string, string>;
   metadata: ImageMetadata;
   /** Workspace-relative paths of the files the metadata points at. */
   files: { metadata: string; packageJson: string; dockerfile: string; smoke: string };
@@ -58,7 +60,7 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
 
   const parsed = imageMetadataSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ImageMetadataError(zodProblems(metadataFile, guessedName, parsed.error));
-  const metadata = parsed.data as ImageMetadata;
+  const metadata: ImageMetadata = parsed.data;
   const image = metadata.name;
 
   let pkg: { name?: unknown; version?: unknown; license?: unknown; dependencies?: Record<string, unknown> };
@@ -75,10 +77,6 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
   if (typeof pkg.version !== "string" || !validSemver(pkg.version)) {
     problems.push({ file: packageJsonFile, image, field: "version", message: `is ${JSON.stringify(pkg.version)}, not a semver version`, hint: "the package version is the image version: use X.Y.Z (changesets maintains it)" });
   }
-  if (metadata.parent && !(pkg.dependencies && metadata.parent in pkg.dependencies)) {
-    problems.push({ file: packageJsonFile, image, field: `dependencies.${metadata.parent}`, message: `is missing: image.yaml declares parent "${metadata.parent}"`, hint: `add "${metadata.parent}": "<its version>" to dependencies so changesets bumps this image when its parent is released` });
-  }
-
   const dockerfileText = src.readFile(metadata.dockerfile);
   const dockerfilePath = `${src.root}/${metadata.dockerfile}`;
   if (dockerfileText === null) {
@@ -100,6 +98,7 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
     root: src.root,
     version: pkg.version as string,
     license: typeof pkg.license === "string" ? pkg.license : undefined,
+    dependencies: Object.fromEntries(Object.entries(pkg.dependencies ?? {}).map(([k, v]) => [k, String(v)])),
     metadata,
     files: { metadata: metadataFile, packageJson: packageJsonFile, dockerfile: dockerfilePath, smoke: `${src.root}/${metadata.smoke}` },
   };

@@ -41,11 +41,7 @@ export const imageMetadataSchema = z
     name: z.string().regex(IMAGE_NAME, "must be lower-case letters, digits and single '.', '_' or '-' separators"),
     description: z.string().min(1, "must not be empty"),
     platforms: z
-      .array(
-        z.string().refine((p): p is Platform => (SUPPORTED_PLATFORMS as readonly string[]).includes(p), {
-          message: `must be one of ${SUPPORTED_PLATFORMS.join(", ")}`,
-        }),
-      )
+      .array(z.enum(SUPPORTED_PLATFORMS, { error: () => `must be one of ${SUPPORTED_PLATFORMS.join(", ")}` }))
       .min(1, "must list at least one platform")
       .refine((ps) => new Set(ps).size === ps.length, { message: "must not repeat a platform" }),
     base: externalBaseSchema.optional(),
@@ -65,5 +61,5 @@ export const imageMetadataSchema = z
     }
   });
 
-export type ImageMetadata = Omit<z.output<typeof imageMetadataSchema>, "platforms"> & { platforms: Platform[] };
+export type ImageMetadata = z.output<typeof imageMetadataSchema>;
 export type ExternalBase = z.output<typeof externalBaseSchema>;

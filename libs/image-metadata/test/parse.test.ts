@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { ImageMetadataError, parseImagePackage, type ImagePackageSources } from "../src/index.ts";
+
+const DIGEST = `sha256:${"a".repeat(64)}`;
+const GOOD_DOCKERFILE = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n";
+
+function sources(over: { yaml?: string; pkg?: object | string; files?: Record<string, string> } = {}): ImagePackageSources {
+  const files: Record<string, string> = { Dockerfile: GOOD_DOCKERFILE, "smoke.yaml": "checks: []\n", ...over.files };
+  return {
+    root: "packages/demo",
+    metadataText:
+      over.yaml ??
+      `name: demo\ndescription: a demo image\nplatforms: [linux/amd64, linux/arm64]\nbase:\n  image: docker.io/library/debian:bookworm-slim\n  digest: ${DIGEST}\n`,
+    packageJsonText: typeof over.pkg === "string" ? over.pkg : JSON.stringify(over.pkg ?? { name: "demo", version: "1.2.3", license: "MIT" }),
+    readFile: (rel) => files[rel] ?? null,
+  };
+}
+
+function errorOf(fn: () => unknown): ImageMetadataError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ImageMetadataError) return e;
+    throw e;
+  }
+  throw new Error("expected an ImageMetadataError");
+}
+
+describe("parseImagePackage", () => {
+  it("accepts a valid external-base image and fills defaults", () => {
+    const pkg = parseImagePackage(sources());
+    expect(pkg).toMatchObject({
+      name: "demo",
+      version: "1.2.3",
+      license: "MIT",
+      metadata: { platforms: ["linux/amd64", "linux/arm64"], dockerfile: "Dockerfile", smoke: "smoke.yaml", base: { digest: DIGEST } },
+      files: { metadata: "packages/demo/image.yaml", dockerfile: "packages/demo/Dockerfile", smoke: "packages/demo/smoke.yaml" },
+    });
+  });
+
+  it("accepts a child image whose package.json depends on its parent", () => {
+    const pkg = parseImagePackage(
+      sources({
+        yaml: "name: demo\ndescription: child\nplatforms: [linux/amd64]\nparent: base-img\n",
+        pkg: { name: "demo", version: "0.1.0", dependencies: { "base-img": "1.0.0" } },
+      }),
+    );
+    expect(pkg.metadata.parent).toBe("base-img");
+    expect(pkg.dependencies).toEqual({ "base-img": "1.0.0" });
+    expect(pkg.metadata.base).toBeUndefined();
+  });
+
+  it("rejects an invalid platform, naming file, image and field", () => {
+    const e = errorOf(() =>
+      parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64, linux/s390x]\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` })),
+    );
+    expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "platforms[1]": must be one of linux/amd64, linux/arm64');
+  });
+
+  it("rejects a base without a digest", () => {
+    const e = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })));
+    expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "base.digest": is required: pin the base by digest (sha256:<64 hex>)');
+  });
+
+  it("rejects a malformed digest and a digest hidden in the image reference", () => {
+    const bad = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: sha256:abc\n" })));
+    expect(bad.message).toContain('field "base.digest": must be a sha256 digest');
+    const inRef = errorOf(() =>
+      parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian@${DIGEST}\n  digest: ${DIGEST}\n` })),
+    );
+    expect(inRef.problems[0]).toMatchObject({ field: "base.image" });
+  });
+
+  it("rejects both base and parent, and neither", () => {
+    const both = errorOf(() =>
+      parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: p\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` })),
+    );
+    expect(both.problems[0]).toMatchObject({ field: "parent", message: expect.stringContaining("not both") });
+    const neither = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\n" })));
+    expect(neither.problems[0]).toMatchObject({ field: "base", message: expect.stringContaining("is required unless parent is set") });
+  });
+
+  it("rejects unknown fields and invalid YAML", () => {
+    const unknown = errorOf(() => parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:x\n  digest: ${DIGEST}\nplatfroms: []\n` })));
+    expect(unknown.message).toContain('field "platfroms": is not a known field');
+    const yaml = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: a: b\n" })));
+    expect(yaml.message).toMatch(/^packages\/demo\/image\.yaml: is not valid YAML \(line 2\)/);
+  });
+
+  it("rejects a Dockerfile whose FROM does not take the declared base", () => {
+    const e = errorOf(() => parseImagePackage(sources({ files: { Dockerfile: "ARG BASE_IMAGE\nFROM debian:bookworm\nRUN true\n" } })));
+    expect(e.problems).toHaveLength(1);
+    expect(e.message).toContain('packages/demo/Dockerfile, image "demo", field "FROM": line 2: "FROM debian:bookworm" does not take the declared base');
+    expect(e.message).toContain(`(image.yaml declares base docker.io/library/debian:bookworm-slim@${DIGEST})`);
+  });
+
+  it("checks the BASE_IMAGE argument itself", () => {
+    const missing = errorOf(() => parseImagePackage(sources({ files: { Dockerfile: "FROM ${BASE_IMAGE}\n" } })));
+    expect(missing.message).toContain('must declare "ARG BASE_IMAGE" before its first FROM');
+    const defaulted = errorOf(() => parseImagePackage(sources({ files: { Dockerfile: "ARG BASE_IMAGE=debian:latest\nFROM ${BASE_IMAGE}\n" } })));
+    expect(defaulted.message).toContain("must have no default value");
+  });
+
+  it("accepts multi-stage builds whose stages all descend from the base", () => {
+    const dockerfile = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE} AS fetch\nRUN true\nFROM $BASE_IMAGE AS final\nCOPY --from=fetch /x /x\nFROM final\n";
+    expect(parseImagePackage(sources({ files: { Dockerfile: dockerfile } })).name).toBe("demo");
+  });
+
+  it("requires package.json to agree with image.yaml", () => {
+    const e = errorOf(() =>
+      parseImagePackage(
+        sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: base-img\n", pkg: { name: "other", version: "one" } }),
+      ),
+    );
+    expect(e.problems.map((p) => [p.file, p.field])).toEqual([
+      ["packages/demo/package.json", "name"],
+      ["packages/demo/package.json", "version"],
+    ]);
+  });
+
+  it("reports missing Dockerfile and smoke spec", () => {
+    const e = errorOf(() => parseImagePackage({ ...sources(), readFile: () => null }));
+    expect(e.problems.map((p) => p.field)).toEqual(["dockerfile", "smoke"]);
+    expect(e.problems[0]!.message).toBe("points at packages/demo/Dockerfile, which does not exist");
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: how fast the Nx image graph is, on this workspace and on a
+ * generated workspace of 500 images in a three-level hierarchy. Prints
+ * figures; asserts nothing (targets live here, not in timed tests).
+ */
+import { performance } from "node:perf_hooks";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+function time(label: string, fn: () => void): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  return samples;
+}
+
+const fmt = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return `median ${(median / 1000).toFixed(2)} s  (min ${(sorted[0]! / 1000).toFixed(2)}, max ${(sorted.at(-1)! / 1000).toFixed(2)}, n=${ms.length})`;
+};
+
+/** 10 roots × 7 children × 6 grandchildren = 10 + 70 + 420 = 500 images. */
+function generateFamily(ws: TempWorkspace): { count: number; oneRoot: string; oneLeaf: string } {
+  const digest = `sha256:${"0".repeat(64)}`;
+  const add = (name: string, parent?: string) => {
+    const dir = `packages/${name}`;
+    ws.write(`${dir}/package.json`, JSON.stringify({ name, version: "1.0.0", private: true, ...(parent ? { dependencies: { [parent]: "1.0.0" } } : {}) }, null, 2));
+    ws.write(
+      `${dir}/image.yaml`,
+      `name: ${name}\ndescription: generated\nplatforms: [linux/amd64, linux/arm64]\n${parent ? `parent: ${parent}\n` : `base:\n  image: docker.io/library/debian:bookworm-slim\n  digest: ${digest}\n`}`,
+    );
+    ws.write(`${dir}/Dockerfile`, "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n");
+    ws.write(`${dir}/smoke.yaml`, "checks: []\n");
+    ws.write(`${dir}/.dockerignore`, "README.md\nsmoke.yaml\n");
+  };
+  let count = 0;
+  for (let r = 0; r < 10; r++) {
+    add(`root-${r}`);
+    count++;
+    for (let c = 0; c < 7; c++) {
+      add(`mid-${r}-${c}`, `root-${r}`);
+      count++;
+      for (let g = 0; g < 6; g++) {
+        add(`leaf-${r}-${c}-${g}`, `mid-${r}-${c}`);
+        count++;
+      }
+    }
+  }
+  return { count, oneRoot: "root-3", oneLeaf: "leaf-3-2-1" };
+}
+
+function graphTimes(ws: TempWorkspace) {
+  const workspaceData = join(ws.root, ".nx");
+  const check = () => {
+    const r = ws.nx("show", "projects");
+    if (r.status !== 0) throw new Error(r.output);
+  };
+  const cold = time("cold", () => {
+    rmSync(workspaceData, { recursive: true, force: true });
+    check();
+  });
+  const warm = time("warm", check);
+  return { cold, warm };
+}
+
+function main(): void {
+  console.log(`Nx project-graph benchmark (NX_DAEMON=false, ${RUNS} runs each; cold = .nx cache removed)\n`);
+
+  const here = TempWorkspace.create();
+  try {
+    const t = graphTimes(here);
+    console.log("this workspace (5 images + libs/tools):");
+    console.log(`  project graph, cold  ${fmt(t.cold)}`);
+    console.log(`  project graph, warm  ${fmt(t.warm)}`);
+  } finally {
+    here.dispose();
+  }
+
+  const big = TempWorkspace.create({ withPackages: false });
+  try {
+    const t0 = performance.now();
+    const family = generateFamily(big);
+    big.commitAll("500 generated images");
+    console.log(`\ngenerated workspace: ${family.count} images, three levels (generated + committed in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    const t = graphTimes(big);
+    console.log(`  project graph, cold  ${fmt(t.cold)}`);
+    console.log(`  project graph, warm  ${fmt(t.warm)}`);
+
+    for (const [label, image, expected] of [
+      ["root image Dockerfile (affects 1 + 7 + 42)", family.oneRoot, 50],
+      ["leaf image Dockerfile (affects 1)", family.oneLeaf, 1],
+    ] as const) {
+      big.git("checkout", "-q", "-B", `bench-${image}`, "main");
+      big.append(`packages/${image}/Dockerfile`, "RUN echo changed\n");
+      big.commitAll(`change ${image}`);
+      let affected: string[] = [];
+      const samples = time(label, () => {
+        affected = big.affected("main");
+      });
+      if (affected.length !== expected) throw new Error(`expected ${expected} affected projects for ${image}, got ${affected.length}`);
+      console.log(`  nx affected after one-file change, ${label}: ${fmt(samples)}`);
+    }
+  } finally {
+    big.dispose();
+  }
+}
+
+main();

@@ -1,0 +1,83 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+const NX_BIN = join(REPO_ROOT, "node_modules/nx/dist/bin/nx.js");
+
+/** Environment for nx runs in tests: no daemon, no cloud, no colour. */
+const NX_ENV = { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false", NX_SKIP_NX_CACHE: "true", FORCE_COLOR: "0", NO_COLOR: "1" };
+
+/**
+ * A real git repository holding a copy of this workspace (configs, libs,
+ * tools, image packages) with node_modules linked from the repo, so nx runs
+ * the real plugin against files the test changes and commits.
+ */
+export class TempWorkspace {
+  readonly root: string;
+
+  private constructor(root: string) {
+    this.root = root;
+  }
+
+  static create(opts: { withPackages?: boolean } = {}): TempWorkspace {
+    const root = mkdtempSync(join(tmpdir(), "image-tooling-ws-"));
+    for (const entry of ["nx.json", "package.json", "tsconfig.base.json", "README.md", "libs", "tools"]) {
+      cpSync(join(REPO_ROOT, entry), join(root, entry), {
+        recursive: true,
+        filter: (src) => !src.includes("node_modules") && !src.includes(`${"/"}test${"/"}`) && !src.endsWith("/test"),
+      });
+    }
+    mkdirSync(join(root, "packages"), { recursive: true });
+    if (opts.withPackages !== false) cpSync(join(REPO_ROOT, "packages"), join(root, "packages"), { recursive: true });
+    symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"));
+    writeFileSync(join(root, ".gitignore"), "node_modules\n.nx\ndist\n");
+    const ws = new TempWorkspace(root);
+    ws.git("init", "-q", "-b", "main");
+    ws.git("config", "user.email", "test@example.invalid");
+    ws.git("config", "user.name", "test");
+    ws.commitAll("initial workspace");
+    return ws;
+  }
+
+  git(...args: string[]): string {
+    return execFileSync("git", args, { cwd: this.root, encoding: "utf8" }).trim();
+  }
+
+  commitAll(message: string): void {
+    this.git("add", "-A");
+    this.git("commit", "-q", "--allow-empty", "-m", message);
+  }
+
+  read(rel: string): string {
+    return readFileSync(join(this.root, rel), "utf8");
+  }
+
+  write(rel: string, content: string): void {
+    mkdirSync(dirname(join(this.root, rel)), { recursive: true });
+    writeFileSync(join(this.root, rel), content);
+  }
+
+  append(rel: string, content: string): void {
+    this.write(rel, this.read(rel) + content);
+  }
+
+  /** Runs nx; returns exit status and combined output (never throws). */
+  nx(...args: string[]): { status: number; output: string } {
+    const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: NX_ENV, encoding: "utf8" });
+    return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+  }
+
+  /** Names of the projects nx considers affected between two refs. */
+  affected(base: string, head = "HEAD"): string[] {
+    const r = this.nx("show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--json");
+    if (r.status !== 0) throw new Error(`nx show projects --affected failed:\n${r.output}`);
+    return (JSON.parse(r.output.slice(r.output.indexOf("["))) as string[]).sort();
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

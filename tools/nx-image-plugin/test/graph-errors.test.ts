@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { TempWorkspace } from "../src/testing/temp-workspace.ts";
+
+// Each bad-metadata case, as a user meets it: `nx show projects` in a real
+// workspace fails and prints one message naming the file, image and field.
+describe("graph errors reported through nx", () => {
+  let ws: TempWorkspace;
+  beforeAll(() => {
+    ws = TempWorkspace.create();
+  });
+  afterAll(() => ws?.dispose());
+  beforeEach((ctx) => {
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("checkout", "-q", "-b", `case-${ctx.task.id}`);
+  });
+
+  const expectFailure = (...fragments: string[]) => {
+    const r = ws.nx("show", "projects");
+    expect(r.status).not.toBe(0);
+    for (const f of fragments) expect(r.output).toContain(f);
+  };
+  const edit = (file: string, from: RegExp | string, to: string) => ws.write(file, ws.read(file).replace(from, to));
+
+  it("the unchanged workspace lists the five images", () => {
+    const r = ws.nx("show", "projects", "--json");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.output.slice(r.output.indexOf("[")))).toEqual(
+      expect.arrayContaining(["buildx", "pandoc", "tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]),
+    );
+  });
+
+  it("unknown parent", () => {
+    edit("packages/tooling-k8s-aws/image.yaml", "parent: tooling-k8s", "parent: tooling-k9s");
+    expectFailure('packages/tooling-k8s-aws/image.yaml, image "tooling-k8s-aws", field "parent": names unknown image "tooling-k9s"');
+  });
+
+  it("a cycle", () => {
+    edit("packages/tooling-k8s/image.yaml", /base:\n(  .*\n)+/, "parent: tooling-k8s-aws\n");
+    edit("packages/tooling-k8s/package.json", '"license": "Apache-2.0"', '"license": "Apache-2.0",\n  "dependencies": { "tooling-k8s-aws": "1.0.0" }');
+    expectFailure('field "parent": forms a cycle: tooling-k8s → tooling-k8s-aws → tooling-k8s');
+  });
+
+  it("a parent that is not an image", () => {
+    edit("packages/pandoc/image.yaml", /base:\n(  .*\n)+/, "parent: \"@image-tooling/pipeline\"\n");
+    expectFailure('packages/pandoc/image.yaml, image "pandoc", field "parent"');
+  });
+
+  it("a Dockerfile whose FROM does not take the declared base", () => {
+    edit("packages/buildx/Dockerfile", "FROM ${BASE_IMAGE}", "FROM debian:bookworm-slim");
+    expectFailure('packages/buildx/Dockerfile, image "buildx", field "FROM"', 'does not take the declared base');
+  });
+
+  it("an invalid platform", () => {
+    edit("packages/pandoc/image.yaml", "linux/arm64", "linux/riscv64");
+    expectFailure('packages/pandoc/image.yaml, image "pandoc", field "platforms[1]": must be one of linux/amd64, linux/arm64');
+  });
+
+  it("a base without a digest", () => {
+    edit("packages/pandoc/image.yaml", /\n  digest: .*/, "");
+    expectFailure('packages/pandoc/image.yaml, image "pandoc", field "base.digest": is required: pin the base by digest');
+  });
+});
