@@ -4,3 +4,4 @@ export * from "./dockerfile-base.ts";
 export * from "./parse.ts";
 export * from "./read.ts";
 export * from "./graph.ts";
+export * from "./smoke-spec.ts";
