@@ -1,0 +1,410 @@
+import { Authenticator, grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope, type Access, type Challenge } from "./auth.ts";
+import { Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
+import {
+  computeDigest,
+  formatPlatform,
+  isAttestation,
+  isIndexMediaType,
+  MANIFEST_ACCEPT,
+  parsePlatform,
+  platformMatches,
+  sha256Digest,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+} from "./media.ts";
+import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
+import { describeResponse, registryErrors, send, type HttpResponse } from "./transport.ts";
+
+export interface RegistryClientOptions {
+  /** Host and optional port as configured (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
+  registry: string;
+  username?: string;
+  password?: string;
+  /** Deadline for each HTTP exchange, body included. Default 30s. */
+  timeoutMs?: number;
+}
+
+export interface Manifest {
+  mediaType: string;
+  digest: string;
+  /** Exactly what the registry stored: re-PUT these bytes to tag the same digest elsewhere. */
+  bytes: Buffer;
+  json: ImageIndex | ImageManifest;
+}
+
+export interface PlatformManifest {
+  /** `linux/arm64`. */
+  platform: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface PingResult {
+  registry: string;
+  /** How the registry asked us to authenticate (`none`: it did not). */
+  auth: "none" | "basic" | "bearer";
+  /**
+   * For `ping({ push: true })` on a token registry whose tokens state their
+   * grants: whether push was granted. `unknown` when only a push can tell.
+   */
+  push?: "granted" | "unknown";
+}
+
+interface CallOptions {
+  method: "GET" | "HEAD" | "PUT" | "POST";
+  /** Path under the API base, or an absolute URL the registry handed us (upload location, Link). */
+  url: string;
+  repository?: string;
+  access?: Access;
+  headers?: Record<string, string>;
+  body?: Buffer;
+}
+
+const USER_AGENT = "image-tooling-registry-client";
+const MAX_TAG_PAGES = 1000;
+
+/**
+ * A small client for the OCI Distribution API: what publishing needs to
+ * decide (which tags exist, what they point at, what an image's labels say)
+ * and to move floating tags without rebuilding (re-PUT a manifest's exact
+ * bytes under another tag, so the digest is unchanged).
+ *
+ * Repositories are given without the registry (`team/tooling-k8s`); Docker
+ * Hub's `library/` prefix is added where the API needs it. Every failure is a
+ * `RegistryError`; no message ever contains the password or a token.
+ */
+export class RegistryClient {
+  readonly endpoint: RegistryEndpoint;
+  readonly #auth: Authenticator;
+  readonly #redactor = new Redactor();
+  readonly #timeoutMs: number;
+  readonly #credentialSource: string;
+  /** The registry's challenge, once seen, so later requests authenticate up front instead of bouncing off a 401. */
+  #challenge: Challenge | undefined;
+
+  constructor(options: RegistryClientOptions) {
+    this.endpoint = registryEndpoint(options.registry);
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#credentialSource = `REGISTRY_USERNAME / REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}`;
+    if ((options.username === undefined) !== (options.password === undefined) || options.username === "" || options.password === "") {
+      throw new Error(`registry ${this.endpoint.registry}: give both a username and a password, or neither; check ${this.#credentialSource}`);
+    }
+    const credentials = options.username !== undefined && options.password !== undefined ? { username: options.username, password: options.password } : undefined;
+    this.#auth = new Authenticator(credentials, {
+      registry: this.endpoint.registry,
+      timeoutMs: this.#timeoutMs,
+      redactor: this.#redactor,
+      credentialSource: this.#credentialSource,
+      userAgent: USER_AGENT,
+    });
+  }
+
+  get registry(): string {
+    return this.endpoint.registry;
+  }
+
+  /** `<registry>/<repository>` as people write it, for messages and image references. */
+  repositoryRef(repository: string): string {
+    return `${this.endpoint.registry}/${repository}`;
+  }
+
+  /**
+   * Checks that the registry answers the Distribution API and, with
+   * credentials, that it accepts them. With `repository` it asks for the
+   * access a publish needs (`push: true`) on it, so a token registry (Docker
+   * Hub, GHCR) validates the login before anything is built.
+   */
+  async ping(options: { repository?: string; push?: boolean } = {}): Promise<PingResult> {
+    if (options.repository !== undefined) this.#checkRepository(options.repository);
+    const access: Access = options.push ? "push" : "pull";
+    const { res, authorization } = await this.#call({ method: "GET", url: "/v2/", ...(options.repository !== undefined && { repository: options.repository, access }) });
+    if (res.status !== 200) {
+      // Anything but 200 or a challenge on /v2/ means whatever answers is not a registry (a web server, a proxy's error page).
+      throw this.#fail("protocol", `${this.registry} answered GET /v2/ with ${describeResponse(res)}: is it an OCI registry? check IMAGE_REGISTRY`, options.repository, res.status);
+    }
+    const scheme = this.#challenge?.scheme.toLowerCase();
+    const result: PingResult = { registry: this.registry, auth: scheme === "bearer" ? "bearer" : scheme === "basic" ? "basic" : "none" };
+    if (scheme === "bearer" && options.repository !== undefined && options.push) {
+      const granted = authorization ? grantedActions(authorization.replace(/^Bearer /, ""), apiRepository(this.endpoint, options.repository)) : undefined;
+      if (granted && !granted.includes("push")) {
+        throw this.#fail("denied", this.#deniedMessage(options.repository, "push"), options.repository);
+      }
+      result.push = granted ? "granted" : "unknown";
+    }
+    return result;
+  }
+
+  /** Every tag of a repository, following `Link` pagination; `[]` when the repository does not exist yet. */
+  async listTags(repository: string, options: { pageSize?: number } = {}): Promise<string[]> {
+    this.#checkRepository(repository);
+    const tags: string[] = [];
+    let url: string | undefined = `/v2/${apiRepository(this.endpoint, repository)}/tags/list${options.pageSize ? `?n=${options.pageSize}` : ""}`;
+    for (let page = 0; url; page++) {
+      if (page >= MAX_TAG_PAGES) throw this.#fail("protocol", `registry ${this.registry} kept paginating the tags of ${this.repositoryRef(repository)} past ${MAX_TAG_PAGES} pages`, repository);
+      const { res } = await this.#call({ method: "GET", url, repository, access: "pull" });
+      if (res.status === 404 && page === 0) return [];
+      if (res.status !== 200) throw this.#unexpected(res, "listing tags of", repository);
+      const body = this.#json<{ tags?: string[] | null }>(res, repository, "tag list");
+      tags.push(...(body.tags ?? []));
+      url = nextLink(res.headers.get("link"));
+    }
+    return tags;
+  }
+
+  /** What a tag (or digest) points at, or null when it does not exist. */
+  async manifestDigest(repository: string, reference: string): Promise<string | null> {
+    this.#checkReference(repository, reference);
+    const { res } = await this.#call({ method: "HEAD", url: this.#manifestPath(repository, reference), repository, access: "pull", headers: { accept: MANIFEST_ACCEPT } });
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw this.#unexpected(res, `reading ${reference} of`, repository);
+    const digest = res.headers.get("docker-content-digest");
+    if (digest && isDigest(digest)) return digest;
+    // Some registries omit the header on HEAD; the content decides.
+    return (await this.getManifest(repository, reference)).digest;
+  }
+
+  async getManifest(repository: string, reference: string): Promise<Manifest> {
+    this.#checkReference(repository, reference);
+    const { res } = await this.#call({ method: "GET", url: this.#manifestPath(repository, reference), repository, access: "pull", headers: { accept: MANIFEST_ACCEPT } });
+    if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no manifest ${reference}`, repository, 404);
+    if (res.status !== 200) throw this.#unexpected(res, `reading ${reference} of`, repository);
+    const digest = sha256Digest(res.body);
+    const expected = isDigest(reference) ? reference : res.headers.get("docker-content-digest");
+    if (expected && computeDigest(expected, res.body) !== expected) {
+      throw this.#fail("protocol", `registry ${this.registry} returned a manifest for ${this.repositoryRef(repository)}:${reference} whose content does not match digest ${expected}`, repository);
+    }
+    const json = this.#json<ImageIndex | ImageManifest>(res, repository, "manifest");
+    const mediaType = json.mediaType ?? res.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
+    return { mediaType, digest, bytes: res.body, json };
+  }
+
+  /**
+   * Stores manifest bytes under a tag (or by digest) and returns the digest.
+   * The bytes go up untouched, so re-putting a tested manifest under a
+   * floating tag points that tag at exactly the tested digest.
+   */
+  async putManifest(repository: string, reference: string, manifest: { mediaType: string; bytes: Uint8Array }): Promise<string> {
+    this.#checkReference(repository, reference);
+    const bytes = Buffer.from(manifest.bytes.buffer, manifest.bytes.byteOffset, manifest.bytes.byteLength);
+    const digest = sha256Digest(bytes);
+    if (isDigest(reference) && computeDigest(reference, bytes) !== reference) throw new Error(`manifest bytes do not match digest ${reference}`);
+    const { res } = await this.#call({
+      method: "PUT",
+      url: this.#manifestPath(repository, reference),
+      repository,
+      access: "push",
+      headers: { "content-type": manifest.mediaType },
+      body: bytes,
+    });
+    if (res.status !== 201 && res.status !== 200) throw this.#unexpected(res, `pushing ${reference} to`, repository);
+    const stored = res.headers.get("docker-content-digest");
+    if (stored && stored !== digest && computeDigest(stored, bytes) !== stored) {
+      throw this.#fail("protocol", `registry ${this.registry} stored ${this.repositoryRef(repository)}:${reference} as ${stored}, not the ${digest} that was sent`, repository);
+    }
+    return digest;
+  }
+
+  /** The runnable platforms of an index (attestations left out); a single manifest yields its own platform. */
+  async platformManifests(repository: string, reference: string): Promise<PlatformManifest[]> {
+    const m = await this.getManifest(repository, reference);
+    if (isIndexMediaType(m.mediaType) || "manifests" in m.json) {
+      return (m.json as ImageIndex).manifests
+        .filter((d) => d.platform && !isAttestation(d))
+        .map((d) => ({ platform: formatPlatform(d.platform!), digest: d.digest, mediaType: d.mediaType, size: d.size }));
+    }
+    const config = await this.#config(repository, m);
+    return [{ platform: formatPlatform({ os: config.os ?? "unknown", architecture: config.architecture ?? "unknown", ...(config.variant && { variant: config.variant }) }), digest: m.digest, mediaType: m.mediaType, size: m.bytes.length }];
+  }
+
+  /**
+   * The image config (labels at `config.Labels`). For an index, `platform`
+   * (`linux/arm64`) picks the image; it may be left out when there is only one.
+   */
+  async imageConfig(repository: string, reference: string, platform?: string): Promise<ImageConfig> {
+    const wanted = platform === undefined ? undefined : parsePlatform(platform);
+    let m = await this.getManifest(repository, reference);
+    if (isIndexMediaType(m.mediaType) || "manifests" in m.json) {
+      const images = (m.json as ImageIndex).manifests.filter((d) => !isAttestation(d));
+      const available = images.map((d) => (d.platform ? formatPlatform(d.platform) : d.digest)).join(", ") || "none";
+      const chosen = wanted ? images.find((d) => platformMatches(wanted, d.platform)) : images.length === 1 ? images[0] : undefined;
+      if (!chosen && wanted) {
+        throw this.#fail("not-found", `${this.repositoryRef(repository)}:${reference} has no ${platform} image (it has ${available})`, repository);
+      }
+      if (!chosen) throw new Error(`${this.repositoryRef(repository)}:${reference} is a multi-platform index (${available}): say which platform`);
+      m = await this.getManifest(repository, chosen.digest);
+    }
+    const config = await this.#config(repository, m);
+    if (wanted && config.os && config.architecture && !platformMatches(wanted, { os: config.os, architecture: config.architecture, ...(config.variant && { variant: config.variant }) })) {
+      throw this.#fail("not-found", `${this.repositoryRef(repository)}:${reference} is a ${config.os}/${config.architecture} image, not ${platform}`, repository);
+    }
+    return config;
+  }
+
+  async blobExists(repository: string, digest: string): Promise<boolean> {
+    this.#checkReference(repository, digest);
+    const { res } = await this.#call({ method: "HEAD", url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/${digest}`, repository, access: "pull" });
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw this.#unexpected(res, `checking blob ${digest} in`, repository);
+  }
+
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    this.#checkReference(repository, digest);
+    const { res } = await this.#call({ method: "GET", url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/${digest}`, repository, access: "pull" });
+    if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no blob ${digest}`, repository, 404);
+    if (res.status !== 200) throw this.#unexpected(res, `reading blob ${digest} of`, repository);
+    if (computeDigest(digest, res.body) !== digest) throw this.#fail("protocol", `registry ${this.registry} returned blob content that does not match ${digest}`, repository);
+    return res.body;
+  }
+
+  /** Monolithic upload (fine for configs and small layers); skipped when the blob is already there. */
+  async pushBlob(repository: string, bytes: Uint8Array): Promise<{ digest: string; size: number }> {
+    this.#checkRepository(repository);
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const digest = sha256Digest(body);
+    if (await this.blobExists(repository, digest)) return { digest, size: body.length };
+    const start = await this.#call({ method: "POST", url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/uploads/`, repository, access: "push" });
+    const location = start.res.headers.get("location");
+    if (start.res.status !== 202 || !location) throw this.#unexpected(start.res, "starting an upload to", repository);
+    const target = new URL(location, this.endpoint.baseUrl + "/");
+    target.searchParams.set("digest", digest);
+    const { res } = await this.#call({ method: "PUT", url: target.href, repository, access: "push", headers: { "content-type": "application/octet-stream" }, body });
+    if (res.status !== 201) throw this.#unexpected(res, `uploading blob ${digest} to`, repository);
+    return { digest, size: body.length };
+  }
+
+  // ---- internals ----
+
+  async #config(repository: string, m: Manifest): Promise<ImageConfig> {
+    const desc = (m.json as ImageManifest).config;
+    if (!desc || typeof desc.digest !== "string") throw this.#fail("protocol", `manifest ${m.digest} of ${this.repositoryRef(repository)} has no config`, repository);
+    const blob = await this.getBlob(repository, desc.digest);
+    try {
+      return JSON.parse(blob.toString("utf8")) as ImageConfig;
+    } catch {
+      throw this.#fail("protocol", `the config ${desc.digest} of ${this.repositoryRef(repository)} is not JSON`, repository);
+    }
+  }
+
+  #manifestPath(repository: string, reference: string): string {
+    return `/v2/${apiRepository(this.endpoint, repository)}/manifests/${reference}`;
+  }
+
+  #checkRepository(repository: string): void {
+    if (!isRepositoryName(repository)) throw new Error(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
+  }
+
+  #checkReference(repository: string, reference: string): void {
+    this.#checkRepository(repository);
+    if (!isTag(reference) && !isDigest(reference)) throw new Error(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
+  }
+
+  #json<T>(res: HttpResponse, repository: string, what: string): T {
+    try {
+      return JSON.parse(res.body.toString("utf8")) as T;
+    } catch {
+      throw this.#fail("protocol", `registry ${this.registry} answered with a ${what} for ${this.repositoryRef(repository)} that is not JSON`, repository);
+    }
+  }
+
+  #fail(kind: RegistryErrorKind, message: string, repository?: string, status?: number): RegistryError {
+    return new RegistryError(kind, this.#redactor.redact(message), {
+      registry: this.registry,
+      ...(repository !== undefined && { repository: this.repositoryRef(repository) }),
+      ...(status !== undefined && { status }),
+    });
+  }
+
+  #deniedMessage(repository: string, access: Access): string {
+    const who = this.#auth.username ? `user '${this.#auth.username}'` : "anonymous access";
+    const what = access === "push" ? `push to ${this.repositoryRef(repository)}` : `read ${this.repositoryRef(repository)}`;
+    return `registry ${this.registry} does not let ${who} ${what}: check that the account (or token) has ${access === "push" ? "write" : "read"} access to that repository and IMAGE_NAMESPACE is right`;
+  }
+
+  /** A status the operation did not expect, turned into the most useful error we can name. */
+  #unexpected(res: HttpResponse, doing: string, repository: string | undefined): RegistryError {
+    const ref = repository === undefined ? `registry ${this.registry}` : this.repositoryRef(repository);
+    const codes = registryErrors(res.body).join(" ");
+    if (res.status === 404) return this.#fail("not-found", `${doing} ${ref}: not found (${describeResponse(res)})`, repository, 404);
+    if (res.status === 405 || /\bUNSUPPORTED\b/.test(codes)) {
+      return this.#fail("denied", `registry ${this.registry} does not allow ${doing} ${ref} (${describeResponse(res)}): is it read-only or a pull-through cache? check IMAGE_REGISTRY`, repository, res.status);
+    }
+    if (res.status === 429) return this.#fail("protocol", `registry ${this.registry} is rate-limiting us while ${doing} ${ref}: wait, or log in (${this.#credentialSource}) for a higher limit`, repository, 429);
+    const where = res.status >= 500 ? ": a server-side error; retry, or check the registry's health" : "";
+    return this.#fail("protocol", `registry ${this.registry} answered ${describeResponse(res)} while ${doing} ${ref}${where}`, repository, res.status);
+  }
+
+  /**
+   * One request with authentication: sends what the known challenge calls
+   * for, and on a 401 learns the (new) challenge and retries once with
+   * authentication for the scopes the registry asked for. A 401/403 that
+   * remains becomes `unauthorized` or `denied`.
+   */
+  async #call(op: CallOptions): Promise<{ res: HttpResponse; authorization: string | undefined }> {
+    const url = new URL(op.url, this.endpoint.baseUrl + "/");
+    const sameOrigin = url.origin === new URL(this.endpoint.baseUrl).origin;
+    const repository = op.repository;
+    const scopes = repository !== undefined && op.access ? [repositoryScope(apiRepository(this.endpoint, repository), op.access)] : [];
+    const ctx = {
+      registry: this.registry,
+      ...(repository !== undefined && { repository: this.repositoryRef(repository) }),
+      target: `registry ${this.registry}`,
+      hint: "is it running? check IMAGE_REGISTRY",
+      timeoutMs: this.#timeoutMs,
+      redactor: this.#redactor,
+    };
+    const attempt = (authorization: string | undefined): Promise<HttpResponse> =>
+      send(url, { method: op.method, headers: { "user-agent": USER_AGENT, ...op.headers, ...(authorization && { authorization }) }, ...(op.body && { body: op.body }) }, ctx);
+
+    // Credentials only ever go to the registry's own origin, never to a storage host it redirects uploads to.
+    let authorization = sameOrigin && this.#challenge ? await this.#auth.authorization(this.#challenge, scopes, ctx.repository) : undefined;
+    let res = await attempt(authorization);
+    if (res.status === 401 && sameOrigin) {
+      const challenge = pickChallenge(parseWwwAuthenticate(res.headers.get("www-authenticate") ?? ""));
+      if (!challenge) throw this.#fail("protocol", `registry ${this.registry} answered 401 without a challenge we support (${res.headers.get("www-authenticate") ?? "no WWW-Authenticate header"})`, repository, 401);
+      // A token that was refused may have expired or been revoked early: never offer it again.
+      if (authorization && this.#challenge) this.#auth.forget(this.#challenge, scopes);
+      this.#challenge = { scheme: challenge.scheme, params: { ...(challenge.params.realm && { realm: challenge.params.realm }), ...(challenge.params.service && { service: challenge.params.service }) } };
+      // The registry may ask for more than we assumed (e.g. pull alongside push); ask for both.
+      const wanted = [...new Set([...scopes, ...(challenge.params.scope?.split(" ").filter(Boolean) ?? [])])];
+      const retry = await this.#auth.authorization(this.#challenge, wanted, ctx.repository);
+      if (retry !== undefined && retry !== authorization) {
+        authorization = retry;
+        res = await attempt(authorization);
+      }
+      if (res.status === 401) throw this.#refused(repository, op.access ?? "pull", authorization !== undefined);
+    }
+    if (res.status === 403) {
+      const message = repository === undefined ? `registry ${this.registry} refused access: check ${this.#credentialSource}` : this.#deniedMessage(repository, op.access ?? "pull");
+      throw this.#fail("denied", `${message} (${describeResponse(res)})`, repository, 403);
+    }
+    return { res, authorization };
+  }
+
+  #refused(repository: string | undefined, access: Access, sentCredentials: boolean): RegistryError {
+    const username = this.#auth.username;
+    const scheme = this.#challenge?.scheme.toLowerCase();
+    if (!username) {
+      const what = repository === undefined ? "" : ` to ${access === "push" ? "push to" : "read"} ${this.repositoryRef(repository)}`;
+      return this.#fail("unauthorized", `registry ${this.registry} requires credentials${what}: set ${this.#credentialSource}`, repository, 401);
+    }
+    // With Basic the credentials themselves were refused; a token registry already accepted them
+    // when it issued the token, so a 401 now means the account lacks access.
+    if (scheme === "basic" || !sentCredentials || repository === undefined) {
+      return this.#fail("unauthorized", `registry ${this.registry} rejected the credentials for user '${username}': check ${this.#credentialSource}`, repository, 401);
+    }
+    return this.#fail("denied", this.#deniedMessage(repository, access), repository, 401);
+  }
+}
+
+/** The `rel="next"` target of a `Link` header (RFC 8288), as registries use it for tag pagination. */
+export function nextLink(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel\s*=\s*"?next"?\s*(?:;|$)/i.test(m[2]!)) return m[1];
+  }
+  return undefined;
+}
