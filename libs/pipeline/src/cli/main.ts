@@ -1,5 +1,81 @@
 #!/usr/bin/env tsx
-/** Entry point of the image targets (build, smoke, publish, lint). */
-const [verb, image] = process.argv.slice(2);
-console.error(`image-pipeline ${verb ?? ""} ${image ?? ""}: not implemented yet`);
-process.exit(1);
+/**
+ * Entry point of the image targets. Nx runs it as
+ * `tsx libs/pipeline/src/cli/main.ts <command> <image>` from the workspace root.
+ */
+import { parseArgs } from "node:util";
+import { ImageMetadataError } from "@image-tooling/image-metadata";
+import { runCli } from "./run-cli.ts";
+
+export const USAGE = `Usage: tsx libs/pipeline/src/cli/main.ts <command> [images...] [options]
+
+Commands
+  build <image>      build every platform of the image (its parents too, from this commit)
+  smoke <image>      build, then run the image's smoke spec on every platform
+  publish <image>    build, smoke, push X.Y.Z, then move floating tags (X.Y, X, latest) forward
+  plan [images...]   print what publish would do (reads the registry; builds and pushes nothing)
+  lint <image>       validate image.yaml, the Dockerfile, the smoke spec and the image's files
+
+Options
+  --dry-run          publish: print the plan and push nothing
+  --channel <name>   release (default) or branch; env IMAGE_CHANNEL
+  --branch <name>    branch-channel name (default: GITHUB_HEAD_REF, GITHUB_REF_NAME, then git)
+  --affected         plan: the images nx considers affected, in publish order
+  --base <ref>       plan --affected: compare against this ref (default: main)
+  --json             plan: print the plan as JSON on stdout
+  --verbose          stream the Dagger engine's own progress
+  -h, --help         show this help
+
+Configuration: image-tooling.yaml at the workspace root; env IMAGE_REGISTRY,
+IMAGE_NAMESPACE, REGISTRY_USERNAME, REGISTRY_PASSWORD (DOCKERHUB_TOKEN for
+Docker Hub) override it. Results: dist/images/<image>/result.json.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        "dry-run": { type: "boolean", default: false },
+        channel: { type: "string" },
+        branch: { type: "string" },
+        affected: { type: "boolean", default: false },
+        base: { type: "string" },
+        json: { type: "boolean", default: false },
+        verbose: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command, ...images] = parsed.positionals;
+  if (parsed.values.help || !command) {
+    (parsed.values.help ? process.stdout : process.stderr).write(USAGE);
+    return parsed.values.help ? 0 : 2;
+  }
+  return runCli({
+    command,
+    images,
+    dryRun: parsed.values["dry-run"]!,
+    channel: parsed.values.channel,
+    branch: parsed.values.branch,
+    affected: parsed.values.affected!,
+    base: parsed.values.base,
+    json: parsed.values.json!,
+    verbose: parsed.values.verbose!,
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    // Anything that reaches here is a bug or an unexpected engine failure: still one clear line first.
+    const message = e instanceof ImageMetadataError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`image-pipeline: ${message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,27 @@
+import { join } from "node:path";
+import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
+import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
+
+export type PlatformContainers = Map<Platform, Container>;
+
+/**
+ * Builds the package's Dockerfile once per platform, concurrently, with the
+ * digest-pinned base as BASE_IMAGE, then stamps the OCI labels (image config)
+ * and the same keys as manifest annotations. Dagger applies .dockerignore.
+ */
+export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, baseRef: string, labels: Record<string, string>): Promise<PlatformContainers> {
+  const context = dag.host().directory(join(workspaceRoot, pkg.root));
+  const built = await Promise.all(
+    pkg.metadata.platforms.map(async (platform) => {
+      let ctr = context.dockerBuild({
+        platform: platform as DaggerPlatform,
+        dockerfile: pkg.metadata.dockerfile,
+        buildArgs: [{ name: BASE_IMAGE_ARG, value: baseRef }],
+      });
+      for (const [k, v] of Object.entries(labels)) ctr = ctr.withLabel(k, v).withAnnotation(k, v);
+      await ctr.sync();
+      return [platform, ctr] as const;
+    }),
+  );
+  return new Map(built);
+}

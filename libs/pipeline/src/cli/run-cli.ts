@@ -1,0 +1,111 @@
+import { ImageMetadataError } from "@image-tooling/image-metadata";
+import { loadConfig } from "../config/load-config.ts";
+import type { PipelineConfig } from "../config/config.ts";
+import { EngineUnavailableError } from "../dagger/session.ts";
+import { readGitInfo } from "../git/git-info.ts";
+import { Logger } from "../report/logger.ts";
+import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
+import { RegistryError } from "../registry/errors.ts";
+import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
+import { runLint } from "../run/lint.ts";
+import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
+import { imageOrThrow, loadWorkspace } from "../run/workspace.ts";
+
+export interface CliOptions {
+  command: string;
+  images: string[];
+  dryRun: boolean;
+  channel?: string;
+  branch?: string;
+  affected: boolean;
+  base?: string;
+  json: boolean;
+  verbose: boolean;
+  root?: string;
+}
+
+const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
+const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError];
+
+/** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
+export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
+  const root = opts.root ?? env.NX_WORKSPACE_ROOT ?? process.cwd();
+  const log = new Logger();
+  if (!KNOWN.includes(opts.command)) {
+    log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
+    return 2;
+  }
+  if (opts.command !== "plan" && opts.images.length !== 1) {
+    log.info(`${opts.command} takes exactly one image, e.g. \`${opts.command} tooling-k8s\``);
+    return 2;
+  }
+  const t0 = Date.now();
+  let results: ImageResult[] = [];
+  try {
+    const ws = loadWorkspace(root);
+    for (const image of opts.images) imageOrThrow(ws, image);
+    if (opts.command === "lint") return (await runLint(ws, opts.images[0]!, log)) ? 0 : 1;
+
+    const needsRegistry = opts.command === "publish" || opts.command === "plan";
+    let config: PipelineConfig | undefined;
+    if (needsRegistry) config = loadConfig(root, env, { channel: opts.channel, branch: opts.branch });
+    else {
+      try {
+        config = loadConfig(root, env);
+      } catch {
+        config = undefined; // build and smoke need no registry; labels then name the image alone
+      }
+    }
+    log.addSecret(config?.password);
+    const git = readGitInfo(root);
+    const run: LocalRun = { ws, git, log, config, ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? "docker.io/library/registry:2" };
+
+    switch (opts.command) {
+      case "build":
+        results = [await runBuildCommand(run, opts.images[0]!, opts)];
+        break;
+      case "smoke":
+        results = [await runSmokeCommand(run, opts.images[0]!, opts)];
+        break;
+      case "publish":
+        results = await runPublishCommand(run, config!, opts.images[0]!, { dryRun: opts.dryRun, verbose: opts.verbose });
+        break;
+      case "plan": {
+        results = await runPlanCommand(run, config!, opts.images, { affected: opts.affected, base: opts.base });
+        if (opts.json) process.stdout.write(`${JSON.stringify(planJson(results), null, 2)}\n`);
+        break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof SmokeFailedError) results = [{ image: e.image, version: e.version, command: opts.command as "smoke", status: "failed", checks: e.results, error: e.message, durationMs: Date.now() - t0 }];
+    if (e instanceof PublishError) results = e.results;
+    const known = EXPECTED_ERRORS.some((k) => e instanceof k);
+    log.info(`\n✘ ${opts.command} failed: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}`);
+    finish(root, results, log, env);
+    return 1;
+  }
+  finish(root, results, log, env);
+  return 0;
+}
+
+/** The plan as other tools read it: images in publish order, each with its tags as a list. */
+function planJson(results: ImageResult[]) {
+  return {
+    images: results.map((r) => ({
+      image: r.image,
+      version: r.version,
+      repository: r.repository,
+      channel: r.channel,
+      base: r.base,
+      tags: Object.entries(r.tags ?? {}).map(([tag, t]) => ({ tag, action: t.action, reason: t.reason })),
+      ...(r.notice && { notice: r.notice }),
+    })),
+  };
+}
+
+function finish(root: string, results: ImageResult[], log: Logger, env: Record<string, string | undefined>): void {
+  if (results.length === 0) return;
+  for (const r of results) writeResult(root, JSON.parse(log.redact(JSON.stringify(r))) as ImageResult);
+  log.info(`\n${summaryTable(results)}`);
+  writeStepSummary(results, env);
+}

@@ -1,0 +1,32 @@
+import { connection } from "@dagger.io/dagger";
+import type { Logger } from "../report/logger.ts";
+
+export class EngineUnavailableError extends Error {}
+
+/**
+ * Opens one Dagger session for the whole run. The SDK finds the engine through
+ * _EXPERIMENTAL_DAGGER_CLI_BIN / _EXPERIMENTAL_DAGGER_RUNNER_HOST (or a
+ * `dagger run` session); DAGGER_CLOUD_TOKEN, when set, reaches the CLI through
+ * the inherited environment and turns on traces.
+ */
+export async function withDaggerSession<T>(log: Logger, fn: () => Promise<T>, opts: { verbose?: boolean } = {}): Promise<T> {
+  let result: T;
+  try {
+    await connection(
+      async () => {
+        result = await fn();
+      },
+      opts.verbose ? { LogOutput: process.stderr } : {},
+    );
+  } catch (e) {
+    const err = e as Error & { name?: string };
+    if (/InitEngineSessionBinaryError|EngineSessionError|SessionError|DockerImageRefValidationError|connect ECONNREFUSED/.test(`${err.name} ${err.message}`) && !process.env.DAGGER_SESSION_PORT) {
+      throw new EngineUnavailableError(
+        `cannot start a Dagger session: ${err.message.split("\n")[0]}\n  → on this project's air-gapped machines run \`npm run harness -- provision\` and source the env file it prints; elsewhere install the dagger CLI (same version as @dagger.io/dagger) or set _EXPERIMENTAL_DAGGER_CLI_BIN`,
+      );
+    }
+    throw e;
+  }
+  log.info("");
+  return result!;
+}

@@ -1,0 +1,52 @@
+/**
+ * Progress output for long work. Every line passes through redaction, so a
+ * secret that reaches a message by accident (an error echoing a URL, a
+ * misconfigured tool) is still never printed.
+ */
+export class Logger {
+  private readonly secrets = new Set<string>();
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stderr,
+    private readonly heartbeatMs = Number(process.env.IMAGE_PIPELINE_HEARTBEAT_MS ?? 15_000),
+  ) {}
+
+  /** Registers a value that must never be printed. */
+  addSecret(value: string | undefined): void {
+    if (value && value.length >= 3) this.secrets.add(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join("***");
+    return out;
+  }
+
+  info(message: string): void {
+    this.out.write(`${this.redact(message)}\n`);
+  }
+
+  /** Runs a step, printing its start, a heartbeat while it runs, and its duration. */
+  async step<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    this.info(`▶ ${label}`);
+    const timer = setInterval(() => this.info(`  … ${label} (${fmtDuration(Date.now() - t0)})`), this.heartbeatMs);
+    timer.unref();
+    try {
+      const result = await fn();
+      this.info(`✔ ${label} (${fmtDuration(Date.now() - t0)})`);
+      return result;
+    } catch (e) {
+      this.info(`✘ ${label} (${fmtDuration(Date.now() - t0)})`);
+      throw e;
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}
+
+export function fmtDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+}

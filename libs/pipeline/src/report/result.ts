@@ -1,0 +1,65 @@
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Table from "cli-table3";
+import type { TagAction } from "../tags/plan-tags.ts";
+import type { CheckResult } from "../smoke/run-smoke.ts";
+
+export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned";
+
+/** The machine-readable record of one image in one run: dist/images/<image>/result.json. */
+export interface ImageResult {
+  image: string;
+  version: string;
+  command: "build" | "smoke" | "publish" | "plan";
+  channel?: "release" | "branch";
+  status: ImageStatus;
+  /** Repository the tags live in, e.g. 127.0.0.1:5000/acme/tooling-k8s. */
+  repository?: string;
+  /** Digest of the multi-platform index (publish). */
+  digest?: string;
+  /** Per-platform manifest digests (publish). */
+  platforms?: Record<string, string>;
+  /** Each tag → what happened and the digest it points at afterwards. */
+  tags?: Record<string, { action: TagAction; digest?: string; reason: string }>;
+  base?: string;
+  inputsDigest?: string;
+  checks?: CheckResult[];
+  notice?: string;
+  error?: string;
+  durationMs: number;
+}
+
+export function writeResult(workspaceRoot: string, result: ImageResult): string {
+  const dir = join(workspaceRoot, "dist", "images", result.image);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "result.json");
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
+
+const shortDigest = (d?: string): string => (d ? d.replace(/^sha256:/, "").slice(0, 12) : "");
+
+// JSON objects list integer-like keys ("1") first; show X.Y.Z, X.Y, X, latest instead.
+const tagRank = (tag: string): number => (tag === "latest" ? -1 : tag.split(".").length);
+
+function tagCell(r: ImageResult): string {
+  return Object.entries(r.tags ?? {})
+    .sort(([a], [b]) => tagRank(b) - tagRank(a))
+    .map(([tag, t]) => `${tag} (${t.action})`)
+    .join(", ");
+}
+
+/** The human summary printed at the end of a run. */
+export function summaryTable(results: ImageResult[]): string {
+  const table = new Table({ head: ["image", "version", "status", "tags", "digest", "time"], style: { head: [], border: [] } });
+  for (const r of results) table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), `${(r.durationMs / 1000).toFixed(1)} s`]);
+  return table.toString();
+}
+
+/** The same summary as Markdown, appended to the GitHub Actions step summary when there is one. */
+export function writeStepSummary(results: ImageResult[], env: Record<string, string | undefined> = process.env): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  const rows = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagCell(r) || "—"} | ${r.digest ? `\`${r.digest}\`` : "—"} |`);
+  appendFileSync(file, ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, ""].join("\n") + "\n");
+}

@@ -1,0 +1,71 @@
+import type { ImagePackage } from "@image-tooling/image-metadata";
+import { buildPlatforms, type PlatformContainers } from "../build/build-image.ts";
+import { inputsDigest } from "../build/inputs-digest.ts";
+import { imageLabels } from "../build/labels.ts";
+import type { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
+import type { GitInfo } from "../git/git-info.ts";
+import type { Logger } from "../report/logger.ts";
+import type { Workspace } from "./workspace.ts";
+
+export interface BuiltImage {
+  pkg: ImagePackage;
+  containers: PlatformContainers;
+  labels: Record<string, string>;
+  inputsDigest: string;
+  /** The digest-pinned reference BASE_IMAGE was. */
+  baseRef: string;
+}
+
+/** A base as the build sees it (ref) and as the labels name it. */
+export interface ResolvedBase {
+  ref: string;
+  name: string;
+  digest: string;
+}
+
+/** Gives a child its parent's image, built from this commit, by digest. */
+export type ParentResolver = (parent: ImagePackage, parentInputsDigest: string) => Promise<ResolvedBase>;
+
+export interface BuildContext {
+  ws: Workspace;
+  git: GitInfo;
+  log: Logger;
+  source?: string;
+}
+
+/** The inputs digest of an image, its ancestors' folded in. Pure file hashing: no build. */
+export function chainInputsDigest(ws: Workspace, pkg: ImagePackage): string {
+  const parent = pkg.metadata.parent ? ws.graph.images.get(pkg.metadata.parent)! : undefined;
+  return inputsDigest(ws.root, pkg, parent ? chainInputsDigest(ws, parent) : undefined);
+}
+
+export async function buildImage(ctx: BuildContext, pkg: ImagePackage, resolveParent: ParentResolver): Promise<BuiltImage> {
+  const digest = chainInputsDigest(ctx.ws, pkg);
+  let base: ResolvedBase;
+  if (pkg.metadata.base) {
+    base = { ref: `${pkg.metadata.base.image}@${pkg.metadata.base.digest}`, name: pkg.metadata.base.image, digest: pkg.metadata.base.digest };
+  } else {
+    const parent = ctx.ws.graph.images.get(pkg.metadata.parent!)!;
+    base = await resolveParent(parent, chainInputsDigest(ctx.ws, parent));
+  }
+  const labels = imageLabels({ pkg, revision: ctx.git.revision, created: ctx.git.created, source: ctx.source, base: { name: base.name, digest: base.digest }, inputsDigest: digest });
+  const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${pkg.metadata.platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
+    buildPlatforms(ctx.ws.root, pkg, base.ref, labels),
+  );
+  return { pkg, containers, labels, inputsDigest: digest, baseRef: base.ref };
+}
+
+/**
+ * For local runs (build, smoke): each ancestor is built from this commit in
+ * the same run and handed to its child through the run's ephemeral registry,
+ * by digest — never the last published parent (DESIGN.md principle 3).
+ */
+export function ephemeralParents(ctx: BuildContext, registry: () => Promise<EphemeralRegistry>, publishedName: (image: string) => string): ParentResolver {
+  const resolve: ParentResolver = async (parent) => {
+    const built = await buildImage(ctx, parent, resolve);
+    const reg = await registry();
+    const ref = await ctx.log.step(`${parent.name}: push to the run's registry ${reg.address} for its children`, () => reg.push(parent.name, [...built.containers.values()]));
+    return { ref, name: `${publishedName(parent.name)}:${parent.version}`, digest: ref.slice(ref.indexOf("@") + 1) };
+  };
+  return resolve;
+}

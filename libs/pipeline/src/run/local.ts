@@ -1,0 +1,96 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Platform } from "@image-tooling/image-metadata";
+import { repositoryRef, type PipelineConfig } from "../config/config.ts";
+import { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
+import { withDaggerSession } from "../dagger/session.ts";
+import type { GitInfo } from "../git/git-info.ts";
+import type { Logger } from "../report/logger.ts";
+import type { ImageResult } from "../report/result.ts";
+import { formatFailures, runSmoke, type CheckResult } from "../smoke/run-smoke.ts";
+import { buildImage, ephemeralParents, type BuildContext, type BuiltImage } from "./build-image-chain.ts";
+import { imageOrThrow, readSmokeSpec, type Workspace } from "./workspace.ts";
+
+export class SmokeFailedError extends Error {
+  constructor(
+    readonly image: string,
+    readonly version: string,
+    readonly results: CheckResult[],
+  ) {
+    const failed = results.filter((r) => !r.ok);
+    super(`${image}: ${failed.length} of ${results.length} smoke checks failed\n${formatFailures(results)}`);
+  }
+}
+
+export interface LocalRun {
+  ws: Workspace;
+  git: GitInfo;
+  log: Logger;
+  config?: PipelineConfig;
+  ephemeralRegistryImage: string;
+}
+
+/**
+ * Runs fn inside one Dagger session with a build context whose parents travel
+ * through an ephemeral registry that lives as long as the session.
+ */
+export async function withLocalBuild<T>(run: LocalRun, fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>, opts: { verbose?: boolean } = {}): Promise<T> {
+  return withDaggerSession(
+    run.log,
+    async () => {
+      const ctx: BuildContext = { ws: run.ws, git: run.git, log: run.log, source: run.config?.source ?? run.git.remoteUrl };
+      let registry: Promise<EphemeralRegistry> | undefined;
+      const getRegistry = () => (registry ??= run.log.step("start the run's ephemeral registry", () => EphemeralRegistry.start(run.ephemeralRegistryImage)));
+      const published = (image: string) => (run.config ? repositoryRef(run.config, image) : image);
+      try {
+        return await fn(ctx, (image) => buildImage(ctx, imageOrThrow(run.ws, image), ephemeralParents(ctx, getRegistry, published)));
+      } finally {
+        if (registry) await (await registry).stop().catch(() => undefined);
+      }
+    },
+    opts,
+  );
+}
+
+/** Smoke-tests every platform concurrently; throws SmokeFailedError naming each failed check. */
+export async function smokeBuilt(run: LocalRun, built: BuiltImage): Promise<CheckResult[]> {
+  const spec = readSmokeSpec(run.ws, built.pkg);
+  const perPlatform = await Promise.all(
+    [...built.containers].map(([platform, ctr]) =>
+      run.log.step(`${built.pkg.name}: smoke ${platform} (${spec.checks.length} checks)`, () => runSmoke(built.pkg.name, platform as Platform, ctr, spec)),
+    ),
+  );
+  const results = perPlatform.flat();
+  for (const r of results) run.log.info(`  ${r.ok ? "✔" : "✘"} [${r.platform}] ${r.check}`);
+  if (results.some((r) => !r.ok)) throw new SmokeFailedError(built.pkg.name, built.pkg.version, results);
+  return results;
+}
+
+export function writeBuildRecord(root: string, built: BuiltImage): void {
+  const dir = join(root, "dist", "images", built.pkg.name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "build.json"),
+    `${JSON.stringify({ image: built.pkg.name, version: built.pkg.version, platforms: [...built.containers.keys()], base: built.baseRef, inputsDigest: built.inputsDigest, labels: built.labels }, null, 2)}\n`,
+  );
+}
+
+export async function runBuildCommand(run: LocalRun, image: string, opts: { verbose?: boolean } = {}): Promise<ImageResult> {
+  const t0 = Date.now();
+  const built = await withLocalBuild(run, (_ctx, build) => build(image), opts);
+  writeBuildRecord(run.ws.root, built);
+  return { image, version: built.pkg.version, command: "build", status: "built", base: built.baseRef, inputsDigest: built.inputsDigest, durationMs: Date.now() - t0 };
+}
+
+export async function runSmokeCommand(run: LocalRun, image: string, opts: { verbose?: boolean } = {}): Promise<ImageResult> {
+  const t0 = Date.now();
+  return withLocalBuild(
+    run,
+    async (_ctx, build) => {
+      const built = await build(image);
+      const checks = await smokeBuilt(run, built);
+      return { image, version: built.pkg.version, command: "smoke", status: "passed", base: built.baseRef, inputsDigest: built.inputsDigest, checks, durationMs: Date.now() - t0 } satisfies ImageResult;
+    },
+    opts,
+  );
+}

@@ -1,0 +1,24 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildImageGraph, findImagePackageRoots, parseSmokeSpec, readImagePackage, type ImageGraph, type ImagePackage, type SmokeSpec } from "@image-tooling/image-metadata";
+
+export interface Workspace {
+  root: string;
+  graph: ImageGraph;
+}
+
+/** Reads and validates every image package once, at the edge. */
+export function loadWorkspace(root: string): Workspace {
+  const packages = findImagePackageRoots(root).map((dir) => readImagePackage(root, dir));
+  return { root, graph: buildImageGraph(packages) };
+}
+
+export function imageOrThrow(ws: Workspace, name: string): ImagePackage {
+  const pkg = ws.graph.images.get(name);
+  if (!pkg) throw new Error(`unknown image "${name}": images are ${ws.graph.order.join(", ")}`);
+  return pkg;
+}
+
+export function readSmokeSpec(ws: Workspace, pkg: ImagePackage): SmokeSpec {
+  return parseSmokeSpec(readFileSync(join(ws.root, pkg.files.smoke), "utf8"), pkg.files.smoke, pkg.name);
+}
