@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,9 @@ export class TempWorkspace {
 
   static create(opts: { withPackages?: boolean } = {}): TempWorkspace {
     const root = mkdtempSync(join(tmpdir(), "image-tooling-ws-"));
-    for (const entry of ["nx.json", "package.json", "tsconfig.base.json", "README.md", "libs", "tools"]) {
+    // .changeset carries the release configuration that the release tests exercise.
+    for (const entry of ["nx.json", "package.json", "tsconfig.base.json", "README.md", ".changeset", "libs", "tools"]) {
+      if (!existsSync(join(REPO_ROOT, entry))) continue;
       cpSync(join(REPO_ROOT, entry), join(root, entry), {
         recursive: true,
         filter: (src) => !src.includes("node_modules") && !src.includes(`${"/"}test${"/"}`) && !src.endsWith("/test"),
@@ -68,6 +70,12 @@ export class TempWorkspace {
   nx(...args: string[]): { status: number; output: string } {
     const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: NX_ENV, encoding: "utf8" });
     return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+  }
+
+  /** Runs any command in the workspace; returns exit status and combined output (never throws). */
+  run(command: string, args: string[], env: Record<string, string | undefined> = {}): { status: number; output: string } {
+    const r = spawnSync(command, args, { cwd: this.root, env: { ...NX_ENV, ...env }, encoding: "utf8" });
+    return { status: r.status ?? 1, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
   }
 
   /** Names of the projects nx considers affected between two refs. */

@@ -1,0 +1,45 @@
+import { relative } from "node:path";
+import type { ComprehensiveRelease, NewChangeset } from "@changesets/types";
+import { getPackages } from "@manypkg/get-packages";
+import { affectedImages } from "./affected-images.ts";
+import type { AffectedImage } from "./coverage.ts";
+import { changedFiles, fileAt, mergeBase } from "./git.ts";
+import { newChangesets } from "./pending-changesets.ts";
+import { releasesFor } from "./release-plan.ts";
+
+export interface ChangeSummary {
+  base: string;
+  mergeBase: string;
+  images: AffectedImage[];
+  changesets: NewChangeset[];
+  releases: ComprehensiveRelease[];
+}
+
+/** Everything the check needs to know about this change, read from git, nx and .changeset/. */
+export async function collect(cwd: string, base: string, head?: string): Promise<ChangeSummary> {
+  const forkPoint = mergeBase(cwd, base, head);
+  const names = affectedImages(cwd, base, head);
+  const packages = await getPackages(cwd);
+  const byName = new Map(packages.packages.map((p) => [p.packageJson.name, p]));
+  const files = names.length ? changedFiles(cwd, forkPoint, head) : [];
+
+  const images = names.map((name): AffectedImage => {
+    const pkg = byName.get(name);
+    if (!pkg) throw new Error(`nx reports an image project "${name}" but no workspace package has that name`);
+    const dir = relative(cwd, pkg.dir).split("\\").join("/");
+    const before = fileAt(cwd, forkPoint, `${dir}/package.json`);
+    return {
+      image: name,
+      ownChanges: files.filter((f) => f.startsWith(`${dir}/`)),
+      baseVersion: before === undefined ? undefined : (JSON.parse(before) as { version: string }).version,
+      version: pkg.packageJson.version,
+      parents: Object.keys(pkg.packageJson.dependencies ?? {}).filter((d) => isImage(byName.get(d)?.dir, cwd)),
+    };
+  });
+  const changesets = await newChangesets(cwd, forkPoint);
+  const releases = images.length ? await releasesFor(cwd, changesets, packages) : [];
+  return { base, mergeBase: forkPoint, images, changesets, releases };
+}
+
+// Images live under packages/; libs and tools are workspace packages too but never parents.
+const isImage = (dir: string | undefined, cwd: string): boolean => dir !== undefined && relative(cwd, dir).startsWith("packages");

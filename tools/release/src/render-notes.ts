@@ -1,0 +1,51 @@
+import type { ImageResult } from "./result-file.ts";
+
+const code = (s: string): string => `\`${s}\``;
+const short = (digest: string): string => digest.replace(/^sha256:/, "").slice(0, 12);
+
+/**
+ * JSON objects list integer-like keys ("1") first whatever the file says, so
+ * put tags back in reading order: X.Y.Z, X.Y, X, then the rest (latest, branch tags).
+ */
+function tagRank(tag: string): number {
+  const parts = /^\d+(\.\d+){0,2}(-[\w.]+)?$/.test(tag) ? tag.split("-")[0]!.split(".").length : 0;
+  return parts ? 3 - parts : 3;
+}
+
+function tagList(r: ImageResult): string {
+  const tags = Object.entries(r.tags ?? {}).sort(([a], [b]) => tagRank(a) - tagRank(b));
+  if (tags.length === 0) return "—";
+  return tags.map(([tag, t]) => `${code(tag)} (${t.action}${t.action.startsWith("skip") && t.reason ? `: ${t.reason}` : ""})`).join(", ");
+}
+
+/** One image's notes: version, tags, digest, platforms, how to pull it, and its changelog entry. */
+export function renderImageNotes(r: ImageResult, changes?: string): string {
+  const rows: [string, string][] = [
+    ["status", `${r.status}${r.channel ? ` (${r.channel} channel)` : ""}`],
+    ["tags", tagList(r)],
+    ["digest", r.digest ? code(r.digest) : "—"],
+  ];
+  const platforms = Object.entries(r.platforms ?? {});
+  if (platforms.length) rows.push(["platforms", platforms.map(([p, d]) => `${p} ${code(short(d))}`).join(", ")]);
+  if (r.repository && r.digest) rows.push(["pull", code(`docker pull ${r.repository}@${r.digest}`)]);
+  if (r.notice) rows.push(["notice", r.notice]);
+  if (r.error) rows.push(["error", r.error]);
+  const out = [`## ${r.image} ${r.version}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`)];
+  if (changes) out.push("", "### Changes", "", changes);
+  return `${out.join("\n")}\n`;
+}
+
+/** Notes for a whole run: a summary table, then each image. */
+export function renderReleaseNotes(results: ImageResult[], changelogs: Map<string, string> = new Map()): string {
+  if (results.length === 0) return "# Image release notes\n\nNo image was published in this run.\n";
+  const summary = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagList(r)} | ${r.digest ? code(short(r.digest)) : "—"} |`);
+  return [
+    "# Image release notes",
+    "",
+    "| image | version | status | tags | digest |",
+    "|---|---|---|---|---|",
+    ...summary,
+    "",
+    ...results.map((r) => renderImageNotes(r, changelogs.get(r.image))),
+  ].join("\n");
+}

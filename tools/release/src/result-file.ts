@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+/**
+ * The part of the pipeline's dist/images/<image>/result.json that release
+ * notes use. Loose on purpose: the pipeline may add fields, and its status and
+ * tag-action vocabularies may grow; notes print what they do not know verbatim.
+ */
+const Tag = z.looseObject({ action: z.string(), digest: z.string().optional(), reason: z.string().optional() });
+
+export const ImageResult = z.looseObject({
+  image: z.string().min(1),
+  version: z.string().min(1),
+  command: z.string().optional(),
+  channel: z.string().optional(),
+  status: z.string().min(1),
+  repository: z.string().optional(),
+  digest: z.string().optional(),
+  platforms: z.record(z.string(), z.string()).optional(),
+  tags: z.record(z.string(), Tag).optional(),
+  notice: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ImageResult = z.infer<typeof ImageResult>;
+
+export class ResultFileError extends Error {}
+
+/** Parses one result file; the error names the file and the bad field. */
+export function parseResult(text: string, file: string): ImageResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ResultFileError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const r = ImageResult.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new ResultFileError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return r.data;
+}
+
+/** Every dist/images/<image>/result.json under `dir`, by image name. */
+export function readResults(dir: string): ImageResult[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "result.json")))
+    .map((d) => {
+      const file = join(dir, d.name, "result.json");
+      return parseResult(readFileSync(file, "utf8"), file);
+    })
+    .sort((a, b) => a.image.localeCompare(b.image));
+}

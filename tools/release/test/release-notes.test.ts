@@ -1,0 +1,148 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { changelogEntry } from "../src/changelog-entry.ts";
+import { renderImageNotes, renderReleaseNotes } from "../src/render-notes.ts";
+import { parseResult, readResults } from "../src/result-file.ts";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const FIXTURES = join(HERE, "fixtures");
+const REPO = resolve(HERE, "../../..");
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+
+describe("result files", () => {
+  it("reads every dist/images/<image>/result.json, by image name", () => {
+    const results = readResults(join(FIXTURES, "results"));
+    expect(results.map((r) => [r.image, r.version, r.status])).toEqual([
+      ["buildx", "2.3.0", "failed"],
+      ["pandoc", "1.0.0", "skipped"],
+      ["tooling-k8s", "1.1.0", "pushed"],
+      ["tooling-k8s-aws", "1.0.1", "pushed"],
+    ]);
+  });
+
+  it("names the file and the field when a result is malformed", () => {
+    expect(() => parseResult(JSON.stringify({ image: "pandoc", status: "pushed" }), "dist/images/pandoc/result.json")).toThrow(
+      /dist\/images\/pandoc\/result\.json: version: /,
+    );
+    expect(() => parseResult("{", "x/result.json")).toThrow(/x\/result\.json: not valid JSON/);
+  });
+
+  it("is empty when no image ran", () => {
+    expect(readResults(join(FIXTURES, "does-not-exist"))).toEqual([]);
+  });
+});
+
+describe("changelog entries", () => {
+  const changelog = readFileSync(join(FIXTURES, "CHANGELOG.tooling-k8s.md"), "utf8");
+  it("takes one version's section and nothing of the next", () => {
+    expect(changelogEntry(changelog, "1.1.0")).toBe("### Minor Changes\n\n- 3f2a9c1: Add stern for multi-pod log tailing.");
+    expect(changelogEntry(changelog, "1.0.0")).toBe("### Major Changes\n\n- First release.");
+  });
+  it("has nothing for a version the changelog does not mention", () => {
+    expect(changelogEntry(changelog, "1.1")).toBeUndefined();
+    expect(changelogEntry(changelog, "9.9.9")).toBeUndefined();
+  });
+});
+
+describe("rendered notes", () => {
+  const results = readResults(join(FIXTURES, "results"));
+  const byImage = new Map(results.map((r) => [r.image, r]));
+
+  it("an image's notes list its version, every tag with its action, digest, platforms, pull line and changes", () => {
+    expect(renderImageNotes(byImage.get("tooling-k8s")!, "### Minor Changes\n\n- Add stern.")).toBe(
+      [
+        "## tooling-k8s 1.1.0",
+        "",
+        "| | |",
+        "|---|---|",
+        "| status | pushed (release channel) |",
+        "| tags | `1.1.0` (create), `1.1` (move), `1` (move), `latest` (move) |",
+        `| digest | \`${D("a")}\` |`,
+        "| platforms | linux/amd64 `111111111111`, linux/arm64 `222222222222` |",
+        `| pull | \`docker pull docker.io/acme/tooling-k8s@${D("a")}\` |`,
+        "",
+        "### Changes",
+        "",
+        "### Minor Changes",
+        "",
+        "- Add stern.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("accepts the past-tense tag actions too and says why a floating tag stayed", () => {
+    const notes = renderImageNotes(byImage.get("tooling-k8s-aws")!);
+    expect(notes).toContain("`1.0.1` (created), `1.0` (moved), `1` (moved), `latest` (skipped: 2.0.0 is newer)");
+    expect(notes).not.toContain("| pull |"); // no repository in this result: no pull line to guess
+  });
+
+  it("a skipped image carries the pipeline's notice; a failed one its error, escaped for the table", () => {
+    expect(renderImageNotes(byImage.get("pandoc")!)).toContain("| notice | pandoc 1.0.0 is already published");
+    const failed = renderImageNotes(byImage.get("buildx")!);
+    expect(failed).toContain("| status | failed (release channel) |");
+    expect(failed).toContain('| error | smoke check "docker buildx is installed" failed on linux/arm64 \\| exit 127 |');
+    expect(failed).toContain("| digest | — |");
+  });
+
+  it("the run's notes start with one summary row per image", () => {
+    const notes = renderReleaseNotes(results);
+    expect(notes.split("\n").slice(0, 9)).toEqual([
+      "# Image release notes",
+      "",
+      "| image | version | status | tags | digest |",
+      "|---|---|---|---|---|",
+      "| buildx | 2.3.0 | failed | — | — |",
+      "| pandoc | 1.0.0 | skipped | `1.0.0` (skip: 1.0.0 already exists) | `cccccccccccc` |",
+      "| tooling-k8s | 1.1.0 | pushed | `1.1.0` (create), `1.1` (move), `1` (move), `latest` (move) | `aaaaaaaaaaaa` |",
+      "| tooling-k8s-aws | 1.0.1 | pushed | `1.0.1` (created), `1.0` (moved), `1` (moved), `latest` (skipped: 2.0.0 is newer) | `bbbbbbbbbbbb` |",
+      "",
+    ]);
+    expect(notes.match(/^## /gm)).toHaveLength(4);
+  });
+
+  it("says so when nothing was published", () => {
+    expect(renderReleaseNotes([])).toBe("# Image release notes\n\nNo image was published in this run.\n");
+  });
+});
+
+describe("release-notes CLI", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("writes the run's notes and one file per image with its CHANGELOG entry, and appends to the job summary", () => {
+    dir = mkdtempSync(join(tmpdir(), "release-notes-"));
+    cpSync(join(FIXTURES, "results"), join(dir, "dist/images"), { recursive: true });
+    mkdirSync(join(dir, "packages/tooling-k8s"), { recursive: true });
+    cpSync(join(FIXTURES, "CHANGELOG.tooling-k8s.md"), join(dir, "packages/tooling-k8s/CHANGELOG.md"));
+    writeFileSync(join(dir, "summary.md"), "");
+    const r = spawnSync(process.execPath, [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "tools/release/src/release-notes.ts"), "--cwd", dir, "--out", "dist/release-notes"], {
+      encoding: "utf8",
+      env: { ...process.env, GITHUB_STEP_SUMMARY: join(dir, "summary.md") },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("| tooling-k8s | 1.1.0 | pushed |");
+    expect(readFileSync(join(dir, "dist/release-notes/release-notes.md"), "utf8")).toBe(r.stdout);
+    expect(readFileSync(join(dir, "summary.md"), "utf8")).toContain(r.stdout);
+    const k8s = readFileSync(join(dir, "dist/release-notes/tooling-k8s.md"), "utf8");
+    expect(k8s).toMatch(/^## tooling-k8s 1\.1\.0\n/);
+    expect(k8s).toContain("### Changes\n\n### Minor Changes\n\n- 3f2a9c1: Add stern for multi-pod log tailing.\n");
+    expect(readFileSync(join(dir, "dist/release-notes/pandoc.md"), "utf8")).not.toContain("### Changes");
+  });
+
+  it("fails with the file's name when a result file is broken", () => {
+    dir = mkdtempSync(join(tmpdir(), "release-notes-"));
+    mkdirSync(join(dir, "dist/images/pandoc"), { recursive: true });
+    writeFileSync(join(dir, "dist/images/pandoc/result.json"), JSON.stringify({ image: "pandoc", version: "1.0.0" }));
+    const r = spawnSync(process.execPath, [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "tools/release/src/release-notes.ts"), "--cwd", dir], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^release-notes: .*dist\/images\/pandoc\/result\.json: status: /);
+  });
+});
