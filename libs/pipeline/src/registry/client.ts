@@ -88,10 +88,15 @@ export class RegistryClient {
     this.endpoint = registryEndpoint(options.registry);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#credentialSource = `REGISTRY_USERNAME / REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}`;
-    if ((options.username === undefined) !== (options.password === undefined) || options.username === "" || options.password === "") {
-      throw new Error(`registry ${this.endpoint.registry}: give both a username and a password, or neither; check ${this.#credentialSource}`);
+    // Half a login is a configuration mistake: going anonymous instead would fail later and more obscurely.
+    const { username, password } = options;
+    if (username && !password) {
+      throw new RegistryError("unauthorized", `registry ${this.registry}: user '${username}' is configured but no password: set REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}, or unset REGISTRY_USERNAME to read anonymously`, { registry: this.registry });
     }
-    const credentials = options.username !== undefined && options.password !== undefined ? { username: options.username, password: options.password } : undefined;
+    if (password && !username) {
+      throw new RegistryError("unauthorized", `registry ${this.registry}: a password is configured but no user: set REGISTRY_USERNAME`, { registry: this.registry });
+    }
+    const credentials = username && password ? { username, password } : undefined;
     this.#auth = new Authenticator(credentials, {
       registry: this.endpoint.registry,
       timeoutMs: this.#timeoutMs,
