@@ -2,6 +2,7 @@ import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { loadConfig } from "../config/load-config.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
+import { adoptHarnessEngine } from "../dagger/engine-env.ts";
 import { readGitInfo } from "../git/git-info.ts";
 import { Logger } from "../report/logger.ts";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
@@ -58,6 +59,10 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     }
     log.addSecret(config?.password);
     const git = readGitInfo(root);
+    if (opts.command !== "plan" && !opts.dryRun) {
+      const harnessEnv = adoptHarnessEngine(env);
+      if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
+    }
     const run: LocalRun = { ws, git, log, config, ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? "docker.io/library/registry:2" };
 
     switch (opts.command) {

@@ -1,0 +1,29 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import type { TempWorkspace } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { REPO_ROOT } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+
+export interface PipelineRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for "appears in no output" assertions. */
+  all: string;
+}
+
+/** Runs the pipeline CLI in a workspace, as the Nx targets do, and captures everything it prints. */
+export function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/pipeline/src/cli/main.ts", ...args], {
+      cwd: ws.root,
+      env: { ...process.env, NX_DAEMON: "false", FORCE_COLOR: "0", IMAGE_PIPELINE_HEARTBEAT_MS: "60000", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr, all: `${stdout}\n${stderr}` }));
+  });
+}

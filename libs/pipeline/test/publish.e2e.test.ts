@@ -1,0 +1,223 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
+import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { RegistryClient } from "../src/registry/client.ts";
+import { fixtureWorkspace, setVersion } from "../src/testing/fixture-workspace.ts";
+import { runPipeline } from "../src/testing/run-pipeline.ts";
+import { freePort, startTestRegistry } from "../src/testing/registry-server.ts";
+import { INPUTS_DIGEST_LABEL } from "../src/build/labels.ts";
+
+// End to end on the harness: a real Dagger engine builds the fixtures from the
+// mirrored Debian base, smoke-tests both platforms (arm64 under qemu) and
+// publishes to the harness registry, which the test reads back over HTTP.
+const harness = loadHarnessEnv();
+const REGISTRY = harness.HARNESS_REGISTRY;
+const baseDigest = harness.HARNESS_DEBIAN_BASE.split("@")[1]!;
+const registry = new RegistryClient({ registry: REGISTRY });
+
+const namespace = () => `e2e-${randomBytes(4).toString("hex")}`;
+const tagsOf = async (repo: string) => (await registry.listTags(repo)).sort();
+const digestOf = (repo: string, tag: string) => registry.manifestDigest(repo, tag);
+
+describe("publish to a real registry", () => {
+  let ws: TempWorkspace;
+  const ns = namespace();
+  const env = { IMAGE_REGISTRY: REGISTRY, IMAGE_NAMESPACE: ns };
+  const publish = (image: string, ...args: string[]) => runPipeline(ws, ["publish", image, ...args], env);
+
+  beforeAll(() => {
+    ws = fixtureWorkspace(baseDigest);
+  });
+  afterAll(() => ws?.dispose());
+
+  it("publishes parent and child as two-platform indexes with their labels, the child on the parent's published digest", async () => {
+    const parentRun = await publish("fixture-base");
+    expect(parentRun.status, parentRun.all).toBe(0);
+    const childRun = await publish("fixture-child");
+    expect(childRun.status, childRun.all).toBe(0);
+
+    for (const image of ["fixture-base", "fixture-child"]) {
+      const repo = `${ns}/${image}`;
+      expect(await tagsOf(repo)).toEqual(["1", "1.0", "1.0.0", "latest"]);
+      const digest = await digestOf(repo, "1.0.0");
+      for (const tag of ["1", "1.0", "latest"]) expect(await digestOf(repo, tag)).toBe(digest);
+      const platforms = (await registry.platformManifests(repo, digest!)).map((m) => m.platform).sort();
+      expect(platforms).toEqual(["linux/amd64", "linux/arm64"]);
+      for (const platform of platforms) {
+        const labels = (await registry.imageConfig(repo, digest!, platform)).config?.Labels ?? {};
+        expect(labels).toMatchObject({
+          "org.opencontainers.image.title": image,
+          "org.opencontainers.image.version": "1.0.0",
+          "org.opencontainers.image.revision": ws.git("rev-parse", "HEAD"),
+          "org.opencontainers.image.licenses": "Apache-2.0",
+          [INPUTS_DIGEST_LABEL]: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        });
+        expect(labels["org.opencontainers.image.created"]).toBe(ws.git("show", "-s", "--format=%cI", "HEAD"));
+        expect(labels["org.opencontainers.image.description"]).toMatch(/^Test fixture/);
+      }
+      // The result file agrees with the registry.
+      const result = JSON.parse(ws.read(`dist/images/${image}/result.json`));
+      expect(result).toMatchObject({ image, status: "pushed", digest, tags: { "1.0.0": { action: "create", digest }, latest: { action: "create", digest } } });
+    }
+
+    const parentDigest = await digestOf(`${ns}/fixture-base`, "1.0.0");
+    const childLabels = (await registry.imageConfig(`${ns}/fixture-child`, "1.0.0", "linux/arm64")).config?.Labels ?? {};
+    expect(childLabels["org.opencontainers.image.base.digest"]).toBe(parentDigest);
+    expect(childLabels["org.opencontainers.image.base.name"]).toBe(`${REGISTRY}/${ns}/fixture-base:1.0.0`);
+    const parentLabels = (await registry.imageConfig(`${ns}/fixture-base`, "1.0.0", "linux/amd64")).config?.Labels ?? {};
+    expect(parentLabels["org.opencontainers.image.base.digest"]).toBe(baseDigest);
+  });
+
+  it("a re-run pushes nothing and leaves the immutable tag's digest unchanged", async () => {
+    const before = Object.fromEntries(await Promise.all(["1", "1.0", "1.0.0", "latest"].map(async (t) => [t, await digestOf(`${ns}/fixture-base`, t)])));
+    const again = await publish("fixture-base");
+    expect(again.status, again.all).toBe(0);
+    expect(again.all).toContain("fixture-base 1.0.0 is already published");
+    expect(again.all).not.toMatch(/▶ .*(build|push|smoke)/);
+    const after = Object.fromEntries(await Promise.all(["1", "1.0", "1.0.0", "latest"].map(async (t) => [t, await digestOf(`${ns}/fixture-base`, t)])));
+    expect(after).toEqual(before);
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "skipped", digest: before["1.0.0"] });
+  });
+
+  it("moves floating tags only forward: 1.0.0, 2.0.0, then 1.0.1 leaves latest on 2.0.0", async () => {
+    const repo = `${ns}/fixture-base`;
+    setVersion(ws, "fixture-base", "2.0.0");
+    ws.append("packages/fixture-base/hello", "# 2.0.0\n");
+    ws.commitAll("2.0.0");
+    expect((await publish("fixture-base")).status).toBe(0);
+    const v2 = await digestOf(repo, "2.0.0");
+
+    setVersion(ws, "fixture-base", "1.0.1");
+    ws.append("packages/fixture-base/hello", "# 1.0.1\n");
+    ws.commitAll("1.0.1 hotfix");
+    const hotfix = await publish("fixture-base");
+    expect(hotfix.status, hotfix.all).toBe(0);
+    const v101 = await digestOf(repo, "1.0.1");
+
+    expect(v101).not.toBe(v2);
+    expect(await digestOf(repo, "latest")).toBe(v2);
+    expect(await digestOf(repo, "2")).toBe(v2);
+    expect(await digestOf(repo, "1")).toBe(v101);
+    expect(await digestOf(repo, "1.0")).toBe(v101);
+    expect(hotfix.all).toMatch(/skip\s+latest\s+2\.0\.0 is newer/);
+  });
+
+  it("a branch channel pushes <version>-<branch>.<sha7> and moves no floating tag", async () => {
+    const repo = `${ns}/fixture-base`;
+    const floatingBefore = await Promise.all(["1", "1.0", "2", "latest"].map((t) => digestOf(repo, t)));
+    ws.append("packages/fixture-base/hello", "# branch work\n");
+    ws.commitAll("branch work");
+    const sha7 = ws.git("rev-parse", "HEAD").slice(0, 7);
+    const run = await runPipeline(ws, ["publish", "fixture-base", "--channel", "branch", "--branch", "feature/try-it"], env);
+    expect(run.status, run.all).toBe(0);
+    const tag = `1.0.1-feature-try-it.${sha7}`;
+    expect(await tagsOf(repo)).toContain(tag);
+    expect(await Promise.all(["1", "1.0", "2", "latest"].map((t) => digestOf(repo, t)))).toEqual(floatingBefore);
+  });
+
+  it("--dry-run prints the plan and pushes nothing", async () => {
+    setVersion(ws, "fixture-base", "1.1.0");
+    ws.commitAll("1.1.0");
+    const before = await tagsOf(`${ns}/fixture-base`);
+    const run = await publish("fixture-base", "--dry-run");
+    expect(run.status, run.all).toBe(0);
+    expect(run.all).toMatch(/create\s+1\.1\.0\s+new version/);
+    expect(run.all).toMatch(/create\s+1\.1\s+new line/);
+    expect(run.all).toMatch(/move\s+1\s+forward/);
+    expect(run.all).toMatch(/skip\s+latest\s+2\.0\.0 is newer/);
+    expect(run.all).toContain("dry run: nothing built, nothing pushed");
+    expect(await tagsOf(`${ns}/fixture-base`)).toEqual(before);
+  });
+});
+
+describe("publish refuses, clearly, and leaves the registry as it was", () => {
+  let ws: TempWorkspace;
+  beforeAll(() => {
+    ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
+  });
+  afterAll(() => ws?.dispose());
+
+  it("a failing smoke check pushes nothing and says which check, platform and output", async () => {
+    const ns = namespace();
+    ws.write("packages/fixture-base/smoke.yaml", `${ws.read("packages/fixture-base/smoke.yaml")}  - name: expects the wrong greeting\n    run: [hello]\n    stdout: '^goodbye'\n`);
+    ws.commitAll("failing smoke");
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: REGISTRY, IMAGE_NAMESPACE: ns });
+    expect(run.status).toBe(1);
+    expect(run.all).toContain('fixture-base [linux/amd64] run check "expects the wrong greeting"');
+    expect(run.all).toContain('fixture-base [linux/arm64] run check "expects the wrong greeting"');
+    expect(run.all).toContain("stdout does not match /^goodbye/");
+    expect(run.all).toMatch(/hello from (x86_64|aarch64) as 10001/);
+    expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed" });
+    ws.git("reset", "-q", "--hard", "HEAD~1");
+  });
+
+  it("a registry that is down gives a clear error before any build", async () => {
+    const down = `127.0.0.1:${await freePort()}`;
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "down" });
+    expect(run.status).toBe(1);
+    expect(run.all).toContain(`cannot reach registry ${down} (connection refused): is it running? check IMAGE_REGISTRY`);
+    expect(run.all).not.toMatch(/▶ .*build/);
+  });
+
+  it("wrong credentials: a clear error, nothing pushed, and the secret appears in no output", async () => {
+    const secret = `S3cret-${randomBytes(6).toString("hex")}`;
+    const authed = await startTestRegistry({ htpasswd: [{ username: "ci", password: secret }] });
+    try {
+      const wrong = `${secret}-wrong`;
+      const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: authed.host, IMAGE_NAMESPACE: "team", REGISTRY_USERNAME: "ci", REGISTRY_PASSWORD: wrong });
+      expect(run.status).toBe(1);
+      expect(run.all).toContain(`registry ${authed.host} rejected the credentials`);
+      expect(run.all).toContain("REGISTRY_PASSWORD");
+      expect(run.all).not.toMatch(/▶ .*build/);
+      const outputs = [run.all, existsSync(join(ws.root, "dist/images/fixture-base/result.json")) ? ws.read("dist/images/fixture-base/result.json") : "", authed.output()];
+      for (const text of outputs) expect(text).not.toContain(secret);
+      const ok = new RegistryClient({ registry: authed.host, username: "ci", password: secret });
+      expect(await ok.listTags("team/fixture-base")).toEqual([]);
+    } finally {
+      await authed.stop();
+    }
+  });
+});
+
+describe("smoke checks catch what they claim to", () => {
+  let ws: TempWorkspace;
+  beforeAll(() => {
+    ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
+    // An entrypoint that runs the command as a child instead of exec'ing it,
+    // and a check that writes to the root filesystem.
+    ws.write("packages/fixture-base/entrypoint", '#!/bin/sh\n"$@"\n');
+    ws.write(
+      "packages/fixture-base/smoke.yaml",
+      [
+        "checks:",
+        "  - name: signals reach the command",
+        "    signal: TERM",
+        "  - name: writes to the root filesystem",
+        "    readOnlyRootfs: true",
+        "    entrypoint: false",
+        "    run: [sh, -c, 'echo x > /etc/smoke-write']",
+        "  - name: the file is not a directory",
+        "    file: /usr/local/bin/hello",
+        "    type: directory",
+        "    mode: '0700'",
+        "",
+      ].join("\n"),
+    );
+    ws.commitAll("broken entrypoint");
+  });
+  afterAll(() => ws?.dispose());
+
+  it("fail the signal, read-only and file checks, naming each", async () => {
+    const run = await runPipeline(ws, ["smoke", "fixture-base"], {});
+    expect(run.status).toBe(1);
+    expect(run.all).toContain("3 of 3 smoke checks failed");
+    expect(run.all).toContain('signal check "signals reach the command"');
+    expect(run.all).toContain("SIGTERM did not reach the command");
+    expect(run.all).toMatch(/run check "writes to the root filesystem":[\s\S]*exit code [1-9]\d*, expected 0[\s\S]*Read-only file system/);
+    expect(run.all).toContain("type is regular file, expected directory; mode is 0755, expected 0700");
+  });
+});
