@@ -7,7 +7,8 @@ import {
   type CreateNodes,
   type RawProjectGraphDependency,
 } from "@nx/devkit";
-import { buildImageGraph, readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
+import { buildImageGraph, type ImagePackage } from "@image-tooling/image-metadata";
+import { readImagePackageCached } from "./package-cache.ts";
 import { contextInputs, imageTargets, PIPELINE_PROJECT } from "./targets.ts";
 
 export const name = "image-tooling/images";
@@ -19,7 +20,7 @@ export const createNodes: CreateNodes = [
     createNodesFromFiles(
       (file, _o, ctx) => {
         const root = dirname(file);
-        const pkg = readImagePackage(ctx.workspaceRoot, root);
+        const pkg = readImagePackageCached(ctx.workspaceRoot, root);
         const dockerignore = join(ctx.workspaceRoot, root, ".dockerignore");
         return {
           projects: {
@@ -50,7 +51,7 @@ export const createDependencies: CreateDependencies = (_options, context) => {
   const imageRoots = Object.values(context.projects)
     .map((p) => p.root)
     .filter((root) => existsSync(join(context.workspaceRoot, root, "image.yaml")));
-  const packages: ImagePackage[] = imageRoots.map((root) => readImagePackage(context.workspaceRoot, root));
+  const packages: ImagePackage[] = imageRoots.map((root) => readImagePackageCached(context.workspaceRoot, root));
   const imageNames = new Set(packages.map((p) => p.name));
   const otherProjects = new Set(Object.keys(context.projects).filter((n) => !imageNames.has(n)));
   buildImageGraph(packages, otherProjects);
