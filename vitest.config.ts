@@ -1,8 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` is pure logic and runs in seconds without an engine;
-// `e2e` drives real nx, git, Dagger and registry processes and needs the
-// harness (`npm run harness -- provision`). `npm test` runs both.
+// Three projects, by file name:
+//   *.test.ts       unit: pure logic, milliseconds, nothing started;
+//   *.int.test.ts   integration: real nx, git, registry or shellcheck processes, no engine;
+//   *.e2e.test.ts   e2e: a real Dagger engine and registry from the harness
+//                   (`npm run harness -- provision`); they fail, never skip, without it.
+// `npm test` runs all three; `npm run test:unit` the first two.
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +13,16 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["{libs,tools,packages}/*/test/**/*.test.ts"],
-          exclude: ["**/*.e2e.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.e2e.test.ts", "**/*.int.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["{libs,tools,packages}/*/test/**/*.int.test.ts"],
+          exclude: ["**/node_modules/**"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
