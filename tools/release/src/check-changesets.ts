@@ -25,6 +25,10 @@ async function main(argv: string[]): Promise<number> {
   const base = values.base ?? process.env.NX_BASE ?? "origin/main";
   const head = values.head ?? (process.env.NX_HEAD || undefined);
   const change = await collect(values.cwd ?? process.cwd(), base, head);
+  if (change.problems.length) {
+    process.stderr.write(`Invalid changesets:\n${change.problems.map((p) => `  ✗ ${p}`).join("\n")}\n`);
+    return 1;
+  }
   const verdicts = judge(change.images, change.changesets, change.releases);
   const report = renderCheck(verdicts, base);
   const failed = verdicts.some((v) => v.status === "missing");

@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import type { ComprehensiveRelease, NewChangeset } from "@changesets/types";
 import { getPackages } from "@manypkg/get-packages";
 import { affectedImages } from "./affected-images.ts";
+import { changesetProblems } from "./changeset-problems.ts";
 import type { AffectedImage } from "./coverage.ts";
 import { changedFiles, fileAt, mergeBase } from "./git.ts";
 import { newChangesets } from "./pending-changesets.ts";
@@ -13,6 +14,8 @@ export interface ChangeSummary {
   images: AffectedImage[];
   changesets: NewChangeset[];
   releases: ComprehensiveRelease[];
+  /** Changesets this change adds that name something other than an image. */
+  problems: string[];
 }
 
 /** Everything the check needs to know about this change, read from git, nx and .changeset/. */
@@ -36,10 +39,13 @@ export async function collect(cwd: string, base: string, head?: string): Promise
       parents: Object.keys(pkg.packageJson.dependencies ?? {}).filter((d) => isImage(byName.get(d)?.dir, cwd)),
     };
   });
-  const changesets = await newChangesets(cwd, forkPoint);
-  const releases = images.length ? await releasesFor(cwd, changesets, packages) : [];
-  return { base, mergeBase: forkPoint, images, changesets, releases };
+  const changesets = await newChangesets(cwd, forkPoint, head);
+  const imageNames = new Set(packages.packages.filter((p) => isImage(p.dir, cwd)).map((p) => p.packageJson.name));
+  const problems = changesetProblems(changesets, imageNames);
+  // A plan from a changeset naming an unknown package would throw; the problems say it better.
+  const releases = images.length && problems.length === 0 ? await releasesFor(cwd, changesets, packages) : [];
+  return { base, mergeBase: forkPoint, images, changesets, releases, problems };
 }
 
 // Images live under packages/; libs and tools are workspace packages too but never parents.
-const isImage = (dir: string | undefined, cwd: string): boolean => dir !== undefined && relative(cwd, dir).startsWith("packages");
+const isImage = (dir: string | undefined, cwd: string): boolean => dir !== undefined && relative(cwd, dir).startsWith("packages/");

@@ -1,0 +1,121 @@
+import { cpSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import semver from "semver";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT, type TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { changeset, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
+
+const CHILDREN = ["tooling-k8s-aws", "tooling-k8s-openstack"];
+const bump = (v: string, type: "patch" | "minor" | "major") => semver.inc(v, type)!;
+
+// The real changesets CLI (2.31.1) on a real git copy of the workspace: proves
+// what .changeset/config.json does to the image packages.
+describe("changeset version on the image packages", { timeout: 120_000 }, () => {
+  let ws: TempWorkspace;
+  let before: Record<string, string>;
+  beforeAll(() => {
+    ws = releaseWorkspace();
+    cpSync(join(REPO_ROOT, "package-lock.json"), join(ws.root, "package-lock.json"));
+    ws.commitAll("lockfile");
+    before = Object.fromEntries(IMAGES.map((i) => [i, packageJson(ws, i).version]));
+  }, 60_000);
+  afterAll(() => ws?.dispose());
+
+  it("a minor changeset on tooling-k8s: parent minor, both children patch, buildx and pandoc untouched, CHANGELOGs written", () => {
+    ws.git("checkout", "-q", "-b", "minor-parent", "main");
+    writeChangeset(ws, "k8s-stern", { "tooling-k8s": "minor" }, "Add stern for multi-pod log tailing.");
+    ws.commitAll("feat: stern");
+
+    const r = changeset(ws, "version");
+    expect(r.status, r.output).toBe(0);
+
+    const parent = bump(before["tooling-k8s"]!, "minor");
+    expect(packageJson(ws, "tooling-k8s").version).toBe(parent);
+    for (const child of CHILDREN) {
+      expect(packageJson(ws, child).version).toBe(bump(before[child]!, "patch"));
+      // Exact pin moves with the parent, so the next parent bump patches the child again.
+      expect(packageJson(ws, child).dependencies).toEqual({ "tooling-k8s": parent });
+    }
+    for (const untouched of ["buildx", "pandoc"]) expect(packageJson(ws, untouched).version).toBe(before[untouched]);
+
+    const k8sLog = ws.read("packages/tooling-k8s/CHANGELOG.md");
+    expect(k8sLog).toMatch(new RegExp(`^# tooling-k8s\\n\\n## ${parent.replace(/\./g, "\\.")}\\n\\n### Minor Changes\\n\\n- [0-9a-f]{7}: Add stern for multi-pod log tailing\\.\\n`));
+    for (const child of CHILDREN) {
+      const log = ws.read(`packages/${child}/CHANGELOG.md`);
+      expect(log).toContain(`## ${bump(before[child]!, "patch")}\n\n### Patch Changes\n\n- Updated dependencies`);
+      expect(log).toContain(`  - tooling-k8s@${parent}`);
+    }
+    expect(existsSync(join(ws.root, "packages/buildx/CHANGELOG.md")) && ws.git("status", "--porcelain", "packages/buildx")).toBeFalsy();
+
+    // Exactly these files change: the internal @image-tooling/* packages are ignored.
+    ws.git("add", "-A");
+    const changed = ws.git("diff", "--cached", "--name-only").split("\n").sort();
+    expect(changed).toEqual([
+      ".changeset/k8s-stern.md",
+      ...["tooling-k8s", ...CHILDREN].flatMap((i) => [`packages/${i}/CHANGELOG.md`, `packages/${i}/package.json`]),
+    ].sort());
+
+    ws.commitAll("Version images");
+    // That commit affects exactly the three released images: what `nx affected -t publish` publishes.
+    expect(ws.affected("main").filter((p) => IMAGES.includes(p))).toEqual(["tooling-k8s", ...CHILDREN]);
+
+    // git tags <image>@<version> for the images only, never for @image-tooling/* packages.
+    const tag = changeset(ws, "tag");
+    expect(tag.status, tag.output).toBe(0);
+    const tags = ws.git("tag", "--list").split("\n");
+    expect(tags).toEqual(expect.arrayContaining([`tooling-k8s@${parent}`, ...CHILDREN.map((c) => `${c}@${bump(before[c]!, "patch")}`)]));
+    expect(tags.filter((t) => t.startsWith("@image-tooling/"))).toEqual([]);
+    expect(tag.output).toContain(`New tag:  tooling-k8s@${parent}`);
+    ws.git("checkout", "-q", "main");
+  });
+
+  it("npm run version-packages (what the release workflow runs) also brings package-lock.json in line", () => {
+    ws.git("checkout", "-q", "-b", "version-script", "main");
+    writeChangeset(ws, "k8s-stern", { "tooling-k8s": "minor" }, "Add stern.");
+    const r = ws.run("npm", ["run", "--silent", "version-packages"]);
+    expect(r.status, r.output).toBe(0);
+    const parent = bump(before["tooling-k8s"]!, "minor");
+    const lock = JSON.parse(ws.read("package-lock.json")) as { packages: Record<string, { version?: string; dependencies?: Record<string, string> }> };
+    expect(lock.packages["packages/tooling-k8s"]?.version).toBe(parent);
+    for (const child of CHILDREN) {
+      expect(lock.packages[`packages/${child}`]?.version).toBe(bump(before[child]!, "patch"));
+      expect(lock.packages[`packages/${child}`]?.dependencies).toEqual({ "tooling-k8s": parent });
+    }
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("clean", "-qfd");
+  });
+
+  it("a patch on the parent still patches both children: their exact pin leaves the range", () => {
+    ws.git("checkout", "-q", "-b", "patch-parent", "main");
+    writeChangeset(ws, "k8s-fix", { "tooling-k8s": "patch" }, "Fix the kubeconfig link.");
+    const r = changeset(ws, "version");
+    expect(r.status, r.output).toBe(0);
+    expect(packageJson(ws, "tooling-k8s").version).toBe(bump(before["tooling-k8s"]!, "patch"));
+    for (const child of CHILDREN) expect(packageJson(ws, child).version).toBe(bump(before[child]!, "patch"));
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("clean", "-qfd");
+  });
+
+  it("a changeset on a child releases only that child", () => {
+    ws.git("checkout", "-q", "-b", "child-only", "main");
+    writeChangeset(ws, "aws-cli", { "tooling-k8s-aws": "minor" }, "Bump the AWS CLI.");
+    const r = changeset(ws, "version");
+    expect(r.status, r.output).toBe(0);
+    expect(packageJson(ws, "tooling-k8s-aws").version).toBe(bump(before["tooling-k8s-aws"]!, "minor"));
+    for (const other of IMAGES.filter((i) => i !== "tooling-k8s-aws")) expect(packageJson(ws, other).version).toBe(before[other]);
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("clean", "-qfd");
+  });
+
+  it("a changeset naming only an internal @image-tooling/* package bumps nothing and stays pending (so the check rejects it)", () => {
+    ws.git("checkout", "-q", "-b", "internal", "main");
+    ws.write(".changeset/internal.md", '---\n"@image-tooling/pipeline": minor\n---\n\nRefactor.\n');
+    const r = changeset(ws, "version");
+    expect(r.status, r.output).toBe(0);
+    expect(JSON.parse(ws.read("libs/pipeline/package.json")).version).toBe("0.0.0");
+    for (const image of IMAGES) expect(packageJson(ws, image).version).toBe(before[image]);
+    expect(existsSync(join(ws.root, ".changeset/internal.md"))).toBe(true);
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("clean", "-qfd");
+  });
+});
