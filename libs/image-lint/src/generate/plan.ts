@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { MetadataProblem } from "@image-tooling/image-metadata";
+import type { ImageContext } from "./context.ts";
+import { renderLabelBlock } from "./label.ts";
+import { replaceBlock, type CommentStyle } from "./markers.ts";
+import { renderContentsBlock, renderUsageBlock } from "./readme.ts";
+import { SHARED_FILES, SHARED_SOURCE_IMAGE, needsSharedCopies } from "./shared-files.ts";
+import { renderSmokeBlock } from "./smoke-block.ts";
+import { TOOLBOX_DATA_DIR, renderToolboxJson, renderToolboxTsv } from "./toolbox-data.ts";
+
+/** One file as `npm run image-docs` would write it. */
+export interface GeneratedFile {
+  /** Workspace-relative path. */
+  path: string;
+  content: string;
+  /** File mode to write; also checked (only the executable bit matters to git). */
+  executable: boolean;
+  /** What the file is generated from, for messages. */
+  from: string;
+}
+
+const read = (workspaceRoot: string, path: string): string | null => {
+  const abs = join(workspaceRoot, path);
+  return existsSync(abs) ? readFileSync(abs, "utf8") : null;
+};
+
+/**
+ * Every file (or block in a hand-written file) generated for one image.
+ * Files whose markers are missing come back as problems: the author has to
+ * place the block once, the tool keeps it current afterwards.
+ */
+export function planGeneratedFiles(workspaceRoot: string, ctx: ImageContext): { files: GeneratedFile[]; problems: MetadataProblem[] } {
+  const { pkg } = ctx;
+  const files: GeneratedFile[] = [];
+  const problems: MetadataProblem[] = [];
+
+  const block = (path: string, style: CommentStyle, blocks: [string, string][]): void => {
+    let text = read(workspaceRoot, path);
+    if (text === null) {
+      problems.push({ file: path, image: pkg.name, message: "does not exist" });
+      return;
+    }
+    for (const [name, body] of blocks) {
+      const next = replaceBlock(text, name, style, body);
+      if (next === null) {
+        const marker = style === "html" ? `<!-- BEGIN GENERATED ${name} -->` : `# BEGIN GENERATED ${name}`;
+        problems.push({ file: path, image: pkg.name, field: name, message: `has no generated ${name} block`, hint: `add the lines "${marker}" and its END GENERATED twin where it belongs, then run npm run image-docs` });
+        return;
+      }
+      text = next;
+    }
+    files.push({ path, content: text, executable: false, from: "tools.lock.json" });
+  };
+
+  block(`${pkg.root}/README.md`, "html", [
+    ["contents", renderContentsBlock(ctx)],
+    ["usage", renderUsageBlock(ctx)],
+  ]);
+  block(pkg.files.dockerfile, "hash", [["label", renderLabelBlock(ctx)]]);
+  block(pkg.files.smoke, "hash", [["version-checks", renderSmokeBlock(ctx)]]);
+
+  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${pkg.name}.tsv`, content: renderToolboxTsv(ctx.lock), executable: false, from: "tools.lock.json" });
+  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${pkg.name}.json`, content: renderToolboxJson(ctx.lock), executable: false, from: "tools.lock.json" });
+
+  if (needsSharedCopies(pkg)) {
+    for (const rel of SHARED_FILES) {
+      const source = `packages/${SHARED_SOURCE_IMAGE}/${rel}`;
+      const content = read(workspaceRoot, source);
+      if (content === null) problems.push({ file: source, image: pkg.name, message: "does not exist: it is the source of a shared file" });
+      else files.push({ path: `${pkg.root}/${rel}`, content, executable: true, from: source });
+    }
+  }
+  return { files, problems };
+}

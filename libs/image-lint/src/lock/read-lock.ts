@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { MetadataProblem } from "@image-tooling/image-metadata";
+import { LOCK_FILE, lockSchema, type ToolsLock } from "./schema.ts";
+
+export interface LockResult {
+  lock: ToolsLock | null;
+  problems: MetadataProblem[];
+}
+
+const fieldOf = (path: PropertyKey[]): string | undefined => (path.length ? path.map((k) => (typeof k === "number" ? `[${k}]` : String(k))).join(".").replace(/\.\[/g, "[") : undefined);
+
+const valueAt = (root: unknown, path: PropertyKey[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);
+
+/** Parses lock text; every schema violation becomes one problem naming its field. */
+export function parseLock(text: string, file: string, image: string): LockResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { lock: null, problems: [{ file, image, message: `is not valid JSON: ${(e as Error).message}` }] };
+  }
+  const parsed = lockSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      lock: null,
+      problems: parsed.error.issues.map((issue) => {
+        if (issue.code === "unrecognized_keys") return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field" };
+        // A tool matching neither shape: report the reasons of the shape its "source" asks for.
+        if (issue.code === "invalid_union") {
+          const wantsPip = (valueAt(raw, issue.path) as { source?: unknown } | undefined)?.source === "pip";
+          const branch = issue.errors[wantsPip ? 1 : 0] ?? [];
+          return branch.length
+            ? branch.map((sub) => ({ file, image, field: fieldOf([...issue.path, ...sub.path]), message: sub.code === "unrecognized_keys" ? `has unknown field(s) ${sub.keys.join(", ")}` : sub.message }))
+            : [{ file, image, field: fieldOf(issue.path), message: issue.message }];
+        }
+        return { file, image, field: fieldOf(issue.path), message: issue.message };
+      }).flat(),
+    };
+  }
+  return { lock: parsed.data, problems: [] };
+}
+
+/** Reads <package>/tools.lock.json; a missing lock is a problem, not an exception. */
+export function readLock(workspaceRoot: string, packageRoot: string, image: string): LockResult {
+  const file = `${packageRoot}/${LOCK_FILE}`;
+  const abs = join(workspaceRoot, file);
+  if (!existsSync(abs)) {
+    return { lock: null, problems: [{ file, image, message: "does not exist", hint: "every image pins its tools (version, https URL template, sha256 per arch) in tools.lock.json" }] };
+  }
+  return parseLock(readFileSync(abs, "utf8"), file, image);
+}

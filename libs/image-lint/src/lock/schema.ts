@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+/**
+ * tools.lock.json: the one machine-readable pin file of an image. The
+ * Dockerfile's fetch stage reads it (fetch-tools), the README, the Dockerfile
+ * label, the smoke version checks and the toolbox data are generated from it,
+ * and an updater can rewrite it without touching anything else.
+ */
+export const LOCK_FILE = "tools.lock.json";
+
+export const ARCHES = ["amd64", "arm64"] as const;
+export type Arch = (typeof ARCHES)[number];
+
+/** The placeholders a URL or member template may use, expanded per TARGETARCH. */
+export const TEMPLATE_PLACEHOLDERS = ["version", "arch"] as const;
+
+const SHA256 = /^[a-f0-9]{64}$/;
+// Everything that lands in a tab-separated toolbox data line must stay on one line.
+const oneLine = z.string().min(1, "must not be empty").regex(/^[^\t\r\n]*$/, "must be one line without tabs");
+const httpsUrl = z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL");
+const version = z
+  .string()
+  .regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/, "must be an exact version like 1.2.3")
+  .refine((v) => !/latest|stable|nightly/i.test(v), { message: "must be an exact version, not a moving name like latest" });
+const sha256 = z.string({ error: "is required: a 64-hex sha256" }).regex(SHA256, "must be a sha256: 64 lower-case hex");
+const absolutePath = z.string().regex(/^\/[^\s]*$/, "must be an absolute path");
+
+const common = {
+  version,
+  description: oneLine,
+  homepage: httpsUrl,
+  /** Where the command lands in the image. */
+  install: absolutePath,
+  /** argv printing the tool's version; the smoke spec and toolbox-help run it. */
+  versionCommand: z.array(oneLine).min(1, "must be a non-empty argv list"),
+  /** A regex the version command's output matches; {version} stands for the escaped pinned version. */
+  versionPattern: oneLine.refine((p) => p.includes("{version}"), { message: "must contain {version}" }),
+  examples: z.array(oneLine).min(1, "must give at least one usage example"),
+  /** Where the version and hashes come from, for whoever bumps them next. */
+  sources: z.array(z.string().min(1)).min(1, "must name where the hashes come from"),
+};
+
+export const downloadToolSchema = z
+  .object({
+    ...common,
+    source: z.literal("download").optional(),
+    /** https URL template with {version} and {arch}. */
+    url: z.string().regex(/^https:\/\//, "must be an https:// URL template"),
+    /** How upstream spells each architecture in its URLs (default: amd64/arm64). */
+    archNames: z.object({ amd64: oneLine, arm64: oneLine }).strict().optional(),
+    sha256: z.object({ amd64: sha256, arm64: sha256 }, { error: "is required: a sha256 for amd64 and for arm64" }).strict(),
+    archive: z.enum(["binary", "tar.gz", "zip"]),
+    /** Path of the executable inside a tar.gz (template). */
+    member: z.string().min(1).optional(),
+    /** How a zip is installed: only known installers, no free-form commands. */
+    installer: z.enum(["aws-cli-v2"]).optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.archive === "tar.gz" && !t.member) ctx.addIssue({ code: "custom", path: ["member"], message: "is required for a tar.gz: the executable's path inside it" });
+    if (t.archive === "zip" && !t.installer) ctx.addIssue({ code: "custom", path: ["installer"], message: "is required for a zip (aws-cli-v2)" });
+  });
+
+export const pipToolSchema = z
+  .object({
+    ...common,
+    source: z.literal("pip"),
+    /** The requirement in python.requirements that provides the command. */
+    package: z.string().min(1),
+  })
+  .strict();
+
+export const toolSchema = z.union([downloadToolSchema, pipToolSchema]);
+
+export const debianCommandSchema = z
+  .object({
+    versionCommand: z.array(oneLine).min(1),
+    description: oneLine,
+    examples: z.array(oneLine).min(1),
+  })
+  .strict();
+
+export const pythonRequirementSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be a PyPI project name"),
+    version,
+    /** sha256 of every wheel pip may pick on each architecture (pip --require-hashes). */
+    sha256: z.object({ amd64: z.array(z.string()), arm64: z.array(z.string()) }).strict(),
+  })
+  .strict();
+
+export const lockSchema = z
+  .object({
+    $comment: z.string().optional(),
+    image: z.string().min(1),
+    tools: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "tool names are lower-case"), toolSchema),
+    /** Packages from the base's Debian archive (apt verifies them with the archive's signatures). */
+    debian: z
+      .object({
+        packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, "must be a Debian package name")),
+        /** Commands from those packages that toolbox-help lists. */
+        commands: z.record(z.string(), debianCommandSchema).default({}),
+      })
+      .strict()
+      .default({ packages: [], commands: {} }),
+    python: z
+      .object({
+        index: httpsUrl,
+        constraints: z.string().min(1),
+        /** Says honestly what is missing while hashes are absent; delete once recorded. */
+        hashesMissing: z.string().optional(),
+        requirements: z.array(pythonRequirementSchema).min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ToolsLock = z.output<typeof lockSchema>;
+export type LockTool = z.output<typeof toolSchema>;
+export type DownloadTool = z.output<typeof downloadToolSchema>;
+export type PipTool = z.output<typeof pipToolSchema>;
+
+export const isDownloadTool = (t: LockTool): t is DownloadTool => t.source !== "pip";
+export const isSha256 = (s: string): boolean => SHA256.test(s);

@@ -1,0 +1,78 @@
+import type { MetadataProblem } from "@image-tooling/image-metadata";
+import { expandTemplate, unknownPlaceholders } from "../lock/expand.ts";
+import { parseLock } from "../lock/read-lock.ts";
+import { ARCHES, isDownloadTool, isSha256, type ToolsLock } from "../lock/schema.ts";
+
+export interface LockCheckInput {
+  text: string;
+  /** Workspace-relative path, for the messages. */
+  file: string;
+  image: string;
+  /** Tools the image already gets from its parent chain. */
+  inheritedTools?: string[];
+}
+
+/**
+ * Lock completeness: every tool has an exact version, an HTTPS URL template
+ * and a sha256 for amd64 and for arm64 (pip tools: every wheel hashed per
+ * arch), plus the consistency checks a schema cannot express.
+ */
+export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; problems: MetadataProblem[] } {
+  const { file, image } = input;
+  const { lock, problems } = parseLock(input.text, file, image);
+  if (!lock) return { lock, problems };
+  const p = (field: string | undefined, message: string, hint?: string): void => void problems.push({ file, image, field, message, hint });
+
+  if (lock.image !== image) p("image", `is "${lock.image}" but this is the lock of image "${image}"`);
+
+  for (const [name, tool] of Object.entries(lock.tools)) {
+    const at = `tools.${name}`;
+    if (input.inheritedTools?.includes(name)) p(at, "is already installed by the parent image", "a child adds only its own tools");
+    if (lock.debian.commands[name]) p(`debian.commands.${name}`, `is also a pinned tool (tools.${name})`);
+    if (!isDownloadTool(tool)) {
+      const req = lock.python?.requirements.find((r) => r.name.toLowerCase() === tool.package.toLowerCase());
+      if (!req) p(`${at}.package`, `"${tool.package}" is not in python.requirements`);
+      else if (req.version !== tool.version) p(`${at}.version`, `is ${tool.version} but python.requirements pins ${tool.package}==${req.version}`);
+      continue;
+    }
+    for (const placeholder of unknownPlaceholders(tool.url)) p(`${at}.url`, `has an unknown placeholder {${placeholder}}`, "use {version} and {arch}");
+    for (const placeholder of unknownPlaceholders(tool.member ?? "")) p(`${at}.member`, `has an unknown placeholder {${placeholder}}`, "use {version} and {arch}");
+    for (const arch of ARCHES) {
+      const url = expandTemplate(tool.url, tool, arch);
+      if (!/^https:\/\/[^/\s]+\/\S*$/.test(url)) p(`${at}.url`, `expands to "${url}" for ${arch}, not an https URL`);
+      if (/latest/i.test(url)) p(`${at}.url`, `expands to "${url}": a moving "latest" URL cannot be pinned by a sha256`);
+    }
+    if (!tool.url.includes("{arch}")) p(`${at}.url`, "has no {arch}: amd64 and arm64 would download the same file");
+    if (tool.sha256.amd64 === tool.sha256.arm64) p(`${at}.sha256`, "is the same for amd64 and arm64: one of them is wrong");
+  }
+
+  if (lock.python) {
+    const missing: Record<string, string[]> = {};
+    lock.python.requirements.forEach((req, i) => {
+      for (const arch of ARCHES) {
+        const hashes = req.sha256[arch];
+        const bad = hashes.filter((h) => !isSha256(h));
+        if (bad.length) p(`python.requirements[${i}].sha256.${arch}`, `has ${bad.length} value(s) that are not 64-hex sha256: ${bad.join(", ")}`);
+        if (hashes.length === 0) (missing[req.name] ??= []).push(arch);
+      }
+    });
+    const names = Object.keys(missing);
+    if (names.length) {
+      p(
+        "python.requirements[].sha256",
+        `has no wheel sha256 for ${names.length} of ${lock.python.requirements.length} requirements (${names.map((n) => `${n}: ${missing[n]!.join("+")}`).join(", ")})`,
+        "pip installs with --require-hashes: record each wheel's sha256 for amd64 and arm64 where PyPI is reachable (see the image README)",
+      );
+    } else if (lock.python.hashesMissing) {
+      p("python.hashesMissing", "says hashes are missing, but every requirement has them", "delete the note");
+    }
+    const pipTools = Object.values(lock.tools).filter((t) => !isDownloadTool(t));
+    if (pipTools.length === 0) p("python", "is set but no tool has source pip");
+  } else if (Object.values(lock.tools).some((t) => !isDownloadTool(t))) {
+    p("python", "is required: a tool has source pip");
+  }
+  return { lock, problems };
+}
+
+/** True for the one problem a lock may carry while its wheel hashes are still to be recorded. */
+export const isMissingWheelHashes = (problem: MetadataProblem): boolean => problem.field === "python.requirements[].sha256";
