@@ -32,7 +32,11 @@ export function parseLock(text: string, file: string, image: string): LockResult
           const wantsPip = (valueAt(raw, issue.path) as { source?: unknown } | undefined)?.source === "pip";
           const branch = issue.errors[wantsPip ? 1 : 0] ?? [];
           return branch.length
-            ? branch.map((sub) => ({ file, image, field: fieldOf([...issue.path, ...sub.path]), message: sub.code === "unrecognized_keys" ? `has unknown field(s) ${sub.keys.join(", ")}` : sub.message }))
+            ? branch.map((sub) =>
+                sub.code === "unrecognized_keys"
+                  ? { file, image, field: fieldOf([...issue.path, ...sub.path, sub.keys[0]!]), message: "is not a known field" }
+                  : { file, image, field: fieldOf([...issue.path, ...sub.path]), message: sub.message },
+              )
             : [{ file, image, field: fieldOf(issue.path), message: issue.message }];
         }
         return { file, image, field: fieldOf(issue.path), message: issue.message };

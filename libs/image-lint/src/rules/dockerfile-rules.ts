@@ -51,7 +51,7 @@ export function checkDockerfile(input: DockerfileCheckInput): MetadataProblem[] 
     }
     if (keyword === "ADD") {
       const remote = ins.getArguments().some((a) => /^(https?|git|ftp):\/\/|^git@/.test(a.getValue()));
-      if (remote && !/--checksum=sha256:[a-f0-9]{64}/.test(args)) p(at, "ADD fetches a URL without --checksum=sha256:<hex>", "use fetch-tools and tools.lock.json");
+      if (remote && !/--checksum=sha256:[a-f0-9]{64}/.test(ins.getTextContent())) p(at, "ADD fetches a URL without --checksum=sha256:<hex>", "use fetch-tools and tools.lock.json");
       if (remote && /^http:\/\//m.test(args.replace(/\s+/g, "\n"))) p(at, "ADD fetches over plain http", "use https");
     }
     if (keyword === "USER") {

@@ -37,10 +37,10 @@ interface ShellcheckComment {
  * shellcheck on every script, every severity. A missing shellcheck is a
  * problem, not a skip: CI must not go green without having looked.
  */
-export async function shellcheck(workspaceRoot: string, files: string[], image?: string): Promise<MetadataProblem[]> {
+export async function shellcheck(workspaceRoot: string, files: string[], image?: string, bin = "shellcheck"): Promise<MetadataProblem[]> {
   if (files.length === 0) return [];
   const result = await new Promise<{ stdout: string; error: (Error & { code?: string | number | null }) | null }>((resolve) => {
-    execFile("shellcheck", ["--format=json1", "--severity=style", "--external-sources", ...files], { cwd: workspaceRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
+    execFile(bin, ["--format=json1", "--severity=style", "--external-sources", ...files], { cwd: workspaceRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
       resolve({ stdout, error }),
     );
   });

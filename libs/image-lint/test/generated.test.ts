@@ -1,0 +1,99 @@
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { readImagePackage } from "@image-tooling/image-metadata";
+import { checkGeneratedFiles, loadImageContext, replaceBlock, emptyBlock, renderToolboxTsv, shellQuote, TOOLS_LABEL } from "../src/index.ts";
+import { IMAGES, WORKSPACE } from "./helpers.ts";
+
+const contextOf = (ws: string, image: string) => {
+  const { ctx, problems } = loadImageContext(ws, readImagePackage(ws, `packages/${image}`));
+  expect(problems).toEqual([]);
+  return ctx!;
+};
+
+describe("generated files are up to date (npm run image-docs)", () => {
+  it.each(IMAGES)("%s: README blocks, Dockerfile label, smoke version checks, toolbox data, shared copies", (image) => {
+    expect(checkGeneratedFiles(WORKSPACE, contextOf(WORKSPACE, image))).toEqual([]);
+  });
+
+  it("the label of a child carries its parent's tools too", () => {
+    const dockerfile = readFileSync(join(WORKSPACE, "packages/tooling-k8s-aws/Dockerfile"), "utf8");
+    const label = new RegExp(`^LABEL ${TOOLS_LABEL.replaceAll(".", "\\.")}="(.*)"$`, "m").exec(dockerfile)![1]!;
+    const tools = JSON.parse(label.replaceAll('\\"', '"')) as Record<string, string>;
+    expect(Object.keys(tools)).toEqual(["kubectl", "helm", "kustomize", "argocd", "k9s", "jq", "yq", "aws"]);
+  });
+
+  it("the README states the OpenStack wheel-hash gap while it exists", () => {
+    const lock = JSON.parse(readFileSync(join(WORKSPACE, "packages/tooling-k8s-openstack/tools.lock.json"), "utf8"));
+    const readme = readFileSync(join(WORKSPACE, "packages/tooling-k8s-openstack/README.md"), "utf8");
+    const missing = lock.python.requirements.filter((r: { sha256: { amd64: string[] } }) => r.sha256.amd64.length === 0).length;
+    if (missing) expect(readme).toContain(`Not buildable yet: ${missing} of ${lock.python.requirements.length} requirements have no wheel sha256`);
+  });
+});
+
+describe("drift is caught", () => {
+  let ws: string;
+  afterEach(() => rmSync(ws, { recursive: true, force: true }));
+  const copyWorkspace = (): string => {
+    ws = mkdtempSync(join(tmpdir(), "image-lint-"));
+    cpSync(join(WORKSPACE, "packages"), join(ws, "packages"), { recursive: true });
+    return ws;
+  };
+
+  it("a version bumped in the lock without regenerating", () => {
+    copyWorkspace();
+    const lockPath = join(ws, "packages/tooling-k8s/tools.lock.json");
+    writeFileSync(lockPath, readFileSync(lockPath, "utf8").replace('"version": "1.37.1"', '"version": "1.37.2"'));
+    const stale = checkGeneratedFiles(ws, contextOf(ws, "tooling-k8s")).map((p) => p.file);
+    expect(stale).toEqual(
+      expect.arrayContaining(["packages/tooling-k8s/README.md", "packages/tooling-k8s/Dockerfile", "packages/tooling-k8s/smoke.yaml", "packages/tooling-k8s/rootfs/usr/local/share/toolbox/tooling-k8s.tsv"]),
+    );
+    // The child's label carries the parent's pins, so it goes stale too.
+    expect(checkGeneratedFiles(ws, contextOf(ws, "tooling-k8s-aws")).map((p) => p.file)).toContain("packages/tooling-k8s-aws/Dockerfile");
+  });
+
+  it("a hand edit inside a generated block, and a missing block", () => {
+    copyWorkspace();
+    const readme = join(ws, "packages/pandoc/README.md");
+    writeFileSync(readme, readFileSync(readme, "utf8").replace("| 3.12.1 |", "| 3.12.0 |"));
+    expect(checkGeneratedFiles(ws, contextOf(ws, "pandoc"))).toEqual([expect.objectContaining({ file: "packages/pandoc/README.md", message: expect.stringMatching(/out of date/) })]);
+    writeFileSync(readme, "# pandoc\n");
+    expect(checkGeneratedFiles(ws, contextOf(ws, "pandoc"))).toEqual([expect.objectContaining({ file: "packages/pandoc/README.md", field: "contents", message: "has no generated contents block" })]);
+  });
+
+  it("a shared script copy that differs from its source, or lost its exec bit", () => {
+    copyWorkspace();
+    const copy = join(ws, "packages/buildx/rootfs/usr/local/bin/entrypoint");
+    writeFileSync(copy, readFileSync(copy, "utf8") + "# drift\n");
+    expect(checkGeneratedFiles(ws, contextOf(ws, "buildx"))).toEqual([
+      expect.objectContaining({ file: "packages/buildx/rootfs/usr/local/bin/entrypoint", message: "is out of date with packages/tooling-k8s/rootfs/usr/local/bin/entrypoint" }),
+    ]);
+    writeFileSync(copy, readFileSync(join(WORKSPACE, "packages/tooling-k8s/rootfs/usr/local/bin/entrypoint")));
+    chmodSync(copy, 0o644);
+    expect(checkGeneratedFiles(ws, contextOf(ws, "buildx"))).toEqual([expect.objectContaining({ message: "is not executable" })]);
+  });
+
+  it("README examples follow image-tooling.yaml", () => {
+    copyWorkspace();
+    writeFileSync(join(ws, "image-tooling.yaml"), "registry: ghcr.io\nnamespace: acme/tools\n");
+    const problems = checkGeneratedFiles(ws, contextOf(ws, "tooling-k8s"));
+    expect(problems.map((p) => p.file)).toEqual(["packages/tooling-k8s/README.md"]);
+  });
+});
+
+describe("blocks and toolbox data", () => {
+  it("replaces only inside the markers and keeps the indent", () => {
+    const text = `a\n  # BEGIN GENERATED x: note\n  old\n  # END GENERATED x\nb\n`;
+    expect(replaceBlock(text, "x", "hash", "- one\n- two\n")).toBe(`a\n  # BEGIN GENERATED x: do not edit, run \`npm run image-docs\` (source: tools.lock.json)\n  - one\n  - two\n  # END GENERATED x\nb\n`);
+    expect(replaceBlock("no markers", "x", "hash", "y")).toBeNull();
+    expect(replaceBlock(emptyBlock("html", "c"), "c", "html", "body")).toContain("\nbody\n<!-- END GENERATED c -->");
+  });
+
+  it("quotes version commands so the shell gets the argv back", () => {
+    expect(shellQuote("{{.Version}}")).toBe("'{{.Version}}'");
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    const tsv = renderToolboxTsv({ image: "x", tools: {}, debian: { packages: [], commands: { git: { versionCommand: ["git", "--version"], description: "Git", examples: ["git log"] } } } });
+    expect(tsv.split("\n")[1]).toBe("git\tdebian\t'git' '--version'\tGit\tgit log");
+  });
+});
