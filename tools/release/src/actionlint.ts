@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * actionlint (rhysd/actionlint): the GitHub Actions linter — schema, expression
+ * types, `needs`/`if`/matrix checks, runner labels, and shellcheck on `run:`
+ * scripts when shellcheck is installed. It is a Go program; our machines reach
+ * the Go module proxy but no release downloads, so it is built from source at
+ * this exact version and cached under node_modules/.cache.
+ */
+export const ACTIONLINT_VERSION = "v1.7.12";
+const MODULE = "github.com/rhysd/actionlint/cmd/actionlint";
+
+export class ActionlintUnavailable extends Error {}
+
+/** Path to an actionlint binary of the pinned version: $ACTIONLINT, the cache, or a fresh build. */
+export function actionlintBinary(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ACTIONLINT) return env.ACTIONLINT;
+  const dir = join(repoRoot, "node_modules", ".cache", "actionlint", ACTIONLINT_VERSION);
+  const bin = join(dir, "actionlint");
+  if (existsSync(bin)) return bin;
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync("go", ["install", `${MODULE}@${ACTIONLINT_VERSION}`], {
+    env: { ...env, GOBIN: dir, CGO_ENABLED: "0" },
+    encoding: "utf8",
+  });
+  if (r.error) {
+    throw new ActionlintUnavailable(
+      `actionlint ${ACTIONLINT_VERSION} is built with Go from the Go module proxy, but \`go\` could not run (${r.error.message}). ` +
+        `Install Go or set ACTIONLINT=/path/to/actionlint.`,
+    );
+  }
+  if (r.status !== 0 || !existsSync(bin)) {
+    throw new ActionlintUnavailable(`go install ${MODULE}@${ACTIONLINT_VERSION} failed:\n${(r.stderr || r.stdout).trim()}`);
+  }
+  return bin;
+}
+
+export interface ActionlintFinding {
+  file: string;
+  line: number;
+  column: number;
+  kind: string;
+  message: string;
+}
+
+/** Lints workflow files; returns every finding (empty when clean). */
+export function actionlint(bin: string, files: string[], cwd: string): ActionlintFinding[] {
+  const r = spawnSync(bin, ["-format", "{{json .}}", ...files], { cwd, encoding: "utf8" });
+  if (r.error) throw new ActionlintUnavailable(`${bin}: ${r.error.message}`);
+  // Exit 1 means findings; anything else is actionlint itself failing.
+  if (r.status !== 0 && r.status !== 1) throw new Error(`actionlint exited ${r.status}: ${r.stderr.trim()}`);
+  const found = JSON.parse(r.stdout.trim() || "[]") as { filepath: string; line: number; column: number; kind: string; message: string }[];
+  return found.map((f) => ({ file: f.filepath, line: f.line, column: f.column, kind: f.kind, message: f.message }));
+}

