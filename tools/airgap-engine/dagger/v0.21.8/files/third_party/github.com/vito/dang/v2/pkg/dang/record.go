@@ -1,0 +1,3 @@
+package dang
+
+type Record []Keyed[Node]

@@ -1,0 +1,34 @@
+/** Pure formatting of durations and the end-of-provision timing table. */
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m${String(s).padStart(2, "0")}s` : `${m}m${String(s).padStart(2, "0")}s`;
+}
+
+export type StepOutcome = "done" | "cached" | "failed";
+
+export interface StepTiming {
+  step: string;
+  outcome: StepOutcome;
+  ms: number;
+  detail?: string;
+}
+
+export function renderTimingTable(rows: readonly StepTiming[], wallMs: number): string {
+  const header = ["step", "result", "time", "detail"];
+  const body = rows.map((r) => [r.step, r.outcome, formatDuration(r.ms), r.detail ?? ""]);
+  body.push(["total (wall clock)", rows.some((r) => r.outcome === "failed") ? "failed" : "ok", formatDuration(wallMs), ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const fmt = (row: readonly string[]) =>
+    row
+      .map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  const rule = widths.map((w) => "-".repeat(w)).join("  ");
+  return [fmt(header), rule, ...body.slice(0, -1).map(fmt), rule, fmt(body[body.length - 1]!)].join("\n");
+}

@@ -1,0 +1,251 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { DebianArch, HarnessConfig } from "../config.ts";
+import { BlobStore } from "../blobstore.ts";
+import { HarnessError } from "../errors.ts";
+import { run, withProgress } from "../exec.ts";
+import { imageConfig, imageIndex, imageManifest, jsonBlob, MEDIA, platformFor, type Blob, type Layer } from "../oci.ts";
+import { cacheKey, rootfsKey, type RootfsRecipe } from "../plan.ts";
+import { RegistryClient } from "../registry-client.ts";
+import { renderDebianSources, renderRegistryImageConfig, renderSlimScript, slimConfigFiles } from "../render.ts";
+import type { StepResult } from "../runner.ts";
+
+/**
+ * Seeded images: Debian slim bases (amd64 + arm64) made with debootstrap, and
+ * a `registry:2` built from Debian's docker-registry package. Layers and
+ * documents live in a content-addressed store under the cache dir, so a warm
+ * provision pushes the same digests again without rebuilding anything.
+ */
+
+/** Bump when the bootstrap or slimming procedure changes, to invalidate caches. */
+const RECIPE_REVISION = 1;
+
+function blobStore(cfg: HarnessConfig): BlobStore {
+  return new BlobStore(path.join(cfg.cacheDir, "oci"));
+}
+
+function recordPath(cfg: HarnessConfig, kind: string, name: string): string {
+  return path.join(cfg.cacheDir, "oci", kind, `${name}.json`);
+}
+
+function readRecord<T>(file: string, store: BlobStore, digests: (r: T) => string[]): T | undefined {
+  if (!existsSync(file)) return undefined;
+  const record = JSON.parse(readFileSync(file, "utf8")) as T;
+  return digests(record).every((d) => store.has(d)) ? record : undefined;
+}
+
+function writeRecord(file: string, record: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export function debianRecipe(cfg: HarnessConfig, arch: DebianArch): RootfsRecipe {
+  return { suite: cfg.debian.suite, arch, variant: "minbase", include: [], slim: true, revision: RECIPE_REVISION };
+}
+
+interface LayerRecord {
+  key: string;
+  created: string;
+  layer: Layer;
+}
+
+export async function debootstrap(cfg: HarnessConfig, recipe: RootfsRecipe, target: string, log: string): Promise<void> {
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(path.dirname(target), { recursive: true });
+  const args = [`--arch=${recipe.arch}`, `--variant=${recipe.variant}`];
+  if (recipe.include.length) args.push(`--include=${recipe.include.join(",")}`);
+  args.push(recipe.suite, target, cfg.debian.mirror);
+  await withProgress(`debootstrapping ${recipe.suite}/${recipe.arch}`, () =>
+    run("debootstrap", args, {
+      log,
+      fix:
+        recipe.arch === "amd64"
+          ? "check that deb.debian.org is reachable; see the log"
+          : `check that deb.debian.org is reachable and that ${recipe.arch} emulation works (\`npm run harness -- status\`); see the log`,
+    }),
+  );
+}
+
+/** One slim Debian rootfs layer per architecture. */
+export async function ensureDebianLayer(cfg: HarnessConfig, arch: DebianArch): Promise<StepResult & { record: LayerRecord }> {
+  const store = blobStore(cfg);
+  const recipe = debianRecipe(cfg, arch);
+  const key = rootfsKey(recipe);
+  const file = recordPath(cfg, "layers", `debian-${recipe.suite}-slim-${arch}`);
+  const cached = readRecord<LayerRecord>(file, store, (r) => [r.layer.blob.digest]);
+  if (cached?.key === key) return { cached: true, detail: `${cached.layer.blob.digest.slice(0, 19)}…`, record: cached };
+
+  const work = path.join(cfg.cacheDir, "work", `debian-${recipe.suite}-${arch}`);
+  const log = path.join(cfg.logsDir, `debootstrap-${arch}.log`);
+  await debootstrap(cfg, recipe, work, log);
+  for (const [rel, content] of Object.entries(slimConfigFiles())) {
+    mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
+    writeFileSync(path.join(work, rel), content);
+  }
+  chmodSync(path.join(work, "usr/sbin/policy-rc.d"), 0o755);
+  writeFileSync(path.join(work, "etc/apt/sources.list.d/debian.sources"), renderDebianSources(cfg.debian));
+  await run("sh", ["-c", renderSlimScript(), "slim", work], { log });
+  // debootstrap leaves device nodes and mount points behind; runtimes provide their own.
+  for (const dir of ["dev", "proc", "sys", "run"]) {
+    rmSync(path.join(work, dir), { recursive: true, force: true });
+    mkdirSync(path.join(work, dir), { mode: 0o755 });
+  }
+  const layer = await store.layerFromDir(work, `debootstrap --variant=minbase ${recipe.suite} (${arch}), slimmed like debian:${recipe.suite}-slim`);
+  rmSync(work, { recursive: true, force: true });
+  const record: LayerRecord = { key, created: new Date().toISOString(), layer };
+  writeRecord(file, record);
+  return { cached: false, detail: `${layer.blob.digest.slice(0, 19)}… ${(layer.blob.size / 1024 ** 2).toFixed(1)} MiB`, record };
+}
+
+/**
+ * Fetches a Debian package for another architecture with a private apt
+ * state, so the host's dpkg architecture list and apt lists stay untouched.
+ */
+async function downloadDeb(cfg: HarnessConfig, pkg: string, arch: DebianArch, log: string): Promise<string> {
+  const dir = path.join(cfg.cacheDir, "debs", cfg.debian.suite, arch);
+  const existing = existsSync(dir) ? readdirSync(dir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(`_${arch}.deb`)) : undefined;
+  if (existing) return path.join(dir, existing);
+  const apt = path.join(cfg.cacheDir, "debs", cfg.debian.suite, `apt-${arch}`);
+  for (const d of ["state/lists/partial", "cache/archives/partial", "etc/sources.list.d", "etc/preferences.d"]) {
+    mkdirSync(path.join(apt, d), { recursive: true });
+  }
+  writeFileSync(path.join(apt, "state/status"), "");
+  writeFileSync(
+    path.join(apt, "etc/sources.list"),
+    `deb [arch=${arch} signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${cfg.debian.mirror} ${cfg.debian.suite} main\n` +
+      `deb [arch=${arch} signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${cfg.debian.mirror} ${cfg.debian.suite}-updates main\n` +
+      `deb [arch=${arch} signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${cfg.debian.securityMirror} ${cfg.debian.suite}-security main\n`,
+  );
+  const opts = [
+    `-o`, `Dir::State=${path.join(apt, "state")}`,
+    `-o`, `Dir::State::status=${path.join(apt, "state/status")}`,
+    `-o`, `Dir::Cache=${path.join(apt, "cache")}`,
+    `-o`, `Dir::Etc::SourceList=${path.join(apt, "etc/sources.list")}`,
+    `-o`, `Dir::Etc::SourceParts=${path.join(apt, "etc/sources.list.d")}`,
+    `-o`, `Dir::Etc::Preferences=${path.join(apt, "etc/preferences")}`,
+    `-o`, `Dir::Etc::PreferencesParts=${path.join(apt, "etc/preferences.d")}`,
+    `-o`, `APT::Architecture=${arch}`,
+    `-o`, `APT::Architectures::=${arch}`,
+    `-o`, `Acquire::Languages=none`,
+    // The download lands in a root-owned cache dir; apt's _apt sandbox user could not write there.
+    `-o`, `APT::Sandbox::User=root`,
+  ];
+  const fix = "check that deb.debian.org is reachable; see the log";
+  await run("apt-get", [...opts, "update"], { log, fix });
+  mkdirSync(dir, { recursive: true });
+  await run("apt-get", [...opts, "download", `${pkg}:${arch}`], { log, fix, cwd: dir });
+  const got = readdirSync(dir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith(`_${arch}.deb`));
+  if (!got) throw new HarnessError(`apt-get download ${pkg}:${arch} produced no .deb in ${dir}`, `see ${log}`, log);
+  return path.join(dir, got);
+}
+
+/** The registry layer: Debian's docker-registry binary plus an upstream-compatible config. */
+export async function ensureRegistryLayer(cfg: HarnessConfig, arch: DebianArch): Promise<StepResult & { record: LayerRecord }> {
+  const store = blobStore(cfg);
+  const log = path.join(cfg.logsDir, `registry-image-${arch}.log`);
+  const deb = await downloadDeb(cfg, "docker-registry", arch, log);
+  const config = renderRegistryImageConfig();
+  const key = cacheKey({ kind: "registry-layer", deb: path.basename(deb), config, revision: RECIPE_REVISION });
+  const file = recordPath(cfg, "layers", `registry-${arch}`);
+  const cached = readRecord<LayerRecord>(file, store, (r) => [r.layer.blob.digest]);
+  if (cached?.key === key) return { cached: true, detail: path.basename(deb), record: cached };
+
+  const work = path.join(cfg.cacheDir, "work", `registry-${arch}`);
+  const unpacked = `${work}-deb`;
+  for (const d of [work, unpacked]) rmSync(d, { recursive: true, force: true });
+  await run("dpkg-deb", ["-x", deb, unpacked], { log });
+  mkdirSync(path.join(work, "usr/bin"), { recursive: true });
+  mkdirSync(path.join(work, "etc/docker/registry"), { recursive: true });
+  mkdirSync(path.join(work, "var/lib/registry"), { recursive: true });
+  await run("cp", ["-a", path.join(unpacked, "usr/bin/docker-registry"), path.join(work, "usr/bin/docker-registry")], { log });
+  writeFileSync(path.join(work, "etc/docker/registry/config.yml"), config);
+  const layer = await store.layerFromDir(work, `Debian ${path.basename(deb)}: /usr/bin/docker-registry, /etc/docker/registry/config.yml`);
+  for (const d of [work, unpacked]) rmSync(d, { recursive: true, force: true });
+  const record: LayerRecord = { key, created: new Date().toISOString(), layer };
+  writeRecord(file, record);
+  return { cached: false, detail: `${path.basename(deb)} → ${layer.blob.digest.slice(0, 19)}…`, record };
+}
+
+export interface SeedImage {
+  /** Repository in the local registry (the docker.io mirror path). */
+  repo: string;
+  tags: readonly string[];
+  index: Blob;
+  manifests: Blob[];
+  configs: Blob[];
+  layers: Layer[];
+}
+
+function assemble(
+  store: BlobStore,
+  repo: string,
+  tags: readonly string[],
+  perArch: Array<{ arch: DebianArch; created: string; layers: Layer[]; entrypoint?: string[]; cmd?: string[]; exposedPorts?: string[]; volumes?: string[] }>,
+  annotations: Record<string, string>,
+): SeedImage {
+  const manifests: Blob[] = [];
+  const configs: Blob[] = [];
+  for (const a of perArch) {
+    const platform = platformFor(a.arch);
+    const config = jsonBlob(
+      MEDIA.config,
+      imageConfig({ platform, created: a.created, layers: a.layers, entrypoint: a.entrypoint, cmd: a.cmd, exposedPorts: a.exposedPorts, volumes: a.volumes }),
+    );
+    const manifest = imageManifest({ config, layers: a.layers, platform });
+    store.putJson(config);
+    store.putJson(manifest);
+    configs.push(config);
+    manifests.push(manifest);
+  }
+  const index = imageIndex(manifests, annotations);
+  store.putJson(index);
+  return { repo, tags, index, manifests, configs, layers: perArch.flatMap((a) => a.layers) };
+}
+
+export function debianImage(cfg: HarnessConfig, layers: Record<DebianArch, LayerRecord>): SeedImage {
+  return assemble(
+    blobStore(cfg),
+    cfg.seed.debianRepo,
+    cfg.seed.debianTags,
+    cfg.debian.archs.map((arch) => ({ arch, created: layers[arch].created, layers: [layers[arch].layer], cmd: ["bash"] })),
+    { "org.opencontainers.image.description": `Debian ${cfg.debian.suite} slim (debootstrap minbase), seeded by the image-tooling harness` },
+  );
+}
+
+export function registryImage(cfg: HarnessConfig, base: Record<DebianArch, LayerRecord>, reg: Partial<Record<DebianArch, LayerRecord>>): SeedImage {
+  const archs = cfg.debian.archs.filter((a) => reg[a]);
+  return assemble(
+    blobStore(cfg),
+    cfg.seed.registryRepo,
+    cfg.seed.registryTags,
+    archs.map((arch) => ({
+      arch,
+      created: reg[arch]!.created,
+      layers: [base[arch].layer, reg[arch]!.layer],
+      entrypoint: ["/usr/bin/docker-registry"],
+      cmd: ["serve", "/etc/docker/registry/config.yml"],
+      exposedPorts: ["5000/tcp"],
+      volumes: ["/var/lib/registry"],
+    })),
+    { "org.opencontainers.image.description": "distribution v2 registry from Debian's docker-registry package, seeded by the image-tooling harness" },
+  );
+}
+
+/** Pushes blobs, manifests and the index; tags already at the right digest are left alone. */
+export async function seed(cfg: HarnessConfig, image: SeedImage): Promise<{ pushed: string[] }> {
+  const client = new RegistryClient(cfg.registry.addr);
+  const store = blobStore(cfg);
+  const want = image.index.descriptor.digest;
+  const stale: string[] = [];
+  for (const tag of image.tags) if ((await client.manifestDigest(image.repo, tag)) !== want) stale.push(tag);
+  if (stale.length === 0) return { pushed: [] };
+  for (const layer of image.layers) await client.pushBlob(image.repo, layer.blob.digest, { file: store.path(layer.blob.digest) });
+  for (const config of image.configs) await client.pushBlob(image.repo, config.descriptor.digest, { bytes: config.bytes });
+  for (const m of image.manifests) await client.putManifest(image.repo, m.descriptor.digest, MEDIA.manifest, m.bytes);
+  for (const tag of stale) {
+    const got = await client.putManifest(image.repo, tag, MEDIA.index, image.index.bytes);
+    if (got && got !== want) throw new HarnessError(`registry stored ${image.repo}:${tag} as ${got}, expected ${want}`, "the registry rewrote the index; check its version and logs");
+  }
+  return { pushed: stale.map((t) => `${image.repo}:${t}`) };
+}
+

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
+import { DEFAULT_STATE_DIR } from "../config.ts";
+import { REQUIRED_ENV_KEYS } from "../render.ts";
+
+export type HarnessEnv = Record<(typeof REQUIRED_ENV_KEYS)[number], string> & Record<string, string>;
+
+export class HarnessEnvMissingError extends Error {
+  override name = "HarnessEnvMissingError";
+}
+
+/** Where provision writes the env file: $IMAGE_TOOLING_STATE_DIR/env. */
+export function harnessEnvPath(env: Record<string, string | undefined> = process.env): string {
+  return path.join(path.resolve(env.IMAGE_TOOLING_STATE_DIR || DEFAULT_STATE_DIR), "env");
+}
+
+/**
+ * Loads the harness env file into process.env (values already set in the
+ * environment win, so a developer can point tests elsewhere) and returns it.
+ * Throws — never skips — when the harness is absent: a test that needs an
+ * engine must fail loudly on a machine without one.
+ */
+export function loadHarnessEnv(file: string = harnessEnvPath()): HarnessEnv {
+  if (!existsSync(file)) {
+    throw new HarnessEnvMissingError(
+      `The air-gapped Dagger harness is not provisioned: ${file} does not exist.\n` +
+        `  run: npm run harness -- provision   (as root; see tools/airgap-engine/README.md)`,
+    );
+  }
+  const vars = parseEnv(readFileSync(file, "utf8"));
+  const missing = REQUIRED_ENV_KEYS.filter((k) => !vars[k]);
+  if (missing.length) {
+    throw new HarnessEnvMissingError(
+      `The harness env file ${file} lacks ${missing.join(", ")} (written by an older harness?).\n` +
+        `  run: npm run harness -- provision`,
+    );
+  }
+  const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN!;
+  if (!existsSync(cli)) {
+    throw new HarnessEnvMissingError(
+      `The harness env file ${file} points at a Dagger CLI that no longer exists (${cli}); was the cache purged?\n` +
+        `  run: npm run harness -- provision`,
+    );
+  }
+  for (const [k, v] of Object.entries(vars)) {
+    if (process.env[k] === undefined) process.env[k] = v;
+  }
+  return { ...vars, ...Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]!])) } as HarnessEnv;
+}
