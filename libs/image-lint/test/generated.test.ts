@@ -47,7 +47,7 @@ describe("drift is caught", () => {
     writeFileSync(lockPath, readFileSync(lockPath, "utf8").replace('"version": "1.37.1"', '"version": "1.37.2"'));
     const stale = checkGeneratedFiles(ws, contextOf(ws, "tooling-k8s")).map((p) => p.file);
     expect(stale).toEqual(
-      expect.arrayContaining(["packages/tooling-k8s/README.md", "packages/tooling-k8s/Dockerfile", "packages/tooling-k8s/smoke.yaml", "packages/tooling-k8s/rootfs/usr/local/share/toolbox/tooling-k8s.tsv"]),
+      expect.arrayContaining(["packages/tooling-k8s/README.md", "packages/tooling-k8s/Dockerfile", "packages/tooling-k8s/smoke.yaml", "packages/tooling-k8s/rootfs/usr/local/share/toolbox/0-tooling-k8s.tsv"]),
     );
     // The child's label carries the parent's pins, so it goes stale too.
     expect(checkGeneratedFiles(ws, contextOf(ws, "tooling-k8s-aws")).map((p) => p.file)).toContain("packages/tooling-k8s-aws/Dockerfile");
@@ -72,6 +72,12 @@ describe("drift is caught", () => {
     writeFileSync(copy, readFileSync(join(WORKSPACE, "packages/tooling-k8s/rootfs/usr/local/bin/entrypoint")));
     chmodSync(copy, 0o644);
     expect(checkGeneratedFiles(ws, contextOf(ws, "buildx"))).toEqual([expect.objectContaining({ message: "is not executable" })]);
+  });
+
+  it("a toolbox data file nobody generates", () => {
+    copyWorkspace();
+    writeFileSync(join(ws, "packages/pandoc/rootfs/usr/local/share/toolbox/pandoc.tsv"), "old\n");
+    expect(checkGeneratedFiles(ws, contextOf(ws, "pandoc"))).toEqual([expect.objectContaining({ file: "packages/pandoc/rootfs/usr/local/share/toolbox/pandoc.tsv", message: expect.stringMatching(/not generated/) })]);
   });
 
   it("README examples follow image-tooling.yaml", () => {

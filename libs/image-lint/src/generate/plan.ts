@@ -60,7 +60,8 @@ export function planGeneratedFiles(workspaceRoot: string, ctx: ImageContext): { 
   block(pkg.files.dockerfile, "hash", [["label", renderLabelBlock(ctx)]]);
   block(pkg.files.smoke, "hash", [["version-checks", renderSmokeBlock(ctx)]]);
 
-  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${pkg.name}.tsv`, content: renderToolboxTsv(ctx.lock), executable: false, from: "tools.lock.json" });
+  // The layer depth orders the help table parent-first (a glob sorts "x-aws" before "x.").
+  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${ctx.ancestors.length}-${pkg.name}.tsv`, content: renderToolboxTsv(ctx.lock), executable: false, from: "tools.lock.json" });
   files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${pkg.name}.json`, content: renderToolboxJson(ctx.lock), executable: false, from: "tools.lock.json" });
 
   if (needsSharedCopies(pkg)) {
