@@ -18,14 +18,12 @@ export async function lintImage(workspaceRoot: string, pkg: ImagePackage): Promi
   const problems: MetadataProblem[] = [];
   const { ctx, problems: loadProblems } = loadImageContext(workspaceRoot, pkg);
 
-  // The lock: schema problems come from loading; the semantic ones need the parent's tools.
-  const lockFile = `${pkg.root}/${LOCK_FILE}`;
+  // Loading reports an unreadable lock; the rest of the lock rules need the parent's tools.
+  problems.push(...loadProblems);
   if (ctx) {
+    const lockFile = `${pkg.root}/${LOCK_FILE}`;
     const inheritedTools = allPinnedTools({ ...ctx, lock: { ...ctx.lock, tools: {} } }).map(([n]) => n);
-    problems.push(...loadProblems);
     problems.push(...checkLock({ text: readFileSync(join(workspaceRoot, lockFile), "utf8"), file: lockFile, image: pkg.name, inheritedTools }).problems);
-  } else {
-    problems.push(...loadProblems);
   }
 
   problems.push(...checkDockerfile({ text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8"), file: pkg.files.dockerfile, image: pkg.name, hasParent: pkg.metadata.parent !== undefined }));

@@ -21,6 +21,19 @@ describe("lock completeness of the five images", () => {
     expect(lock!.tools.openstack).toMatchObject({ source: "pip", package: "python-openstackclient" });
   });
 
+  it("a tool pinned by two images has one pin (version, URL and hashes)", () => {
+    const pins = new Map<string, { image: string; pin: string }>();
+    for (const image of IMAGES) {
+      for (const [name, tool] of Object.entries(JSON.parse(readPackageFile(image, "tools.lock.json")).tools as Record<string, Record<string, unknown>>)) {
+        const pin = JSON.stringify([tool.version, tool.url, tool.archNames, tool.sha256]);
+        const seen = pins.get(name);
+        if (seen) expect({ name, image, pin }).toEqual({ name, image, pin: seen.pin });
+        else pins.set(name, { image, pin });
+      }
+    }
+    expect(pins.get("aws")).toBeDefined();
+  });
+
   it("children do not repeat their parent's tools", () => {
     const parent = Object.keys(JSON.parse(readPackageFile("tooling-k8s", "tools.lock.json")).tools);
     for (const child of ["tooling-k8s-aws", "tooling-k8s-openstack"]) {
