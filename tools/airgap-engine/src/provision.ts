@@ -1,14 +1,16 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
+import { parseEnv } from "node:util";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { dockerHubRef, type DebianArch, type HarnessConfig } from "./config.ts";
 import { HarnessError } from "./errors.ts";
 import { say } from "./exec.ts";
+import { RegistryClient } from "./registry-client.ts";
 import { harnessEnvVars, renderEnvFile } from "./render.ts";
 import { renderTimingTable } from "./report.ts";
 import { StepRunner, type StepResult } from "./runner.ts";
 import { currentDaggerBuild, ensureDaggerBinaries, needsDaggerBuild, type DaggerBuild } from "./steps/dagger.ts";
-import { ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
+import { engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
 import { ensureBinfmt, ensureDockerd, ensurePackages, pidAlive, requireApt, requireDisk, requireRoot } from "./steps/host.ts";
 import { debianImage, ensureDebianLayer, ensureRegistryLayer, registryImage, seed, type SeedImage } from "./steps/images.ts";
 import { ensureRegistry } from "./steps/registry.ts";
@@ -78,7 +80,35 @@ async function verify(cfg: HarnessConfig, vars: Record<string, string>): Promise
   return { cached: false, detail: `SDK connected, ${cfg.daggerTag}, ${seen.join(" ")}` };
 }
 
+/**
+ * What stands between the machine and a usable harness, checked without
+ * changing anything (so without root): env file, CLI, engine, seeded base.
+ */
+export async function provisionProblems(cfg: HarnessConfig): Promise<string[]> {
+  if (!existsSync(cfg.envFile)) return [`no env file at ${cfg.envFile}`];
+  const vars = parseEnv(readFileSync(cfg.envFile, "utf8"));
+  const problems: string[] = [];
+  const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN;
+  if (!cli || !existsSync(cli)) problems.push(`the Dagger CLI ${cli ?? "(unset)"} is missing`);
+  else if ((await engineVersion(cfg, cli)) !== cfg.daggerTag) problems.push(`the engine does not answer as ${cfg.daggerTag}`);
+  const [ref, digest] = (vars.HARNESS_DEBIAN_BASE ?? "").split("@");
+  const tag = ref?.split(":").pop() ?? "";
+  const seeded = await new RegistryClient(cfg.registry.addr).manifestDigest(cfg.seed.debianRepo, tag).catch(() => undefined);
+  if (!digest || seeded !== digest) problems.push(`${cfg.registry.addr} does not serve ${cfg.seed.debianRepo}:${tag} at ${digest ?? "?"}`);
+  return problems;
+}
+
 export async function provision(cfg: HarnessConfig): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    // `npm test` provisions first; a developer who provisioned once with sudo
+    // should not need root again just to learn that nothing has to change.
+    const problems = await provisionProblems(cfg);
+    if (problems.length === 0) {
+      say(`✓ harness already provisioned (Dagger ${cfg.daggerTag}, env ${cfg.envFile}); not root, so only checked`);
+      return;
+    }
+    say(`harness needs provisioning: ${problems.join("; ")}`);
+  }
   requireRoot();
   await requireApt();
   const release = acquireLock(cfg.lockFile);
