@@ -66,6 +66,7 @@ const ENV_HELP = `Environment:
                              env file, registry storage, logs, engine.json
   IMAGE_TOOLING_DEBIAN_MIRROR            Debian mirror (default http://deb.debian.org/debian)
   IMAGE_TOOLING_DEBIAN_SECURITY_MIRROR   (default http://deb.debian.org/debian-security)
+  IMAGE_TOOLING_GOPROXY      Go module proxy (default https://proxy.golang.org; never "direct")
   HARNESS_PROGRESS_SECONDS   interval of "still …" lines during long steps (default 30)`;
 
 const HELP: Record<"main" | CommandName, string> = {

@@ -18,6 +18,8 @@ export interface HarnessConfig {
    * `go 1.26.1`.
    */
   goToolchain: string;
+  /** Module proxy; a corporate mirror of proxy.golang.org works too. Never "direct". */
+  goProxy: string;
   cacheDir: string;
   stateDir: string;
   envFile: string;
@@ -106,6 +108,7 @@ export function resolveConfig(input: {
     daggerVersion,
     daggerTag,
     goToolchain: GO_TOOLCHAIN,
+    goProxy: (env.IMAGE_TOOLING_GOPROXY || "https://proxy.golang.org").replace(/\/+$/, ""),
     cacheDir,
     stateDir,
     envFile: path.join(stateDir, "env"),

@@ -56,12 +56,15 @@ export function goBuildArgs(bin: GoBinary, outPath: string, daggerTag: string): 
 }
 
 /** Environment for every `go` invocation: caches in our cache dir, static binaries. */
-export function goEnv(opts: { modCache: string; buildCache: string; toolchain: string }): Record<string, string> {
+export function goEnv(opts: { modCache: string; buildCache: string; toolchain: string; proxy: string }): Record<string, string> {
+  if (opts.proxy.split(/[,|]/).some((p) => p === "direct" || p === "off")) {
+    throw new Error(`GOPROXY must name module proxies only (no "direct"/"off"): ${opts.proxy}`);
+  }
   return {
     GOMODCACHE: opts.modCache,
     GOCACHE: opts.buildCache,
     GOTOOLCHAIN: opts.toolchain,
-    GOPROXY: "https://proxy.golang.org",
+    GOPROXY: opts.proxy,
     // sum.golang.org itself is unreachable here; Go then fetches the checksum
     // database through the proxy, which serves it.
     GOSUMDB: "sum.golang.org",

@@ -11,7 +11,7 @@ import { renderTimingTable } from "./report.ts";
 import { StepRunner, type StepResult } from "./runner.ts";
 import { currentDaggerBuild, ensureDaggerBinaries, needsDaggerBuild, type DaggerBuild } from "./steps/dagger.ts";
 import { engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
-import { ensureBinfmt, ensureDockerd, ensurePackages, pidAlive, requireApt, requireDisk, requireRoot } from "./steps/host.ts";
+import { ensureBinfmt, ensureDockerd, ensurePackages, findGo, pidAlive, requireApt, requireDisk, requireGoProxy, requireRoot } from "./steps/host.ts";
 import { debianImage, ensureDebianLayer, ensureRegistryLayer, registryImage, seed, type SeedImage } from "./steps/images.ts";
 import { ensureRegistry } from "./steps/registry.ts";
 
@@ -119,17 +119,22 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
   try {
     await runner.step({
       id: "preflight",
-      title: "preflight: root, apt, disk",
+      title: "preflight: root, apt, disk, Go module proxy",
       run: async () => {
         const cold = needsDaggerBuild(cfg);
         const need = cold ? cfg.minFreeGiBCold : cfg.minFreeGiBWarm;
         requireDisk([cfg.cacheDir, cfg.stateDir, "/var/lib/docker"], need);
+        if (cold) {
+          // Fail before minutes of debootstrap if the build cannot happen at all.
+          await findGo();
+          await requireGoProxy(cfg.goProxy, cfg.daggerTag);
+        }
         return { cached: !cold, detail: cold ? `cold: Dagger ${cfg.daggerTag} must be built (≥ ${need} GiB free)` : "warm: Dagger binaries cached" };
       },
     });
     await runner.sequence([
       { id: "packages", title: "Debian packages", run: () => ensurePackages(cfg) },
-      { id: "binfmt", title: "arm64 emulation (binfmt_misc + qemu-user-static)", run: () => ensureBinfmt(cfg) },
+      { id: "binfmt", title: "arm64 emulation (binfmt_misc + qemu-user-static)", run: () => ensureBinfmt() },
       { id: "dockerd", title: "Docker daemon", run: () => ensureDockerd(cfg) },
       { id: "registry", title: `local OCI registry on ${cfg.registry.addr}`, run: () => ensureRegistry(cfg) },
     ]);

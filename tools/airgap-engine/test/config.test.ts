@@ -26,11 +26,17 @@ describe("resolveConfig", () => {
     expect(cfg.registry.storageDir).toBe("/var/lib/image-tooling/harness/registry/data");
     expect(cfg.go.modCache).toBe("/var/cache/image-tooling/go/mod");
     expect(cfg.debian.archs).toEqual(["amd64", "arm64"]);
+    expect(cfg.goProxy).toBe("https://proxy.golang.org");
   });
 
   it("lets the environment move cache and state", () => {
     const cfg = resolveConfig({
-      env: { IMAGE_TOOLING_CACHE_DIR: "/big/cache", IMAGE_TOOLING_STATE_DIR: "/run/h", IMAGE_TOOLING_DEBIAN_MIRROR: "http://mirror.local/debian" },
+      env: {
+        IMAGE_TOOLING_CACHE_DIR: "/big/cache",
+        IMAGE_TOOLING_STATE_DIR: "/run/h",
+        IMAGE_TOOLING_DEBIAN_MIRROR: "http://mirror.local/debian",
+        IMAGE_TOOLING_GOPROXY: "https://goproxy.corp/",
+      },
       repoRoot: "/repo",
       lockfile: lock("0.21.8"),
     });
@@ -38,6 +44,7 @@ describe("resolveConfig", () => {
     expect(cfg.envFile).toBe("/run/h/env");
     expect(cfg.engine.configFile).toBe("/run/h/engine/engine.json");
     expect(cfg.debian.mirror).toBe("http://mirror.local/debian");
+    expect(cfg.goProxy).toBe("https://goproxy.corp");
   });
 });
 

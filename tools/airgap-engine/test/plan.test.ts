@@ -55,9 +55,10 @@ describe("Go build plan", () => {
   });
 
   it("keeps Go on the proxy only, static, with the pinned toolchain", () => {
-    const env = goEnv({ modCache: "/c/mod", buildCache: "/c/build", toolchain: "go1.26.5" });
+    const env = goEnv({ modCache: "/c/mod", buildCache: "/c/build", toolchain: "go1.26.5", proxy: "https://proxy.golang.org" });
     expect(env).toMatchObject({ GOPROXY: "https://proxy.golang.org", GOTOOLCHAIN: "go1.26.5", CGO_ENABLED: "0", GOMODCACHE: "/c/mod", GOCACHE: "/c/build" });
     expect(env.GOPROXY).not.toContain("direct");
+    expect(() => goEnv({ modCache: "/c", buildCache: "/b", toolchain: "go1.26.5", proxy: "https://proxy.golang.org,direct" })).toThrow(/no "direct"/);
   });
 
   it("points dagger.io/dagger at the published module and refused modules at the overlay", () => {

@@ -81,9 +81,9 @@ export async function ensureDaggerBinaries(cfg: HarnessConfig): Promise<StepResu
   if (builtAlready(build)) return { cached: true, detail: build.binDir, build };
 
   const go = await findGo();
-  await requireGoProxy(cfg.daggerTag);
+  await requireGoProxy(cfg.goProxy, cfg.daggerTag);
   const log = path.join(cfg.logsDir, "dagger-build.log");
-  const env = goEnv({ modCache: cfg.go.modCache, buildCache: cfg.go.buildCache, toolchain: cfg.goToolchain });
+  const env = goEnv({ modCache: cfg.go.modCache, buildCache: cfg.go.buildCache, toolchain: cfg.goToolchain, proxy: cfg.goProxy });
   mkdirSync(cfg.go.modCache, { recursive: true });
 
   // `go mod download` needs a module-less working directory to fetch an arbitrary module@version.

@@ -53,21 +53,23 @@ export function requireDisk(dirs: readonly string[], needGiB: number): void {
 }
 
 /** Go module proxy reachability, checked only when something must be built. */
-export async function requireGoProxy(daggerTag: string): Promise<void> {
-  const url = `https://proxy.golang.org/github.com/dagger/dagger/@v/${daggerTag}.info`;
-  let status: string;
+export async function requireGoProxy(proxy: string, daggerTag: string): Promise<void> {
+  const url = `${proxy}/github.com/dagger/dagger/@v/${daggerTag}.info`;
+  let res: Response;
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
-    if (res.ok) return;
-    status = `HTTP ${res.status}`;
+    res = await fetch(url, { signal: AbortSignal.timeout(20_000) });
   } catch (err) {
-    status = (err as Error).cause ? String((err as Error).cause) : String(err);
+    const cause = (err as Error).cause as { code?: string; message?: string } | undefined;
+    throw new HarnessError(
+      `the Go module proxy ${proxy} is unreachable (${cause?.code ?? cause?.message ?? (err as Error).message})`,
+      `this machine must reach ${proxy} over HTTPS to build Dagger the first time (set IMAGE_TOOLING_GOPROXY for a mirror), ` +
+        "or copy a warm IMAGE_TOOLING_CACHE_DIR from a machine that built it",
+    );
   }
+  if (res.ok) return;
   throw new HarnessError(
-    `the Go module proxy does not serve github.com/dagger/dagger@${daggerTag} (${url}: ${status})`,
-    "this machine must reach https://proxy.golang.org to build Dagger the first time " +
-      "(or copy a warm IMAGE_TOOLING_CACHE_DIR from a machine that built it); " +
-      "if the proxy lacks this version, pin @dagger.io/dagger to one it serves",
+    `the Go module proxy ${proxy} does not serve github.com/dagger/dagger@${daggerTag} (HTTP ${res.status})`,
+    "pin @dagger.io/dagger in package-lock.json to a version the proxy serves (e.g. `npm install --save-exact @dagger.io/dagger@<version>`)",
   );
 }
 
@@ -97,14 +99,14 @@ export async function ensurePackages(cfg: HarnessConfig): Promise<StepResult> {
 }
 
 const BINFMT_DIR = "/proc/sys/fs/binfmt_misc";
+const QEMU_BINFMT_CONF = "/usr/lib/binfmt.d/qemu-aarch64.conf";
 
 /**
  * arm64 emulation: binfmt_misc mounted, qemu-aarch64 registered with the F
  * (fix-binary) flag so it works inside containers, and a real arm64 program
  * runs.
  */
-export async function ensureBinfmt(cfg: HarnessConfig): Promise<StepResult> {
-  const log = path.join(cfg.logsDir, "binfmt.log");
+export async function ensureBinfmt(): Promise<StepResult> {
   const actions: string[] = [];
   if (!existsSync(path.join(BINFMT_DIR, "register"))) {
     const r = await capture("mount", ["-t", "binfmt_misc", "binfmt_misc", BINFMT_DIR], { allowFail: true });
@@ -117,15 +119,22 @@ export async function ensureBinfmt(cfg: HarnessConfig): Promise<StepResult> {
     actions.push("mounted binfmt_misc");
   }
   const entryPath = path.join(BINFMT_DIR, "qemu-aarch64");
-  let entry = existsSync(entryPath) ? parseBinfmtEntry(readFileSync(entryPath, "utf8")) : undefined;
-  if (!entry?.enabled) {
-    await run("update-binfmts", ["--enable", "qemu-aarch64"], {
-      log,
-      fix: "reinstall qemu-user-static and binfmt-support (`apt-get install --reinstall qemu-user-static binfmt-support`)",
-    });
-    actions.push("enabled qemu-aarch64");
-    entry = existsSync(entryPath) ? parseBinfmtEntry(readFileSync(entryPath, "utf8")) : undefined;
+  const readEntry = () => (existsSync(entryPath) ? parseBinfmtEntry(readFileSync(entryPath, "utf8")) : undefined);
+  let entry = readEntry();
+  if (entry && !entry.enabled) {
+    writeFileSync(entryPath, "1");
+    actions.push("re-enabled qemu-aarch64");
+  } else if (!entry) {
+    // binfmt-support's view can disagree with the kernel's (e.g. after a
+    // remount), so fall back to the systemd-binfmt line qemu-user-static ships.
+    const r = await capture("update-binfmts", ["--enable", "qemu-aarch64"], { allowFail: true });
+    if (!existsSync(entryPath) && existsSync(QEMU_BINFMT_CONF)) {
+      const line = readFileSync(QEMU_BINFMT_CONF, "utf8").split("\n").find((l) => l.startsWith(":qemu-aarch64:"));
+      if (line) writeFileSync(path.join(BINFMT_DIR, "register"), line);
+    }
+    actions.push(r.exitCode === 0 ? "enabled qemu-aarch64" : "registered qemu-aarch64");
   }
+  entry = readEntry();
   if (!entry?.enabled) {
     throw new HarnessError(
       "qemu-aarch64 is not registered in binfmt_misc: linux/arm64 containers cannot run",
