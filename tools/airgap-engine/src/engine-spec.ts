@@ -42,6 +42,8 @@ export interface EngineRunSpec {
  */
 export function engineRunArgs(spec: EngineRunSpec): string[] {
   const args = ["run", "--detach", "--name", spec.name, "--restart", "unless-stopped", "--network", "host"];
+  // The engine logs every exec at info level; keep `docker logs` bounded.
+  args.push("--log-opt", "max-size=50m", "--log-opt", "max-file=2");
   if (spec.missingCaps.length === 0) {
     args.push("--privileged");
   } else {

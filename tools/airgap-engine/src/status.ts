@@ -88,6 +88,7 @@ export async function collectStatus(cfg: HarnessConfig): Promise<HarnessStatus> 
 }
 
 const mark = (ok: boolean) => (ok ? "●" : "○");
+const MAX_TAG_LINES = 25;
 
 export function renderStatus(s: HarnessStatus): string {
   const lines = [
@@ -95,11 +96,13 @@ export function renderStatus(s: HarnessStatus): string {
     `${mark(s.dockerd.running)} dockerd          ${s.dockerd.running ? `running, ${s.dockerd.version}${s.dockerd.startedByHarness ? ` (started by harness, pid ${s.dockerd.pid})` : " (not started by harness)"}` : "not running"}`,
     `${mark(s.registry.running)} registry         ${s.registry.running ? `http://${s.registry.addr}${s.registry.pid ? ` (pid ${s.registry.pid})` : " (not the harness's!)"}` : "not running"}, storage ${s.registry.storage}`,
   ];
-  for (const repo of s.registry.repositories) {
-    for (const t of repo.tags) {
-      lines.push(`                     ${repo.name}:${t.tag}  ${t.digest ?? "?"}${t.platforms?.length ? `  [${t.platforms.join(", ")}]` : ""}`);
-    }
-  }
+  // Seeded images first; test runs push many throwaway repositories after them.
+  const seeded = (name: string) => (name.startsWith("library/") ? 0 : 1);
+  const tags = [...s.registry.repositories]
+    .sort((a, b) => seeded(a.name) - seeded(b.name) || a.name.localeCompare(b.name))
+    .flatMap((repo) => repo.tags.map((t) => `                     ${repo.name}:${t.tag}  ${t.digest ?? "?"}${t.platforms?.length ? `  [${t.platforms.join(", ")}]` : ""}`));
+  lines.push(...tags.slice(0, MAX_TAG_LINES));
+  if (tags.length > MAX_TAG_LINES) lines.push(`                     … ${tags.length - MAX_TAG_LINES} more tags (status --json lists all)`);
   lines.push(
     `${mark(s.engine.running)} engine           ${s.engine.exists ? `${s.engine.container} ${s.engine.running ? "running" : "stopped"}, image ${s.engine.image}${s.engine.version ? `, answers ${s.engine.version}` : ""}` : "no container"}`,
     `${mark(s.cli.present)} dagger CLI       ${s.cli.path || "unknown"}${s.cli.present ? "" : " (not built)"}`,

@@ -19,6 +19,7 @@ describe("engineRunArgs", () => {
     const args = engineRunArgs({ ...spec, missingCaps: [] });
     expect(args.slice(0, 8)).toEqual(["run", "--detach", "--name", "eng", "--restart", "unless-stopped", "--network", "host"]);
     expect(args).toContain("--privileged");
+    expect(args.join(" ")).toContain("--log-opt max-size=50m --log-opt max-file=2");
     expect(args.join(" ")).toContain("--volume vol:/var/lib/dagger --volume /state/engine.json:/etc/dagger/engine.json:ro img:1");
     expect(args.join(" ")).toContain("--label a=1 --label b=2");
     expect(args.at(-1)).toBe("img:1");
