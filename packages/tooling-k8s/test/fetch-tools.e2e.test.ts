@@ -73,7 +73,7 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
         dag
           .container()
           .from(env.HARNESS_DEBIAN_BASE)
-          .withExec(["sh", "-c", `apt-get update -qq && apt-get install -qq -y --no-install-recommends ${packages.join(" ")} >/dev/null && rm -rf /var/lib/apt/lists/*`]);
+          .withExec(["sh", "-c", `apt-get -o Acquire::Retries=3 update -qq && apt-get -o Acquire::Retries=3 install -qq -y --no-install-recommends ${packages.join(" ")} >/dev/null && rm -rf /var/lib/apt/lists/*`]);
 
       const server = debian(["openssl", "zip"])
         .withEnvVariable("E2E_RUN", String(Date.now()))
