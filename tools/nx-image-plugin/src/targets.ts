@@ -16,7 +16,10 @@ export function contextInputs(dockerignore: string | null): string[] {
   const lines = (dockerignore ?? "")
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
+    .filter((l) => l && !l.startsWith("#"))
+    // The pipeline reads these itself, whatever the build context holds: the
+    // base, platforms and version (labels) change the image as much as the Dockerfile.
+    .filter((l) => !METADATA_FILES.includes(l.replace(/^\.?\//, "")));
   if (lines.some((l) => l.startsWith("!"))) return ["{projectRoot}/**/*"];
   const exclusions = lines.flatMap((l) => {
     const p = l.replace(/^\.?\//, "").replace(/\/+$/, "");
@@ -24,6 +27,8 @@ export function contextInputs(dockerignore: string | null): string[] {
   });
   return ["{projectRoot}/**/*", ...exclusions];
 }
+
+const METADATA_FILES = ["image.yaml", "package.json"];
 
 /** The targets every image project gets; no project.json needed. */
 export function imageTargets(image: string): Record<string, TargetConfiguration> {
