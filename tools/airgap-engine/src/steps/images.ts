@@ -18,7 +18,7 @@ import type { StepResult } from "../runner.ts";
  */
 
 /** Bump when the bootstrap or slimming procedure changes, to invalidate caches. */
-const RECIPE_REVISION = 1;
+const RECIPE_REVISION = 2;
 
 function blobStore(cfg: HarnessConfig): BlobStore {
   return new BlobStore(path.join(cfg.cacheDir, "oci"));
@@ -84,6 +84,16 @@ export async function ensureDebianLayer(cfg: HarnessConfig, arch: DebianArch): P
   }
   chmodSync(path.join(work, "usr/sbin/policy-rc.d"), 0o755);
   writeFileSync(path.join(work, "etc/apt/sources.list.d/debian.sources"), renderDebianSources(cfg.debian));
+  rmSync(path.join(work, "etc/apt/sources.list"), { force: true });
+  // debootstrap only knows the release itself; official slim images also carry
+  // the -updates and -security fixes current at build time.
+  await withProgress(`applying ${recipe.suite}-updates and -security to the ${arch} rootfs`, () =>
+    run("chroot", [work, "/bin/sh", "-c", "apt-get update -qq && apt-get upgrade -y -qq"], {
+      log,
+      env: { DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" },
+      fix: "check that deb.debian.org is reachable; see the log",
+    }),
+  );
   await run("sh", ["-c", renderSlimScript(), "slim", work], { log });
   // debootstrap leaves device nodes and mount points behind; runtimes provide their own.
   for (const dir of ["dev", "proc", "sys", "run"]) {
