@@ -93,7 +93,8 @@ ${ENV_HELP}
 `,
   provision: `Usage: npm run harness -- provision
 
-Runs as root. Steps (each prints its duration; a table closes the run):
+Runs as root. (Not as root, it only checks an existing harness and exits 0
+when nothing needs doing.) Steps (each prints its duration; a table closes the run):
   preflight         root, apt, free disk, Go module proxy (only when building)
   packages          apt-get install docker.io docker-registry qemu-user-static
                     binfmt-support debootstrap skopeo shellcheck apache2-utils …
@@ -103,7 +104,7 @@ Runs as root. Steps (each prints its duration; a table closes the run):
   dagger-binaries   go build dagger, dagger-engine, dagger-init, dial-stdio, dnsname
                     from github.com/dagger/dagger@<SDK version> (go1.26.5)
   engine-rootfs     debootstrap the engine's Debian rootfs (runc, CNI plugins, tini, …)
-  debian-<arch>     debootstrap + slim a Debian base layer for amd64 and arm64
+  debian-<arch>     debootstrap + upgrade + slim a Debian base layer for amd64 and arm64
   registry-layer-*  Debian's docker-registry package as a registry:2 layer
   engine-image      docker import of rootfs + binaries
   engine            start the engine container (host network, docker.io mirror)
