@@ -41,6 +41,11 @@ function portOpen(host: string, port: number): Promise<boolean> {
 
 /** Best effort: which process listens on a TCP port (via /proc, no extra tools). */
 export function listenerOf(port: number): string | undefined {
+  const l = listener(port);
+  return l && (l.pid ? `pid ${l.pid}: ${l.cmdline || "?"}` : l.cmdline);
+}
+
+function listener(port: number): { pid?: number; cmdline: string } | undefined {
   const inodes = new Set<string>();
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     if (!existsSync(table)) continue;
@@ -62,13 +67,13 @@ export function listenerOf(port: number): string | undefined {
     for (const fd of fds) {
       try {
         const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) return `pid ${pid}: ${cmdline(Number(pid)) || "?"}`;
+        if (m && inodes.has(m[1]!)) return { pid: Number(pid), cmdline: cmdline(Number(pid)) };
       } catch {
         // fds come and go while we look
       }
     }
   }
-  return "an unknown process (another network namespace?)";
+  return { cmdline: "an unknown process (another network namespace?)" };
 }
 
 async function portHolderError(cfg: HarnessConfig): Promise<HarnessError> {
@@ -99,7 +104,12 @@ export async function ensureRegistry(cfg: HarnessConfig): Promise<StepResult> {
     process.kill(running, "SIGTERM");
     await waitFor(async () => !pidAlive(running), 10_000);
   }
-  if ((await portOpen(cfg.registry.host, cfg.registry.port)) || listenerOf(cfg.registry.port)) {
+  const holder = listener(cfg.registry.port);
+  if (holder?.pid && holder.cmdline.includes("docker-registry") && holder.cmdline.includes(cfg.registry.configFile)) {
+    // Our own registry whose pidfile went missing (state dir wiped by hand).
+    process.kill(holder.pid, "SIGTERM");
+    await waitFor(async () => !pidAlive(holder.pid!), 10_000);
+  } else if ((await portOpen(cfg.registry.host, cfg.registry.port)) || holder) {
     throw await portHolderError(cfg);
   }
   writeFileSync(cfg.registry.configFile, config);
