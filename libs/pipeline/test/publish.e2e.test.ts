@@ -155,6 +155,19 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     ws.git("reset", "-q", "--hard", "HEAD~1");
   });
 
+  it("a Dockerfile that fails to build: one clear error naming image, platform and command; nothing pushed", async () => {
+    const ns = namespace();
+    ws.append("packages/fixture-base/Dockerfile", "RUN echo 'about to fail' >&2 && exit 3\n");
+    ws.commitAll("broken build");
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: REGISTRY, IMAGE_NAMESPACE: ns });
+    expect(run.status).toBe(1);
+    expect(run.all).toMatch(/fixture-base \[linux\/(amd64|arm64)\]: the Dockerfile did not build/);
+    expect(run.all).toContain("about to fail");
+    expect(run.all).not.toMatch(/^\s+at /m);
+    expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
+    ws.git("reset", "-q", "--hard", "HEAD~1");
+  });
+
   it("a registry that is down gives a clear error before any build", async () => {
     const down = `127.0.0.1:${await freePort()}`;
     const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "down" });
@@ -189,7 +202,8 @@ describe("smoke checks catch what they claim to", () => {
     ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
     // An entrypoint that runs the command as a child instead of exec'ing it,
     // and a check that writes to the root filesystem.
-    ws.write("packages/fixture-base/entrypoint", '#!/bin/sh\n"$@"\n');
+    // (not the last command: dash would exec a final command by itself)
+    ws.write("packages/fixture-base/entrypoint", '#!/bin/sh\n"$@"\nexit $?\n');
     ws.write(
       "packages/fixture-base/smoke.yaml",
       [
@@ -214,7 +228,8 @@ describe("smoke checks catch what they claim to", () => {
   it("fail the signal, read-only and file checks, naming each", async () => {
     const run = await runPipeline(ws, ["smoke", "fixture-base"], {});
     expect(run.status).toBe(1);
-    expect(run.all).toContain("3 of 3 smoke checks failed");
+    expect(run.all).toContain("6 of 6 smoke checks failed");
+    for (const platform of ["linux/amd64", "linux/arm64"]) expect(run.all).toContain(`fixture-base [${platform}] signal check "signals reach the command"`);
     expect(run.all).toContain('signal check "signals reach the command"');
     expect(run.all).toContain("SIGTERM did not reach the command");
     expect(run.all).toMatch(/run check "writes to the root filesystem":[\s\S]*exit code [1-9]\d*, expected 0[\s\S]*Read-only file system/);

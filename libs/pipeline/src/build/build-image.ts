@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
+import { BuildFailedError, describeBuildError } from "./build-error.ts";
 
 export type PlatformContainers = Map<Platform, Container>;
 
@@ -19,7 +20,11 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
         buildArgs: [{ name: BASE_IMAGE_ARG, value: baseRef }],
       });
       for (const [k, v] of Object.entries(labels)) ctr = ctr.withLabel(k, v).withAnnotation(k, v);
-      await ctr.sync();
+      try {
+        await ctr.sync();
+      } catch (e) {
+        throw new BuildFailedError(pkg.name, platform, describeBuildError(e));
+      }
       return [platform, ctr] as const;
     }),
   );

@@ -11,10 +11,17 @@ export class EngineUnavailableError extends Error {}
  */
 export async function withDaggerSession<T>(log: Logger, fn: () => Promise<T>, opts: { verbose?: boolean } = {}): Promise<T> {
   let result: T;
+  // The SDK wraps whatever the callback throws in its own error type; keep
+  // ours as thrown, so a smoke failure stays a smoke failure with its results.
+  let failure: { error: unknown } | undefined;
   try {
     await connection(
       async () => {
-        result = await fn();
+        try {
+          result = await fn();
+        } catch (error) {
+          failure = { error };
+        }
       },
       opts.verbose ? { LogOutput: process.stderr } : {},
     );
@@ -27,6 +34,7 @@ export async function withDaggerSession<T>(log: Logger, fn: () => Promise<T>, op
     }
     throw e;
   }
+  if (failure) throw failure.error;
   log.info("");
   return result!;
 }

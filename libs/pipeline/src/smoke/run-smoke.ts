@@ -130,7 +130,10 @@ async function signalCheck(ctr: Container, check: SignalCheck): Promise<Verdict>
   let c = ctr;
   if (check.user) c = c.withUser(check.user);
   const r = await exec(c, ["sh", "-c", script]);
-  if (r.stdout.includes(SIGNAL_MARK)) return pass;
+  // The trap must fire while we wait, and the entrypoint process must end
+  // with the trap's status: an orphaned command that gets the signal later,
+  // from the container's init at exit, proves nothing.
+  if (new RegExp(`^${SIGNAL_MARK}\\s*\\nexit=0\\s*$`, "m").test(r.stdout)) return pass;
   return fail(`SIG${check.signal} did not reach the command run by the entrypoint ${JSON.stringify(entrypoint)} (does it \`exec "$@"\`?)\n--- stdout\n${clip(r.stdout)}\n--- stderr\n${clip(r.stderr)}`);
 }
 

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench:pipeline`: the pipeline on the real engine, for the fixture
+ * parent image (two platforms, arm64 under emulation). Prints
+ *   - build + smoke, cold (engine cache pruned) and warm (nothing changed), and their ratio;
+ *   - our build alone, cold, next to a plain Dagger `dockerBuild` of the same
+ *     Dockerfile for the same two platforms, cold: the pipeline's overhead.
+ * Needs the harness (`npm run harness -- provision`) or another engine.
+ */
+import { performance } from "node:perf_hooks";
+import { join } from "node:path";
+import { connection, dag, type Platform } from "@dagger.io/dagger";
+import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
+import { fixtureWorkspace } from "../../../libs/pipeline/src/testing/fixture-workspace.ts";
+import { runPipeline } from "../../../libs/pipeline/src/testing/run-pipeline.ts";
+
+const harness = loadHarnessEnv();
+const baseRef = harness.HARNESS_DEBIAN_BASE;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function pruneEngineCache(): Promise<void> {
+  await connection(async () => {
+    await dag.engine().localCache().prune({ useDefaultPolicy: false });
+  });
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const ws = fixtureWorkspace(baseRef.split("@")[1]!, ["fixture-base"]);
+  const pipeline = async (verb: string) => {
+    const r = await runPipeline(ws, [verb, "fixture-base"], {});
+    if (r.status !== 0) throw new Error(`${verb} failed:\n${r.all}`);
+  };
+  try {
+    console.log(`pipeline benchmark: fixture-base, linux/amd64 + linux/arm64, engine ${harness._EXPERIMENTAL_DAGGER_RUNNER_HOST}, ${RUNS} runs each\n`);
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const buildCold: number[] = [];
+    const plainCold: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await pruneEngineCache();
+      cold.push(await timed(() => pipeline("smoke")));
+      warm.push(await timed(() => pipeline("smoke")));
+      await pruneEngineCache();
+      buildCold.push(await timed(() => pipeline("build")));
+      await pruneEngineCache();
+      plainCold.push(
+        await timed(() =>
+          connection(async () => {
+            const dir = dag.host().directory(join(ws.root, "packages/fixture-base"));
+            await Promise.all(
+              (["linux/amd64", "linux/arm64"] as Platform[]).map((platform) => dir.dockerBuild({ platform, buildArgs: [{ name: "BASE_IMAGE", value: baseRef }] }).sync()),
+            );
+          }),
+        ),
+      );
+    }
+    console.log(`build + smoke, cold (cache pruned)   median ${secs(median(cold))}   [${cold.map(secs).join(", ")}]`);
+    console.log(`build + smoke, warm (nothing changed) median ${secs(median(warm))}   [${warm.map(secs).join(", ")}]`);
+    console.log(`cold / warm                          ${(median(cold) / median(warm)).toFixed(1)}×`);
+    console.log(`pipeline build only, cold            median ${secs(median(buildCold))}   [${buildCold.map(secs).join(", ")}]`);
+    console.log(`plain dagger dockerBuild, cold       median ${secs(median(plainCold))}   [${plainCold.map(secs).join(", ")}]`);
+    console.log("\n(pipeline times include starting tsx, loading the workspace and opening a Dagger session; the plain build opens a session too)");
+  } finally {
+    ws.dispose();
+  }
+}
+
+await main();
