@@ -130,12 +130,13 @@ function printPlan(run: LocalRun, t: Target, p: ImagePlan, baseNote: string): vo
   if (p.tags.immutable.action === "skip") log.info(`  note: ${skipNotice(p)}`);
 }
 
-function baseNote(t: Target, pkg: ImagePackage, planned: Map<string, ImagePlan>): string {
+function baseNote(run: LocalRun, t: Target, pkg: ImagePackage, planned: Map<string, ImagePlan>): string {
   if (pkg.metadata.base) return `${pkg.metadata.base.image}@${pkg.metadata.base.digest}`;
-  const parent = planned.get(pkg.metadata.parent!);
-  const tag = parent?.tags.immutable.tag ?? "(its version)";
-  const when = parent && parent.tags.immutable.action === "create" ? "published earlier in this run" : parent?.existingDigest ?? "must already be published";
-  return `${t.ref(pkg.metadata.parent!)}:${tag} (${when})`;
+  const parentPkg = run.ws.graph.images.get(pkg.metadata.parent!)!;
+  const parent = planned.get(parentPkg.name);
+  const tag = parent?.tags.immutable.tag ?? immutableTagOf(run, t.config, parentPkg);
+  const when = !parent ? "as published by its own publish, which nx runs first" : parent.tags.immutable.action === "create" ? "published earlier in this run" : parent.existingDigest;
+  return `${t.ref(parentPkg.name)}:${tag} (${when})`;
 }
 
 /** Moves the floating tags of a plan to `digest` by re-putting that manifest's exact bytes. */
@@ -178,7 +179,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
   const base: Omit<ImageResult, "status" | "durationMs"> = { image, version: pkg.version, command: "publish", channel: config.channel, repository: t.ref(image), inputsDigest: plan.inputsDigest };
 
   if (opts.dryRun) {
-    printPlan(run, t, plan, baseNote(t, pkg, planned));
+    printPlan(run, t, plan, baseNote(run, t, pkg, planned));
     run.log.info("\n(dry run: nothing built, nothing pushed)");
     return [{ ...base, status: "planned", tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined), durationMs: Date.now() - t0 }];
   }
@@ -200,7 +201,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
     ];
   }
 
-  printPlan(run, t, plan, baseNote(t, pkg, planned));
+  printPlan(run, t, plan, baseNote(run, t, pkg, planned));
   return withLocalBuild(
     run,
     async (ctx: BuildContext) => {
@@ -271,7 +272,7 @@ export async function runPlanCommand(run: LocalRun, config: PipelineConfig, imag
     const pkg = run.ws.graph.images.get(name)!;
     const p = await planImage(run, t, pkg);
     planned.set(name, p);
-    printPlan(run, t, p, baseNote(t, pkg, planned));
+    printPlan(run, t, p, baseNote(run, t, pkg, planned));
     results.push({
       image: name,
       version: pkg.version,
@@ -280,7 +281,7 @@ export async function runPlanCommand(run: LocalRun, config: PipelineConfig, imag
       status: "planned",
       repository: t.ref(name),
       inputsDigest: p.inputsDigest,
-      base: baseNote(t, pkg, planned),
+      base: baseNote(run, t, pkg, planned),
       digest: p.existingDigest ?? undefined,
       tags: tagRecord([p.tags.immutable, ...p.tags.floating], (s) => (s.action === "skip" ? (p.floatingDigests[s.tag] ?? p.existingDigest ?? undefined) : undefined)),
       notice: p.tags.immutable.action === "skip" ? skipNotice(p) : undefined,
