@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildImageGraph, ImageMetadataError, withAncestors, withDescendants, type ImagePackage } from "../src/index.ts";
+import { buildImageGraph, withAncestors, withDescendants, type ImagePackage } from "../src/index.ts";
+import { metadataErrorOf } from "./support/metadata-error.ts";
 
 function image(name: string, parent?: string): ImagePackage {
   return {
@@ -19,16 +20,6 @@ function image(name: string, parent?: string): ImagePackage {
   };
 }
 
-const thrown = (fn: () => unknown): ImageMetadataError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ImageMetadataError) return e;
-    throw e;
-  }
-  throw new Error("expected an ImageMetadataError");
-};
-
 describe("buildImageGraph", () => {
   const family = [image("tooling-k8s-openstack", "tooling-k8s"), image("pandoc"), image("tooling-k8s"), image("tooling-k8s-aws", "tooling-k8s"), image("buildx")];
 
@@ -46,25 +37,25 @@ describe("buildImageGraph", () => {
   });
 
   it("rejects an unknown parent, listing the known images", () => {
-    const e = thrown(() => buildImageGraph([image("child", "nope"), image("base")]));
+    const e = metadataErrorOf(() => buildImageGraph([image("child", "nope"), image("base")]));
     expect(e.message).toBe('packages/child/image.yaml, image "child", field "parent": names unknown image "nope"\n  → known images: base, child');
   });
 
   it("rejects a parent that is a project but not an image", () => {
-    const e = thrown(() => buildImageGraph([image("child", "@image-tooling/pipeline")], new Set(["@image-tooling/pipeline"])));
+    const e = metadataErrorOf(() => buildImageGraph([image("child", "@image-tooling/pipeline")], new Set(["@image-tooling/pipeline"])));
     expect(e.message).toContain('field "parent": "@image-tooling/pipeline" is a workspace project but not an image (it has no image.yaml)');
   });
 
   it("requires a child's package.json to depend on its parent", () => {
     const orphan = { ...image("child", "base"), dependencies: {} };
-    const e = thrown(() => buildImageGraph([orphan, image("base")]));
+    const e = metadataErrorOf(() => buildImageGraph([orphan, image("base")]));
     expect(e.message).toBe(
       'packages/child/package.json, image "child", field "dependencies.base": is missing: image.yaml declares parent "base"\n  → add "base": "1.0.0" to dependencies so changesets bumps this image when its parent is released',
     );
   });
 
   it("rejects a cycle and spells it out", () => {
-    const e = thrown(() => buildImageGraph([image("a", "c"), image("b", "a"), image("c", "b")]));
+    const e = metadataErrorOf(() => buildImageGraph([image("a", "c"), image("b", "a"), image("c", "b")]));
     expect(e.message).toBe(
       'packages/a/image.yaml, image "a", field "parent": forms a cycle: a → c → b → a\n  → an image must not be its own ancestor; break the cycle by basing one of them on an external image',
     );

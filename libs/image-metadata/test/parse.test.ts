@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ImageMetadataError, parseImagePackage, type ImagePackageSources } from "../src/index.ts";
+import { parseImagePackage, type ImagePackageSources } from "../src/index.ts";
+import { metadataErrorOf } from "./support/metadata-error.ts";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 const GOOD_DOCKERFILE = "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n";
@@ -14,16 +15,6 @@ function sources(over: { yaml?: string; pkg?: object | string; files?: Record<st
     packageJsonText: typeof over.pkg === "string" ? over.pkg : JSON.stringify(over.pkg ?? { name: "demo", version: "1.2.3", license: "MIT" }),
     readFile: (rel) => files[rel] ?? null,
   };
-}
-
-function errorOf(fn: () => unknown): ImageMetadataError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ImageMetadataError) return e;
-    throw e;
-  }
-  throw new Error("expected an ImageMetadataError");
 }
 
 describe("parseImagePackage", () => {
@@ -51,53 +42,53 @@ describe("parseImagePackage", () => {
   });
 
   it("rejects an invalid platform, naming file, image and field", () => {
-    const e = errorOf(() =>
+    const e = metadataErrorOf(() =>
       parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64, linux/s390x]\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` })),
     );
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "platforms[1]": must be one of linux/amd64, linux/arm64');
   });
 
   it("rejects a base without a digest", () => {
-    const e = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })));
+    const e = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })));
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "base.digest": is required: pin the base by digest (sha256:<64 hex>)');
   });
 
   it("rejects a malformed digest and a digest hidden in the image reference", () => {
-    const bad = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: sha256:abc\n" })));
+    const bad = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: sha256:abc\n" })));
     expect(bad.message).toContain('field "base.digest": must be a sha256 digest');
-    const inRef = errorOf(() =>
+    const inRef = metadataErrorOf(() =>
       parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian@${DIGEST}\n  digest: ${DIGEST}\n` })),
     );
     expect(inRef.problems[0]).toMatchObject({ field: "base.image" });
   });
 
   it("rejects both base and parent, and neither", () => {
-    const both = errorOf(() =>
+    const both = metadataErrorOf(() =>
       parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: p\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` })),
     );
     expect(both.problems[0]).toMatchObject({ field: "parent", message: expect.stringContaining("not both") });
-    const neither = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\n" })));
+    const neither = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\n" })));
     expect(neither.problems[0]).toMatchObject({ field: "base", message: expect.stringContaining("is required unless parent is set") });
   });
 
   it("rejects unknown fields and invalid YAML", () => {
-    const unknown = errorOf(() => parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:x\n  digest: ${DIGEST}\nplatfroms: []\n` })));
+    const unknown = metadataErrorOf(() => parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:x\n  digest: ${DIGEST}\nplatfroms: []\n` })));
     expect(unknown.message).toContain('field "platfroms": is not a known field');
-    const yaml = errorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: a: b\n" })));
+    const yaml = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: a: b\n" })));
     expect(yaml.message).toMatch(/^packages\/demo\/image\.yaml: is not valid YAML \(line 2\)/);
   });
 
   it("rejects a Dockerfile whose FROM does not take the declared base", () => {
-    const e = errorOf(() => parseImagePackage(sources({ files: { Dockerfile: "ARG BASE_IMAGE\nFROM debian:bookworm\nRUN true\n" } })));
+    const e = metadataErrorOf(() => parseImagePackage(sources({ files: { Dockerfile: "ARG BASE_IMAGE\nFROM debian:bookworm\nRUN true\n" } })));
     expect(e.problems).toHaveLength(1);
     expect(e.message).toContain('packages/demo/Dockerfile, image "demo", field "FROM": line 2: "FROM debian:bookworm" does not take the declared base');
     expect(e.message).toContain(`(image.yaml declares base docker.io/library/debian:bookworm-slim@${DIGEST})`);
   });
 
   it("checks the BASE_IMAGE argument itself", () => {
-    const missing = errorOf(() => parseImagePackage(sources({ files: { Dockerfile: "FROM ${BASE_IMAGE}\n" } })));
+    const missing = metadataErrorOf(() => parseImagePackage(sources({ files: { Dockerfile: "FROM ${BASE_IMAGE}\n" } })));
     expect(missing.message).toContain('must declare "ARG BASE_IMAGE" before its first FROM');
-    const defaulted = errorOf(() => parseImagePackage(sources({ files: { Dockerfile: "ARG BASE_IMAGE=debian:latest\nFROM ${BASE_IMAGE}\n" } })));
+    const defaulted = metadataErrorOf(() => parseImagePackage(sources({ files: { Dockerfile: "ARG BASE_IMAGE=debian:latest\nFROM ${BASE_IMAGE}\n" } })));
     expect(defaulted.message).toContain("must have no default value");
   });
 
@@ -107,7 +98,7 @@ describe("parseImagePackage", () => {
   });
 
   it("requires package.json to agree with image.yaml", () => {
-    const e = errorOf(() =>
+    const e = metadataErrorOf(() =>
       parseImagePackage(
         sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: base-img\n", pkg: { name: "other", version: "one" } }),
       ),
@@ -119,7 +110,7 @@ describe("parseImagePackage", () => {
   });
 
   it("reports missing Dockerfile and smoke spec", () => {
-    const e = errorOf(() => parseImagePackage({ ...sources(), readFile: () => null }));
+    const e = metadataErrorOf(() => parseImagePackage({ ...sources(), readFile: () => null }));
     expect(e.problems.map((p) => p.field)).toEqual(["dockerfile", "smoke"]);
     expect(e.problems[0]!.message).toBe("points at packages/demo/Dockerfile, which does not exist");
   });
