@@ -2,7 +2,7 @@ export { lintImage } from "./lint-image.ts";
 export * from "./lock/schema.ts";
 export * from "./lock/expand.ts";
 export * from "./lock/read-lock.ts";
-export { checkLock, isMissingWheelHashes, type LockCheckInput } from "./rules/lock-rules.ts";
+export { checkLock, type LockCheckInput } from "./rules/lock-rules.ts";
 export { checkDockerfile, type DockerfileCheckInput } from "./rules/dockerfile-rules.ts";
 export { unverifiedDownload } from "./rules/downloads.ts";
 export { findShellScripts, shellcheck, checkScriptFiles } from "./rules/script-rules.ts";

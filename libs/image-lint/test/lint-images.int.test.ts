@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatProblem, readImagePackage } from "@image-tooling/image-metadata";
-import { findShellScripts, isMissingWheelHashes, lintImage, shellcheck } from "../src/index.ts";
+import { findShellScripts, lintImage, shellcheck } from "../src/index.ts";
 import { IMAGES, WORKSPACE } from "./helpers.ts";
 
 describe("shellcheck", () => {
@@ -46,9 +46,8 @@ describe("shellcheck", () => {
 });
 
 describe("lintImage on the five images", () => {
-  it.each(IMAGES)("%s is clean (tooling-k8s-openstack: but for its documented wheel-hash gap)", async (image) => {
+  it.each(IMAGES)("%s is clean", async (image) => {
     const problems = await lintImage(WORKSPACE, readImagePackage(WORKSPACE, `packages/${image}`));
-    const unexpected = image === "tooling-k8s-openstack" ? problems.filter((p) => !isMissingWheelHashes(p)) : problems;
-    expect(unexpected.map(formatProblem)).toEqual([]);
+    expect(problems.map(formatProblem)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkLock, isMissingWheelHashes } from "../src/index.ts";
+import { checkLock, debianUpstreamVersion, parseDebianPackage } from "../src/index.ts";
 import { IMAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>
@@ -7,18 +7,17 @@ const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknow
 const fields = (ps: { field?: string }[]) => ps.map((p) => p.field);
 
 describe("lock completeness of the five images", () => {
-  it.each(IMAGES.filter((i) => i !== "tooling-k8s-openstack"))("%s: every tool has a version, an https URL template and a sha256 for amd64 and arm64", (image) => {
+  it.each(IMAGES)("%s: every tool is pinned and verifiable (sha256 per arch, or an exact Debian package version)", (image) => {
     const { lock, problems } = checkLock({ text: readPackageFile(image, "tools.lock.json"), file: `packages/${image}/tools.lock.json`, image });
     expect(problems).toEqual([]);
     expect(Object.keys(lock!.tools).length).toBeGreaterThan(0);
   });
 
-  it("tooling-k8s-openstack: the only gap is the documented, still missing wheel hashes", () => {
-    const { lock, problems } = checkLock({ text: readPackageFile("tooling-k8s-openstack", "tools.lock.json"), file: "x", image: "tooling-k8s-openstack" });
-    expect(problems.filter((p) => !isMissingWheelHashes(p))).toEqual([]);
-    // Once the hashes are recorded the note must go, and this test still passes.
-    if (problems.length) expect(lock!.python!.hashesMissing).toMatch(/cannot be built/);
-    expect(lock!.tools.openstack).toMatchObject({ source: "pip", package: "python-openstackclient" });
+  it("tooling-k8s-openstack: the CLI is Debian's package, pinned to an exact version", () => {
+    const { lock } = checkLock({ text: readPackageFile("tooling-k8s-openstack", "tools.lock.json"), file: "x", image: "tooling-k8s-openstack" });
+    expect(lock!.tools.openstack).toMatchObject({ source: "debian", package: "python3-openstackclient", version: "7.4.0" });
+    expect(lock!.debian.packages).toContain("python3-openstackclient=7.4.0-3");
+    expect(lock!.python).toBeUndefined();
   });
 
   it("a tool pinned by two images has one pin (version, URL and hashes)", () => {
@@ -38,7 +37,7 @@ describe("lock completeness of the five images", () => {
     const parent = Object.keys(JSON.parse(readPackageFile("tooling-k8s", "tools.lock.json")).tools);
     for (const child of ["tooling-k8s-aws", "tooling-k8s-openstack"]) {
       const { problems } = checkLock({ text: readPackageFile(child, "tools.lock.json"), file: "x", image: child, inheritedTools: parent });
-      expect(problems.filter((p) => !isMissingWheelHashes(p))).toEqual([]);
+      expect(problems).toEqual([]);
     }
   });
 });
@@ -107,10 +106,49 @@ describe("lock rules fire", () => {
     expect(problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [SHA_B] }))).toEqual([]);
     const missing = problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [] }));
     expect(missing).toEqual([expect.objectContaining({ field: "python.requirements[].sha256", message: expect.stringMatching(/1 of 1 requirements \(demo-cli: arm64\)/) })]);
-    expect(missing.every(isMissingWheelHashes)).toBe(true);
     expect(fields(problemsOf({ cli: pipTool }, python({ amd64: ["nope"], arm64: [SHA_B] })))).toContain("python.requirements[0].sha256.amd64");
     expect(fields(problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [SHA_B] }, "9.9.9")))).toContain("tools.cli.version");
     expect(fields(problemsOf({ cli: pipTool }))).toContain("python");
+  });
+
+  it("Debian tools: the package is in debian.packages, pinned, at the tool's upstream version", () => {
+    const debTool = { ...validTool(), source: "debian", package: "demo-cli" } as Record<string, unknown>;
+    for (const k of ["url", "sha256", "archive", "member"]) delete debTool[k];
+    const debian = (...packages: string[]) => ({ debian: { packages, commands: {} } });
+    expect(problemsOf({ cli: debTool }, debian("demo-cli=1.2.3-1"))).toEqual([]);
+    // Epochs, Debian revisions and repack suffixes are not part of what the tool reports.
+    expect(problemsOf({ cli: debTool }, debian("demo-cli=1:1.2.3+dfsg-2+deb13u1"))).toEqual([]);
+    expect(problemsOf({ cli: debTool }, debian("bash"))).toEqual([expect.objectContaining({ field: "tools.cli.package", message: expect.stringMatching(/not in debian.packages/) })]);
+    expect(problemsOf({ cli: debTool }, debian("demo-cli"))).toEqual([expect.objectContaining({ field: "tools.cli.package", message: expect.stringMatching(/not pinned/) })]);
+    expect(problemsOf({ cli: debTool }, debian("demo-cli=1.2.4-1"))).toEqual([expect.objectContaining({ field: "tools.cli.version", message: "is 1.2.3 but debian.packages pins demo-cli=1.2.4-1" })]);
+    expect(fields(problemsOf({ cli: debTool }, debian("demo-cli=1.2.30-1")))).toEqual(["tools.cli.version"]);
+  });
+
+  it("Debian tools: schema errors name the fields of the debian shape", () => {
+    const debTool = { ...validTool(), source: "debian" } as Record<string, unknown>;
+    for (const k of ["sha256", "archive", "member"]) delete debTool[k];
+    // url belongs to downloads; package is required: both reported against the debian shape.
+    expect(problemsOf({ cli: debTool })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: "tools.cli.url", message: "is not a known field" }), expect.objectContaining({ field: "tools.cli.package" })]),
+    );
+  });
+
+  it("debian.packages: a name, or name=version with a Debian version; each package once", () => {
+    const withPackages = (...packages: string[]) => problemsOf({ tool: validTool() }, { debian: { packages, commands: {} } });
+    expect(withPackages("bash", "python3-foo=1:2.0~rc1+dfsg-3+deb13u1")).toEqual([]);
+    expect(fields(withPackages("python3-foo="))).toEqual(["debian.packages[0]"]);
+    expect(fields(withPackages("python3-foo=latest"))).toEqual(["debian.packages[0]"]);
+    expect(fields(withPackages("python3-foo>=1.0"))).toEqual(["debian.packages[0]"]);
+    expect(fields(withPackages("Python3-Foo"))).toEqual(["debian.packages[0]"]);
+    expect(withPackages("python3-foo", "python3-foo=1.0-1")).toEqual([expect.objectContaining({ field: "debian.packages[1]", message: "names python3-foo twice" })]);
+  });
+
+  it("splits Debian pins and versions", () => {
+    expect(parseDebianPackage("python3-openstackclient=7.4.0-3")).toEqual({ name: "python3-openstackclient", version: "7.4.0-3" });
+    expect(parseDebianPackage("bash")).toEqual({ name: "bash", version: null });
+    expect(debianUpstreamVersion("1:9.7.0-2")).toBe("9.7.0");
+    expect(debianUpstreamVersion("2.32.3+dfsg-5+deb13u1")).toBe("2.32.3+dfsg");
+    expect(debianUpstreamVersion("1.0")).toBe("1.0");
   });
 
   it("not JSON at all", () => {

@@ -1,5 +1,5 @@
 import { expandTemplate } from "../lock/expand.ts";
-import { isDownloadTool } from "../lock/schema.ts";
+import { isDebianTool, isDownloadTool, parseDebianPackage } from "../lock/schema.ts";
 import { allPinnedTools, imageRef, majorTag, type ImageContext } from "./context.ts";
 import { TOOLS_LABEL } from "./label.ts";
 
@@ -19,9 +19,11 @@ export function renderContentsBlock(ctx: ImageContext): string {
 
   out.push("| Tool | Version | What it is | Installed from |", "|---|---|---|---|");
   for (const [name, t] of Object.entries(lock.tools)) {
-    const from = isDownloadTool(t)
-      ? `\`${expandTemplate(t.url, t, null)}\` (sha256 per arch checked before use)`
-      : `pip: \`${t.package}==${t.version}\` (Python requirements below)`;
+    const from = isDebianTool(t)
+      ? `Debian: \`${lock.debian.packages.find((d) => parseDebianPackage(d).name === t.package) ?? t.package}\` (apt, verified by the archive's signatures)`
+      : isDownloadTool(t)
+        ? `\`${expandTemplate(t.url, t, null)}\` (sha256 per arch checked before use)`
+        : `pip: \`${t.package}==${t.version}\` (Python requirements below)`;
     out.push(`| [${name}](${t.homepage}) | ${t.version} | ${cell(t.description)} | ${cell(from)} |`);
   }
   out.push("");
@@ -29,17 +31,21 @@ export function renderContentsBlock(ctx: ImageContext): string {
     const inherited = allPinnedTools({ ...ctx, lock: { ...lock, tools: {} } });
     out.push(`From \`${parent.pkg.name}\` and its parents: ${inherited.map(([n, v]) => `${n} ${v}`).join(", ")}.`, "");
   }
-  if (lock.debian.packages.length) {
-    out.push(`From Debian (apt, verified by the archive's signatures; versions follow the base): ${lock.debian.packages.map((d) => `\`${d}\``).join(", ")}.`, "");
+  const pinned = lock.debian.packages.filter((d) => parseDebianPackage(d).version !== null);
+  const floating = lock.debian.packages.filter((d) => parseDebianPackage(d).version === null);
+  if (floating.length) {
+    out.push(`From Debian (apt, verified by the archive's signatures; versions follow the base): ${floating.map((d) => `\`${d}\``).join(", ")}.`, "");
+  }
+  if (pinned.length) {
+    out.push(
+      `Pinned Debian packages (apt installs exactly this version or the build fails; verified by the archive's signatures): ${pinned.map((d) => `\`${d}\``).join(", ")}. Their dependencies come from the base's Debian release, verified the same way.`,
+      "",
+    );
   }
 
   if (lock.python) {
     const py = lock.python;
-    const missing = py.requirements.filter((r) => r.sha256.amd64.length === 0 || r.sha256.arm64.length === 0);
     out.push("### Python packages", "", `Installed with \`pip --require-hashes --no-deps\` into a virtualenv from ${py.index}; versions from ${py.constraints}.`, "");
-    if (missing.length) {
-      out.push(`> **Not buildable yet: ${missing.length} of ${py.requirements.length} requirements have no wheel sha256.** ${py.hashesMissing ?? ""}`.trimEnd(), "");
-    }
     out.push("| Package | Version | sha256 amd64 / arm64 |", "|---|---|---|");
     for (const r of py.requirements) {
       const status = (hs: string[]): string => (hs.length ? `${hs.length} recorded` : "**missing**");

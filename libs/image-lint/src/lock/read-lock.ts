@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MetadataProblem } from "@image-tooling/image-metadata";
-import { LOCK_FILE, lockSchema, type ToolsLock } from "./schema.ts";
+import { LOCK_FILE, TOOL_SOURCES, lockSchema, type ToolsLock } from "./schema.ts";
 
 export interface LockResult {
   lock: ToolsLock | null;
@@ -29,8 +29,9 @@ export function parseLock(text: string, file: string, image: string): LockResult
         if (issue.code === "unrecognized_keys") return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field" };
         // A tool matching neither shape: report the reasons of the shape its "source" asks for.
         if (issue.code === "invalid_union") {
-          const wantsPip = (valueAt(raw, issue.path) as { source?: unknown } | undefined)?.source === "pip";
-          const branch = issue.errors[wantsPip ? 1 : 0] ?? [];
+          const source = (valueAt(raw, issue.path) as { source?: unknown } | undefined)?.source;
+          const wanted = TOOL_SOURCES.findIndex((s) => s === source);
+          const branch = issue.errors[wanted < 0 ? 0 : wanted] ?? [];
           return branch.length
             ? branch.map((sub) =>
                 sub.code === "unrecognized_keys"

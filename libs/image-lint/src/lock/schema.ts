@@ -24,6 +24,13 @@ const version = z
   .refine((v) => !/latest|stable|nightly/i.test(v), { message: "must be an exact version, not a moving name like latest" });
 const sha256 = z.string({ error: "is required: a 64-hex sha256" }).regex(SHA256, "must be a sha256: 64 lower-case hex");
 const absolutePath = z.string().regex(/^\/[^\s]*$/, "must be an absolute path");
+const DEBIAN_NAME = "[a-z0-9][a-z0-9+.-]+";
+// Debian policy's version syntax, [epoch:]upstream[-revision]: apt installs exactly this or fails.
+const DEBIAN_VERSION = "(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*";
+const debianPackageName = z.string().regex(new RegExp(`^${DEBIAN_NAME}$`), "must be a Debian package name");
+const debianPackage = z
+  .string()
+  .regex(new RegExp(`^${DEBIAN_NAME}(=${DEBIAN_VERSION})?$`), "must be a Debian package name, or name=version to pin it (e.g. python3-foo=1.2.3-1)");
 
 const common = {
   version,
@@ -37,7 +44,7 @@ const common = {
   versionPattern: oneLine.refine((p) => p.includes("{version}"), { message: "must contain {version}" }),
   examples: z.array(oneLine).min(1, "must give at least one usage example"),
   /** Where the version and hashes come from, for whoever bumps them next. */
-  sources: z.array(z.string().min(1)).min(1, "must name where the hashes come from"),
+  sources: z.array(z.string().min(1)).min(1, "must name where the version and hashes come from"),
 };
 
 export const downloadToolSchema = z
@@ -70,7 +77,24 @@ export const pipToolSchema = z
   })
   .strict();
 
-export const toolSchema = z.union([downloadToolSchema, pipToolSchema]);
+/**
+ * A command from a Debian package of the base's release. apt checks every file
+ * against the archive's signed Release and Packages hashes, so no sha256 here;
+ * the pin is the package's `name=version` entry in debian.packages, and
+ * `version` is the upstream version the command reports.
+ */
+export const debianToolSchema = z
+  .object({
+    ...common,
+    source: z.literal("debian"),
+    /** The debian.packages entry (pinned as name=version) that provides the command. */
+    package: debianPackageName,
+  })
+  .strict();
+
+// Same order as TOOL_SOURCES: read-lock reports the reasons of the branch a tool's "source" asks for.
+export const toolSchema = z.union([downloadToolSchema, pipToolSchema, debianToolSchema]);
+export const TOOL_SOURCES = ["download", "pip", "debian"] as const;
 
 export const debianCommandSchema = z
   .object({
@@ -97,7 +121,7 @@ export const lockSchema = z
     /** Packages from the base's Debian archive (apt verifies them with the archive's signatures). */
     debian: z
       .object({
-        packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, "must be a Debian package name")),
+        packages: z.array(debianPackage),
         /** Commands from those packages that toolbox-help lists. */
         commands: z.record(z.string(), debianCommandSchema).default({}),
       })
@@ -107,8 +131,6 @@ export const lockSchema = z
       .object({
         index: httpsUrl,
         constraints: z.string().min(1),
-        /** Says honestly what is missing while hashes are absent; delete once recorded. */
-        hashesMissing: z.string().optional(),
         requirements: z.array(pythonRequirementSchema).min(1),
       })
       .strict()
@@ -120,6 +142,22 @@ export type ToolsLock = z.output<typeof lockSchema>;
 export type LockTool = z.output<typeof toolSchema>;
 export type DownloadTool = z.output<typeof downloadToolSchema>;
 export type PipTool = z.output<typeof pipToolSchema>;
+export type DebianTool = z.output<typeof debianToolSchema>;
 
-export const isDownloadTool = (t: LockTool): t is DownloadTool => t.source !== "pip";
+export const isDownloadTool = (t: LockTool): t is DownloadTool => t.source === undefined || t.source === "download";
+export const isPipTool = (t: LockTool): t is PipTool => t.source === "pip";
+export const isDebianTool = (t: LockTool): t is DebianTool => t.source === "debian";
+
+/** A debian.packages entry split into the package name and its pinned version, if any. */
+export function parseDebianPackage(entry: string): { name: string; version: string | null } {
+  const eq = entry.indexOf("=");
+  return eq < 0 ? { name: entry, version: null } : { name: entry.slice(0, eq), version: entry.slice(eq + 1) };
+}
+
+/** The upstream part of a Debian version: no epoch, no Debian revision ("1:9.7.0-2" -> "9.7.0"). */
+export function debianUpstreamVersion(version: string): string {
+  const noEpoch = version.replace(/^[0-9]+:/, "");
+  const dash = noEpoch.lastIndexOf("-");
+  return dash < 0 ? noEpoch : noEpoch.slice(0, dash);
+}
 export const isSha256 = (s: string): boolean => SHA256.test(s);

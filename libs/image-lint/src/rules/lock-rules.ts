@@ -1,7 +1,7 @@
 import type { MetadataProblem } from "@image-tooling/image-metadata";
 import { expandTemplate, unknownPlaceholders } from "../lock/expand.ts";
 import { parseLock } from "../lock/read-lock.ts";
-import { ARCHES, isDownloadTool, isSha256, type ToolsLock } from "../lock/schema.ts";
+import { ARCHES, debianUpstreamVersion, isDebianTool, isPipTool, isSha256, parseDebianPackage, type ToolsLock } from "../lock/schema.ts";
 
 export interface LockCheckInput {
   text: string;
@@ -15,7 +15,9 @@ export interface LockCheckInput {
 /**
  * Lock completeness: every tool has an exact version, an HTTPS URL template
  * and a sha256 for amd64 and for arm64 (pip tools: every wheel hashed per
- * arch), plus the consistency checks a schema cannot express.
+ * arch; Debian tools: their package pinned to that version in
+ * debian.packages, which apt verifies against the archive's signatures), plus
+ * the consistency checks a schema cannot express.
  */
 export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; problems: MetadataProblem[] } {
   const { file, image } = input;
@@ -29,7 +31,14 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
     const at = `tools.${name}`;
     if (input.inheritedTools?.includes(name)) p(at, "is already installed by the parent image", "a child adds only its own tools");
     if (lock.debian.commands[name]) p(`debian.commands.${name}`, `is also a pinned tool (tools.${name})`);
-    if (!isDownloadTool(tool)) {
+    if (isDebianTool(tool)) {
+      const entry = lock.debian.packages.map(parseDebianPackage).find((d) => d.name === tool.package);
+      if (!entry) p(`${at}.package`, `"${tool.package}" is not in debian.packages`, `add "${tool.package}=<Debian version>" to debian.packages`);
+      else if (entry.version === null) p(`${at}.package`, `"${tool.package}" is not pinned in debian.packages: apt would install whatever the base's release has`, `write it as "${tool.package}=<Debian version>"`);
+      else if (!upstreamMatches(debianUpstreamVersion(entry.version), tool.version)) p(`${at}.version`, `is ${tool.version} but debian.packages pins ${tool.package}=${entry.version}`);
+      continue;
+    }
+    if (isPipTool(tool)) {
       const req = lock.python?.requirements.find((r) => r.name.toLowerCase() === tool.package.toLowerCase());
       if (!req) p(`${at}.package`, `"${tool.package}" is not in python.requirements`);
       else if (req.version !== tool.version) p(`${at}.version`, `is ${tool.version} but python.requirements pins ${tool.package}==${req.version}`);
@@ -61,18 +70,23 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
       p(
         "python.requirements[].sha256",
         `has no wheel sha256 for ${names.length} of ${lock.python.requirements.length} requirements (${names.map((n) => `${n}: ${missing[n]!.join("+")}`).join(", ")})`,
-        "pip installs with --require-hashes: record each wheel's sha256 for amd64 and arm64 where PyPI is reachable (see the image README)",
+        "pip installs with --require-hashes: record each wheel's sha256 for amd64 and arm64 where PyPI is reachable",
       );
-    } else if (lock.python.hashesMissing) {
-      p("python.hashesMissing", "says hashes are missing, but every requirement has them", "delete the note");
     }
-    const pipTools = Object.values(lock.tools).filter((t) => !isDownloadTool(t));
-    if (pipTools.length === 0) p("python", "is set but no tool has source pip");
-  } else if (Object.values(lock.tools).some((t) => !isDownloadTool(t))) {
+    if (!Object.values(lock.tools).some(isPipTool)) p("python", "is set but no tool has source pip");
+  } else if (Object.values(lock.tools).some(isPipTool)) {
     p("python", "is required: a tool has source pip");
+  }
+
+  const seen = new Set<string>();
+  for (const [i, entry] of lock.debian.packages.entries()) {
+    const { name } = parseDebianPackage(entry);
+    // apt-get would take both and install one of them: the lock would not say which.
+    if (seen.has(name)) p(`debian.packages[${i}]`, `names ${name} twice`);
+    seen.add(name);
   }
   return { lock, problems };
 }
 
-/** True for the one problem a lock may carry while its wheel hashes are still to be recorded. */
-export const isMissingWheelHashes = (problem: MetadataProblem): boolean => problem.field === "python.requirements[].sha256";
+// Debian repacks keep the upstream version as a prefix ("2.32.3+dfsg", "1.0~rc1").
+const upstreamMatches = (upstream: string, version: string): boolean => upstream === version || upstream.startsWith(`${version}+`) || upstream.startsWith(`${version}~`);
