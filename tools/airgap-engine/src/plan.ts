@@ -120,12 +120,16 @@ export interface RootfsRecipe {
   variant: "minbase";
   include: readonly string[];
   slim: boolean;
+  /** Packages downloaded (not installed) into the image's offline apt repository. */
+  localPackages?: readonly string[];
   /** Bumped by hand when the bootstrap or slimming procedure changes. */
   revision: number;
 }
 
 export function rootfsKey(recipe: RootfsRecipe): string {
-  return cacheKey({ kind: "rootfs", ...recipe, include: [...recipe.include].sort() });
+  // Absent localPackages leaves the key as it was before the field existed,
+  // so the engine rootfs (which has none) is not rebuilt.
+  return cacheKey({ kind: "rootfs", ...recipe, include: [...recipe.include].sort(), localPackages: recipe.localPackages && [...recipe.localPackages].sort() });
 }
 
 /**
@@ -151,7 +155,8 @@ export const ENGINE_ROOTFS_PACKAGES: readonly string[] = [
 ];
 
 /**
- * Apt packages the host needs; a fresh machine has none of them. skopeo,
+ * Apt packages the host needs; a fresh machine has none of them. apt-utils
+ * (apt-ftparchive) indexes the seeded base's offline apt repository. skopeo,
  * shellcheck and apache2-utils (htpasswd) are not used by the harness itself
  * but by the workspace's tests that run right after it.
  */
@@ -161,6 +166,7 @@ export const HOST_PACKAGES: readonly string[] = [
   "qemu-user-static",
   "binfmt-support",
   "debootstrap",
+  "apt-utils",
   "ca-certificates",
   "skopeo",
   "shellcheck",

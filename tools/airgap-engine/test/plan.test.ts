@@ -36,6 +36,16 @@ describe("cache keys", () => {
     expect(rootfsKey({ ...r, include: ["git"] })).not.toBe(rootfsKey({ ...r, include: ["git", "tini"] }));
     expect(rootfsKey({ ...r, include: [] })).not.toBe(rootfsKey({ ...r, arch: "arm64", include: [] }));
   });
+
+  it("change with the offline apt package set, as a set, and stay put for recipes without one", () => {
+    const r = { suite: "bookworm", arch: "amd64", variant: "minbase" as const, include: [], slim: true, revision: 2 };
+    const k = rootfsKey({ ...r, localPackages: ["curl", "jq"] });
+    expect(rootfsKey({ ...r, localPackages: ["jq", "curl"] })).toBe(k);
+    expect(rootfsKey({ ...r, localPackages: ["curl", "jq", "zip"] })).not.toBe(k);
+    expect(rootfsKey(r)).not.toBe(k);
+    // The key formula from before localPackages existed: the engine rootfs must not rebuild.
+    expect(rootfsKey(r)).toBe(cacheKey({ kind: "rootfs", ...r, include: [] }));
+  });
 });
 
 describe("Go build plan", () => {
@@ -79,7 +89,7 @@ describe("host packages", () => {
   });
 
   it("installs what the harness and the tests after it use", () => {
-    for (const p of ["docker.io", "docker-registry", "qemu-user-static", "binfmt-support", "debootstrap", "skopeo", "shellcheck", "apache2-utils"]) {
+    for (const p of ["docker.io", "docker-registry", "qemu-user-static", "binfmt-support", "debootstrap", "apt-utils", "skopeo", "shellcheck", "apache2-utils"]) {
       expect(HOST_PACKAGES).toContain(p);
     }
   });

@@ -5,6 +5,7 @@ import { BlobStore } from "../blobstore.ts";
 import { HarnessError } from "../errors.ts";
 import { run, withProgress } from "../exec.ts";
 import { imageConfig, imageIndex, imageManifest, jsonBlob, MEDIA, platformFor, type Blob, type Layer } from "../oci.ts";
+import { LOCAL_APT_DIR, LOCAL_APT_PACKAGES, LOCAL_APT_SOURCES_FILE, checkPackageNames, renderAptDownloadScript, renderLocalAptSources, renderLocalRepoScript } from "../local-apt.ts";
 import { cacheKey, rootfsKey, type RootfsRecipe } from "../plan.ts";
 import { RegistryClient } from "../registry-client.ts";
 import { renderDebianSources, renderRegistryImageConfig, renderSlimScript, slimConfigFiles } from "../render.ts";
@@ -40,7 +41,7 @@ function writeRecord(file: string, record: unknown): void {
 }
 
 export function debianRecipe(cfg: HarnessConfig, arch: DebianArch): RootfsRecipe {
-  return { suite: cfg.debian.suite, arch, variant: "minbase", include: [], slim: true, revision: RECIPE_REVISION };
+  return { suite: cfg.debian.suite, arch, variant: "minbase", include: [], slim: true, localPackages: LOCAL_APT_PACKAGES, revision: RECIPE_REVISION };
 }
 
 interface LayerRecord {
@@ -94,17 +95,34 @@ export async function ensureDebianLayer(cfg: HarnessConfig, arch: DebianArch): P
       fix: "check that deb.debian.org is reachable; see the log",
     }),
   );
+  const localPackages = checkPackageNames(recipe.localPackages ?? []);
+  await withProgress(`downloading ${localPackages.join(" ")} and their dependencies for the ${arch} offline apt repository`, () =>
+    run("chroot", [work, "/bin/sh", "-c", renderAptDownloadScript(), "download", ...localPackages], {
+      log,
+      env: { DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" },
+      fix: "check that deb.debian.org is reachable and that every package of LOCAL_APT_PACKAGES exists in Debian's bookworm; see the log",
+    }),
+  );
+  await run("sh", ["-c", renderLocalRepoScript(), "local-repo", work], { log, fix: "apt-ftparchive (apt-utils) indexes the repository: run provision as root so the packages step installs it; see the log" });
+  const debs = readdirSync(path.join(work, LOCAL_APT_DIR)).filter((f) => f.endsWith(".deb")).length;
   await run("sh", ["-c", renderSlimScript(), "slim", work], { log });
+  // Containers here may not reach Debian's archive: the offline repository is the only source.
+  const sourcesDir = path.join(work, "etc/apt/sources.list.d");
+  for (const f of readdirSync(sourcesDir)) rmSync(path.join(sourcesDir, f), { recursive: true, force: true });
+  writeFileSync(path.join(work, LOCAL_APT_SOURCES_FILE), renderLocalAptSources(localPackages));
   // debootstrap leaves device nodes and mount points behind; runtimes provide their own.
   for (const dir of ["dev", "proc", "sys", "run"]) {
     rmSync(path.join(work, dir), { recursive: true, force: true });
     mkdirSync(path.join(work, dir), { mode: 0o755 });
   }
-  const layer = await store.layerFromDir(work, `debootstrap --variant=minbase ${recipe.suite} (${arch}), slimmed like debian:${recipe.suite}-slim`);
+  const layer = await store.layerFromDir(
+    work,
+    `debootstrap --variant=minbase ${recipe.suite} (${arch}), slimmed like debian:${recipe.suite}-slim; offline apt repository ${LOCAL_APT_DIR} (${localPackages.join(" ")})`,
+  );
   rmSync(work, { recursive: true, force: true });
   const record: LayerRecord = { key, created: new Date().toISOString(), layer };
   writeRecord(file, record);
-  return { cached: false, detail: `${layer.blob.digest.slice(0, 19)}… ${(layer.blob.size / 1024 ** 2).toFixed(1)} MiB`, record };
+  return { cached: false, detail: `${layer.blob.digest.slice(0, 19)}… ${(layer.blob.size / 1024 ** 2).toFixed(1)} MiB, ${debs} .debs offline`, record };
 }
 
 /**
