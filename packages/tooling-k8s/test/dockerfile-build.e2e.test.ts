@@ -6,8 +6,10 @@
  * pushed to the harness registry by digest for the child), the fetch stage
  * and fetch-tools inherited by the child, the apt list read from the lock
  * through a bind mount, the user/HOME/WORKDIR setup, tini + the entrypoint,
- * the generated label and toolbox data. Debian packages come from Debian's
- * archive, which this machine reaches. Fails, never skips, without the harness.
+ * the generated label and toolbox data. The Dockerfiles' `apt-get update &&
+ * apt-get install` lines run unchanged against the seeded base's offline apt
+ * repository, its only apt source: no container here reaches Debian's archive.
+ * Fails, never skips, without the harness.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
