@@ -115,11 +115,13 @@ const SIGNAL_MARK = "smoke-signal-received";
  */
 async function signalCheck(ctr: Container, check: SignalCheck): Promise<Verdict> {
   const entrypoint = await ctr.entrypoint();
-  const inner = `trap 'echo ${SIGNAL_MARK}; exit 0' ${check.signal}; echo ready; while :; do sleep 0.1; done`;
+  const ready = "/tmp/.smoke-signal-ready";
+  const inner = `trap 'echo ${SIGNAL_MARK}; exit 0' ${check.signal}; : > ${ready}; echo ready; while :; do sleep 0.1; done`;
   const cmd = [...entrypoint, "sh", "-c", inner].map(shQuote).join(" ");
   const script = [
     `${cmd} & pid=$!`,
-    "i=0; while [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done",
+    // Signal only once the trap is set (arm64 under emulation can take seconds to get there).
+    `i=0; while [ ! -e ${ready} ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`,
     `kill -${check.signal} $pid`,
     // Never hang on an entrypoint that swallows the signal.
     "( sleep 10; kill -KILL $pid 2>/dev/null ) & watchdog=$!",
