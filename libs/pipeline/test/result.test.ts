@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../src/report/result.ts";
+import { buildFailureHint, BuildFailedError } from "../src/build/build-error.ts";
 
 const D = `sha256:${"ab".repeat(32)}`;
 const pushed: ImageResult = {
@@ -43,5 +44,18 @@ describe("run results", () => {
     const md = readFileSync(file, "utf8");
     expect(md).toContain("| image | version | status | tags | digest |");
     expect(md).toContain(`| tooling-k8s | 1.4.1 | pushed | 1.4.1 (create), 1.4 (move), 1 (move), latest (skip) | \`${D}\` |`);
+  });
+});
+
+describe("build failure hints", () => {
+  const base = `docker.io/library/debian:trixie-slim@sha256:${"a".repeat(64)}`;
+
+  it("point at the base when it could not be pulled, and at the Dockerfile otherwise", () => {
+    const pull = `failed to convert Dockerfile to LLB: ${base}: not found`;
+    expect(buildFailureHint(pull, base)).toMatch(/^the base .* could not be pulled: check the digest in image\.yaml/);
+    expect(buildFailureHint("$ /bin/sh -c make\nmake: *** [all] Error 2", base)).toBeUndefined();
+    expect(new BuildFailedError("img", "linux/arm64", "$ false").message).toBe(
+      "img [linux/arm64]: the Dockerfile did not build\n    $ false\n  → fix the Dockerfile (or the files it copies) and run the build again",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
-import { BuildFailedError, describeBuildError } from "./build-error.ts";
+import { buildFailureHint, BuildFailedError, describeBuildError } from "./build-error.ts";
 
 export type PlatformContainers = Map<Platform, Container>;
 
@@ -23,7 +23,8 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
       try {
         await ctr.sync();
       } catch (e) {
-        throw new BuildFailedError(pkg.name, platform, describeBuildError(e));
+        const detail = describeBuildError(e);
+        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef));
       }
       return [platform, ctr] as const;
     }),
