@@ -1,6 +1,6 @@
 import { ImageMetadataError } from "@image-tooling/image-metadata";
-import { loadConfig } from "../config/load-config.ts";
-import type { PipelineConfig } from "../config/config.ts";
+import { hasConfig, loadConfig } from "../config/load-config.ts";
+import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
 import { BuildFailedError } from "../build/build-error.ts";
 import { adoptHarnessEngine } from "../dagger/engine-env.ts";
@@ -11,7 +11,7 @@ import { RegistryError } from "../registry/errors.ts";
 import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { runLint } from "../run/lint.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
-import { imageOrThrow, loadWorkspace } from "../run/workspace.ts";
+import { imageOrThrow, loadWorkspace, UsageError } from "../run/workspace.ts";
 
 export interface CliOptions {
   command: string;
@@ -27,7 +27,7 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError];
+const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -48,23 +48,18 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     for (const image of opts.images) imageOrThrow(ws, image);
     if (opts.command === "lint") return (await runLint(ws, opts.images[0]!, log)) ? 0 : 1;
 
+    // publish and plan need a target registry; build and smoke use one only
+    // to name parents in labels, and run without any configuration.
     const needsRegistry = opts.command === "publish" || opts.command === "plan";
-    let config: PipelineConfig | undefined;
-    if (needsRegistry) config = loadConfig(root, env, { channel: opts.channel, branch: opts.branch });
-    else {
-      try {
-        config = loadConfig(root, env);
-      } catch {
-        config = undefined; // build and smoke need no registry; labels then name the image alone
-      }
-    }
+    const config: PipelineConfig | undefined =
+      needsRegistry || hasConfig(root, env) ? loadConfig(root, env, { channel: opts.channel, branch: opts.branch }) : undefined;
     log.addSecret(config?.password);
     const git = readGitInfo(root);
     if (opts.command !== "plan" && !opts.dryRun) {
       const harnessEnv = adoptHarnessEngine(env);
       if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
     }
-    const run: LocalRun = { ws, git, log, config, ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? "docker.io/library/registry:2" };
+    const run: LocalRun = { ws, git, log, config, ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE };
 
     switch (opts.command) {
       case "build":

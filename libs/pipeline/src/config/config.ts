@@ -17,6 +17,9 @@ const fileSchema = z
 
 export type Channel = "release" | "branch";
 
+/** Carries a parent to its children in local runs; Docker Hub's registry image, or the harness's mirror of it. */
+export const DEFAULT_EPHEMERAL_REGISTRY_IMAGE = "docker.io/library/registry:2";
+
 export interface PipelineConfig {
   registry: string;
   namespace: string;
@@ -64,7 +67,7 @@ export function resolveConfig(fileText: string | null, env: Record<string, strin
     username: env.REGISTRY_USERNAME || file.username,
     password,
     source: env.IMAGE_SOURCE_URL || file.source,
-    ephemeralRegistryImage: env.IMAGE_EPHEMERAL_REGISTRY_IMAGE || file.ephemeralRegistryImage || "docker.io/library/registry:2",
+    ephemeralRegistryImage: env.IMAGE_EPHEMERAL_REGISTRY_IMAGE || file.ephemeralRegistryImage || DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
     channel,
     branch: flags.branch ?? (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined),
   };

@@ -13,9 +13,12 @@ export function loadWorkspace(root: string): Workspace {
   return { root, graph: buildImageGraph(packages) };
 }
 
+/** A command line that names something the workspace does not have. */
+export class UsageError extends Error {}
+
 export function imageOrThrow(ws: Workspace, name: string): ImagePackage {
   const pkg = ws.graph.images.get(name);
-  if (!pkg) throw new Error(`unknown image "${name}": images are ${ws.graph.order.join(", ")}`);
+  if (!pkg) throw new UsageError(`unknown image "${name}": the images are ${ws.graph.order.join(", ")}`);
   return pkg;
 }
 
