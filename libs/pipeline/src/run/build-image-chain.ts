@@ -40,13 +40,15 @@ export function chainInputsDigest(ws: Workspace, pkg: ImagePackage): string {
 }
 
 export async function buildImage(ctx: BuildContext, pkg: ImagePackage, resolveParent: ParentResolver): Promise<BuiltImage> {
-  const digest = chainInputsDigest(ctx.ws, pkg);
+  // The parent's digest is folded into this one; hash its files once.
+  const parent = pkg.metadata.parent ? ctx.ws.graph.images.get(pkg.metadata.parent)! : undefined;
+  const parentInputs = parent ? chainInputsDigest(ctx.ws, parent) : undefined;
+  const digest = inputsDigest(ctx.ws.root, pkg, parentInputs);
   let base: ResolvedBase;
   if (pkg.metadata.base) {
     base = { ref: `${pkg.metadata.base.image}@${pkg.metadata.base.digest}`, name: pkg.metadata.base.image, digest: pkg.metadata.base.digest };
   } else {
-    const parent = ctx.ws.graph.images.get(pkg.metadata.parent!)!;
-    base = await resolveParent(parent, chainInputsDigest(ctx.ws, parent));
+    base = await resolveParent(parent!, parentInputs!);
   }
   const labels = imageLabels({ pkg, revision: ctx.git.revision, created: ctx.git.created, source: ctx.source, base: { name: base.name, digest: base.digest }, inputsDigest: digest });
   const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${pkg.metadata.platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
