@@ -12,10 +12,7 @@ describe("nx affected on the image graph", () => {
     ws = TempWorkspace.create();
   });
   afterAll(() => ws?.dispose());
-  beforeEach((ctx) => {
-    ws.git("checkout", "-q", "main");
-    ws.git("checkout", "-q", "-b", `case-${ctx.task.id}`);
-  });
+  beforeEach((ctx) => ws.branchFromMain(`case-${ctx.task.id}`));
 
   it("a change to tooling-k8s's Dockerfile affects exactly tooling-k8s and its two children", () => {
     ws.append("packages/tooling-k8s/Dockerfile", "RUN echo changed\n");

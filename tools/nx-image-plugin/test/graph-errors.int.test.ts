@@ -9,10 +9,7 @@ describe("graph errors reported through nx", () => {
     ws = TempWorkspace.create();
   });
   afterAll(() => ws?.dispose());
-  beforeEach((ctx) => {
-    ws.git("checkout", "-q", "-f", "main");
-    ws.git("checkout", "-q", "-b", `case-${ctx.task.id}`);
-  });
+  beforeEach((ctx) => ws.branchFromMain(`case-${ctx.task.id}`));
 
   const expectFailure = (...fragments: string[]) => {
     const r = ws.nx("show", "projects");

@@ -15,11 +15,7 @@ describe("npm run check:changesets", { timeout: 120_000 }, () => {
     version = Object.fromEntries(IMAGES.map((i) => [i, packageJson(ws, i).version]));
   }, 60_000);
   afterAll(() => ws?.dispose());
-  beforeEach((ctx) => {
-    ws.git("checkout", "-q", "-f", "main");
-    ws.git("clean", "-qfd");
-    ws.git("checkout", "-q", "-b", `case-${ctx.task.id}`);
-  });
+  beforeEach((ctx) => ws.branchFromMain(`case-${ctx.task.id}`));
 
   it("fails on a Dockerfile change with no changeset, naming the image and how to add one; passes once one is added", () => {
     ws.append("packages/tooling-k8s/Dockerfile", "RUN echo changed\n");

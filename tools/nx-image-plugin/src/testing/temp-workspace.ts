@@ -48,6 +48,13 @@ export class TempWorkspace {
     return execFileSync("git", args, { cwd: this.root, encoding: "utf8" }).trim();
   }
 
+  /** A fresh branch off main, main's files restored and untracked ones removed, so each test case starts from the same commit. */
+  branchFromMain(name: string): void {
+    this.git("checkout", "-q", "-f", "main");
+    this.git("clean", "-qfd");
+    this.git("checkout", "-q", "-b", name);
+  }
+
   commitAll(message: string): void {
     this.git("add", "-A");
     this.git("commit", "-q", "--allow-empty", "-m", message);
