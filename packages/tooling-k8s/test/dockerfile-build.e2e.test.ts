@@ -17,14 +17,10 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connection, dag, ReturnType, type Container, type Platform } from "@dagger.io/dagger";
 import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
+import type { ExecRun as Run } from "@image-tooling/airgap-engine/testing/scenarios";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
 interface Built {
   user: string;
   entrypoint: string[];

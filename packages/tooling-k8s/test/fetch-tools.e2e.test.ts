@@ -11,8 +11,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { connection, dag, ReturnType, type Container } from "@dagger.io/dagger";
+import { connection, dag, type Container } from "@dagger.io/dagger";
 import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
+import { Scenarios, type ExecRun } from "@image-tooling/airgap-engine/testing/scenarios";
 import { expandTemplate, isDownloadTool, lockSchema, ARCHES } from "@image-tooling/image-lint";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -20,11 +21,6 @@ const FETCH = join(PACKAGES, "tooling-k8s/rootfs/usr/local/libexec/toolbox/fetch
 const REQS = join(PACKAGES, "tooling-k8s-openstack/build/requirements-from-lock");
 const IMAGES = ["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack", "buildx", "pandoc"];
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
 
 // Fixture "releases", per arch: a tar.gz holding tool-<arch>/demo, a bare
 // binary, and a zip with an installer shaped like the AWS CLI's.
@@ -59,12 +55,8 @@ cd /srv/www && sha256sum *
 `;
 
 describe("fetch-tools against an HTTPS server (fixtures)", () => {
-  const runs = new Map<string, Run>();
-  const run = (key: string): Run => {
-    const r = runs.get(key);
-    if (!r) throw new Error(`scenario ${key} did not run`);
-    return r;
-  };
+  const scenarios = new Scenarios();
+  const run = (key: string): ExecRun => scenarios.get(key);
   const sums: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -123,11 +115,7 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
       const noSha = lock({ demo: tool({ sha256: { amd64: "", arm64: sums["demo-1.2.3-arm64.tar.gz"] } }) });
 
       const show = "for f in /out/usr/local/bin/demo /out/usr/local/libexec/demo/bare /out/usr/local/bin/aws; do \"$f\"; done; readlink /out/usr/local/bin/aws; stat -c '%a %u' /out/usr/local/bin/demo";
-      const exec = async (key: string, c: Container, script: string): Promise<void> => {
-        const done = c.withExec(["sh", "-c", script], { expect: ReturnType.Any });
-        const [stdout, stderr, exitCode] = await Promise.all([done.stdout(), done.stderr(), done.exitCode()]);
-        runs.set(key, { stdout, stderr, exitCode });
-      };
+      const exec = (key: string, c: Container, script: string): Promise<void> => scenarios.exec(key, c, ["sh", "-c", script]);
       const withLock = (text: string, name = "/lock.json"): Container => client.withNewFile(name, text);
 
       const realLocks = IMAGES.reduce((c, image) => c.withFile(`/locks/${image}.json`, dag.host().file(join(PACKAGES, image, "tools.lock.json"))), client);

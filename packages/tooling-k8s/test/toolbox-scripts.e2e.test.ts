@@ -9,19 +9,15 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { connection, dag, ReturnType, type Container, type Directory, type Platform } from "@dagger.io/dagger";
+import { connection, dag, type Container, type Directory, type Platform } from "@dagger.io/dagger";
 import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
+import { Scenarios, type ExecRun } from "@image-tooling/airgap-engine/testing/scenarios";
 
 const PKG = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGES = resolve(PKG, "..");
 const DATA = "rootfs/usr/local/share/toolbox";
 const PATH = "/opt/fake/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
 
 /** name, pinned version and the command word of each line of an image's toolbox data. */
 function toolsOf(image: string): { name: string; pinned: string; command: string }[] {
@@ -38,12 +34,8 @@ function toolsOf(image: string): { name: string; pinned: string; command: string
 const KUBECONFIG = "apiVersion: v1\nkind: Config\ncurrent-context: e2e\n";
 
 describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
-  const runs = new Map<string, Run>();
-  const run = (key: string): Run => {
-    const r = runs.get(key);
-    if (!r) throw new Error(`scenario ${key} did not run`);
-    return r;
-  };
+  const scenarios = new Scenarios();
+  const run = (key: string): ExecRun => scenarios.get(key);
 
   beforeAll(async () => {
     const env = loadHarnessEnv();
@@ -86,11 +78,7 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
           .withNewFile("/mnt/kube/cache/discovery/x.json", "{}\n")
           .withNewFile("/mnt/kube/.switch-state", "s\n");
 
-      const exec = async (key: string, c: Container, args: string[], stdin?: string): Promise<void> => {
-        const done = c.withExec(args, { expect: ReturnType.Any, ...(stdin === undefined ? {} : { stdin }) });
-        const [stdout, stderr, exitCode] = await Promise.all([done.stdout(), done.stderr(), done.exitCode()]);
-        runs.set(key, { stdout, stderr, exitCode });
-      };
+      const exec = (key: string, c: Container, args: string[], stdin?: string): Promise<void> => scenarios.exec(key, c, args, stdin);
       const E = "/usr/local/bin/entrypoint";
       const showKube = 'id -u; for e in config certs cache .switch-state; do printf "%s -> %s\\n" "$e" "$(readlink "$HOME/.kube/$e" || echo none)"; done; touch "$HOME/.kube/probe" && echo kube-writable; echo "KUBECONFIG=${KUBECONFIG:-unset}"';
 

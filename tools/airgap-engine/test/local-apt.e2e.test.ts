@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { connection, dag, ReturnType, type Container, type Platform } from "@dagger.io/dagger";
+import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_APT_DIR, LOCAL_APT_PACKAGES } from "../src/local-apt.ts";
 import { loadHarnessEnv } from "../src/testing/harness-env.ts";
+import { Scenarios, type ExecRun } from "../src/testing/scenarios.ts";
 
 // Containers on our machines may reach only loopback and their own bridge.
 // The seeded base answers `apt-get install` from its own offline repository;
@@ -15,27 +16,14 @@ const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 const MACHINE: Record<string, string> = { "linux/amd64": "x86_64", "linux/arm64": "aarch64" };
 const NO_NETWORK = "-o Acquire::http::Proxy=http://127.0.0.1:9 -o Acquire::https::Proxy=http://127.0.0.1:9 -o Acquire::ftp::Proxy=http://127.0.0.1:9";
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  exitCode: number;
-}
 
 describe("the seeded Debian base's offline apt repository", () => {
-  const runs = new Map<string, Run>();
-  const run = (key: string): Run => {
-    const r = runs.get(key);
-    if (!r) throw new Error(`scenario ${key} did not run`);
-    return r;
-  };
+  const scenarios = new Scenarios();
+  const run = (key: string): ExecRun => scenarios.get(key);
 
   beforeAll(async () => {
     await connection(async () => {
-      const exec = async (key: string, c: Container, script: string): Promise<void> => {
-        const done = c.withExec(["sh", "-c", script], { expect: ReturnType.Any });
-        const [stdout, stderr, exitCode] = await Promise.all([done.stdout(), done.stderr(), done.exitCode()]);
-        runs.set(key, { stdout, stderr, exitCode });
-      };
+      const exec = (key: string, c: Container, script: string): Promise<void> => scenarios.exec(key, c, ["sh", "-c", script]);
       await Promise.all(
         PLATFORMS.flatMap((platform) => {
           const base = dag
