@@ -28,20 +28,24 @@ export interface EngineRunSpec {
   image: string;
   volume: string;
   engineJson: string;
+  /** Docker network to join: the default bridge, like the Dagger CLI's engine; never the host's. */
+  network: string;
   /** Capabilities this machine withholds even from root (empty on a normal host). */
   missingCaps: readonly string[];
   labels: Record<string, string>;
 }
 
 /**
- * `docker run` arguments. `--privileged` is what upstream uses, but Docker
+ * `docker run` arguments, as the Dagger CLI's container driver starts its
+ * engine (dagger/dagger engine/client/drivers/container.go): privileged, a
+ * state volume, its own network. `--privileged` is what upstream uses, but Docker
  * then requests every capability and runc fails ("unable to apply caps")
  * where the host's bounding set lacks one (some sandboxed VMs drop
  * CAP_SYS_RESOURCE). There we grant all the others and lift the same
  * confinement --privileged lifts, which is all the engine needs.
  */
 export function engineRunArgs(spec: EngineRunSpec): string[] {
-  const args = ["run", "--detach", "--name", spec.name, "--restart", "unless-stopped", "--network", "host"];
+  const args = ["run", "--detach", "--name", spec.name, "--restart", "unless-stopped", "--network", spec.network];
   // The engine logs every exec at info level; keep `docker logs` bounded.
   args.push("--log-opt", "max-size=50m", "--log-opt", "max-file=2");
   if (spec.missingCaps.length === 0) {

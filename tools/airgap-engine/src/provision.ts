@@ -13,6 +13,7 @@ import { currentDaggerBuild, ensureDaggerBinaries, needsDaggerBuild, type Dagger
 import { engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
 import { ensureBinfmt, ensureDockerd, ensurePackages, findGo, pidAlive, requireApt, requireDisk, requireGoProxy, requireRoot } from "./steps/host.ts";
 import { debianImage, ensureDebianLayer, ensureRegistryLayer, registryImage, seed, type SeedImage } from "./steps/images.ts";
+import { bridgeHost, ensureForwarder } from "./steps/bridge.ts";
 import { ensureRegistry } from "./steps/registry.ts";
 
 /** One provision at a time: two would race on caches, the registry and the engine. */
@@ -42,11 +43,14 @@ function writeAtomic(file: string, content: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage): Record<string, string> {
+export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage, bridge: string): Record<string, string> {
   return harnessEnvVars({
     cliBin: dagger.cli,
     engineContainer: cfg.engine.containerName,
     registryAddr: cfg.registry.addr,
+    bridgeHost: bridge,
+    registryPort: cfg.registry.port,
+    testPorts: cfg.bridge.testPorts,
     daggerVersion: cfg.daggerVersion,
     debianBaseRef: dockerHubRef(cfg.seed.debianRepo, cfg.seed.debianTags[0]!, debian.index.descriptor.digest),
     registryImageRef: dockerHubRef(cfg.seed.registryRepo, cfg.seed.registryTags[0]!, registry.index.descriptor.digest),
@@ -95,6 +99,9 @@ export async function provisionProblems(cfg: HarnessConfig): Promise<string[]> {
   const tag = ref?.split(":").pop() ?? "";
   const seeded = await new RegistryClient(cfg.registry.addr).manifestDigest(cfg.seed.debianRepo, tag).catch(() => undefined);
   if (!digest || seeded !== digest) problems.push(`${cfg.registry.addr} does not serve ${cfg.seed.debianRepo}:${tag} at ${digest ?? "?"}`);
+  const engineRegistry = vars.HARNESS_ENGINE_REGISTRY;
+  if (!engineRegistry) problems.push("the env file names no HARNESS_ENGINE_REGISTRY (written by an older harness)");
+  else if (!(await new RegistryClient(engineRegistry).ping()).distribution) problems.push(`the registry does not answer at ${engineRegistry}, where the engine reaches it`);
   return problems;
 }
 
@@ -132,11 +139,20 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         return { cached: !cold, detail: cold ? `cold: Dagger ${cfg.daggerTag} must be built (≥ ${need} GiB free)` : "warm: Dagger binaries cached" };
       },
     });
+    let bridge = "";
     await runner.sequence([
       { id: "packages", title: "Debian packages", run: () => ensurePackages(cfg) },
       { id: "binfmt", title: "arm64 emulation (binfmt_misc + qemu-user-static)", run: () => ensureBinfmt() },
       { id: "dockerd", title: "Docker daemon", run: () => ensureDockerd(cfg) },
       { id: "registry", title: `local OCI registry on ${cfg.registry.addr}`, run: () => ensureRegistry(cfg) },
+      {
+        id: "forwarder",
+        title: `registry on the engine's network (Docker network "${cfg.bridge.network}")`,
+        run: async () => {
+          bridge = await bridgeHost(cfg);
+          return ensureForwarder(cfg, bridge);
+        },
+      },
     ]);
 
     let dagger: DaggerBuild | undefined;
@@ -192,7 +208,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
           return r;
         },
       },
-      { id: "engine", title: `engine container ${cfg.engine.containerName}`, run: () => ensureEngineContainer(cfg, imageRef, build) },
+      { id: "engine", title: `engine container ${cfg.engine.containerName}`, run: () => ensureEngineContainer(cfg, imageRef, build, bridge) },
       {
         id: "seed",
         title: "seed the registry (docker.io mirror)",
@@ -205,7 +221,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         },
       },
     ]);
-    const vars = envVarsFor(cfg, build, debian, registry);
+    const vars = envVarsFor(cfg, build, debian, registry, bridge);
     await runner.step({
       id: "env-file",
       title: "env file",

@@ -32,7 +32,7 @@ interface Target {
 function target(config: PipelineConfig): Target {
   return {
     config,
-    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password }),
+    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp }),
     repo: (image) => `${config.namespace}/${image}`,
     ref: (image) => `${config.registry}/${config.namespace}/${image}`,
   };
