@@ -53,6 +53,8 @@ export interface HarnessConfig {
     forwarderLogFile: string;
   };
   engine: {
+    /** Port the engine also listens on inside its network, for clients that reach it as a remote engine. */
+    tcpPort: number;
     containerName: string;
     volumeName: string;
     imageRepo: string;
@@ -155,6 +157,7 @@ export function resolveConfig(input: {
       forwarderLogFile: path.join(stateDir, "logs", "forwarder.log"),
     },
     engine: {
+      tcpPort: 1234,
       containerName: "image-tooling-dagger-engine",
       volumeName: "image-tooling-dagger-engine-state",
       imageRepo: "image-tooling.local/dagger-engine",

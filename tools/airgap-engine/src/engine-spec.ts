@@ -30,6 +30,13 @@ export interface EngineRunSpec {
   engineJson: string;
   /** Docker network to join: the default bridge, like the Dagger CLI's engine; never the host's. */
   network: string;
+  /**
+   * Also listen on tcp://0.0.0.0:<port> inside the engine's network, as the
+   * CLI's driver does when given a port, so clients can reach it the way they
+   * reach a remote engine (_EXPERIMENTAL_DAGGER_RUNNER_HOST=tcp://…). Not
+   * published on the host: only this machine's bridge reaches it.
+   */
+  tcpPort: number;
   /** Capabilities this machine withholds even from root (empty on a normal host). */
   missingCaps: readonly string[];
   labels: Record<string, string>;
@@ -67,6 +74,8 @@ export function engineRunArgs(spec: EngineRunSpec): string[] {
     "--volume", `${spec.volume}:/var/lib/dagger`,
     "--volume", `${spec.engineJson}:/etc/dagger/engine.json:ro`,
     spec.image,
+    // Engine flags; the unix socket the docker-container:// driver dials stays.
+    "--addr", `tcp://0.0.0.0:${spec.tcpPort}`,
   );
   return args;
 }

@@ -10,7 +10,7 @@ import { harnessEnvVars, renderEnvFile } from "./render.ts";
 import { renderTimingTable } from "./report.ts";
 import { StepRunner, type StepResult } from "./runner.ts";
 import { currentDaggerBuild, ensureDaggerBinaries, needsDaggerBuild, type DaggerBuild } from "./steps/dagger.ts";
-import { engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
+import { engineTcpAddress, engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
 import { ensureBinfmt, ensureDockerd, ensurePackages, findGo, pidAlive, requireApt, requireDisk, requireGoProxy, requireRoot } from "./steps/host.ts";
 import { debianImage, ensureDebianLayer, ensureRegistryLayer, registryImage, seed, type SeedImage } from "./steps/images.ts";
 import { bridgeHost, ensureForwarder } from "./steps/bridge.ts";
@@ -43,7 +43,7 @@ function writeAtomic(file: string, content: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage, bridge: string): Record<string, string> {
+export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage, bridge: string, engineTcp: string): Record<string, string> {
   return harnessEnvVars({
     cliBin: dagger.cli,
     engineContainer: cfg.engine.containerName,
@@ -51,6 +51,7 @@ export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: Seed
     bridgeHost: bridge,
     registryPort: cfg.registry.port,
     testPorts: cfg.bridge.testPorts,
+    engineTcp,
     daggerVersion: cfg.daggerVersion,
     debianBaseRef: dockerHubRef(cfg.seed.debianRepo, cfg.seed.debianTags[0]!, debian.index.descriptor.digest),
     registryImageRef: dockerHubRef(cfg.seed.registryRepo, cfg.seed.registryTags[0]!, registry.index.descriptor.digest),
@@ -81,7 +82,11 @@ async function verify(cfg: HarnessConfig, vars: Record<string, string>): Promise
       seen.push(`${platform}=${out}`);
     }
   });
-  return { cached: false, detail: `SDK connected, ${cfg.daggerTag}, ${seen.join(" ")}` };
+  // The same engine as a remote one is reached: over the network, sharing nothing with this machine.
+  const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN!;
+  const overTcp = await engineVersion(cfg, cli, vars.HARNESS_ENGINE_TCP);
+  if (overTcp !== cfg.daggerTag) throw new HarnessError(`the engine does not answer at ${vars.HARNESS_ENGINE_TCP} (got ${overTcp ?? "nothing"})`, `check \`docker logs ${cfg.engine.containerName}\``);
+  return { cached: false, detail: `SDK connected, ${cfg.daggerTag}, ${seen.join(" ")}; also at ${vars.HARNESS_ENGINE_TCP}` };
 }
 
 /**
@@ -221,7 +226,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         },
       },
     ]);
-    const vars = envVarsFor(cfg, build, debian, registry, bridge);
+    const vars = envVarsFor(cfg, build, debian, registry, bridge, await engineTcpAddress(cfg));
     await runner.step({
       id: "env-file",
       title: "env file",
@@ -235,7 +240,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         return { cached: same, detail: cfg.envFile };
       },
     });
-    await runner.step({ id: "verify", title: "verify with the SDK (connection, uname -m on amd64 and arm64)", run: () => verify(cfg, vars) });
+    await runner.step({ id: "verify", title: "verify with the SDK (connection, uname -m on amd64 and arm64, tcp://)", run: () => verify(cfg, vars) });
   } finally {
     const wall = Date.now() - started;
     say("");

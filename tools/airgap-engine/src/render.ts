@@ -31,6 +31,8 @@ export interface HarnessEnvVars {
   bridgeHost: string;
   registryPort: number;
   testPorts: { first: number; last: number };
+  /** `tcp://<engine address>:<port>`: the same engine reached the way a remote one is. */
+  engineTcp: string;
   daggerVersion: string;
   debianBaseRef: string;
   registryImageRef: string;
@@ -56,6 +58,7 @@ export function harnessEnvVars(v: HarnessEnvVars): Record<string, string> {
     HARNESS_BRIDGE_HOST: v.bridgeHost,
     HARNESS_ENGINE_REGISTRY: `${v.bridgeHost}:${v.registryPort}`,
     HARNESS_TEST_PORTS: `${v.testPorts.first}-${v.testPorts.last}`,
+    HARNESS_ENGINE_TCP: v.engineTcp,
     HARNESS_DEBIAN_BASE: v.debianBaseRef,
     HARNESS_REGISTRY_IMAGE: v.registryImageRef,
     HARNESS_PLATFORMS: v.platforms.join(","),
@@ -71,6 +74,7 @@ export const REQUIRED_ENV_KEYS = [
   "HARNESS_ENGINE_REGISTRY",
   "HARNESS_BRIDGE_HOST",
   "HARNESS_TEST_PORTS",
+  "HARNESS_ENGINE_TCP",
   "HARNESS_DAGGER_VERSION",
   "HARNESS_DEBIAN_BASE",
   "HARNESS_REGISTRY_IMAGE",

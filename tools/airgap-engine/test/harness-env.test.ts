@@ -28,6 +28,7 @@ function envFileWith(overrides: Partial<Record<string, string>> = {}): string {
       bridgeHost: "172.17.0.1",
       registryPort: 5000,
       testPorts: { first: 5001, last: 5019 },
+      engineTcp: "tcp://172.17.0.2:1234",
       daggerVersion: "0.21.8",
       debianBaseRef: `docker.io/library/debian:bookworm-slim@sha256:${"a".repeat(64)}`,
       registryImageRef: `docker.io/library/registry:2@sha256:${"b".repeat(64)}`,

@@ -24,6 +24,7 @@ const vars = harnessEnvVars({
   bridgeHost: "172.17.0.1",
   registryPort: 5000,
   testPorts: { first: 5001, last: 5019 },
+  engineTcp: "tcp://172.17.0.2:1234",
   daggerVersion: "0.21.8",
   debianBaseRef: `docker.io/library/debian:bookworm-slim@sha256:${"a".repeat(64)}`,
   registryImageRef: `docker.io/library/registry:2@sha256:${"b".repeat(64)}`,
@@ -44,6 +45,7 @@ describe("env file", () => {
       HARNESS_BRIDGE_HOST: "172.17.0.1",
       HARNESS_ENGINE_REGISTRY: "172.17.0.1:5000",
       HARNESS_TEST_PORTS: "5001-5019",
+      HARNESS_ENGINE_TCP: "tcp://172.17.0.2:1234",
       HARNESS_DAGGER_VERSION: "0.21.8",
       HARNESS_PLATFORMS: "linux/amd64,linux/arm64",
     });

@@ -1,4 +1,16 @@
 import { dag, type Container, type Platform as DaggerPlatform, type Service } from "@dagger.io/dagger";
+import { describeBuildError } from "../build/build-error.ts";
+
+/** The run's registry could not carry a parent to its children: names the parent, the engine's reason and what to do. */
+export class RunRegistryError extends Error {
+  constructor(parent: string, cause: unknown) {
+    super(
+      `${parent}: could not hand the parent built in this run to its children through the run's registry (a Dagger service bound with registryService)\n` +
+        `${describeBuildError(cause).replace(/^/gm, "    ")}\n` +
+        `  → the engine must be able to start the registry image (IMAGE_EPHEMERAL_REGISTRY_IMAGE, default docker.io/library/registry:2) and run services; run again with --verbose to see the engine's own progress`,
+    );
+  }
+}
 
 /**
  * A throw-away registry for one run: Dagger cannot hand an in-memory container
@@ -28,7 +40,11 @@ export class EphemeralRegistry {
   static async start(image: string): Promise<EphemeralRegistry> {
     const service = dag.container().from(image).withExposedPort(5000).asService({ useEntrypoint: true });
     // Started explicitly so it outlives each call that binds it: its storage is the run's parents.
-    return new EphemeralRegistry(await service.start());
+    try {
+      return new EphemeralRegistry(await service.start());
+    } catch (e) {
+      throw new RunRegistryError(`the run's registry (${image})`, e);
+    }
   }
 
   /**
@@ -38,10 +54,14 @@ export class EphemeralRegistry {
    */
   async push(name: string, containers: Map<string, Container>): Promise<string> {
     const [first, ...rest] = [...containers.values()];
-    const published = await first!.publish(`${EphemeralRegistry.HOST}/${name}:run`, { platformVariants: rest, registryService: this.service });
-    const ref = `${EphemeralRegistry.HOST}/${name}@${published.slice(published.indexOf("@") + 1)}`;
-    await Promise.all([...containers.keys()].map((platform) => dag.container({ platform: platform as DaggerPlatform }).from(ref, { registryService: this.service }).sync()));
-    return ref;
+    try {
+      const published = await first!.publish(`${EphemeralRegistry.HOST}/${name}:run`, { platformVariants: rest, registryService: this.service });
+      const ref = `${EphemeralRegistry.HOST}/${name}@${published.slice(published.indexOf("@") + 1)}`;
+      await Promise.all([...containers.keys()].map((platform) => dag.container({ platform: platform as DaggerPlatform }).from(ref, { registryService: this.service }).sync()));
+      return ref;
+    } catch (e) {
+      throw new RunRegistryError(name, e);
+    }
   }
 
   async stop(): Promise<void> {

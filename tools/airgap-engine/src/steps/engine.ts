@@ -148,12 +148,20 @@ export async function inspectEngine(cfg: HarnessConfig): Promise<ContainerState 
   return { running: running === true, image: String(image), spec: typeof spec === "string" ? spec : undefined, network: typeof network === "string" ? network : undefined };
 }
 
+/** The engine's address on its network, where clients reach it as they would a remote engine. */
+export async function engineTcpAddress(cfg: HarnessConfig): Promise<string> {
+  const r = await capture("docker", ["container", "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", cfg.engine.containerName], { allowFail: true });
+  const ip = r.stdout.split(/\s+/).find(Boolean);
+  if (r.exitCode !== 0 || !ip) throw new HarnessError(`cannot read the address of ${cfg.engine.containerName}: ${(r.stderr || r.stdout).trim()}`, "run provision again");
+  return `tcp://${ip}:${cfg.engine.tcpPort}`;
+}
+
 /** Asks the engine for its version through the CLI, the same path the SDK takes. */
-export async function engineVersion(cfg: HarnessConfig, cli: string): Promise<string | undefined> {
+export async function engineVersion(cfg: HarnessConfig, cli: string, runnerHost = `docker-container://${cfg.engine.containerName}`): Promise<string | undefined> {
   const r = await capture(cli, ["core", "version", "--progress=plain"], {
     allowFail: true,
     env: {
-      _EXPERIMENTAL_DAGGER_RUNNER_HOST: `docker-container://${cfg.engine.containerName}`,
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: runnerHost,
       DO_NOT_TRACK: "1",
       DAGGER_NO_NAG: "1",
       DAGGER_NO_UPDATE_CHECK: "1",
@@ -175,7 +183,7 @@ export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string
   const jsonChanged = !existsSync(cfg.engine.configFile) || readFileSync(cfg.engine.configFile, "utf8") !== engineJson;
   if (jsonChanged) writeFileSync(cfg.engine.configFile, engineJson);
   const missingCaps = hostMissingCaps();
-  const base = { name: cfg.engine.containerName, image: imageRef, volume: cfg.engine.volumeName, engineJson: cfg.engine.configFile, network: cfg.bridge.network, missingCaps };
+  const base = { name: cfg.engine.containerName, image: imageRef, volume: cfg.engine.volumeName, engineJson: cfg.engine.configFile, network: cfg.bridge.network, tcpPort: cfg.engine.tcpPort, missingCaps };
   const spec = cacheKey({ args: engineRunArgs({ ...base, labels: {} }), engineJson });
   const current = await inspectEngine(cfg);
   if (current?.running && current.spec === spec) {
