@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execTool } from "./tool-env.ts";
 
 /**
  * A Go program pinned to one module version. Our machines reach the Go module
@@ -56,7 +56,7 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
   const tmp = mkdtempSync(join(dir, ".build-"));
   onBuild?.(`${tool.name} ${tool.version}: building ${tool.pkg} from the Go module proxy (first use; cached in ${dir})`);
   try {
-    const { code, output } = await run("nice", ["-n", "10", "go", "install", `${tool.pkg}@${tool.version}`], {
+    const { code, stdout, stderr } = await execTool("nice", ["-n", "10", "go", "install", `${tool.pkg}@${tool.version}`], {
       ...env,
       GOBIN: tmp,
       CGO_ENABLED: "0",
@@ -64,8 +64,9 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
       GOPROXY: "https://proxy.golang.org",
       GOFLAGS: "",
     });
-    // 127: nice found no `go` on PATH.
-    if (code === null || code === 127) {
+    const output = `${stdout}${stderr}`;
+    // 127: no `nice`, or nice found no `go` on PATH.
+    if (code === 127) {
       throw new GoToolUnavailable(`${tool.name} ${tool.version} is built with Go from the Go module proxy, but \`go\` could not run (${output}). Install Go (https://go.dev/doc/install) or set ${tool.envVar}=/path/to/${tool.name}.`);
     }
     if (code !== 0 || !existsSync(join(tmp, tool.name))) {
@@ -76,15 +77,4 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", (e) => resolve({ code: null, output: e.message }));
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
 }
