@@ -22,7 +22,7 @@ export class GoToolUnavailable extends Error {}
 
 // The repository root: the cache lives beside the installed npm packages, so a
 // fresh `npm ci` machine builds it once and every later run finds it.
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 
 export function goToolCachePath(tool: GoTool, root = REPO_ROOT): string {
   return join(root, "node_modules", ".cache", tool.name, tool.version, tool.name);

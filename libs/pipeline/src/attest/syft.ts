@@ -1,9 +1,10 @@
+import { AttestError } from "./errors.ts";
 import { goToolBinary } from "./go-tool.ts";
 import type { SpdxDocument } from "./sbom.ts";
 import { execTool } from "./tool-env.ts";
 import { SYFT } from "./tools.ts";
 
-export class AttestError extends Error {}
+
 
 /**
  * syft's SPDX 2.3 JSON of one platform's image, read from the registry by
