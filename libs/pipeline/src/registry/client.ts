@@ -25,6 +25,8 @@ export interface RegistryClientOptions {
   password?: string;
   /** Deadline for each HTTP exchange, body included. Default 30s. */
   timeoutMs?: number;
+  /** Speak plain HTTP to a registry that is not on loopback (Docker's "insecure registry"; IMAGE_REGISTRY_PLAIN_HTTP). */
+  plainHttp?: boolean;
 }
 
 export interface Manifest {
@@ -90,7 +92,7 @@ export class RegistryClient {
   #challenge: Challenge | undefined;
 
   constructor(options: RegistryClientOptions) {
-    this.endpoint = registryEndpoint(options.registry);
+    this.endpoint = registryEndpoint(options.registry, { plainHttp: options.plainHttp });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#credentialSource = `REGISTRY_USERNAME / REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}`;
     // Half a login is a configuration mistake: going anonymous instead would fail later and more obscurely.

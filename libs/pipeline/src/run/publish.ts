@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { dag } from "@dagger.io/dagger";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
+import { describePushFailure } from "../build/build-error.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import { RegistryClient } from "../registry/client.ts";
 import type { ImageResult } from "../report/result.ts";
@@ -32,7 +33,7 @@ interface Target {
 function target(config: PipelineConfig): Target {
   return {
     config,
-    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password }),
+    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp }),
     repo: (image) => `${config.namespace}/${image}`,
     ref: (image) => `${config.registry}/${config.namespace}/${image}`,
   };
@@ -219,7 +220,14 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       if (await t.client.manifestDigest(t.repo(image), immutable.tag)) {
         throw new PublishError(`${t.ref(image)}:${immutable.tag} appeared in the registry while this run was building; not overwriting it (re-run to skip it)`, []);
       }
-      const pushed = await run.log.step(`${image}: push ${t.ref(image)}:${immutable.tag}`, () => containers[0]!.publish(`${t.ref(image)}:${immutable.tag}`, { platformVariants: containers.slice(1) }));
+      const pushRef = `${t.ref(image)}:${immutable.tag}`;
+      const pushed = await run.log.step(`${image}: push ${pushRef}`, async () => {
+        try {
+          return await containers[0]!.publish(pushRef, { platformVariants: containers.slice(1) });
+        } catch (e) {
+          throw new PublishError(`${image}: ${describePushFailure(pushRef, e)}`, []);
+        }
+      });
       const digest = pushed.slice(pushed.indexOf("@") + 1);
       const stored = await t.client.manifestDigest(t.repo(image), immutable.tag);
       if (stored !== digest) throw new PublishError(`${t.ref(image)}:${immutable.tag} points at ${stored}, not the ${digest} just pushed; floating tags not moved`, []);
