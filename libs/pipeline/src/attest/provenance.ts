@@ -109,3 +109,30 @@ export function provenancePredicate(f: ProvenanceFacts): Record<string, unknown>
     },
   };
 }
+
+const REVISION = "org.opencontainers.image.revision";
+const BASE_NAME = "org.opencontainers.image.base.name";
+const BASE_DIGEST = "org.opencontainers.image.base.digest";
+const SOURCE = "org.opencontainers.image.source";
+
+/**
+ * The build facts an image carries in its own labels (revision, source, base
+ * and inputs digest), so a re-run that completes a digest's provenance states
+ * what that digest was built from, not what this checkout holds.
+ */
+export function factsFromLabels(
+  labels: Record<string, string>,
+  inputsDigestLabel: string,
+  rest: Omit<ProvenanceFacts, "revision" | "sourceUrl" | "inputsDigest" | "base"> & { parent: boolean },
+): ProvenanceFacts {
+  const missing = [REVISION, BASE_NAME, BASE_DIGEST, inputsDigestLabel].filter((k) => !labels[k]);
+  if (missing.length) throw new Error(`${rest.ref} has no label ${missing.join(", ")}: it was not built by this pipeline, so its provenance cannot be stated`);
+  const { parent, ...facts } = rest;
+  return {
+    ...facts,
+    revision: labels[REVISION]!,
+    sourceUrl: labels[SOURCE],
+    inputsDigest: labels[inputsDigestLabel]!,
+    base: { name: labels[BASE_NAME]!, digest: labels[BASE_DIGEST]!, parent },
+  };
+}
