@@ -29,6 +29,7 @@ export function goToolCachePath(tool: GoTool, root = REPO_ROOT): string {
 }
 
 const inFlight = new Map<string, Promise<string>>();
+const FLOCK = "/usr/bin/flock";
 
 /**
  * Path to the pinned binary: $<envVar>, the cache, or a fresh `go install`
@@ -56,7 +57,11 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
   const tmp = mkdtempSync(join(dir, ".build-"));
   onBuild?.(`${tool.name} ${tool.version}: building ${tool.pkg} from the Go module proxy (first use; cached in ${dir})`);
   try {
-    const { code, stdout, stderr } = await execTool("nice", ["-n", "10", "go", "install", `${tool.pkg}@${tool.version}`], {
+    // Another process (a parallel test file) building the same tool waits on this lock, then
+    // finds Go's build cache warm: one cold build per machine, not one per process.
+    const install = ["nice", "-n", "10", "go", "install", `${tool.pkg}@${tool.version}`];
+    const [cmd, ...args] = existsSync(FLOCK) ? [FLOCK, join(dir, ".build.lock"), ...install] : install;
+    const { code, stdout, stderr } = await execTool(cmd!, args, {
       ...env,
       GOBIN: tmp,
       CGO_ENABLED: "0",
@@ -65,7 +70,7 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
       GOFLAGS: "",
     });
     const output = `${stdout}${stderr}`;
-    // 127: no `nice`, or nice found no `go` on PATH.
+    // 127: no `nice`, or it found no `go` on PATH.
     if (code === 127) {
       throw new GoToolUnavailable(`${tool.name} ${tool.version} is built with Go from the Go module proxy, but \`go\` could not run (${output}). Install Go (https://go.dev/doc/install) or set ${tool.envVar}=/path/to/${tool.name}.`);
     }
