@@ -1,6 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseLock } from "@image-tooling/image-lint";
+import { lockSources } from "../src/attest/attest-image.ts";
 import { enrichSbom, lockPackages, type SpdxDocument } from "../src/attest/sbom.ts";
+import { loadWorkspace } from "../src/run/workspace.ts";
 
 const lockText = JSON.stringify({
   image: "demo",
@@ -96,5 +99,16 @@ describe("SBOM enrichment from tools.lock.json", () => {
   it("refuses a document that is not SPDX 2.3 or describes nothing", () => {
     expect(() => enrichSbom({ ...syftDoc(), spdxVersion: "SPDX-2.2" }, [source], "amd64")).toThrow(/SPDX-2.2, expected SPDX-2.3/);
     expect(() => enrichSbom({ ...syftDoc(), relationships: [] }, [source], "amd64")).toThrow(/describes no package/);
+  });
+});
+
+describe("the locks an image's SBOM draws on", () => {
+  it("are its own and its ancestors' (a child contains its parent's tools)", () => {
+    const ws = loadWorkspace(fileURLToPath(new URL("../../..", import.meta.url)));
+    const locks = lockSources(ws, "tooling-k8s-aws");
+    expect(locks.map((l) => l.file)).toEqual(["packages/tooling-k8s/tools.lock.json", "packages/tooling-k8s-aws/tools.lock.json"]);
+    const names = locks.flatMap((l) => lockPackages(l, "arm64")).map((p) => p.name);
+    expect(names).toContain("kubectl");
+    expect(names).toContain("aws");
   });
 });
