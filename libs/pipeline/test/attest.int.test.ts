@@ -83,7 +83,7 @@ describe("attestImage with the real cosign and syft", () => {
     log,
   });
 
-  const verify = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8" });
+  const verify = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const statements = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
 
   beforeAll(async () => {

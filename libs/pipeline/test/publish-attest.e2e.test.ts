@@ -78,7 +78,8 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   const digests: Record<string, string> = {};
   // cosign on the host reads the same registry through its loopback address.
   const hostRef = (image: string) => `${HOST_REGISTRY}/${ns}/${image}@${digests[image]}`;
-  const cosignRun = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8" });
+  // SBOM bundles are megabytes: well past spawnSync's default 1 MB output buffer.
+  const cosignRun = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const verifyArgs = () => ["--key", keys.publicKeyFile, "--insecure-ignore-tlog=true"];
   const statements = (stdout: string) =>
     stdout
