@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execTool } from "./tool-env.ts";
 
@@ -54,6 +54,9 @@ export function goToolBinary(tool: GoTool, opts: { env?: NodeJS.ProcessEnv; root
 async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?: (what: string) => void): Promise<string> {
   const dir = dirname(bin);
   mkdirSync(dir, { recursive: true });
+  if (!onPath("go", env.PATH)) {
+    throw new GoToolUnavailable(`${tool.name} ${tool.version} is built with Go from the Go module proxy, but \`go\` could not run (not on PATH). Install Go (https://go.dev/doc/install) or set ${tool.envVar}=/path/to/${tool.name}.`);
+  }
   const tmp = mkdtempSync(join(dir, ".build-"));
   onBuild?.(`${tool.name} ${tool.version}: building ${tool.pkg} from the Go module proxy (first use; cached in ${dir})`);
   try {
@@ -70,10 +73,6 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
       GOFLAGS: "",
     });
     const output = `${stdout}${stderr}`;
-    // 127: no `nice`, or it found no `go` on PATH.
-    if (code === 127) {
-      throw new GoToolUnavailable(`${tool.name} ${tool.version} is built with Go from the Go module proxy, but \`go\` could not run (${output}). Install Go (https://go.dev/doc/install) or set ${tool.envVar}=/path/to/${tool.name}.`);
-    }
     if (code !== 0 || !existsSync(join(tmp, tool.name))) {
       throw new GoToolUnavailable(`go install ${tool.pkg}@${tool.version} failed (exit ${code}); set ${tool.envVar}=/path/to/${tool.name} to use another build:\n${output.trim().split("\n").slice(-15).join("\n")}`);
     }
@@ -82,4 +81,15 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function onPath(cmd: string, path: string | undefined): boolean {
+  return (path ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, cmd), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
