@@ -20,6 +20,11 @@ const lockText = JSON.stringify({
       versionPattern: "v{version}",
       examples: ["kubectl get pods"],
       sources: ["https://dl.k8s.io/release/v1.37.1/bin/linux/amd64/kubectl.sha256"],
+      update: {
+        versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" },
+        track: "1.37",
+        checksums: { format: "sha256", url: "https://dl.k8s.io/release/v{version}/bin/linux/{arch}/kubectl.sha256" },
+      },
     },
     yq: {
       version: "4.50.1",
@@ -33,7 +38,15 @@ const lockText = JSON.stringify({
       versionCommand: ["yq", "--version"],
       versionPattern: "{version}",
       examples: ["yq . a.yaml"],
-      sources: ["checksums file"],
+      sources: ["https://github.com/mikefarah/yq/releases/download/v4.50.1/checksums"],
+      update: {
+        versions: { github: "mikefarah/yq", tag: "v{version}" },
+        checksums: {
+          format: "yq",
+          url: "https://github.com/mikefarah/yq/releases/download/v{version}/checksums",
+          order: "https://github.com/mikefarah/yq/releases/download/v{version}/checksums_hashes_order",
+        },
+      },
     },
     openstack: {
       version: "7.4.0",
@@ -45,7 +58,7 @@ const lockText = JSON.stringify({
       versionCommand: ["openstack", "--version"],
       versionPattern: "openstack {version}",
       examples: ["openstack token issue"],
-      sources: ["Debian"],
+      sources: ["https://packages.debian.org/trixie/python3-openstackclient"],
     },
   },
   debian: { packages: ["python3-openstackclient=7.4.0-3"] },
