@@ -157,7 +157,8 @@ export const ENGINE_ROOTFS_PACKAGES: readonly string[] = [
 /**
  * Apt packages the host needs; a fresh machine has none of them. apt-utils
  * (apt-ftparchive) indexes the seeded base's offline apt repository; socat
- * forwards the loopback registry onto the engine's bridge. skopeo,
+ * forwards the loopback registry onto the engine's bridge. curl, jq, gpg
+ * and gpgv let fetch-tools' host test run the script as a Dockerfile would. skopeo,
  * shellcheck and apache2-utils (htpasswd) are not used by the harness itself
  * but by the workspace's tests that run right after it.
  */
@@ -170,6 +171,10 @@ export const HOST_PACKAGES: readonly string[] = [
   "apt-utils",
   "ca-certificates",
   "socat",
+  "curl",
+  "jq",
+  "gpg",
+  "gpgv",
   "skopeo",
   "shellcheck",
   "apache2-utils",
