@@ -39,9 +39,13 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
 export function renderReleaseNotes(results: ImageResult[], changelogs: Map<string, string> = new Map()): string {
   if (results.length === 0) return "# Image release notes\n\nNo image was published in this run.\n";
   const summary = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagList(r)} | ${r.digest ? code(short(r.digest)) : "—"} |`);
+  // A failed image must not hide in the table: release.yml relies on the notes to name it.
+  const failed = results.filter((r) => r.status === "failed");
+  const firstLine = (s = ""): string => s.split("\n")[0]!;
   return [
     "# Image release notes",
     "",
+    ...(failed.length ? [`**${failed.length} image${failed.length > 1 ? "s" : ""} failed:**`, "", ...failed.map((r) => `- ${r.image} ${r.version}: ${firstLine(r.error) || "no error recorded"}${r.notice ? ` (${firstLine(r.notice)})` : ""}`), ""] : []),
     "| image | version | status | tags | digest |",
     "|---|---|---|---|---|",
     ...summary,

@@ -86,10 +86,14 @@ describe("rendered notes", () => {
     expect(failed).toContain("| digest | — |");
   });
 
-  it("the run's notes start with one summary row per image", () => {
+  it("the run's notes name each failed image first, then one summary row per image", () => {
     const notes = renderReleaseNotes(results);
-    expect(notes.split("\n").slice(0, 9)).toEqual([
+    expect(notes.split("\n").slice(0, 13)).toEqual([
       "# Image release notes",
+      "",
+      "**1 image failed:**",
+      "",
+      '- buildx 2.3.0: smoke check "docker buildx is installed" failed on linux/arm64 | exit 127',
       "",
       "| image | version | status | tags | digest |",
       "|---|---|---|---|---|",
@@ -100,6 +104,26 @@ describe("rendered notes", () => {
       "",
     ]);
     expect(notes.match(/^## /gm)).toHaveLength(4);
+  });
+
+  it("a publish that failed half way says what it wrote and what it did not", () => {
+    const partial = parseResult(
+      JSON.stringify({
+        image: "pandoc",
+        version: "1.1.0",
+        command: "publish",
+        status: "failed",
+        digest: D("d"),
+        tags: { "1.1.0": { action: "create", digest: D("d"), reason: "new version" } },
+        error: "registry 127.0.0.1:5000 answered HTTP 503 while pushing 1.1 to 127.0.0.1:5000/acme/pandoc\nsecond line",
+        notice: `written before the failure: 1.1.0 → ${D("d")}; not written: 1.1, 1, latest`,
+        pendingTags: ["1.1", "1", "latest"],
+      }),
+      "result.json",
+    );
+    const notes = renderReleaseNotes([partial]);
+    expect(notes).toContain(`- pandoc 1.1.0: registry 127.0.0.1:5000 answered HTTP 503 while pushing 1.1 to 127.0.0.1:5000/acme/pandoc (written before the failure: 1.1.0 → ${D("d")}; not written: 1.1, 1, latest)`);
+    expect(notes).toContain("| pandoc | 1.1.0 | failed | `1.1.0` (create) |");
   });
 
   it("says so when nothing was published", () => {

@@ -25,7 +25,10 @@ export interface ImageResult {
   inputsDigest?: string;
   checks?: CheckResult[];
   notice?: string;
+  /** Why the run failed (status `failed`). */
   error?: string;
+  /** A failed publish: the tags it meant to write and did not (re-run to complete them). */
+  pendingTags?: string[];
   durationMs: number;
 }
 
@@ -61,5 +64,13 @@ export function writeStepSummary(results: ImageResult[], env: Record<string, str
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   const rows = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagCell(r) || "—"} | ${r.digest ? `\`${r.digest}\`` : "—"} |`);
-  appendFileSync(file, ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, ""].join("\n") + "\n");
+  appendFileSync(file, ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, "", ...failureLines(results)].join("\n") + "\n");
+}
+
+/** A list of the images that failed, each with the first line of its error and what it left written. */
+export function failureLines(results: ImageResult[]): string[] {
+  const failed = results.filter((r) => r.status === "failed");
+  if (failed.length === 0) return [];
+  const oneLine = (s = ""): string => s.split("\n")[0]!.replace(/\|/g, "\\|");
+  return ["**Failed:**", "", ...failed.map((r) => `- ${r.image} ${r.version} (${r.command}): ${oneLine(r.error) || "no error recorded"}${r.notice ? ` — ${oneLine(r.notice)}` : ""}`), ""];
 }

@@ -5,20 +5,14 @@ import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import { RegistryClient } from "../registry/client.ts";
 import type { ImageResult } from "../report/result.ts";
+import type { RunRecord } from "../report/run-record.ts";
 import { planTags, type TagPlan, type TagStep } from "../tags/plan-tags.ts";
 import { buildImage, chainInputsDigest, type BuildContext, type ParentResolver, type ResolvedBase } from "./build-image-chain.ts";
 import { smokeBuilt, withLocalBuild, type LocalRun } from "./local.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** A publish that stopped: carries the per-image results so far, for the summary. */
-export class PublishError extends Error {
-  constructor(
-    message: string,
-    readonly results: ImageResult[],
-  ) {
-    super(message);
-  }
-}
+/** A publish that stopped for a reason the user can act on; what it did so far is in the run's RunRecord. */
+export class PublishError extends Error {}
 
 interface Target {
   config: PipelineConfig;
@@ -104,14 +98,13 @@ function publishedParents(run: LocalRun, t: Target): ParentResolver {
     const tag = immutableTagOf(run, t.config, parent);
     const digest = await t.client.manifestDigest(repo, tag);
     if (!digest) {
-      throw new PublishError(`parent image ${t.ref(parent.name)}:${tag} is not published yet: publish it first (\`npx nx run <child>:publish\` does, through dependsOn ^publish)`, []);
+      throw new PublishError(`parent image ${t.ref(parent.name)}:${tag} is not published yet: publish it first (\`npx nx run <child>:publish\` does, through dependsOn ^publish)`);
     }
     const cfg = await t.client.imageConfig(repo, digest, parent.metadata.platforms[0]);
     const published = cfg.config?.Labels?.[INPUTS_DIGEST_LABEL];
     if (published !== parentInputs) {
       throw new PublishError(
-        `parent image ${t.ref(parent.name)}:${tag} was built from other files than this commit's ${parent.root} (inputs ${published ?? "unlabelled"} ≠ ${parentInputs}): add a changeset for ${parent.name} so it is released as a new version, then publish again`,
-        [],
+        `parent image ${t.ref(parent.name)}:${tag} was built from other files than this commit's ${parent.root} (inputs ${published ?? "unlabelled"} ≠ ${parentInputs}): add a changeset for ${parent.name} so it is released as a new version, then publish again`
       );
     }
     return { ref: `${t.ref(parent.name)}@${digest}`, name: `${t.ref(parent.name)}:${tag}`, digest };
@@ -140,7 +133,7 @@ function baseNote(run: LocalRun, t: Target, pkg: ImagePackage, planned: Map<stri
 }
 
 /** Moves the floating tags of a plan to `digest` by re-putting that manifest's exact bytes. */
-async function moveFloating(run: LocalRun, t: Target, pkg: ImagePackage, plan: TagPlan, digest: string): Promise<void> {
+async function moveFloating(run: LocalRun, t: Target, pkg: ImagePackage, plan: TagPlan, digest: string, record: RunRecord): Promise<void> {
   const moves = plan.floating.filter((s) => s.action !== "skip");
   if (moves.length === 0) return;
   const repo = t.repo(pkg.name);
@@ -148,7 +141,8 @@ async function moveFloating(run: LocalRun, t: Target, pkg: ImagePackage, plan: T
   for (const s of moves) {
     await run.log.step(`${pkg.name}: ${s.action} ${s.tag} → ${digest.slice(0, 19)}…`, async () => {
       const put = await t.client.putManifest(repo, s.tag, { mediaType: manifest.mediaType, bytes: manifest.bytes });
-      if (put !== digest) throw new PublishError(`${t.ref(pkg.name)}:${s.tag} was stored as ${put}, not ${digest}`, []);
+      if (put !== digest) throw new PublishError(`${t.ref(pkg.name)}:${s.tag} was stored as ${put}, not ${digest}`);
+      record.tag(s.tag, { action: s.action, reason: s.reason, digest });
     });
   }
 }
@@ -168,45 +162,48 @@ async function preflight(run: LocalRun, t: Target, image: string): Promise<void>
  * (a re-run is a no-op, but floating tags an interrupted run left behind are
  * completed); otherwise build, smoke every platform, push the immutable tag,
  * check the registry holds exactly that digest, then move floating tags.
+ * Every tag is entered in `record` once the registry holds it, so a run that
+ * stops half way leaves a result saying what it wrote.
  */
-export async function runPublishCommand(run: LocalRun, config: PipelineConfig, image: string, opts: { dryRun: boolean; verbose?: boolean }): Promise<ImageResult[]> {
-  const t0 = Date.now();
+export async function runPublishCommand(run: LocalRun, config: PipelineConfig, image: string, opts: { dryRun: boolean; verbose?: boolean }, record: RunRecord): Promise<ImageResult[]> {
   const t = target(config);
   const pkg = run.ws.graph.images.get(image)!;
+  record.note({ channel: config.channel, repository: t.ref(image) });
   await preflight(run, t, image);
   const plan = await planImage(run, t, pkg);
   const planned = new Map([[pkg.name, plan]]);
-  const base: Omit<ImageResult, "status" | "durationMs"> = { image, version: pkg.version, command: "publish", channel: config.channel, repository: t.ref(image), inputsDigest: plan.inputsDigest };
+  record.note({ inputsDigest: plan.inputsDigest });
 
   if (opts.dryRun) {
     printPlan(run, t, plan, baseNote(run, t, pkg, planned));
     run.log.info("\n(dry run: nothing built, nothing pushed)");
-    return [{ ...base, status: "planned", tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined), durationMs: Date.now() - t0 }];
+    return [record.finish("planned", { tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined) })];
   }
 
   if (plan.existingDigest) {
-    run.log.info(skipNotice(plan));
-    await moveFloating(run, t, pkg, plan.tags, plan.existingDigest);
     const digest = plan.existingDigest;
+    run.log.info(skipNotice(plan));
+    record.note({ digest, notice: skipNotice(plan) });
+    record.tag(plan.tags.immutable.tag, { action: "skip", reason: plan.tags.immutable.reason, digest });
+    record.plan(plan.tags.floating.filter((s) => s.action !== "skip").map((s) => s.tag));
+    await moveFloating(run, t, pkg, plan.tags, digest, record);
     return [
-      {
-        ...base,
-        status: "skipped",
-        digest,
+      record.finish("skipped", {
         platforms: await platformDigests(t, image, digest),
         tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? (s === plan.tags.immutable ? digest : undefined)) : digest)),
-        notice: skipNotice(plan),
-        durationMs: Date.now() - t0,
-      },
+      }),
     ];
   }
 
   printPlan(run, t, plan, baseNote(run, t, pkg, planned));
+  record.plan([plan.tags.immutable, ...plan.tags.floating].filter((s) => s.action !== "skip").map((s) => s.tag));
   return withLocalBuild(
     run,
     async (ctx: BuildContext) => {
       const built = await buildImage(ctx, pkg, publishedParents(run, t));
-      await smokeBuilt(run, built);
+      record.note({ base: built.baseRef });
+      const checks = await smokeBuilt(run, built);
+      record.note({ checks });
 
       let containers = [...built.containers.values()];
       if (config.username && config.password) {
@@ -217,25 +214,23 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       const immutable = plan.tags.immutable;
       // Someone may have published this version since we planned: never overwrite it.
       if (await t.client.manifestDigest(t.repo(image), immutable.tag)) {
-        throw new PublishError(`${t.ref(image)}:${immutable.tag} appeared in the registry while this run was building; not overwriting it (re-run to skip it)`, []);
+        throw new PublishError(`${t.ref(image)}:${immutable.tag} appeared in the registry while this run was building; not overwriting it (re-run to skip it)`);
       }
       const pushed = await run.log.step(`${image}: push ${t.ref(image)}:${immutable.tag}`, () => containers[0]!.publish(`${t.ref(image)}:${immutable.tag}`, { platformVariants: containers.slice(1) }));
       const digest = pushed.slice(pushed.indexOf("@") + 1);
       const stored = await t.client.manifestDigest(t.repo(image), immutable.tag);
-      if (stored !== digest) throw new PublishError(`${t.ref(image)}:${immutable.tag} points at ${stored}, not the ${digest} just pushed; floating tags not moved`, []);
+      if (stored !== digest) throw new PublishError(`${t.ref(image)}:${immutable.tag} points at ${stored}, not the ${digest} just pushed; floating tags not moved`);
+      record.note({ digest });
+      record.tag(immutable.tag, { action: immutable.action, reason: immutable.reason, digest });
 
       const after = planTags({ version: pkg.version, existingTags: [...(await t.client.listTags(t.repo(image)))], channel: config.channel, branch: branchOf(run, config), sha: run.git.revision, digest, floatingDigests: plan.floatingDigests });
-      await moveFloating(run, t, pkg, after, digest);
+      record.plan(after.floating.filter((s) => s.action !== "skip").map((s) => s.tag));
+      await moveFloating(run, t, pkg, after, digest, record);
       return [
-        {
-          ...base,
-          status: "pushed",
-          digest,
-          base: built.baseRef,
+        record.finish("pushed", {
           platforms: await platformDigests(t, image, digest),
           tags: tagRecord([immutable, ...after.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? undefined) : digest)),
-          durationMs: Date.now() - t0,
-        } satisfies ImageResult,
+        }),
       ];
     },
     { verbose: opts.verbose },
@@ -255,7 +250,7 @@ export function affectedImages(ws: Workspace, base: string): string[] {
 }
 
 /** `plan [images…] [--affected]`: every image's publish plan, parents first; reads the registry only. */
-export async function runPlanCommand(run: LocalRun, config: PipelineConfig, images: string[], opts: { affected: boolean; base?: string }): Promise<ImageResult[]> {
+export async function runPlanCommand(run: LocalRun, config: PipelineConfig, images: string[], opts: { affected: boolean; base?: string }, record: RunRecord): Promise<ImageResult[]> {
   const t = target(config);
   const wanted = new Set(opts.affected ? affectedImages(run.ws, opts.base ?? "main") : images.length ? images : run.ws.graph.order);
   // Parents first; an explicitly named child brings no ancestor along (nx does that with dependsOn).
@@ -264,29 +259,21 @@ export async function runPlanCommand(run: LocalRun, config: PipelineConfig, imag
     run.log.info("no images to plan");
     return [];
   }
-  await run.log.step(`registry ${config.registry}: reachable`, () => t.client.ping());
   const planned = new Map<string, ImagePlan>();
-  const results: ImageResult[] = [];
   for (const name of order) {
-    const t0 = Date.now();
     const pkg = run.ws.graph.images.get(name)!;
+    record.begin({ image: name, version: pkg.version, command: "plan", channel: config.channel, repository: t.ref(name) });
+    if (planned.size === 0) await run.log.step(`registry ${config.registry}: reachable`, () => t.client.ping());
     const p = await planImage(run, t, pkg);
     planned.set(name, p);
     printPlan(run, t, p, baseNote(run, t, pkg, planned));
-    results.push({
-      image: name,
-      version: pkg.version,
-      command: "plan",
-      channel: config.channel,
-      status: "planned",
-      repository: t.ref(name),
+    record.finish("planned", {
       inputsDigest: p.inputsDigest,
       base: baseNote(run, t, pkg, planned),
       digest: p.existingDigest ?? undefined,
       tags: tagRecord([p.tags.immutable, ...p.tags.floating], (s) => (s.action === "skip" ? (p.floatingDigests[s.tag] ?? p.existingDigest ?? undefined) : undefined)),
       notice: p.tags.immutable.action === "skip" ? skipNotice(p) : undefined,
-      durationMs: Date.now() - t0,
     });
   }
-  return results;
+  return record.results();
 }
