@@ -1,10 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { dag } from "@dagger.io/dagger";
+import { dag, type Container } from "@dagger.io/dagger";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import { RegistryClient } from "../registry/client.ts";
+import { withRetries } from "../registry/retry.ts";
+import { engineErrorSummary, transientPushFailure } from "./push-errors.ts";
 import type { ImageResult } from "../report/result.ts";
+import type { Logger } from "../report/logger.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { planTags, type TagPlan, type TagStep } from "../tags/plan-tags.ts";
 import { buildImage, chainInputsDigest, type BuildContext, type ParentResolver, type ResolvedBase } from "./build-image-chain.ts";
@@ -23,10 +26,10 @@ interface Target {
   ref(image: string): string;
 }
 
-function target(config: PipelineConfig): Target {
+function target(config: PipelineConfig, log: Logger): Target {
   return {
     config,
-    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password }),
+    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password, retry: config.retry, onRetry: (line) => log.info(line) }),
     repo: (image) => `${config.namespace}/${image}`,
     ref: (image) => `${config.registry}/${config.namespace}/${image}`,
   };
@@ -166,7 +169,7 @@ async function preflight(run: LocalRun, t: Target, image: string): Promise<void>
  * stops half way leaves a result saying what it wrote.
  */
 export async function runPublishCommand(run: LocalRun, config: PipelineConfig, image: string, opts: { dryRun: boolean; verbose?: boolean }, record: RunRecord): Promise<ImageResult[]> {
-  const t = target(config);
+  const t = target(config, run.log);
   const pkg = run.ws.graph.images.get(image)!;
   record.note({ channel: config.channel, repository: t.ref(image) });
   await preflight(run, t, image);
@@ -216,7 +219,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       if (await t.client.manifestDigest(t.repo(image), immutable.tag)) {
         throw new PublishError(`${t.ref(image)}:${immutable.tag} appeared in the registry while this run was building; not overwriting it (re-run to skip it)`);
       }
-      const pushed = await run.log.step(`${image}: push ${t.ref(image)}:${immutable.tag}`, () => containers[0]!.publish(`${t.ref(image)}:${immutable.tag}`, { platformVariants: containers.slice(1) }));
+      const pushed = await run.log.step(`${image}: push ${t.ref(image)}:${immutable.tag}`, () => pushImmutable(run, t, image, immutable.tag, containers));
       const digest = pushed.slice(pushed.indexOf("@") + 1);
       const stored = await t.client.manifestDigest(t.repo(image), immutable.tag);
       if (stored !== digest) throw new PublishError(`${t.ref(image)}:${immutable.tag} points at ${stored}, not the ${digest} just pushed; floating tags not moved`);
@@ -237,6 +240,39 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
   );
 }
 
+/**
+ * The engine pushes X.Y.Z, retried like our own registry requests when the
+ * registry fails transiently. Before each retry the tag must still be absent:
+ * if it appeared, either our failed push got through or someone else pushed,
+ * and we cannot tell which — stop, and a re-run skips it.
+ */
+async function pushImmutable(run: LocalRun, t: Target, image: string, tag: string, containers: Container[]): Promise<string> {
+  const ref = `${t.ref(image)}:${tag}`;
+  let attempts = 0;
+  const r = await withRetries(
+    `push ${ref}`,
+    async () => {
+      if (attempts++ > 0 && (await t.client.manifestDigest(t.repo(image), tag))) {
+        throw new PublishError(`${ref} appeared in the registry after a push that failed; not pushing again (re-run: it skips ${tag} and completes the floating tags)`);
+      }
+      return containers[0]!.publish(ref, { platformVariants: containers.slice(1) });
+    },
+    (o) => {
+      if (o.ok || o.error instanceof PublishError) return null;
+      const reason = transientPushFailure(engineErrorSummary(o.error, 50, 2000));
+      return reason ? { reason } : null;
+    },
+    { policy: t.config.retry, onRetry: (line) => run.log.info(line) },
+  );
+  if (r.outcome.ok) return r.outcome.value;
+  const e = r.outcome.error;
+  if (e instanceof PublishError) throw e;
+  const why = r.gaveUp ? ` (${r.gaveUp})` : "";
+  throw new PublishError(
+    `the engine could not push ${ref} to registry ${t.config.registry}${why}:\n${engineErrorSummary(e).replace(/^/gm, "    ")}\n  → ${r.gaveUp ? "re-run later; " : ""}check that the engine reaches ${t.config.registry} and may push to ${t.repo(image)}; no floating tag was moved, and a re-run pushes ${tag} (or skips it, if this push got through)`,
+  );
+}
+
 /** Image names nx considers affected since `base`, in publish order (parents first). */
 export function affectedImages(ws: Workspace, base: string): string[] {
   const nx = `${ws.root}/node_modules/nx/dist/bin/nx.js`;
@@ -251,7 +287,7 @@ export function affectedImages(ws: Workspace, base: string): string[] {
 
 /** `plan [images…] [--affected]`: every image's publish plan, parents first; reads the registry only. */
 export async function runPlanCommand(run: LocalRun, config: PipelineConfig, images: string[], opts: { affected: boolean; base?: string }, record: RunRecord): Promise<ImageResult[]> {
-  const t = target(config);
+  const t = target(config, run.log);
   const wanted = new Set(opts.affected ? affectedImages(run.ws, opts.base ?? "main") : images.length ? images : run.ws.graph.order);
   // Parents first; an explicitly named child brings no ancestor along (nx does that with dependsOn).
   const order = run.ws.graph.order.filter((n) => wanted.has(n));
