@@ -109,6 +109,23 @@ describe("parseImagePackage", () => {
     ]);
   });
 
+  it("requires a plain semver version: the tag is exactly the package version", () => {
+    for (const version of ["v1.2.3", " 1.2.3", "1.2.3 ", "=1.2.3", "1.2"]) {
+      const e = metadataErrorOf(() => parseImagePackage(sources({ pkg: { name: "demo", version } })));
+      expect(e.message).toBe(
+        `packages/demo/package.json, image "demo", field "version": is ${JSON.stringify(version)}, not a plain semver version\n  → the package version is the image version: use X.Y.Z (no v prefix, no spaces; changesets maintains it)`,
+      );
+    }
+    expect(parseImagePackage(sources({ pkg: { name: "demo", version: "2.0.0-rc.1" } })).version).toBe("2.0.0-rc.1");
+  });
+
+  it("refuses an image whose folder is not named after it", () => {
+    const e = metadataErrorOf(() => parseImagePackage({ ...sources(), root: "packages/demo-old" }));
+    expect(e.message).toBe(
+      'packages/demo-old/image.yaml, image "demo", field "name": is "demo" but the package folder is packages/demo-old\n  → rename the folder to packages/demo (or the image to "demo-old"): tools find an image\'s files by its name',
+    );
+  });
+
   it("reports missing Dockerfile and smoke spec", () => {
     const e = metadataErrorOf(() => parseImagePackage({ ...sources(), readFile: () => null }));
     expect(e.problems.map((p) => p.field)).toEqual(["dockerfile", "smoke"]);

@@ -37,7 +37,7 @@ function generateFamily(ws: TempWorkspace): { count: number; oneRoot: string; on
       `name: ${name}\ndescription: generated\nplatforms: [linux/amd64, linux/arm64]\n${parent ? `parent: ${parent}\n` : `base:\n  image: docker.io/library/debian:bookworm-slim\n  digest: ${digest}\n`}`,
     );
     ws.write(`${dir}/Dockerfile`, "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n");
-    ws.write(`${dir}/smoke.yaml`, "checks: []\n");
+    ws.write(`${dir}/smoke.yaml`, "checks:\n  - name: true runs\n    run: [\"true\"]\n");
     ws.write(`${dir}/.dockerignore`, "README.md\nsmoke.yaml\n");
   };
   let count = 0;

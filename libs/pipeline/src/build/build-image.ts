@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
@@ -23,8 +24,8 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
       try {
         await ctr.sync();
       } catch (e) {
-        const detail = describeBuildError(e);
-        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef));
+        const { detail, step } = describeBuildError(e, { file: pkg.files.dockerfile, text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8") });
+        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef), step);
       }
       return [platform, ctr] as const;
     }),

@@ -8,7 +8,7 @@ import { readGitInfo } from "../git/git-info.ts";
 import { Logger } from "../report/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
-import { RegistryError } from "../registry/errors.ts";
+import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { runLint } from "../run/lint.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
@@ -28,7 +28,7 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError];
+const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {

@@ -1,5 +1,5 @@
 import { Authenticator, grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope, type Access, type Challenge } from "./auth.ts";
-import { Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
+import { InvalidReferenceError, Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
 import {
   computeDigest,
   formatPlatform,
@@ -312,12 +312,12 @@ export class RegistryClient {
   }
 
   #checkRepository(repository: string): void {
-    if (!isRepositoryName(repository)) throw new Error(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
+    if (!isRepositoryName(repository)) throw new InvalidReferenceError(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
   }
 
   #checkReference(repository: string, reference: string): void {
     this.#checkRepository(repository);
-    if (!isTag(reference) && !isDigest(reference)) throw new Error(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
+    if (!isTag(reference) && !isDigest(reference)) throw new InvalidReferenceError(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
   }
 
   #json<T>(res: HttpResponse, repository: string, what: string): T {
