@@ -116,6 +116,7 @@ export class RegistryClient {
       redactor: this.#redactor,
       credentialSource: this.#credentialSource,
       userAgent: USER_AGENT,
+      retry: this.#retry,
     });
   }
 
