@@ -11,6 +11,7 @@ import type { Logger } from "../report/logger.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { planTags, type TagPlan, type TagStep } from "../tags/plan-tags.ts";
 import { buildImage, chainInputsDigest, type BuildContext, type ParentResolver, type ResolvedBase } from "./build-image-chain.ts";
+import { withHostLock } from "./host-lock.ts";
 import { smokeBuilt, withLocalBuild, type LocalRun } from "./local.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -215,14 +216,22 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
         containers = containers.map((c) => c.withRegistryAuth(authHost, config.username!, secret));
       }
       const immutable = plan.tags.immutable;
-      // Someone may have published this version since we planned: never overwrite it.
-      if (await t.client.manifestDigest(t.repo(image), immutable.tag)) {
-        throw new PublishError(`${t.ref(image)}:${immutable.tag} appeared in the registry while this run was building; not overwriting it (re-run to skip it)`);
-      }
-      const pushed = await run.log.step(`${image}: push ${t.ref(image)}:${immutable.tag}`, () => pushImmutable(run, t, image, immutable.tag, containers));
-      const digest = pushed.slice(pushed.indexOf("@") + 1);
-      const stored = await t.client.manifestDigest(t.repo(image), immutable.tag);
-      if (stored !== digest) throw new PublishError(`${t.ref(image)}:${immutable.tag} points at ${stored}, not the ${digest} just pushed; floating tags not moved`);
+      const ref = `${t.ref(image)}:${immutable.tag}`;
+      // Check, push and verify as one step for every publish on this machine (see host-lock.ts; README "Concurrent publishes").
+      const digest = await withHostLock(
+        ref,
+        async () => {
+          // Someone may have published this version since we planned: never overwrite it.
+          const appeared = await t.client.manifestDigest(t.repo(image), immutable.tag);
+          if (appeared) throw new PublishError(`${ref} appeared in the registry (${appeared}) while this run was building: another publish got there first; not overwriting it (re-run to skip it and complete the floating tags)`);
+          const pushed = await run.log.step(`${image}: push ${ref}`, () => pushImmutable(run, t, image, immutable.tag, containers));
+          const d = pushed.slice(pushed.indexOf("@") + 1);
+          const stored = await t.client.manifestDigest(t.repo(image), immutable.tag);
+          if (stored !== d) throw new PublishError(`${ref} points at ${stored}, not the ${d} just pushed; floating tags not moved`);
+          return d;
+        },
+        { onWait: (owner) => run.log.info(`  … another publish on this machine (${owner}) is pushing ${ref}; waiting for it`) },
+      );
       record.note({ digest });
       record.tag(immutable.tag, { action: immutable.action, reason: immutable.reason, digest });
 
