@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BuildFailedError, describeBuildError } from "../src/build/build-error.ts";
+import { BuildFailedError, describeDockerfileFailure } from "../src/build/build-error.ts";
 import { dockerfileInstructions, findRunStep } from "../src/build/dockerfile-step.ts";
 
 const DOCKERFILE = [
@@ -43,7 +43,7 @@ describe("a build error", () => {
   });
 
   it("names the Dockerfile, its line and the exit code up front, then the instruction and its output", () => {
-    const { detail, step } = describeBuildError(execError, { file: "packages/demo/Dockerfile", text: DOCKERFILE });
+    const { detail, step } = describeDockerfileFailure(execError, { file: "packages/demo/Dockerfile", text: DOCKERFILE });
     const e = new BuildFailedError("demo", "linux/arm64", detail, undefined, step);
     expect(e.message).toBe(
       [
@@ -56,7 +56,7 @@ describe("a build error", () => {
   });
 
   it("never carries the engine's multi-kilobyte lines", () => {
-    const { detail } = describeBuildError(new Error(`failed to solve: something broke\n${"x".repeat(6000)}\nlast line`));
+    const { detail } = describeDockerfileFailure(new Error(`failed to solve: something broke\n${"x".repeat(6000)}\nlast line`));
     expect(detail.split("\n").every((l) => l.length <= 400)).toBe(true);
     expect(detail).toContain("failed to solve: something broke");
     expect(detail).toContain("(6000 characters cut)");
@@ -64,7 +64,7 @@ describe("a build error", () => {
   });
 
   it("without a matching line, shows the command as the engine ran it", () => {
-    const { detail, step } = describeBuildError({ ...execError, cmd: ["/bin/sh", "-c", "make"], message: execError.message }, { file: "packages/demo/Dockerfile", text: DOCKERFILE });
+    const { detail, step } = describeDockerfileFailure({ ...execError, cmd: ["/bin/sh", "-c", "make"], message: execError.message }, { file: "packages/demo/Dockerfile", text: DOCKERFILE });
     expect(step).toBeUndefined();
     expect(detail).toBe("$ /bin/sh -c make\nabout to fail");
   });

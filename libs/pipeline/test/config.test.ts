@@ -22,6 +22,14 @@ describe("resolveConfig", () => {
     expect(resolveConfig("registry: docker.io\nnamespace: acme\n", { DOCKERHUB_TOKEN: "tok", REGISTRY_PASSWORD: "pw" }).password).toBe("pw");
   });
 
+  it("plain HTTP to a network registry: off by default, from the file or IMAGE_REGISTRY_PLAIN_HTTP, which wins", () => {
+    expect(resolveConfig(file, {}).plainHttp).toBe(false);
+    expect(resolveConfig(`${file}plainHttp: true\n`, {}).plainHttp).toBe(true);
+    expect(resolveConfig(`${file}plainHttp: true\n`, { IMAGE_REGISTRY_PLAIN_HTTP: "false" }).plainHttp).toBe(false);
+    expect(resolveConfig(file, { IMAGE_REGISTRY_PLAIN_HTTP: "1" }).plainHttp).toBe(true);
+    expect(() => resolveConfig(file, { IMAGE_REGISTRY_PLAIN_HTTP: "maybe" })).toThrow('IMAGE_REGISTRY_PLAIN_HTTP: is "maybe"; use true or false');
+  });
+
   it("names what is missing and where to set it", () => {
     expect(() => resolveConfig(null, {})).toThrow('image-tooling.yaml, field "registry (env IMAGE_REGISTRY), namespace (env IMAGE_NAMESPACE)": is not set');
   });

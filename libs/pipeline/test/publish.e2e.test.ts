@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -10,13 +11,18 @@ import { runPipeline } from "../src/testing/run-pipeline.ts";
 import { freePort, startTestRegistry } from "../src/testing/registry-server.ts";
 import { INPUTS_DIGEST_LABEL } from "../src/build/labels.ts";
 
-// End to end on the harness: a real Dagger engine builds the fixtures from the
-// mirrored Debian base, smoke-tests both platforms (arm64 under qemu) and
-// publishes to the harness registry, which the test reads back over HTTP.
+// End to end on the harness: a real Dagger engine, in its own container
+// network as the Dagger CLI starts engines for users, builds the fixtures from
+// the mirrored Debian base, smoke-tests both platforms (arm64 under qemu) and
+// publishes to the harness registry over the network — at this machine's
+// address on the engine's bridge, as CI reaches Docker Hub — where the
+// pipeline's own client reaches it too. Tests read back with that client and
+// with clients nobody here wrote (skopeo; docker pull + run).
 const harness = loadHarnessEnv();
-const REGISTRY = harness.HARNESS_REGISTRY;
+const REGISTRY = harness.HARNESS_ENGINE_REGISTRY;
 const baseDigest = harness.HARNESS_DEBIAN_BASE.split("@")[1]!;
-const registry = new RegistryClient({ registry: REGISTRY });
+const registry = new RegistryClient({ registry: REGISTRY, plainHttp: true });
+const target = (ns: string) => ({ IMAGE_REGISTRY: REGISTRY, IMAGE_REGISTRY_PLAIN_HTTP: "true", IMAGE_NAMESPACE: ns });
 
 const namespace = () => `e2e-${randomBytes(4).toString("hex")}`;
 const tagsOf = async (repo: string) => (await registry.listTags(repo)).sort();
@@ -25,7 +31,7 @@ const digestOf = (repo: string, tag: string) => registry.manifestDigest(repo, ta
 describe("publish to a real registry", () => {
   let ws: TempWorkspace;
   const ns = namespace();
-  const env = { IMAGE_REGISTRY: REGISTRY, IMAGE_NAMESPACE: ns };
+  const env = target(ns);
   const publish = (image: string, ...args: string[]) => runPipeline(ws, ["publish", image, ...args], env);
 
   beforeAll(() => {
@@ -69,6 +75,24 @@ describe("publish to a real registry", () => {
     expect(childLabels["org.opencontainers.image.base.name"]).toBe(`${REGISTRY}/${ns}/fixture-base:1.0.0`);
     const parentLabels = (await registry.imageConfig(`${ns}/fixture-base`, "1.0.0", "linux/amd64")).config?.Labels ?? {};
     expect(parentLabels["org.opencontainers.image.base.digest"]).toBe(baseDigest);
+  });
+
+  it("what was published reads back with skopeo, and docker pulls and runs the child on both platforms", async () => {
+    const repo = `${ns}/fixture-child`;
+    const digest = await digestOf(repo, "1.0.0");
+    const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${REGISTRY}/${repo}:1.0.0`], { encoding: "utf8" }));
+    expect(raw.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    const skopeoDigest = execFileSync("skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", `docker://${REGISTRY}/${repo}:1`], { encoding: "utf8" }).trim();
+    expect(skopeoDigest).toBe(digest);
+    // Docker treats only loopback registries as insecure by default: it pulls the same registry through 127.0.0.1.
+    const pulled = `${harness.HARNESS_REGISTRY}/${repo}@${digest}`;
+    for (const [platform, machine] of [["linux/amd64", "x86_64"], ["linux/arm64", "aarch64"]] as const) {
+      execFileSync("docker", ["pull", "--quiet", "--platform", platform, pulled], { encoding: "utf8" });
+      const out = execFileSync("docker", ["run", "--rm", "--platform", platform, pulled, "sh", "-c", "child-tool && hello"], { encoding: "utf8" });
+      expect(out).toContain("child-tool on fixture-base");
+      expect(out).toContain(`hello from ${machine} as 10001`);
+    }
+    execFileSync("docker", ["image", "rm", "--force", pulled], { stdio: "ignore" });
   });
 
   it("a re-run pushes nothing and leaves the immutable tag's digest unchanged", async () => {
@@ -133,6 +157,38 @@ describe("publish to a real registry", () => {
   });
 });
 
+describe("a child builds and smoke-tests on its parent from the same run, on an engine in its own network", () => {
+  let ws: TempWorkspace;
+  beforeAll(() => {
+    ws = fixtureWorkspace(baseDigest);
+  });
+  afterAll(() => ws?.dispose());
+
+  it("a child smoke builds on its same-run parent on an engine in its own network (amd64 + arm64)", async () => {
+    // No registry configured at all: the parent travels through the run's own registry, a Dagger service.
+    const run = await runPipeline(ws, ["smoke", "fixture-child"], {});
+    expect(run.status, run.all).toBe(0);
+    expect(run.all).toContain("fixture-base: push to the run's registry (a Dagger service) for its children");
+    for (const platform of ["linux/amd64", "linux/arm64"]) expect(run.all).toContain(`✔ [${platform}] child tool sees the parent's files`);
+    const result = JSON.parse(ws.read("dist/images/fixture-child/result.json"));
+    expect(result).toMatchObject({ image: "fixture-child", status: "passed", base: expect.stringMatching(/^localhost:5000\/fixture-base@sha256:[0-9a-f]{64}$/) });
+  });
+
+  it("the same child smoke on the engine reached as a remote one is (tcp://), sharing nothing with this machine", async () => {
+    const run = await runPipeline(ws, ["smoke", "fixture-child"], { _EXPERIMENTAL_DAGGER_RUNNER_HOST: harness.HARNESS_ENGINE_TCP });
+    expect(run.status, run.all).toBe(0);
+    for (const platform of ["linux/amd64", "linux/arm64"]) expect(run.all).toContain(`✔ [${platform}] parent's tool is inherited`);
+  });
+
+  it("build of the child records the parent it built on, by digest", async () => {
+    const run = await runPipeline(ws, ["build", "fixture-child"], {});
+    expect(run.status, run.all).toBe(0);
+    const record = JSON.parse(ws.read("dist/images/fixture-child/build.json"));
+    expect(record.base).toMatch(/^localhost:5000\/fixture-base@sha256:[0-9a-f]{64}$/);
+    expect(record.platforms).toEqual(["linux/amd64", "linux/arm64"]);
+  });
+});
+
 describe("publish refuses, clearly, and leaves the registry as it was", () => {
   let ws: TempWorkspace;
   beforeAll(() => {
@@ -144,7 +200,7 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     const ns = namespace();
     ws.write("packages/fixture-base/smoke.yaml", `${ws.read("packages/fixture-base/smoke.yaml")}  - name: expects the wrong greeting\n    run: [hello]\n    stdout: '^goodbye'\n`);
     ws.commitAll("failing smoke");
-    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: REGISTRY, IMAGE_NAMESPACE: ns });
+    const run = await runPipeline(ws, ["publish", "fixture-base"], target(ns));
     expect(run.status).toBe(1);
     expect(run.all).toContain('fixture-base [linux/amd64] run check "expects the wrong greeting"');
     expect(run.all).toContain('fixture-base [linux/arm64] run check "expects the wrong greeting"');
@@ -159,13 +215,25 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     const ns = namespace();
     ws.append("packages/fixture-base/Dockerfile", "RUN echo 'about to fail' >&2 && exit 3\n");
     ws.commitAll("broken build");
-    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: REGISTRY, IMAGE_NAMESPACE: ns });
+    const run = await runPipeline(ws, ["publish", "fixture-base"], target(ns));
     expect(run.status).toBe(1);
     expect(run.all).toMatch(/fixture-base \[linux\/(amd64|arm64)\]: the Dockerfile did not build/);
     expect(run.all).toContain("about to fail");
     expect(run.all).not.toMatch(/^\s+at /m);
     expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
     ws.git("reset", "-q", "--hard", "HEAD~1");
+  });
+
+  it("a registry on this machine's loopback, out of the engine's reach: one clear error saying why and what to do, nothing pushed", async () => {
+    const ns = namespace();
+    const loopback = harness.HARNESS_REGISTRY;
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: loopback, IMAGE_NAMESPACE: ns });
+    expect(run.status).toBe(1);
+    expect(run.all).toContain(`fixture-base: push of ${loopback}/${ns}/fixture-base:1.0.0 failed`);
+    expect(run.all).toContain(`${loopback} is a loopback address, and the Dagger engine pushes and pulls from its own network`);
+    expect(run.all).toContain("IMAGE_REGISTRY_PLAIN_HTTP=true");
+    expect(run.all).not.toMatch(/^\s+at /m);
+    expect(await new RegistryClient({ registry: loopback }).listTags(`${ns}/fixture-base`)).toEqual([]);
   });
 
   it("a registry that is down gives a clear error before any build", async () => {

@@ -29,6 +29,12 @@ describe("registryEndpoint", () => {
     expect(() => registryEndpoint(registry)).toThrow(InvalidReferenceError);
   });
 
+  it("speaks plain http to a network registry only when told to (an insecure registry on a bridge)", () => {
+    expect(registryEndpoint("172.17.0.1:5000", { plainHttp: true }).baseUrl).toBe("http://172.17.0.1:5000");
+    expect(registryEndpoint("172.17.0.1:5000").baseUrl).toBe("https://172.17.0.1:5000");
+    expect(registryEndpoint("docker.io", { plainHttp: true }).baseUrl).toBe("https://registry-1.docker.io");
+  });
+
   it("treats only loopback hosts as plain http", () => {
     expect(["localhost:1", "127.0.0.1", "127.1.2.3:80", "[::1]:5000", "[::1]"].map(isLoopback)).toEqual([true, true, true, true, true]);
     expect(["localhost.example.com", "128.0.0.1", "[::2]:5000", "ghcr.io"].map(isLoopback)).toEqual([false, false, false, false]);

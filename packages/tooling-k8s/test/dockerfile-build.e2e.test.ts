@@ -80,8 +80,8 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
       };
       const parent = build("tooling-k8s", env.HARNESS_DEBIAN_BASE);
       const buildx = build("buildx", env.HARNESS_DEBIAN_BASE);
-      // Children build on the parent of the same run, by digest, as the pipeline does.
-      const parentRef = await parent.publish(`${env.HARNESS_REGISTRY}/e2e/tooling-k8s-dockerfile:${Date.now()}`);
+      // Children build on the parent of the same run, by digest, through the registry the engine reaches over its bridge.
+      const parentRef = await parent.publish(`${env.HARNESS_ENGINE_REGISTRY}/e2e/tooling-k8s-dockerfile:${Date.now()}`);
       const child = build("tooling-k8s-aws", parentRef);
 
       await Promise.all([

@@ -38,7 +38,23 @@ export interface HarnessConfig {
     logFile: string;
   };
   dockerd: { pidFile: string; logFile: string; startedMarker: string };
+  /**
+   * How the engine sees this machine. It runs in its own container network
+   * (Docker's default bridge), as the Dagger CLI starts it for users, so the
+   * host's loopback is out of its reach: the registry is forwarded onto the
+   * bridge's address, and tests bind their own registries there too.
+   */
+  bridge: {
+    /** Docker network the engine joins; its gateway is this machine's address on it. */
+    network: string;
+    /** Ports on the bridge address the engine speaks plain HTTP to, for tests' own registries and fault proxies. */
+    testPorts: { first: number; last: number };
+    forwarderPidFile: string;
+    forwarderLogFile: string;
+  };
   engine: {
+    /** Port the engine also listens on inside its network, for clients that reach it as a remote engine. */
+    tcpPort: number;
     containerName: string;
     volumeName: string;
     imageRepo: string;
@@ -134,7 +150,14 @@ export function resolveConfig(input: {
       logFile: path.join(stateDir, "logs", "dockerd.log"),
       startedMarker: path.join(stateDir, "dockerd.started-by-harness"),
     },
+    bridge: {
+      network: "bridge",
+      testPorts: { first: registryPort + 1, last: registryPort + 19 },
+      forwarderPidFile: path.join(stateDir, "forwarder.pid"),
+      forwarderLogFile: path.join(stateDir, "logs", "forwarder.log"),
+    },
     engine: {
+      tcpPort: 1234,
       containerName: "image-tooling-dagger-engine",
       volumeName: "image-tooling-dagger-engine-state",
       imageRepo: "image-tooling.local/dagger-engine",

@@ -28,20 +28,31 @@ export interface EngineRunSpec {
   image: string;
   volume: string;
   engineJson: string;
+  /** Docker network to join: the default bridge, like the Dagger CLI's engine; never the host's. */
+  network: string;
+  /**
+   * Also listen on tcp://0.0.0.0:<port> inside the engine's network, as the
+   * CLI's driver does when given a port, so clients can reach it the way they
+   * reach a remote engine (_EXPERIMENTAL_DAGGER_RUNNER_HOST=tcp://…). Not
+   * published on the host: only this machine's bridge reaches it.
+   */
+  tcpPort: number;
   /** Capabilities this machine withholds even from root (empty on a normal host). */
   missingCaps: readonly string[];
   labels: Record<string, string>;
 }
 
 /**
- * `docker run` arguments. `--privileged` is what upstream uses, but Docker
+ * `docker run` arguments, as the Dagger CLI's container driver starts its
+ * engine (dagger/dagger engine/client/drivers/container.go): privileged, a
+ * state volume, its own network. `--privileged` is what upstream uses, but Docker
  * then requests every capability and runc fails ("unable to apply caps")
  * where the host's bounding set lacks one (some sandboxed VMs drop
  * CAP_SYS_RESOURCE). There we grant all the others and lift the same
  * confinement --privileged lifts, which is all the engine needs.
  */
 export function engineRunArgs(spec: EngineRunSpec): string[] {
-  const args = ["run", "--detach", "--name", spec.name, "--restart", "unless-stopped", "--network", "host"];
+  const args = ["run", "--detach", "--name", spec.name, "--restart", "unless-stopped", "--network", spec.network];
   // The engine logs every exec at info level; keep `docker logs` bounded.
   args.push("--log-opt", "max-size=50m", "--log-opt", "max-file=2");
   if (spec.missingCaps.length === 0) {
@@ -63,6 +74,8 @@ export function engineRunArgs(spec: EngineRunSpec): string[] {
     "--volume", `${spec.volume}:/var/lib/dagger`,
     "--volume", `${spec.engineJson}:/etc/dagger/engine.json:ro`,
     spec.image,
+    // Engine flags; the unix socket the docker-container:// driver dials stays.
+    "--addr", `tcp://0.0.0.0:${spec.tcpPort}`,
   );
   return args;
 }

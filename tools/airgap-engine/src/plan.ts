@@ -156,7 +156,8 @@ export const ENGINE_ROOTFS_PACKAGES: readonly string[] = [
 
 /**
  * Apt packages the host needs; a fresh machine has none of them. apt-utils
- * (apt-ftparchive) indexes the seeded base's offline apt repository. skopeo,
+ * (apt-ftparchive) indexes the seeded base's offline apt repository; socat
+ * forwards the loopback registry onto the engine's bridge. skopeo,
  * shellcheck and apache2-utils (htpasswd) are not used by the harness itself
  * but by the workspace's tests that run right after it.
  */
@@ -168,6 +169,7 @@ export const HOST_PACKAGES: readonly string[] = [
   "debootstrap",
   "apt-utils",
   "ca-certificates",
+  "socat",
   "skopeo",
   "shellcheck",
   "apache2-utils",

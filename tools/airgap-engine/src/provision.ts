@@ -10,9 +10,10 @@ import { harnessEnvVars, renderEnvFile } from "./render.ts";
 import { renderTimingTable } from "./report.ts";
 import { StepRunner, type StepResult } from "./runner.ts";
 import { currentDaggerBuild, ensureDaggerBinaries, needsDaggerBuild, type DaggerBuild } from "./steps/dagger.ts";
-import { engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
+import { engineTcpAddress, engineVersion, ensureEngineContainer, ensureEngineImage, ensureEngineRootfs } from "./steps/engine.ts";
 import { ensureBinfmt, ensureDockerd, ensurePackages, findGo, pidAlive, requireApt, requireDisk, requireGoProxy, requireRoot } from "./steps/host.ts";
 import { debianImage, ensureDebianLayer, ensureRegistryLayer, registryImage, seed, type SeedImage } from "./steps/images.ts";
+import { bridgeHost, ensureForwarder } from "./steps/bridge.ts";
 import { ensureRegistry } from "./steps/registry.ts";
 
 /** One provision at a time: two would race on caches, the registry and the engine. */
@@ -42,11 +43,15 @@ function writeAtomic(file: string, content: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage): Record<string, string> {
+export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage, bridge: string, engineTcp: string): Record<string, string> {
   return harnessEnvVars({
     cliBin: dagger.cli,
     engineContainer: cfg.engine.containerName,
     registryAddr: cfg.registry.addr,
+    bridgeHost: bridge,
+    registryPort: cfg.registry.port,
+    testPorts: cfg.bridge.testPorts,
+    engineTcp,
     daggerVersion: cfg.daggerVersion,
     debianBaseRef: dockerHubRef(cfg.seed.debianRepo, cfg.seed.debianTags[0]!, debian.index.descriptor.digest),
     registryImageRef: dockerHubRef(cfg.seed.registryRepo, cfg.seed.registryTags[0]!, registry.index.descriptor.digest),
@@ -77,7 +82,11 @@ async function verify(cfg: HarnessConfig, vars: Record<string, string>): Promise
       seen.push(`${platform}=${out}`);
     }
   });
-  return { cached: false, detail: `SDK connected, ${cfg.daggerTag}, ${seen.join(" ")}` };
+  // The same engine as a remote one is reached: over the network, sharing nothing with this machine.
+  const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN!;
+  const overTcp = await engineVersion(cfg, cli, vars.HARNESS_ENGINE_TCP);
+  if (overTcp !== cfg.daggerTag) throw new HarnessError(`the engine does not answer at ${vars.HARNESS_ENGINE_TCP} (got ${overTcp ?? "nothing"})`, `check \`docker logs ${cfg.engine.containerName}\``);
+  return { cached: false, detail: `SDK connected, ${cfg.daggerTag}, ${seen.join(" ")}; also at ${vars.HARNESS_ENGINE_TCP}` };
 }
 
 /**
@@ -95,6 +104,9 @@ export async function provisionProblems(cfg: HarnessConfig): Promise<string[]> {
   const tag = ref?.split(":").pop() ?? "";
   const seeded = await new RegistryClient(cfg.registry.addr).manifestDigest(cfg.seed.debianRepo, tag).catch(() => undefined);
   if (!digest || seeded !== digest) problems.push(`${cfg.registry.addr} does not serve ${cfg.seed.debianRepo}:${tag} at ${digest ?? "?"}`);
+  const engineRegistry = vars.HARNESS_ENGINE_REGISTRY;
+  if (!engineRegistry) problems.push("the env file names no HARNESS_ENGINE_REGISTRY (written by an older harness)");
+  else if (!(await new RegistryClient(engineRegistry).ping()).distribution) problems.push(`the registry does not answer at ${engineRegistry}, where the engine reaches it`);
   return problems;
 }
 
@@ -132,11 +144,20 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         return { cached: !cold, detail: cold ? `cold: Dagger ${cfg.daggerTag} must be built (≥ ${need} GiB free)` : "warm: Dagger binaries cached" };
       },
     });
+    let bridge = "";
     await runner.sequence([
       { id: "packages", title: "Debian packages", run: () => ensurePackages(cfg) },
       { id: "binfmt", title: "arm64 emulation (binfmt_misc + qemu-user-static)", run: () => ensureBinfmt() },
       { id: "dockerd", title: "Docker daemon", run: () => ensureDockerd(cfg) },
       { id: "registry", title: `local OCI registry on ${cfg.registry.addr}`, run: () => ensureRegistry(cfg) },
+      {
+        id: "forwarder",
+        title: `registry on the engine's network (Docker network "${cfg.bridge.network}")`,
+        run: async () => {
+          bridge = await bridgeHost(cfg);
+          return ensureForwarder(cfg, bridge);
+        },
+      },
     ]);
 
     let dagger: DaggerBuild | undefined;
@@ -192,7 +213,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
           return r;
         },
       },
-      { id: "engine", title: `engine container ${cfg.engine.containerName}`, run: () => ensureEngineContainer(cfg, imageRef, build) },
+      { id: "engine", title: `engine container ${cfg.engine.containerName}`, run: () => ensureEngineContainer(cfg, imageRef, build, bridge) },
       {
         id: "seed",
         title: "seed the registry (docker.io mirror)",
@@ -205,7 +226,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         },
       },
     ]);
-    const vars = envVarsFor(cfg, build, debian, registry);
+    const vars = envVarsFor(cfg, build, debian, registry, bridge, await engineTcpAddress(cfg));
     await runner.step({
       id: "env-file",
       title: "env file",
@@ -219,7 +240,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         return { cached: same, detail: cfg.envFile };
       },
     });
-    await runner.step({ id: "verify", title: "verify with the SDK (connection, uname -m on amd64 and arm64)", run: () => verify(cfg, vars) });
+    await runner.step({ id: "verify", title: "verify with the SDK (connection, uname -m on amd64 and arm64, tcp://)", run: () => verify(cfg, vars) });
   } finally {
     const wall = Date.now() - started;
     say("");

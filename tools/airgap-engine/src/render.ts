@@ -27,6 +27,12 @@ export interface HarnessEnvVars {
   cliBin: string;
   engineContainer: string;
   registryAddr: string;
+  /** This machine's address on the engine's bridge, and the ports on it the engine speaks plain HTTP to. */
+  bridgeHost: string;
+  registryPort: number;
+  testPorts: { first: number; last: number };
+  /** `tcp://<engine address>:<port>`: the same engine reached the way a remote one is. */
+  engineTcp: string;
   daggerVersion: string;
   debianBaseRef: string;
   registryImageRef: string;
@@ -47,6 +53,12 @@ export function harnessEnvVars(v: HarnessEnvVars): Record<string, string> {
     HARNESS_DAGGER_VERSION: v.daggerVersion,
     HARNESS_ENGINE_CONTAINER: v.engineContainer,
     HARNESS_REGISTRY: v.registryAddr,
+    // The engine runs in its own network, as users' engines do; these say how it sees this machine.
+    HARNESS_ENGINE_TOPOLOGY: "bridge",
+    HARNESS_BRIDGE_HOST: v.bridgeHost,
+    HARNESS_ENGINE_REGISTRY: `${v.bridgeHost}:${v.registryPort}`,
+    HARNESS_TEST_PORTS: `${v.testPorts.first}-${v.testPorts.last}`,
+    HARNESS_ENGINE_TCP: v.engineTcp,
     HARNESS_DEBIAN_BASE: v.debianBaseRef,
     HARNESS_REGISTRY_IMAGE: v.registryImageRef,
     HARNESS_PLATFORMS: v.platforms.join(","),
@@ -59,23 +71,32 @@ export const REQUIRED_ENV_KEYS = [
   "_EXPERIMENTAL_DAGGER_RUNNER_HOST",
   "DO_NOT_TRACK",
   "HARNESS_REGISTRY",
+  "HARNESS_ENGINE_REGISTRY",
+  "HARNESS_BRIDGE_HOST",
+  "HARNESS_TEST_PORTS",
+  "HARNESS_ENGINE_TCP",
   "HARNESS_DAGGER_VERSION",
   "HARNESS_DEBIAN_BASE",
   "HARNESS_REGISTRY_IMAGE",
 ] as const;
 
 /**
- * engine.json for the Dagger engine: docker.io resolves from the local
- * registry, and the local registry is spoken to over plain HTTP under both of
- * its names (the engine shares the host's network namespace).
+ * engine.json for the Dagger engine, which runs in its own network: docker.io
+ * resolves from the harness registry at its address on the engine's bridge,
+ * spoken to over plain HTTP, as are the test ports beside it (tests' own
+ * registries and fault proxies). `localhost:<port>` stays plain HTTP for the
+ * registry a run binds as a Dagger service (registryService), which the engine
+ * dials for that host.
  */
-export function renderEngineJson(opts: { registryPort: number; logLevel?: string }): string {
-  const local = [`localhost:${opts.registryPort}`, `127.0.0.1:${opts.registryPort}`];
+export function renderEngineJson(opts: { bridgeHost: string; registryPort: number; testPorts: { first: number; last: number }; logLevel?: string }): string {
+  const mirror = `${opts.bridgeHost}:${opts.registryPort}`;
+  const plain = [mirror, `localhost:${opts.registryPort}`];
+  for (let port = opts.testPorts.first; port <= opts.testPorts.last; port++) plain.push(`${opts.bridgeHost}:${port}`);
   const config = {
     logLevel: opts.logLevel ?? "info",
     registries: {
-      "docker.io": { mirrors: [local[0]] },
-      ...Object.fromEntries(local.map((host) => [host, { http: true }])),
+      "docker.io": { mirrors: [mirror] },
+      ...Object.fromEntries(plain.map((host) => [host, { http: true }])),
     },
   };
   return `${JSON.stringify(config, null, 2)}\n`;

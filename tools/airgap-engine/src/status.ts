@@ -21,7 +21,9 @@ export interface HarnessStatus {
     storage: string;
     repositories: Array<{ name: string; tags: Array<{ tag: string; digest?: string; platforms?: string[] }> }>;
   };
-  engine: { container: string; exists: boolean; running: boolean; image?: string; version?: string };
+  engine: { container: string; exists: boolean; running: boolean; image?: string; version?: string; network?: string };
+  /** The registry as the engine reaches it (bridge address), when the env file names it. */
+  engineRegistry?: { addr: string; answers: boolean };
   cli: { path: string; present: boolean };
   arm64: { registered: boolean; flags?: string };
   cache: { dir: string; usage?: string };
@@ -62,11 +64,13 @@ export async function collectStatus(cfg: HarnessConfig): Promise<HarnessStatus> 
     // no overlay for this version: the CLI cannot have been built
   }
   const engine = dockerUp ? await inspectEngine(cfg) : undefined;
+  const envVars = envPresent ? (parseEnv(readFileSync(cfg.envFile, "utf8")) as Record<string, string>) : undefined;
+  const engineRegistryAddr = envVars?.HARNESS_ENGINE_REGISTRY;
   const binfmt = "/proc/sys/fs/binfmt_misc/qemu-aarch64";
   const entry = existsSync(binfmt) ? parseBinfmtEntry(readFileSync(binfmt, "utf8")) : undefined;
   return {
     daggerVersion: cfg.daggerTag,
-    envFile: { path: cfg.envFile, present: envPresent, vars: envPresent ? (parseEnv(readFileSync(cfg.envFile, "utf8")) as Record<string, string>) : undefined },
+    envFile: { path: cfg.envFile, present: envPresent, vars: envVars },
     dockerd: {
       running: dockerUp,
       version: dockerUp ? (await capture("docker", ["version", "--format", "{{.Server.Version}}"], { allowFail: true })).stdout.trim() : undefined,
@@ -80,7 +84,9 @@ export async function collectStatus(cfg: HarnessConfig): Promise<HarnessStatus> 
       running: Boolean(engine?.running),
       image: engine?.image,
       version: engine?.running && cli.present ? await engineVersion(cfg, cli.path) : undefined,
+      network: engine?.network,
     },
+    engineRegistry: engineRegistryAddr ? { addr: engineRegistryAddr, answers: (await new RegistryClient(engineRegistryAddr).ping()).distribution } : undefined,
     cli,
     arm64: { registered: Boolean(entry?.enabled), flags: entry?.flags },
     cache: { dir: cfg.cacheDir, usage: await du(cfg.cacheDir) },
@@ -105,6 +111,8 @@ export function renderStatus(s: HarnessStatus): string {
   if (tags.length > MAX_TAG_LINES) lines.push(`                     … ${tags.length - MAX_TAG_LINES} more tags (status --json lists all)`);
   lines.push(
     `${mark(s.engine.running)} engine           ${s.engine.exists ? `${s.engine.container} ${s.engine.running ? "running" : "stopped"}, image ${s.engine.image}${s.engine.version ? `, answers ${s.engine.version}` : ""}` : "no container"}`,
+    `  topology         ${s.engine.network ? `${s.engine.network === "host" ? "host network (not how users run engines: provision again)" : `own network (Docker network "${s.engine.network}"), as the Dagger CLI starts engines`}` : "unknown"}`,
+    `${mark(Boolean(s.engineRegistry?.answers))} engine registry  ${s.engineRegistry ? `http://${s.engineRegistry.addr} ${s.engineRegistry.answers ? "answers" : "does not answer"} (the registry as the engine reaches it)` : "not configured"}`,
     `${mark(s.cli.present)} dagger CLI       ${s.cli.path || "unknown"}${s.cli.present ? "" : " (not built)"}`,
     `${mark(s.arm64.registered && (s.arm64.flags ?? "").includes("F"))} arm64 emulation  ${s.arm64.registered ? `qemu-aarch64, flags ${s.arm64.flags}` : "not registered"}`,
     `${mark(s.envFile.present)} env file         ${s.envFile.path}${s.envFile.present ? "" : " (missing: run `npm run harness -- provision`)"}`,

@@ -3,6 +3,7 @@ import type { HarnessConfig } from "./config.ts";
 import { capture, say, waitFor } from "./exec.ts";
 import { stopEngine } from "./steps/engine.ts";
 import { dockerReady, pidAlive, readPid, requireRoot } from "./steps/host.ts";
+import { stopForwarder } from "./steps/bridge.ts";
 import { stopRegistry } from "./steps/registry.ts";
 
 /** Stops what provision started; with purge, deletes caches and state as well. */
@@ -24,6 +25,7 @@ export async function teardown(cfg: HarnessConfig, opts: { purge: boolean }): Pr
       if (images.length) say(`engine: removed images ${images.join(", ")}`);
     }
   }
+  say(await stopForwarder(cfg));
   say(await stopRegistry(cfg));
 
   const pid = readPid(cfg.dockerd.pidFile);

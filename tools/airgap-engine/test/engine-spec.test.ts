@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ENGINE_IMAGE_BINARIES, ENGINE_IMAGE_SYMLINKS, engineRunArgs, missingCapabilities } from "../src/engine-spec.ts";
 
-const spec = { name: "eng", image: "img:1", volume: "vol", engineJson: "/state/engine.json", labels: { b: "2", a: "1" } };
+const spec = { name: "eng", image: "img:1", volume: "vol", engineJson: "/state/engine.json", network: "bridge", tcpPort: 1234, labels: { b: "2", a: "1" } };
 
 describe("missingCapabilities", () => {
   it("finds nothing missing on a normal host", () => {
@@ -15,14 +15,17 @@ describe("missingCapabilities", () => {
 });
 
 describe("engineRunArgs", () => {
-  it("runs privileged with host networking, a state volume and engine.json where the host allows it", () => {
+  it("runs privileged in its own network (never the host's), with a state volume and engine.json, where the host allows it", () => {
     const args = engineRunArgs({ ...spec, missingCaps: [] });
-    expect(args.slice(0, 8)).toEqual(["run", "--detach", "--name", "eng", "--restart", "unless-stopped", "--network", "host"]);
+    expect(args.slice(0, 8)).toEqual(["run", "--detach", "--name", "eng", "--restart", "unless-stopped", "--network", "bridge"]);
+    expect(args.join(" ")).not.toMatch(/--network[ =]host|--net[ =]host/);
     expect(args).toContain("--privileged");
     expect(args.join(" ")).toContain("--log-opt max-size=50m --log-opt max-file=2");
     expect(args.join(" ")).toContain("--volume vol:/var/lib/dagger --volume /state/engine.json:/etc/dagger/engine.json:ro img:1");
     expect(args.join(" ")).toContain("--label a=1 --label b=2");
-    expect(args.at(-1)).toBe("img:1");
+    // After the image: the engine's own flags, a tcp listener as a remote engine has (not published on the host).
+    expect(args.slice(-3)).toEqual(["img:1", "--addr", "tcp://0.0.0.0:1234"]);
+    expect(args).not.toContain("--publish");
   });
 
   it("grants every capability the host has, and privileged's other freedoms, where it withholds some", () => {

@@ -54,7 +54,19 @@ describe("air-gapped Dagger engine", () => {
     expect(platformsOf(seeded.doc)).toEqual(["linux/amd64", "linux/arm64"]);
   });
 
-  it("publishes a two-platform image to the local registry, which serves it back as an index of both", async () => {
+  it("runs in its own network, as the Dagger CLI starts engines: this machine's loopback registry is out of its reach, the bridge address is not", async () => {
+    const [name] = env.HARNESS_DEBIAN_BASE.split(":");
+    const path = `${name!.replace(/^docker\.io\//, "")}:bookworm-slim`;
+    await connection(async () => {
+      // containerd speaks plain HTTP to 127.0.0.1 by default: only the topology can refuse this.
+      const loopback = await dag.container().from(`${env.HARNESS_REGISTRY}/${path}`).sync().then(() => "pulled", (e: Error) => e.message);
+      expect(loopback).toMatch(/connection refused/);
+      const bridged = await dag.container().from(`${env.HARNESS_ENGINE_REGISTRY}/${path}`).withExec(["cat", "/etc/debian_version"]).stdout();
+      expect(bridged.trim()).toMatch(/^12\./);
+    });
+  });
+
+  it("publishes a two-platform image to the registry over the bridge, which serves it back as an index of both", async () => {
     const repo = `harness-e2e/multi-${randomBytes(4).toString("hex")}`;
     let published = "";
     await connection(async () => {
@@ -64,9 +76,10 @@ describe("air-gapped Dagger engine", () => {
           .from(env.HARNESS_DEBIAN_BASE)
           .withExec(["sh", "-c", "uname -m > /machine"]),
       );
-      published = await dag.container().publish(`${env.HARNESS_REGISTRY}/${repo}:1`, { platformVariants: variants });
+      published = await dag.container().publish(`${env.HARNESS_ENGINE_REGISTRY}/${repo}:1`, { platformVariants: variants });
     });
-    expect(published).toMatch(new RegExp(`^${env.HARNESS_REGISTRY}/${repo}:1@sha256:[0-9a-f]{64}$`));
+    expect(published).toMatch(new RegExp(`^${env.HARNESS_ENGINE_REGISTRY}/${repo}:1@sha256:[0-9a-f]{64}$`));
+    // Same storage behind both addresses: the host reads it back on loopback.
     const { contentType, digest, doc } = await getManifest(env.HARNESS_REGISTRY, repo, "1");
     expect(INDEX_TYPES).toContain(contentType);
     expect(digest).toBe(published.split("@")[1]);

@@ -89,7 +89,7 @@ describe("host packages", () => {
   });
 
   it("installs what the harness and the tests after it use", () => {
-    for (const p of ["docker.io", "docker-registry", "qemu-user-static", "binfmt-support", "debootstrap", "apt-utils", "skopeo", "shellcheck", "apache2-utils"]) {
+    for (const p of ["docker.io", "docker-registry", "qemu-user-static", "binfmt-support", "debootstrap", "apt-utils", "socat", "skopeo", "shellcheck", "apache2-utils"]) {
       expect(HOST_PACKAGES).toContain(p);
     }
   });

@@ -21,6 +21,10 @@ const vars = harnessEnvVars({
   cliBin: "/var/cache/image-tooling/dagger/v0.21.8-abc/bin/dagger",
   engineContainer: "image-tooling-dagger-engine",
   registryAddr: "127.0.0.1:5000",
+  bridgeHost: "172.17.0.1",
+  registryPort: 5000,
+  testPorts: { first: 5001, last: 5019 },
+  engineTcp: "tcp://172.17.0.2:1234",
   daggerVersion: "0.21.8",
   debianBaseRef: `docker.io/library/debian:bookworm-slim@sha256:${"a".repeat(64)}`,
   registryImageRef: `docker.io/library/registry:2@sha256:${"b".repeat(64)}`,
@@ -37,6 +41,11 @@ describe("env file", () => {
       DAGGER_NO_NAG: "1",
       DAGGER_NO_UPDATE_CHECK: "1",
       HARNESS_REGISTRY: "127.0.0.1:5000",
+      HARNESS_ENGINE_TOPOLOGY: "bridge",
+      HARNESS_BRIDGE_HOST: "172.17.0.1",
+      HARNESS_ENGINE_REGISTRY: "172.17.0.1:5000",
+      HARNESS_TEST_PORTS: "5001-5019",
+      HARNESS_ENGINE_TCP: "tcp://172.17.0.2:1234",
       HARNESS_DAGGER_VERSION: "0.21.8",
       HARNESS_PLATFORMS: "linux/amd64,linux/arm64",
     });
@@ -65,13 +74,18 @@ describe("env file", () => {
 });
 
 describe("engine.json", () => {
-  it("mirrors docker.io to the local registry and speaks plain HTTP to it under both names", () => {
-    const doc = JSON.parse(renderEngineJson({ registryPort: 5000 }));
+  it("mirrors docker.io to the registry at the bridge address, and speaks plain HTTP only to it, its test ports and the run's service registry", () => {
+    const doc = JSON.parse(renderEngineJson({ bridgeHost: "172.17.0.1", registryPort: 5000, testPorts: { first: 5001, last: 5003 } }));
     expect(doc.registries).toEqual({
-      "docker.io": { mirrors: ["localhost:5000"] },
+      "docker.io": { mirrors: ["172.17.0.1:5000"] },
+      "172.17.0.1:5000": { http: true },
       "localhost:5000": { http: true },
-      "127.0.0.1:5000": { http: true },
+      "172.17.0.1:5001": { http: true },
+      "172.17.0.1:5002": { http: true },
+      "172.17.0.1:5003": { http: true },
     });
+    // The engine has its own loopback: the machine's 127.0.0.1 is nothing to it.
+    expect(Object.keys(doc.registries)).not.toContain("127.0.0.1:5000");
     expect(doc.logLevel).toBe("info");
   });
 });

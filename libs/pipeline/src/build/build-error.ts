@@ -1,3 +1,4 @@
+import { engineReachHint } from "../dagger/engine-reach.ts";
 import { findRunStep } from "./dockerfile-step.ts";
 
 /** Where in the Dockerfile a build failed, when the failing command could be traced to a line. */
@@ -31,12 +32,17 @@ const readable = (s: string): string =>
     .map((l) => (l.length > MAX_LINE ? `${l.slice(0, 120)}… (${l.length} characters cut)` : l))
     .join("\n");
 
+/** The useful part of a Dagger build error: the failing command and the end of its output. */
+export function describeBuildError(e: unknown): string {
+  return describeDockerfileFailure(e).detail;
+}
+
 /**
  * The useful part of a Dagger build error: the instruction (or command) that
  * failed and the end of its output; with the Dockerfile's text, the line the
  * command came from.
  */
-export function describeBuildError(e: unknown, dockerfile?: { file: string; text: string }): { detail: string; step?: FailedStep } {
+export function describeDockerfileFailure(e: unknown, dockerfile?: { file: string; text: string }): { detail: string; step?: FailedStep } {
   const err = e as { message?: string; cmd?: string[]; stderr?: string; stdout?: string; exitCode?: number };
   const tail = (s: string | undefined) => readable((s ?? "").trim().split("\n").slice(-25).join("\n"));
   if (err.cmd) {
@@ -50,6 +56,16 @@ export function describeBuildError(e: unknown, dockerfile?: { file: string; text
 
 /** What to do next, when the failure says the base image could not be fetched rather than a step failing. */
 export function buildFailureHint(detail: string, baseRef: string): string | undefined {
-  if (!detail.includes(baseRef.split("@")[0]!) || !/not found|failed to resolve|pull access denied|failed to do request|unauthorized/i.test(detail)) return undefined;
+  if (!detail.includes(baseRef.split("@")[0]!) || !/not found|failed to resolve|pull access denied|failed to do request|unauthorized|connection refused/i.test(detail)) return undefined;
+  const reach = engineReachHint(baseRef.split("/")[0]!);
+  if (reach) return `the base ${baseRef} could not be pulled: ${reach}`;
   return `the base ${baseRef} could not be pulled: check the digest in image.yaml (or that the parent was built), and that the engine reaches its registry${process.env.HARNESS_REGISTRY ? ` (the air-gapped harness mirrors only what it seeded into ${process.env.HARNESS_REGISTRY})` : ""}`;
+}
+
+/** A push the engine could not complete: names the reference, the engine's reason and what to do. */
+export function describePushFailure(ref: string, e: unknown, retried?: string): string {
+  const registry = ref.split("/")[0]!;
+  const detail = describeBuildError(e).split("\n").filter((l) => !/^\s*$/.test(l)).slice(-6).join("\n");
+  const hint = engineReachHint(registry) ?? `check that the engine reaches ${registry} and may push there (credentials: REGISTRY_USERNAME / REGISTRY_PASSWORD), then run publish again: a re-run completes what this one left`;
+  return `push of ${ref} failed${retried ? ` (${retried})` : ""}\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
-import { buildFailureHint, BuildFailedError, describeBuildError } from "./build-error.ts";
+import { buildFailureHint, BuildFailedError, describeDockerfileFailure } from "./build-error.ts";
 
 export type PlatformContainers = Map<Platform, Container>;
 
@@ -24,7 +24,7 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
       try {
         await ctr.sync();
       } catch (e) {
-        const { detail, step } = describeBuildError(e, { file: pkg.files.dockerfile, text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8") });
+        const { detail, step } = describeDockerfileFailure(e, { file: pkg.files.dockerfile, text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8") });
         throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef), step);
       }
       return [platform, ctr] as const;

@@ -2,6 +2,7 @@ import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig } from "../config/load-config.ts";
 import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
+import { RunRegistryError } from "../dagger/ephemeral-registry.ts";
 import { BuildFailedError } from "../build/build-error.ts";
 import { adoptHarnessEngine } from "../dagger/engine-env.ts";
 import { readGitInfo } from "../git/git-info.ts";
@@ -28,7 +29,7 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError];
+const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {

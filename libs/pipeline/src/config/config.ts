@@ -22,6 +22,8 @@ const fileSchema = z
     namespace: z.string().regex(/^[a-z0-9]+(?:[._\/-][a-z0-9]+)*$/, "must be a lower-case repository path").optional(),
     username: z.string().min(1).optional(),
     source: z.string().url("must be a URL").optional(),
+    /** Speak plain HTTP to a registry that is not on loopback; the engine must be configured for it too. */
+    plainHttp: z.boolean().optional(),
     /** Image used for the ephemeral registry that carries parents to their children in local runs. */
     ephemeralRegistryImage: z.string().min(1).optional(),
     /** Retries of a registry request that failed transiently (429, 502/503/504, dropped connection). */
@@ -42,6 +44,8 @@ export interface PipelineConfig {
   username?: string;
   /** Registry password or token. Never print it; the logger redacts it. */
   password?: string;
+  /** Plain HTTP to a non-loopback registry (Docker's "insecure registry"). */
+  plainHttp: boolean;
   source?: string;
   ephemeralRegistryImage: string;
   /** How registry requests and the engine's push are retried. */
@@ -116,12 +120,14 @@ export function resolveConfig(fileText: string | null, env: Record<string, strin
   if (channel !== "release" && channel !== "branch") {
     throw new ImageMetadataError([{ file: "--channel / IMAGE_CHANNEL", message: `is "${channel}"; use release or branch` }]);
   }
+  const plainHttp = env.IMAGE_REGISTRY_PLAIN_HTTP ? parseFlag(env.IMAGE_REGISTRY_PLAIN_HTTP, "IMAGE_REGISTRY_PLAIN_HTTP") : (file.plainHttp ?? false);
   const password = env.REGISTRY_PASSWORD || (isDockerHub(registry!) ? env.DOCKERHUB_TOKEN : undefined) || undefined;
   return {
     registry: registry!,
     namespace: namespace!,
     username: cfg.username,
     password,
+    plainHttp,
     source: cfg.source,
     ephemeralRegistryImage: cfg.ephemeralRegistryImage || DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
     retry: {
@@ -132,6 +138,12 @@ export function resolveConfig(fileText: string | null, env: Record<string, strin
     channel,
     branch: flags.branch ?? (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined),
   };
+}
+
+function parseFlag(value: string, name: string): boolean {
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new ImageMetadataError([{ file: `environment ${name}`, message: `is "${value}"; use true or false` }]);
 }
 
 /** `<registry>/<namespace>/<image>` as Dagger and docker pull spell it. */

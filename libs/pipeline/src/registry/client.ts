@@ -30,6 +30,8 @@ export interface RegistryClientOptions {
   onRetry?: (message: string) => void;
   /** For tests: how to wait between attempts. */
   sleep?: (ms: number) => Promise<void>;
+  /** Speak plain HTTP to a registry that is not on loopback (Docker's "insecure registry"; IMAGE_REGISTRY_PLAIN_HTTP). */
+  plainHttp?: boolean;
 }
 
 export interface Manifest {
@@ -93,7 +95,7 @@ export class RegistryClient {
   #challenge: Challenge | undefined;
 
   constructor(options: RegistryClientOptions) {
-    this.endpoint = registryEndpoint(options.registry);
+    this.endpoint = registryEndpoint(options.registry, { plainHttp: options.plainHttp });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#retry = {
       policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },

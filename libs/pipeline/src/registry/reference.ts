@@ -52,7 +52,12 @@ export function isLoopback(hostPort: string): boolean {
   return h === "localhost" || h === "::1" || /^127(?:\.\d{1,3}){3}$/.test(h);
 }
 
-export function registryEndpoint(registry: string): RegistryEndpoint {
+/**
+ * Where the API lives. `plainHttp` is Docker's "insecure registry" for one
+ * that is reached over a network without TLS (a registry on a CI job's or
+ * test harness's bridge); the engine that pushes must be told the same.
+ */
+export function registryEndpoint(registry: string, opts: { plainHttp?: boolean } = {}): RegistryEndpoint {
   const r = registry.trim().toLowerCase();
   if (!HOST_PORT.test(r)) {
     throw new InvalidReferenceError(
@@ -60,7 +65,7 @@ export function registryEndpoint(registry: string): RegistryEndpoint {
     );
   }
   if (DOCKER_HUB.has(r)) return { registry: r, baseUrl: "https://registry-1.docker.io", dockerHub: true };
-  return { registry: r, baseUrl: `${isLoopback(r) ? "http" : "https"}://${r}`, dockerHub: false };
+  return { registry: r, baseUrl: `${isLoopback(r) || opts.plainHttp ? "http" : "https"}://${r}`, dockerHub: false };
 }
 
 /** The repository name the API expects: `alpine` on Docker Hub is `library/alpine`. */

@@ -66,7 +66,7 @@ export function ephemeralParents(ctx: BuildContext, registry: () => Promise<Ephe
   const resolve: ParentResolver = async (parent) => {
     const built = await buildImage(ctx, parent, resolve);
     const reg = await registry();
-    const ref = await ctx.log.step(`${parent.name}: push to the run's registry ${reg.address} for its children`, () => reg.push(parent.name, [...built.containers.values()]));
+    const ref = await ctx.log.step(`${parent.name}: push to the run's registry (a Dagger service) for its children`, () => reg.push(parent.name, built.containers));
     return { ref, name: `${publishedName(parent.name)}:${parent.version}`, digest: ref.slice(ref.indexOf("@") + 1) };
   };
   return resolve;

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { dag, type Container } from "@dagger.io/dagger";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
+import { describePushFailure } from "../build/build-error.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import { RegistryClient } from "../registry/client.ts";
 import { withRetries } from "../registry/retry.ts";
@@ -30,7 +31,7 @@ interface Target {
 function target(config: PipelineConfig, log: Logger): Target {
   return {
     config,
-    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password, retry: config.retry, onRetry: (line) => log.info(line) }),
+    client: new RegistryClient({ registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp, retry: config.retry, onRetry: (line) => log.info(line) }),
     repo: (image) => `${config.namespace}/${image}`,
     ref: (image) => `${config.registry}/${config.namespace}/${image}`,
   };
@@ -276,10 +277,7 @@ async function pushImmutable(run: LocalRun, t: Target, image: string, tag: strin
   if (r.outcome.ok) return r.outcome.value;
   const e = r.outcome.error;
   if (e instanceof PublishError) throw e;
-  const why = r.gaveUp ? ` (${r.gaveUp})` : "";
-  throw new PublishError(
-    `the engine could not push ${ref} to registry ${t.config.registry}${why}:\n${engineErrorSummary(e).replace(/^/gm, "    ")}\n  → ${r.gaveUp ? "re-run later; " : ""}check that the engine reaches ${t.config.registry} and may push to ${t.repo(image)}; no floating tag was moved, and a re-run pushes ${tag} (or skips it, if this push got through)`,
-  );
+  throw new PublishError(`${image}: ${describePushFailure(ref, e, r.gaveUp)}`);
 }
 
 /** Image names nx considers affected since `base`, in publish order (parents first). */

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requireBinary } from "./binaries.ts";
 
-/** A throwaway `docker-registry` (distribution v2) on a free loopback port, storage in a temp dir. */
+/** A throwaway `docker-registry` (distribution v2) on a free port (loopback, or the harness bridge), storage in a temp dir. */
 export interface TestRegistry {
-  /** `127.0.0.1:<port>`: what IMAGE_REGISTRY would say. */
+  /** `127.0.0.1:<port>` (or `<bridge>:<port>`): what IMAGE_REGISTRY would say. */
   host: string;
   dir: string;
   /** What the registry printed so far (for failure messages). */
@@ -21,6 +21,13 @@ export interface TestRegistryOptions {
   htpasswd?: { username: string; password: string }[];
   /** Bearer token auth against a token server (see token-server.ts). */
   token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+  /**
+   * `bridge`: listen where the harness engine, in its own network, reaches
+   * it (HARNESS_BRIDGE_HOST, a port of HARNESS_TEST_PORTS, plain HTTP in the
+   * engine's config) — for registries the engine itself must push to or pull
+   * from. Default: loopback, for registries only this process talks to.
+   */
+  listen?: "loopback" | "bridge";
 }
 
 export async function freePort(): Promise<number> {
@@ -44,6 +51,34 @@ function htpasswdFile(users: { username: string; password: string }[]): string {
       return r.stdout.trim();
     })
     .join("\n");
+}
+
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free `host:port` the harness engine reaches over its bridge, from the
+ * env file's HARNESS_BRIDGE_HOST and HARNESS_TEST_PORTS; throws when the
+ * harness does not say (run provision).
+ */
+export async function bridgeAddress(env: Record<string, string | undefined> = process.env): Promise<string> {
+  const host = env.HARNESS_BRIDGE_HOST;
+  const range = /^(\d+)-(\d+)$/.exec(env.HARNESS_TEST_PORTS ?? "");
+  if (!host || !range) throw new Error("HARNESS_BRIDGE_HOST / HARNESS_TEST_PORTS are not set: call loadHarnessEnv() first (run `npm run harness -- provision`)");
+  const first = Number(range[1]);
+  const last = Number(range[2]);
+  // Start at a random port so test files running side by side rarely probe the same one.
+  const offset = Math.floor(Math.random() * (last - first + 1));
+  for (let i = 0; i <= last - first; i++) {
+    const port = first + ((offset + i) % (last - first + 1));
+    if (await portFree(host, port)) return `${host}:${port}`;
+  }
+  throw new Error(`no free port in HARNESS_TEST_PORTS ${first}-${last} on ${host}: stop leftover test registries`);
 }
 
 async function waitUntilServing(host: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -72,7 +107,7 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
   }
   // Another process can take the port between probing and binding; try a few.
   for (let attempt = 0; ; attempt++) {
-    const host = `127.0.0.1:${await freePort()}`;
+    const host = options.listen === "bridge" ? await bridgeAddress() : `127.0.0.1:${await freePort()}`;
     const config = {
       version: 0.1,
       log: { level: "warn", accesslog: { disabled: true } },

@@ -133,25 +133,35 @@ interface ContainerState {
   running: boolean;
   image: string;
   spec?: string;
+  /** Docker network mode: `bridge` as users' engines run; `host` was this harness's old topology. */
+  network?: string;
 }
 
 export async function inspectEngine(cfg: HarnessConfig): Promise<ContainerState | undefined> {
   const r = await capture(
     "docker",
-    ["container", "inspect", "--format", '{{json .State.Running}} {{json .Config.Image}} {{json (index .Config.Labels "image-tooling.harness.spec")}}', cfg.engine.containerName],
+    ["container", "inspect", "--format", '{{json .State.Running}} {{json .Config.Image}} {{json (index .Config.Labels "image-tooling.harness.spec")}} {{json .HostConfig.NetworkMode}}', cfg.engine.containerName],
     { allowFail: true },
   );
   if (r.exitCode !== 0) return undefined;
-  const [running, image, spec] = r.stdout.trim().split(" ").map((s) => JSON.parse(s) as unknown);
-  return { running: running === true, image: String(image), spec: typeof spec === "string" ? spec : undefined };
+  const [running, image, spec, network] = r.stdout.trim().split(" ").map((s) => JSON.parse(s) as unknown);
+  return { running: running === true, image: String(image), spec: typeof spec === "string" ? spec : undefined, network: typeof network === "string" ? network : undefined };
+}
+
+/** The engine's address on its network, where clients reach it as they would a remote engine. */
+export async function engineTcpAddress(cfg: HarnessConfig): Promise<string> {
+  const r = await capture("docker", ["container", "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", cfg.engine.containerName], { allowFail: true });
+  const ip = r.stdout.split(/\s+/).find(Boolean);
+  if (r.exitCode !== 0 || !ip) throw new HarnessError(`cannot read the address of ${cfg.engine.containerName}: ${(r.stderr || r.stdout).trim()}`, "run provision again");
+  return `tcp://${ip}:${cfg.engine.tcpPort}`;
 }
 
 /** Asks the engine for its version through the CLI, the same path the SDK takes. */
-export async function engineVersion(cfg: HarnessConfig, cli: string): Promise<string | undefined> {
+export async function engineVersion(cfg: HarnessConfig, cli: string, runnerHost = `docker-container://${cfg.engine.containerName}`): Promise<string | undefined> {
   const r = await capture(cli, ["core", "version", "--progress=plain"], {
     allowFail: true,
     env: {
-      _EXPERIMENTAL_DAGGER_RUNNER_HOST: `docker-container://${cfg.engine.containerName}`,
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: runnerHost,
       DO_NOT_TRACK: "1",
       DAGGER_NO_NAG: "1",
       DAGGER_NO_UPDATE_CHECK: "1",
@@ -161,14 +171,19 @@ export async function engineVersion(cfg: HarnessConfig, cli: string): Promise<st
   return r.exitCode === 0 && v ? v : undefined;
 }
 
-/** The engine container: started by us, host network, registry mirror config mounted from the state dir. */
-export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string, dagger: DaggerBuild): Promise<StepResult> {
-  const engineJson = renderEngineJson({ registryPort: cfg.registry.port });
+/**
+ * The engine container: started by us the way the Dagger CLI starts one for
+ * users — in its own network (Docker's default bridge), never the host's —
+ * with the registry mirror config, which names the bridge address, mounted
+ * from the state dir.
+ */
+export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string, dagger: DaggerBuild, bridgeHost: string): Promise<StepResult> {
+  const engineJson = renderEngineJson({ bridgeHost, registryPort: cfg.registry.port, testPorts: cfg.bridge.testPorts });
   mkdirSync(path.dirname(cfg.engine.configFile), { recursive: true });
   const jsonChanged = !existsSync(cfg.engine.configFile) || readFileSync(cfg.engine.configFile, "utf8") !== engineJson;
   if (jsonChanged) writeFileSync(cfg.engine.configFile, engineJson);
   const missingCaps = hostMissingCaps();
-  const base = { name: cfg.engine.containerName, image: imageRef, volume: cfg.engine.volumeName, engineJson: cfg.engine.configFile, missingCaps };
+  const base = { name: cfg.engine.containerName, image: imageRef, volume: cfg.engine.volumeName, engineJson: cfg.engine.configFile, network: cfg.bridge.network, tcpPort: cfg.engine.tcpPort, missingCaps };
   const spec = cacheKey({ args: engineRunArgs({ ...base, labels: {} }), engineJson });
   const current = await inspectEngine(cfg);
   if (current?.running && current.spec === spec) {
@@ -194,7 +209,7 @@ export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string
     throw new HarnessError(`the engine reports ${version}, the SDK is ${cfg.daggerTag}`, "run provision again; it rebuilds the engine image for the SDK's version");
   }
   const mode = missingCaps.length ? `privileged minus ${missingCaps.join(",")} (not in this host's bounding set)` : "privileged";
-  return { cached: false, detail: `${cfg.engine.containerName} ${version}, ${mode}` };
+  return { cached: false, detail: `${cfg.engine.containerName} ${version}, ${mode}, network ${cfg.bridge.network} (registry at ${bridgeHost}:${cfg.registry.port})` };
 }
 
 export async function stopEngine(cfg: HarnessConfig): Promise<string> {

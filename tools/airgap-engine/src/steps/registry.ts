@@ -39,21 +39,32 @@ function portOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Best effort: which process listens on a TCP port (via /proc, no extra tools). */
-export function listenerOf(port: number): string | undefined {
-  const l = listener(port);
+/**
+ * Best effort: which process listens on a TCP port (via /proc, no extra
+ * tools); with `ip`, only a listener that takes connections to that IPv4
+ * address (bound to it or to every address).
+ */
+export function listenerOf(port: number, ip?: string): string | undefined {
+  const l = listener(port, ip);
   return l && (l.pid ? `pid ${l.pid}: ${l.cmdline || "?"}` : l.cmdline);
 }
 
-function listener(port: number): { pid?: number; cmdline: string } | undefined {
+/** /proc/net/tcp writes an IPv4 address as 8 hex digits in host (little-endian) order. */
+export function procNetAddress(hex: string): string {
+  return [6, 4, 2, 0].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(".");
+}
+
+function listener(port: number, ip?: string): { pid?: number; cmdline: string } | undefined {
   const inodes = new Set<string>();
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+  for (const table of ip ? ["/proc/net/tcp"] : ["/proc/net/tcp", "/proc/net/tcp6"]) {
     if (!existsSync(table)) continue;
     for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
       const cols = line.trim().split(/\s+/);
       const local = cols[1];
       if (!local || cols[3] !== "0A") continue; // 0A = LISTEN
-      if (parseInt(local.split(":")[1] ?? "", 16) === port) inodes.add(cols[9]!);
+      const [address, hexPort] = local.split(":");
+      if (ip && ![ip, "0.0.0.0"].includes(procNetAddress(address ?? ""))) continue;
+      if (parseInt(hexPort ?? "", 16) === port) inodes.add(cols[9]!);
     }
   }
   if (inodes.size === 0) return undefined;
