@@ -82,4 +82,24 @@ describe("the registry client retries transient failures", () => {
     await expect(down.ping()).rejects.toThrow(/connection refused/);
     expect(lines).toEqual([]);
   });
+  it("a registry killed mid-operation: the dropped connection is retried within the bound, then fails clearly; after a restart its content is intact", async () => {
+    let killed = false;
+    proxy.setRule(async (req) => {
+      if (!killed && req.method === "GET" && req.path.includes("/tags/list")) {
+        killed = true;
+        await registry.kill();
+        return "reset";
+      }
+      return undefined;
+    });
+    const { c, lines } = client({ retries: 2, baseMs: 50 });
+    const e = await c.listTags(repo).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(RegistryError);
+    expect((e as RegistryError).kind).toBe("unreachable");
+    expect((e as Error).message).toMatch(new RegExp(`^cannot reach registry ${proxy.host} \\(connection closed unexpectedly\\): is it running\\? check IMAGE_REGISTRY \\(connection closed unexpectedly; gave up after 3 attempts \\(IMAGE_REGISTRY_RETRIES=2\\)\\)$`));
+    expect(lines).toHaveLength(2);
+    await registry.restart();
+    proxy.setRule(undefined);
+    expect(await c.manifestDigest(repo, "1.0.0")).toBe(image.digest);
+  });
 });

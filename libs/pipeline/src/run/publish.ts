@@ -5,6 +5,7 @@ import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { describePushFailure } from "../build/build-error.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import { RegistryClient } from "../registry/client.ts";
+import { RegistryError } from "../registry/errors.ts";
 import { withRetries } from "../registry/retry.ts";
 import { engineErrorSummary, transientPushFailure } from "./push-errors.ts";
 import type { ImageResult } from "../report/result.ts";
@@ -268,7 +269,8 @@ async function pushImmutable(run: LocalRun, t: Target, image: string, tag: strin
       return containers[0]!.publish(ref, { platformVariants: containers.slice(1) });
     },
     (o) => {
-      if (o.ok || o.error instanceof PublishError) return null;
+      // Our own checks between pushes fail with their own clear errors (and retry in the client already).
+      if (o.ok || o.error instanceof PublishError || o.error instanceof RegistryError) return null;
       const reason = transientPushFailure(engineErrorSummary(o.error, 50, 2000));
       return reason ? { reason } : null;
     },
@@ -276,7 +278,7 @@ async function pushImmutable(run: LocalRun, t: Target, image: string, tag: strin
   );
   if (r.outcome.ok) return r.outcome.value;
   const e = r.outcome.error;
-  if (e instanceof PublishError) throw e;
+  if (e instanceof PublishError || e instanceof RegistryError) throw e;
   throw new PublishError(`${image}: ${describePushFailure(ref, e, r.gaveUp)}`);
 }
 

@@ -13,7 +13,7 @@ export interface SeenRequest {
 }
 
 /** Decides, per request, whether to inject a fault; undefined passes the request to the registry. */
-export type FaultRule = (req: { method: string; path: string }) => Fault | undefined;
+export type FaultRule = (req: { method: string; path: string }) => Fault | undefined | Promise<Fault | undefined>;
 
 export interface FaultProxy {
   /** `<host>:<port>` to use as IMAGE_REGISTRY. */
@@ -36,9 +36,10 @@ export async function startFaultProxy(upstream: string, options: { host?: string
   const [upHost, upPort] = [upstream.slice(0, upstream.lastIndexOf(":")), Number(upstream.slice(upstream.lastIndexOf(":") + 1))];
   let rule = options.rule;
   const seen: SeenRequest[] = [];
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const info = { method: req.method ?? "GET", path: req.url ?? "/" };
-    const fault = rule?.(info);
+    req.pause();
+    const fault = await rule?.(info);
     if (fault === "reset") {
       seen.push({ ...info, outcome: "reset", at: Date.now() });
       req.socket.destroy();
