@@ -91,8 +91,9 @@ describe("publish to a real registry", () => {
       const out = execFileSync("docker", ["run", "--rm", "--platform", platform, pulled, "sh", "-c", "child-tool && hello"], { encoding: "utf8" });
       expect(out).toContain("child-tool on fixture-base");
       expect(out).toContain(`hello from ${machine} as 10001`);
+      // Docker's classic store keeps one platform per index digest ("Cannot overwrite digest"): drop it before the next.
+      execFileSync("docker", ["image", "rm", "--force", pulled], { stdio: "ignore" });
     }
-    execFileSync("docker", ["image", "rm", "--force", pulled], { stdio: "ignore" });
   });
 
   it("a re-run pushes nothing and leaves the immutable tag's digest unchanged", async () => {
@@ -164,12 +165,12 @@ describe("a child builds and smoke-tests on its parent from the same run, on an 
   });
   afterAll(() => ws?.dispose());
 
-  it("a child smoke builds on its same-run parent on an engine in its own network (amd64 + arm64)", async () => {
+  it("a child smoke builds on its same-run parent on an engine in its own network (amd64 + arm64), run as users run it: npx nx run fixture-child:smoke", () => {
     // No registry configured at all: the parent travels through the run's own registry, a Dagger service.
-    const run = await runPipeline(ws, ["smoke", "fixture-child"], {});
-    expect(run.status, run.all).toBe(0);
-    expect(run.all).toContain("fixture-base: push to the run's registry (a Dagger service) for its children");
-    for (const platform of ["linux/amd64", "linux/arm64"]) expect(run.all).toContain(`✔ [${platform}] child tool sees the parent's files`);
+    const run = ws.nx("run", "fixture-child:smoke");
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toContain("fixture-base: push to the run's registry (a Dagger service) for its children");
+    for (const platform of ["linux/amd64", "linux/arm64"]) expect(run.output).toContain(`✔ [${platform}] child tool sees the parent's files`);
     const result = JSON.parse(ws.read("dist/images/fixture-child/result.json"));
     expect(result).toMatchObject({ image: "fixture-child", status: "passed", base: expect.stringMatching(/^localhost:5000\/fixture-base@sha256:[0-9a-f]{64}$/) });
   });

@@ -13,8 +13,15 @@ import { listenerOf } from "./registry.ts";
  * only there; the host reaches it too, since it is one of its own addresses.
  */
 export async function bridgeHost(cfg: HarnessConfig): Promise<string> {
-  const r = await capture("docker", ["network", "inspect", cfg.bridge.network, "--format", "{{range .IPAM.Config}}{{.Gateway}} {{end}}"], { allowFail: true });
-  const gateway = r.stdout.split(/\s+/).find((a) => /^\d{1,3}(\.\d{1,3}){3}$/.test(a));
+  const r = await capture(
+    "docker",
+    ["network", "inspect", cfg.bridge.network, "--format", '{{range .IPAM.Config}}{{.Gateway}} {{end}}|{{index .Options "com.docker.network.bridge.name"}}'],
+    { allowFail: true },
+  );
+  const [gateways = "", bridgeName = ""] = r.stdout.trim().split("|");
+  // Docker 20.10 leaves the default bridge's gateway out of IPAM; the bridge interface holds it
+  // (read with ip(8): Node lists only interfaces that carry traffic, and docker0 has none until a container runs).
+  const gateway = gateways.split(/\s+/).find(isIPv4) ?? (bridgeName ? await interfaceAddress(bridgeName) : undefined);
   if (r.exitCode !== 0 || !gateway) {
     throw new HarnessError(
       `cannot read the gateway address of Docker network "${cfg.bridge.network}": ${(r.stderr || r.stdout).trim() || "no IPv4 gateway"}`,
@@ -22,6 +29,13 @@ export async function bridgeHost(cfg: HarnessConfig): Promise<string> {
     );
   }
   return gateway;
+}
+
+const isIPv4 = (a: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(a);
+
+async function interfaceAddress(name: string): Promise<string | undefined> {
+  const r = await capture("ip", ["-4", "-o", "addr", "show", "dev", name], { allowFail: true });
+  return /\binet (\d{1,3}(?:\.\d{1,3}){3})\//.exec(r.stdout)?.[1];
 }
 
 function cmdline(pid: number): string {
