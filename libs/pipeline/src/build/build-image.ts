@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
+import type { Container, Platform as DaggerPlatform } from "@dagger.io/dagger";
+import { daggerSdk } from "../dagger/sdk.ts";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
 import { buildFailureHint, BuildFailedError, describeDockerfileFailure } from "./build-error.ts";
 
@@ -12,6 +13,7 @@ export type PlatformContainers = Map<Platform, Container>;
  * and the same keys as manifest annotations. Dagger applies .dockerignore.
  */
 export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, baseRef: string, labels: Record<string, string>): Promise<PlatformContainers> {
+  const { dag } = await daggerSdk();
   const context = dag.host().directory(join(workspaceRoot, pkg.root));
   const built = await Promise.all(
     pkg.metadata.platforms.map(async (platform) => {

@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { dag, type Container } from "@dagger.io/dagger";
+import type { Container } from "@dagger.io/dagger";
+import { daggerSdk } from "../dagger/sdk.ts";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { describePushFailure } from "../build/build-error.ts";
@@ -14,8 +14,8 @@ import type { RunRecord } from "../report/run-record.ts";
 import { planTags, type TagPlan, type TagStep } from "../tags/plan-tags.ts";
 import { buildImage, chainInputsDigest, type BuildContext, type ParentResolver, type ResolvedBase } from "./build-image-chain.ts";
 import { withHostLock } from "./host-lock.ts";
+import { affectedImages } from "./affected.ts";
 import { smokeBuilt, withLocalBuild, type LocalRun } from "./local.ts";
-import type { Workspace } from "./workspace.ts";
 
 /** A publish that stopped for a reason the user can act on; what it did so far is in the run's RunRecord. */
 export class PublishError extends Error {}
@@ -213,6 +213,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
 
       let containers = [...built.containers.values()];
       if (config.username && config.password) {
+        const { dag } = await daggerSdk();
         const secret = dag.setSecret("registry-password", config.password);
         const authHost = isDockerHub(config.registry) ? "docker.io" : config.registry;
         containers = containers.map((c) => c.withRegistryAuth(authHost, config.username!, secret));
@@ -282,22 +283,10 @@ async function pushImmutable(run: LocalRun, t: Target, image: string, tag: strin
   throw new PublishError(`${image}: ${describePushFailure(ref, e, r.gaveUp)}`);
 }
 
-/** Image names nx considers affected since `base`, in publish order (parents first). */
-export function affectedImages(ws: Workspace, base: string): string[] {
-  const nx = `${ws.root}/node_modules/nx/dist/bin/nx.js`;
-  const out = execFileSync(process.execPath, [nx, "show", "projects", "--affected", `--base=${base}`, "--head=HEAD", "--json"], {
-    cwd: ws.root,
-    encoding: "utf8",
-    env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? "false" },
-  });
-  const affected = new Set(JSON.parse(out.slice(out.indexOf("["))) as string[]);
-  return ws.graph.order.filter((n) => affected.has(n));
-}
-
 /** `plan [images…] [--affected]`: every image's publish plan, parents first; reads the registry only. */
 export async function runPlanCommand(run: LocalRun, config: PipelineConfig, images: string[], opts: { affected: boolean; base?: string }, record: RunRecord): Promise<ImageResult[]> {
   const t = target(config, run.log);
-  const wanted = new Set(opts.affected ? affectedImages(run.ws, opts.base ?? "main") : images.length ? images : run.ws.graph.order);
+  const wanted = new Set(opts.affected ? affectedImages(run.ws.root, { base: opts.base ?? "main", head: "HEAD" }) : images.length ? images : run.ws.graph.order);
   // Parents first; an explicitly named child brings no ancestor along (nx does that with dependsOn).
   const order = run.ws.graph.order.filter((n) => wanted.has(n));
   if (order.length === 0) {
