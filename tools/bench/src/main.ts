@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   }
 
   console.log("\nno-op publish: fixture-base + fixture-child already published in the harness registry");
-  const noop = noopPublishTimes(RUNS);
+  const noop = await noopPublishTimes(RUNS);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`  nx show projects (the floor)             ${fmt(noop.graph)}`);
   console.log(`  nx run fixture-child:publish, nothing to do ${fmt(noop.noop)}`);
