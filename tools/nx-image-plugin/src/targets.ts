@@ -22,12 +22,15 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
   });
   return {
     build: run("build", { cache: true, inputs: IMAGE_INPUTS, outputs: [`{workspaceRoot}/dist/images/${image}/build.json`] }),
-    // Smoke and publish talk to an engine and a registry: never replay them
-    // from cache. Their inputs still matter: with task-level affected
-    // (NX_LEGACY_AFFECTED=false, set in the workspace's .env) they decide
-    // which images `nx affected -t smoke|publish` runs — a README edit none,
-    // a smoke.yaml edit only that image's smoke.
-    smoke: run("smoke", { cache: false, inputs: ["smoke", "^image", DAGGER_SDK] }),
+    // A smoke whose inputs (the image's, its parent's, the pipeline's and the
+    // smoke spec) have not changed since it last passed is replayed from the
+    // Nx cache: same files, same base digests, same checks. Nx caches passing
+    // runs only. Publish is never cached: it talks to a registry whose state
+    // is not an input, and smoke-tests the exact digest it pushes itself.
+    // With task-level affected (NX_LEGACY_AFFECTED=false, set in the
+    // workspace's .env) the inputs also decide which images `nx affected -t
+    // smoke|publish` runs: a README edit none, a smoke.yaml edit only smoke.
+    smoke: run("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
     publish: run("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
     lint: run("lint", { cache: true, inputs: ["default", "^image"] }),
   };
