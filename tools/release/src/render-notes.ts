@@ -1,3 +1,4 @@
+import { formatSizes } from "../../../libs/pipeline/src/report/size.ts";
 import type { ImageResult } from "./result-file.ts";
 
 const code = (s: string): string => `\`${s}\``;
@@ -27,6 +28,7 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   ];
   const platforms = Object.entries(r.platforms ?? {});
   if (platforms.length) rows.push(["platforms", platforms.map(([p, d]) => `${p} ${code(short(d))}`).join(", ")]);
+  if (r.sizes && Object.keys(r.sizes).length) rows.push(["compressed size", formatSizes(r.sizes)]);
   if (r.repository && r.digest) rows.push(["pull", code(`docker pull ${r.repository}@${r.digest}`)]);
   if (r.notice) rows.push(["notice", r.notice]);
   if (r.error) rows.push(["error", r.error]);

@@ -49,7 +49,7 @@ describe("rendered notes", () => {
   const results = readResults(join(FIXTURES, "results"));
   const byImage = new Map(results.map((r) => [r.image, r]));
 
-  it("an image's notes list its version, every tag with its action, digest, platforms, pull line and changes", () => {
+  it("an image's notes list its version, every tag with its action, digest, platforms, compressed sizes, pull line and changes", () => {
     expect(renderImageNotes(byImage.get("tooling-k8s")!, "### Minor Changes\n\n- Add stern.")).toBe(
       [
         "## tooling-k8s 1.1.0",
@@ -60,6 +60,7 @@ describe("rendered notes", () => {
         "| tags | `1.1.0` (create), `1.1` (move), `1` (move), `latest` (move) |",
         `| digest | \`${D("a")}\` |`,
         "| platforms | linux/amd64 `111111111111`, linux/arm64 `222222222222` |",
+        "| compressed size | linux/amd64 31.2 MB, linux/arm64 30.1 MB |",
         `| pull | \`docker pull docker.io/acme/tooling-k8s@${D("a")}\` |`,
         "",
         "### Changes",

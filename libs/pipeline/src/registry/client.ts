@@ -16,6 +16,7 @@ import {
 import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
 import { describeResponse, registryErrors, send, type HttpResponse } from "./transport.ts";
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from "./retry.ts";
+import { compressedSize } from "../report/size.ts";
 
 export interface RegistryClientOptions {
   /** Host and optional port as configured (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
@@ -238,6 +239,15 @@ export class RegistryClient {
     }
     const config = await this.#config(repository, m);
     return [{ platform: formatPlatform({ os: config.os ?? "unknown", architecture: config.architecture ?? "unknown", ...(config.variant && { variant: config.variant }) }), digest: m.digest, mediaType: m.mediaType, size: m.bytes.length }];
+  }
+
+  /** Each platform's compressed size in bytes (the sum of its manifest's layer sizes), by platform. */
+  async platformSizes(repository: string, reference: string): Promise<Record<string, number>> {
+    const sizes: Record<string, number> = {};
+    for (const p of await this.platformManifests(repository, reference)) {
+      sizes[p.platform] = compressedSize((await this.getManifest(repository, p.digest)).json as ImageManifest);
+    }
+    return sizes;
   }
 
   /**

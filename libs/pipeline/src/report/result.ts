@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Table from "cli-table3";
 import type { TagAction } from "../tags/plan-tags.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
+import { formatSizes } from "./size.ts";
 
 export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned";
 
@@ -19,6 +20,8 @@ export interface ImageResult {
   digest?: string;
   /** Per-platform manifest digests (publish). */
   platforms?: Record<string, string>;
+  /** Per-platform compressed size in bytes: the sum of its layer sizes in the registry (publish). */
+  sizes?: Record<string, number>;
   /** Each tag → what happened and the digest it points at afterwards. */
   tags?: Record<string, { action: TagAction; digest?: string; reason: string }>;
   base?: string;
@@ -54,8 +57,8 @@ function tagCell(r: ImageResult): string {
 
 /** The human summary printed at the end of a run. */
 export function summaryTable(results: ImageResult[]): string {
-  const table = new Table({ head: ["image", "version", "status", "tags", "digest", "time"], style: { head: [], border: [] } });
-  for (const r of results) table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), `${(r.durationMs / 1000).toFixed(1)} s`]);
+  const table = new Table({ head: ["image", "version", "status", "tags", "digest", "compressed size", "time"], style: { head: [], border: [] } });
+  for (const r of results) table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), formatSizes(r.sizes).replace(/, /g, "\n"), `${(r.durationMs / 1000).toFixed(1)} s`]);
   return table.toString();
 }
 

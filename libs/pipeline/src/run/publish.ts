@@ -196,6 +196,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
     return [
       record.finish("skipped", {
         platforms: await platformDigests(t, image, digest),
+        sizes: await t.client.platformSizes(t.repo(image), digest),
         tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? (s === plan.tags.immutable ? digest : undefined)) : digest)),
       }),
     ];
@@ -244,6 +245,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       return [
         record.finish("pushed", {
           platforms: await platformDigests(t, image, digest),
+          sizes: await t.client.platformSizes(t.repo(image), digest),
           tags: tagRecord([immutable, ...after.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? undefined) : digest)),
         }),
       ];
