@@ -35,7 +35,7 @@ const fieldOf = (path: PropertyKey[]): string | undefined =>
 function zodProblems(file: string, image: string | undefined, error: z.ZodError): MetadataProblem[] {
   return error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field", hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke" };
+      return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field", hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke, budget{compressedSize}" };
     }
     return { file, image, field: fieldOf(issue.path), message: issue.message };
   });

@@ -48,6 +48,15 @@ describe("parseImagePackage", () => {
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "platforms[1]": must be one of linux/amd64, linux/arm64');
   });
 
+  it("reads a compressed-size budget in SI units as bytes, and names the field when it is not a size", () => {
+    const yaml = (size: string) => `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: ${DIGEST}\nbudget:\n  compressedSize: ${size}\n`;
+    expect(parseImagePackage(sources({ yaml: yaml("300MB") })).metadata.budget).toEqual({ compressedSize: 300_000_000 });
+    expect(parseImagePackage(sources({ yaml: yaml("1.5GB") })).metadata.budget).toEqual({ compressedSize: 1_500_000_000 });
+    expect(parseImagePackage(sources()).metadata.budget).toBeUndefined();
+    const e = metadataErrorOf(() => parseImagePackage(sources({ yaml: yaml("300 megs") })));
+    expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "budget.compressedSize": must be a size with an SI unit, e.g. 300MB, 1.2GB or 800kB');
+  });
+
   it("rejects a base without a digest", () => {
     const e = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })));
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "base.digest": is required: pin the base by digest (sha256:<64 hex>)');

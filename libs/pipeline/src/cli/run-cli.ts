@@ -12,6 +12,7 @@ import { summaryTable, writeResult, writeStepSummary, type ImageResult } from ".
 import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { runLint } from "../run/lint.ts";
+import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
 import { imageOrThrow, loadWorkspace, UsageError } from "../run/workspace.ts";
 
@@ -29,7 +30,7 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
+const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, SizeBudgetError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
