@@ -96,7 +96,7 @@ describe("the registry client retries transient failures", () => {
     const e = await c.listTags(repo).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(RegistryError);
     expect((e as RegistryError).kind).toBe("unreachable");
-    expect((e as Error).message).toMatch(new RegExp(`^cannot reach registry ${proxy.host} \\(connection closed unexpectedly\\): is it running\\? check IMAGE_REGISTRY \\(connection closed unexpectedly; gave up after 3 attempts \\(IMAGE_REGISTRY_RETRIES=2\\)\\)$`));
+    expect((e as Error).message).toMatch(new RegExp(`^cannot reach registry ${proxy.host} \\(connection closed unexpectedly\\): is it running\\? check IMAGE_REGISTRY \\(GET /v2/team/retry/tags/list: connection closed unexpectedly; gave up after 3 attempts \\(IMAGE_REGISTRY_RETRIES=2\\)\\)$`));
     expect(lines).toHaveLength(2);
     await registry.restart();
     proxy.setRule(undefined);

@@ -87,7 +87,7 @@ export async function send(url: URL, init: RequestInit, ctx: TransportContext): 
   if (r.outcome.ok) return r.gaveUp ? { ...r.outcome.value, gaveUp: r.gaveUp } : r.outcome.value;
   const e = r.outcome.error;
   if (r.gaveUp && e instanceof RegistryError) {
-    throw new RegistryError(e.kind, `${e.message} (${r.gaveUp})`, { registry: e.registry, ...(e.repository && { repository: e.repository }), ...(e.cause !== undefined && { cause: e.cause }) });
+    throw new RegistryError(e.kind, `${e.message} (${init.method ?? "GET"} ${url.pathname}: ${r.gaveUp})`, { registry: e.registry, ...(e.repository && { repository: e.repository }), ...(e.cause !== undefined && { cause: e.cause }) });
   }
   throw e;
 }

@@ -10,7 +10,9 @@ const TRANSIENT: [RegExp, string][] = [
   [/\b502 Bad Gateway\b/i, "bad gateway (HTTP 502)"],
   [/\b503 Service Unavailable\b/i, "service unavailable (HTTP 503)"],
   [/\b504 Gateway Time-?out\b/i, "gateway timeout (HTTP 504)"],
-  [/connection reset by peer|broken pipe|unexpected EOF|: EOF\b|server sent GOAWAY/i, "connection dropped"],
+  [/connection reset by peer|broken pipe|server sent GOAWAY/i, "connection dropped"],
+  // containerd reports a manifest PUT the registry refused early (a 429 among them) only as a short read.
+  [/unexpected EOF|: EOF\b/i, "the registry ended the request early (unexpected EOF; the engine does not say why)"],
 ];
 
 /** Why a failed push is worth retrying, or null when it is not a transient registry failure. */
