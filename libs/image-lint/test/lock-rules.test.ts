@@ -70,9 +70,15 @@ describe("lock rules fire", () => {
     expect(fields(problemsOf({ tool: { ...validTool(), url: "http://example.com/tool-{version}-{arch}" } }))).toContain("tools.tool.url");
     expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/tool-{version}.tgz" } })).toEqual([expect.objectContaining({ field: "tools.tool.url", message: expect.stringMatching(/no \{arch\}/) })]);
     expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/{version}/{os}-{arch}" } })).toEqual([expect.objectContaining({ message: expect.stringMatching(/unknown placeholder \{os\}/) })]);
-    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/latest/tool-{arch}" } })).toEqual([
+    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/latest/tool-{version}-{arch}" } })).toEqual([
       expect.objectContaining({ message: expect.stringMatching(/latest/) }),
       expect.objectContaining({ message: expect.stringMatching(/latest/) }),
+    ]);
+  });
+
+  it("a URL template without {version}: a version bump would download the old file", () => {
+    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/tool-stable-{arch}.tar.gz" } })).toEqual([
+      expect.objectContaining({ field: "tools.tool.url", message: "has no {version}: bumping tools.tool.version would still download the same file", hint: "put {version} where the release's version appears in the URL" }),
     ]);
   });
 

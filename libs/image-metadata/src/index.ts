@@ -5,3 +5,4 @@ export * from "./parse.ts";
 export * from "./read.ts";
 export * from "./graph.ts";
 export * from "./smoke-spec.ts";
+export * from "./inputs.ts";

@@ -1,4 +1,5 @@
 import { parseDocument } from "yaml";
+import { posix } from "node:path";
 import { valid as validSemver } from "semver";
 import type { z } from "zod";
 import { imageMetadataSchema, type ImageMetadata } from "./schema.ts";
@@ -34,7 +35,7 @@ const fieldOf = (path: PropertyKey[]): string | undefined =>
 function zodProblems(file: string, image: string | undefined, error: z.ZodError): MetadataProblem[] {
   return error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field", hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke" };
+      return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field", hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke, budget{compressedSize}" };
     }
     return { file, image, field: fieldOf(issue.path), message: issue.message };
   });
@@ -74,8 +75,13 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
   if (pkg.name !== image) {
     problems.push({ file: packageJsonFile, image, field: "name", message: `is ${JSON.stringify(pkg.name)} but image.yaml names the image "${image}"`, hint: "the package name, the Nx project name and the image name must be the same" });
   }
-  if (typeof pkg.version !== "string" || !validSemver(pkg.version)) {
-    problems.push({ file: packageJsonFile, image, field: "version", message: `is ${JSON.stringify(pkg.version)}, not a semver version`, hint: "the package version is the image version: use X.Y.Z (changesets maintains it)" });
+  // semver's valid() also accepts "v1.2.3" and " 1.2.3" and answers "1.2.3": the tag must be exactly the version.
+  if (typeof pkg.version !== "string" || validSemver(pkg.version) !== pkg.version) {
+    problems.push({ file: packageJsonFile, image, field: "version", message: `is ${JSON.stringify(pkg.version)}, not a plain semver version`, hint: "the package version is the image version: use X.Y.Z (no v prefix, no spaces; changesets maintains it)" });
+  }
+  const folder = posix.basename(src.root);
+  if (folder !== image) {
+    problems.push({ file: metadataFile, image, field: "name", message: `is "${image}" but the package folder is ${src.root}`, hint: `rename the folder to packages/${image} (or the image to "${folder}"): tools find an image's files by its name` });
   }
   const dockerfileText = src.readFile(metadata.dockerfile);
   const dockerfilePath = `${src.root}/${metadata.dockerfile}`;

@@ -36,6 +36,25 @@ export const externalBaseSchema = z
   })
   .strict();
 
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|kB|MB|GB)$/;
+const SIZE_UNITS: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 };
+
+/** A size with an SI unit (`300MB`, `1.2GB`), as bytes. */
+export const sizeSchema = z
+  .string()
+  .regex(SIZE, "must be a size with an SI unit, e.g. 300MB, 1.2GB or 800kB")
+  .transform((s) => {
+    const [, n, unit] = SIZE.exec(s)!;
+    return Math.round(Number(n) * SIZE_UNITS[unit!]!);
+  });
+
+export const budgetSchema = z
+  .object({
+    /** Largest compressed size (what a pull downloads) any one platform may have; smoke and publish fail above it. */
+    compressedSize: sizeSchema.optional(),
+  })
+  .strict();
+
 export const imageMetadataSchema = z
   .object({
     name: z.string().regex(IMAGE_NAME, "must be lower-case letters, digits and single '.', '_' or '-' separators"),
@@ -48,6 +67,7 @@ export const imageMetadataSchema = z
     parent: z.string().regex(IMAGE_NAME, "must be the name of another image package").optional(),
     dockerfile: relativePath.default("Dockerfile"),
     smoke: relativePath.default("smoke.yaml"),
+    budget: budgetSchema.optional(),
   })
   .strict()
   .superRefine((meta, ctx) => {

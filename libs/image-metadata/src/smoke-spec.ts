@@ -93,7 +93,7 @@ export const smokeCheckSchema = z.union([runCheckSchema, fileCheckSchema, imageC
 
 export const smokeSpecSchema = z
   .object({
-    checks: z.array(smokeCheckSchema),
+    checks: z.array(smokeCheckSchema).min(1, "has no checks: a smoke spec that checks nothing would pass any image; add at least one check"),
   })
   .strict();
 

@@ -48,6 +48,15 @@ describe("parseImagePackage", () => {
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "platforms[1]": must be one of linux/amd64, linux/arm64');
   });
 
+  it("reads a compressed-size budget in SI units as bytes, and names the field when it is not a size", () => {
+    const yaml = (size: string) => `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: ${DIGEST}\nbudget:\n  compressedSize: ${size}\n`;
+    expect(parseImagePackage(sources({ yaml: yaml("300MB") })).metadata.budget).toEqual({ compressedSize: 300_000_000 });
+    expect(parseImagePackage(sources({ yaml: yaml("1.5GB") })).metadata.budget).toEqual({ compressedSize: 1_500_000_000 });
+    expect(parseImagePackage(sources()).metadata.budget).toBeUndefined();
+    const e = metadataErrorOf(() => parseImagePackage(sources({ yaml: yaml("300 megs") })));
+    expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "budget.compressedSize": must be a size with an SI unit, e.g. 300MB, 1.2GB or 800kB');
+  });
+
   it("rejects a base without a digest", () => {
     const e = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })));
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "base.digest": is required: pin the base by digest (sha256:<64 hex>)');
@@ -107,6 +116,23 @@ describe("parseImagePackage", () => {
       ["packages/demo/package.json", "name"],
       ["packages/demo/package.json", "version"],
     ]);
+  });
+
+  it("requires a plain semver version: the tag is exactly the package version", () => {
+    for (const version of ["v1.2.3", " 1.2.3", "1.2.3 ", "=1.2.3", "1.2"]) {
+      const e = metadataErrorOf(() => parseImagePackage(sources({ pkg: { name: "demo", version } })));
+      expect(e.message).toBe(
+        `packages/demo/package.json, image "demo", field "version": is ${JSON.stringify(version)}, not a plain semver version\n  → the package version is the image version: use X.Y.Z (no v prefix, no spaces; changesets maintains it)`,
+      );
+    }
+    expect(parseImagePackage(sources({ pkg: { name: "demo", version: "2.0.0-rc.1" } })).version).toBe("2.0.0-rc.1");
+  });
+
+  it("refuses an image whose folder is not named after it", () => {
+    const e = metadataErrorOf(() => parseImagePackage({ ...sources(), root: "packages/demo-old" }));
+    expect(e.message).toBe(
+      'packages/demo-old/image.yaml, image "demo", field "name": is "demo" but the package folder is packages/demo-old\n  → rename the folder to packages/demo (or the image to "demo-old"): tools find an image\'s files by its name',
+    );
   });
 
   it("reports missing Dockerfile and smoke spec", () => {

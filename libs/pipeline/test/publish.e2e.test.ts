@@ -214,16 +214,20 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     ws.git("reset", "-q", "--hard", "HEAD~1");
   });
 
-  it("a Dockerfile that fails to build: one clear error naming image, platform and command; nothing pushed", async () => {
+  it("a Dockerfile that fails to build: one clear error naming image, platform, Dockerfile line and command; nothing pushed; a failed result", async () => {
     const ns = namespace();
     ws.append("packages/fixture-base/Dockerfile", "RUN echo 'about to fail' >&2 && exit 3\n");
+    const line = ws.read("packages/fixture-base/Dockerfile").trimEnd().split("\n").length;
     ws.commitAll("broken build");
     const run = await runPipeline(ws, ["publish", "fixture-base"], target(ns));
     expect(run.status).toBe(1);
-    expect(run.all).toMatch(/fixture-base \[linux\/(amd64|arm64)\]: the Dockerfile did not build/);
+    expect(run.all).toMatch(new RegExp(`fixture-base \\[linux/(amd64|arm64)\\]: the Dockerfile did not build: packages/fixture-base/Dockerfile line ${line} failed with exit code 3\n    RUN echo 'about to fail' >&2 && exit 3\n`));
     expect(run.all).toContain("about to fail");
     expect(run.all).not.toMatch(/^\s+at /m);
+    // No line of the engine's internals (its IDs run to kilobytes) reaches the user.
+    expect(run.all.split("\n").every((l) => l.length < 1000)).toBe(true);
     expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", notice: "nothing was written to the registry; not written: 1.0.0, 1.0, 1, latest", error: expect.stringContaining("the Dockerfile did not build") });
     ws.git("reset", "-q", "--hard", "HEAD~1");
   });
 
@@ -245,6 +249,7 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     expect(run.status).toBe(1);
     expect(run.all).toContain(`cannot reach registry ${down} (connection refused): is it running? check IMAGE_REGISTRY`);
     expect(run.all).not.toMatch(/▶ .*build/);
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", error: expect.stringContaining("connection refused") });
   });
 
   it("wrong credentials: a clear error, nothing pushed, and the secret appears in no output", async () => {

@@ -163,9 +163,15 @@ describe("a registry that echoes credentials back", () => {
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
     const host = `127.0.0.1:${(echo.address() as { port: number }).port}`;
     try {
-      const e = await rejection(new RegistryClient({ registry: host, username: "ci", password: PASSWORD }).listTags("team/app"));
+      const retries: string[] = [];
+      const client = new RegistryClient({ registry: host, username: "ci", password: PASSWORD, retry: { retries: 1, baseMs: 10 }, onRetry: (l) => retries.push(l) });
+      const e = await rejection(client.listTags("team/app"));
       expect(e.kind).toBe("protocol");
-      expect(e.message).toBe(`registry ${host} answered HTTP 502 (UNKNOWN: upstream refused Basic *** (ci:***)) while listing tags of ${host}/team/app: a server-side error; retry, or check the registry's health`);
+      expect(e.message).toBe(
+        `registry ${host} answered HTTP 502 (UNKNOWN: upstream refused Basic *** (ci:***)) while listing tags of ${host}/team/app (bad gateway (HTTP 502); gave up after 2 attempts (IMAGE_REGISTRY_RETRIES=1)): a server-side error; re-run later, or check the registry's health`,
+      );
+      expect(retries).toHaveLength(1);
+      for (const line of retries) expectNoSecrets(line, "ci");
       expectNoSecrets(printable(e), "ci");
     } finally {
       await new Promise((r) => echo.close(r));

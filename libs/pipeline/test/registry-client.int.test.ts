@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
 import { MediaType, type ImageIndex } from "../src/registry/media.ts";
-import { seedImage, type SeededImage } from "../src/testing/oci-image.ts";
+import { seedImage, tarFile, type SeededImage } from "../src/testing/oci-image.ts";
+import { gzipSync } from "node:zlib";
 import { requireBinary } from "../src/testing/binaries.ts";
 import { freePort, startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
 
@@ -60,6 +61,12 @@ describe("RegistryClient against docker-registry", () => {
     expect(await client.platformManifests(repo, image.platforms["linux/arm64"]!.digest)).toEqual([
       expect.objectContaining({ platform: "linux/arm64", digest: image.platforms["linux/arm64"]!.digest, mediaType: MediaType.ociManifest }),
     ]);
+  });
+
+  it("gives each runnable platform's compressed size: the sum of its layer sizes", async () => {
+    // seedImage's one layer per platform, rebuilt here: a gzip (level 9) of a one-file tar.
+    const layerSize = (platform: string) => gzipSync(tarFile("hello.txt", `hello from ${platform}\n`), { level: 9 }).length;
+    expect(await client.platformSizes(repo, "1.0.0")).toEqual({ "linux/amd64": layerSize("linux/amd64"), "linux/arm64": layerSize("linux/arm64") });
   });
 
   it("moves a floating tag by re-putting the exact bytes: same digest", async () => {

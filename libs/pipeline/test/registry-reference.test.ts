@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { InvalidReferenceError } from "../src/registry/errors.ts";
 import { grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope } from "../src/registry/auth.ts";
 import { nextLink } from "../src/registry/client.ts";
 import { Redactor } from "../src/registry/errors.ts";
@@ -25,6 +26,7 @@ describe("registryEndpoint", () => {
 
   it.each(["https://ghcr.io", "ghcr.io/org", "", "ghcr.io:port", "my registry"])("rejects %j, naming IMAGE_REGISTRY", (registry) => {
     expect(() => registryEndpoint(registry)).toThrow(/invalid registry .*check IMAGE_REGISTRY/);
+    expect(() => registryEndpoint(registry)).toThrow(InvalidReferenceError);
   });
 
   it("speaks plain http to a network registry only when told to (an insecure registry on a bridge)", () => {
@@ -56,6 +58,7 @@ describe("repository names and references", () => {
 
   it("rejects names the registry would refuse, naming IMAGE_NAMESPACE", () => {
     expect(() => repositoryRef("ghcr.io", "MyOrg", "pandoc")).toThrow(/invalid repository name "MyOrg\/pandoc".*check IMAGE_NAMESPACE/);
+    expect(() => repositoryRef("ghcr.io", "MyOrg", "pandoc")).toThrow(InvalidReferenceError);
     expect(() => repositoryName("a//b", "x")).toThrow(/invalid repository name/);
     expect(() => repositoryName("team", "-x")).toThrow(/invalid repository name/);
   });
@@ -65,6 +68,7 @@ describe("repository names and references", () => {
     expect(imageRef("ghcr.io/org/pandoc", "1.2.3")).toBe("ghcr.io/org/pandoc:1.2.3");
     expect(imageRef("ghcr.io/org/pandoc", digest)).toBe(`ghcr.io/org/pandoc@${digest}`);
     expect(() => imageRef("ghcr.io/org/pandoc", "feature/x")).toThrow(/invalid tag "feature\/x"/);
+    expect(() => imageRef("ghcr.io/org/pandoc", "feature/x")).toThrow(InvalidReferenceError);
     expect(() => imageRef("ghcr.io/org/pandoc", "a".repeat(129))).toThrow(/invalid tag/);
   });
 });

@@ -19,6 +19,7 @@ const pushed: ImageResult = {
     latest: { action: "skip", reason: "2.0.0 is newer" },
     "1.4": { action: "move", digest: D, reason: "forward" },
   },
+  sizes: { "linux/arm64": 30_149_012, "linux/amd64": 31_234_567 },
   durationMs: 61_500,
 };
 
@@ -28,6 +29,8 @@ describe("run results", () => {
     expect(table).toContain("1.4.1 (create), 1.4 (move), 1 (move), latest (skip)");
     expect(table).toContain("abababababab");
     expect(table).toContain("61.5 s");
+    expect(table).toContain("compressed size");
+    expect(table).toMatch(/linux\/amd64 31\.2 MB[^\n]*\n[^\n]*linux\/arm64 30\.1 MB/);
   });
 
   it("writes dist/images/<image>/result.json", () => {

@@ -1,12 +1,21 @@
 /**
- * `npm run bench`: how fast the Nx image graph is, on this workspace and on a
- * generated workspace of 500 images in a three-level hierarchy. Prints
- * figures; asserts nothing (targets live here, not in timed tests).
+ * `npm run bench`, in one run, side by side:
+ *   1. how fast the Nx image graph is, on this workspace and on a generated
+ *      workspace of 500 images in a three-level hierarchy;
+ *   2. a publish with nothing to do next to the graph alone (target ≤ 1.5×);
+ *   3. the pipeline on the engine: warm vs cold smoke, and our build vs a plain
+ *      Dagger dockerBuild of the same Dockerfile (target ≤ 1.2×).
+ * 2 and 3 need the harness (`npm run harness -- provision`); on a machine
+ * shared with other engine work, run it under `flock /work/coord/engine.lock`
+ * or whatever lock serialises engine use there. Prints figures; asserts
+ * nothing (targets live here, not in timed tests).
  */
 import { performance } from "node:perf_hooks";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { noopPublishTimes } from "./noop-publish.ts";
+import { pipelineBench } from "./pipeline.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -37,7 +46,7 @@ function generateFamily(ws: TempWorkspace): { count: number; oneRoot: string; on
       `name: ${name}\ndescription: generated\nplatforms: [linux/amd64, linux/arm64]\n${parent ? `parent: ${parent}\n` : `base:\n  image: docker.io/library/debian:bookworm-slim\n  digest: ${digest}\n`}`,
     );
     ws.write(`${dir}/Dockerfile`, "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n");
-    ws.write(`${dir}/smoke.yaml`, "checks: []\n");
+    ws.write(`${dir}/smoke.yaml`, "checks:\n  - name: true runs\n    run: [\"true\"]\n");
     ws.write(`${dir}/.dockerignore`, "README.md\nsmoke.yaml\n");
   };
   let count = 0;
@@ -70,7 +79,7 @@ function graphTimes(ws: TempWorkspace) {
   return { cold, warm };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   console.log(`Nx project-graph benchmark (NX_DAEMON=false, ${RUNS} runs each; cold = .nx cache removed)\n`);
 
   const here = TempWorkspace.create();
@@ -102,14 +111,23 @@ function main(): void {
       big.commitAll(`change ${image}`);
       let affected: string[] = [];
       const samples = time(label, () => {
-        affected = big.affected("main");
+        affected = big.affected("main", "HEAD", "publish");
       });
       if (affected.length !== expected) throw new Error(`expected ${expected} affected projects for ${image}, got ${affected.length}`);
-      console.log(`  nx affected after one-file change, ${label}: ${fmt(samples)}`);
+      console.log(`  nx affected -t publish after one-file change, ${label}: ${fmt(samples)}`);
     }
   } finally {
     big.dispose();
   }
+
+  console.log("\nno-op publish: fixture-base + fixture-child already published in the harness registry");
+  const noop = await noopPublishTimes(RUNS);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`  nx show projects (the floor)             ${fmt(noop.graph)}`);
+  console.log(`  nx run fixture-child:publish, nothing to do ${fmt(noop.noop)}`);
+  console.log(`  no-op publish / graph                    ${(median(noop.noop) / median(noop.graph)).toFixed(2)}×  (target ≤ 1.5×)\n`);
+
+  await pipelineBench();
 }
 
-main();
+await main();

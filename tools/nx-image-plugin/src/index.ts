@@ -7,9 +7,9 @@ import {
   type CreateNodes,
   type RawProjectGraphDependency,
 } from "@nx/devkit";
-import { buildImageGraph, type ImagePackage } from "@image-tooling/image-metadata";
+import { buildImageGraph, nxImageInputs, type ImagePackage } from "@image-tooling/image-metadata";
 import { readImagePackageCached } from "./package-cache.ts";
-import { contextInputs, imageTargets, PIPELINE_PROJECT } from "./targets.ts";
+import { imageTargets, PIPELINE_PROJECT } from "./targets.ts";
 
 export const name = "image-tooling/images";
 
@@ -21,14 +21,16 @@ export const createNodes: CreateNodes = [
       (file, _o, ctx) => {
         const root = dirname(file);
         const pkg = readImagePackageCached(ctx.workspaceRoot, root);
-        const dockerignore = join(ctx.workspaceRoot, root, ".dockerignore");
+        const dockerignoreFile = join(ctx.workspaceRoot, root, ".dockerignore");
+        const dockerignore = existsSync(dockerignoreFile) ? readFileSync(dockerignoreFile, "utf8") : null;
         return {
           projects: {
             [root]: {
               name: pkg.name,
               projectType: "application",
               tags: ["type:image", pkg.metadata.parent ? `parent:${pkg.metadata.parent}` : "base:external"],
-              namedInputs: { image: contextInputs(existsSync(dockerignore) ? readFileSync(dockerignore, "utf8") : null) },
+              // image: what build and publish depend on; smoke: that plus the smoke spec.
+              namedInputs: { image: nxImageInputs(dockerignore), smoke: nxImageInputs(dockerignore, { include: [pkg.metadata.smoke] }) },
               targets: imageTargets(pkg.name),
               metadata: { description: pkg.metadata.description },
             },

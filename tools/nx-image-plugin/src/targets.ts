@@ -5,30 +5,12 @@ export const PIPELINE_PROJECT = "@image-tooling/pipeline";
 const CLI = "tsx libs/pipeline/src/cli/main.ts";
 
 /**
- * Turns a package's .dockerignore into Nx input exclusions, so `build`'s
- * inputs are exactly the build context Docker sees: a README or smoke-spec
- * edit then neither invalidates the build cache nor pretends to change the
- * image. Re-includes (`!pattern`) cannot be expressed as Nx exclusions, so a
- * file that uses them falls back to the whole directory (too many inputs is
- * safe; too few would serve a stale build).
+ * An image's inputs as Nx sees them (the definition: image-metadata's
+ * inputs.ts): its own `image` files, its dependencies' — the parent image and
+ * the pipeline and metadata libs — and the Dagger SDK's version.
  */
-export function contextInputs(dockerignore: string | null): string[] {
-  const lines = (dockerignore ?? "")
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"))
-    // The pipeline reads these itself, whatever the build context holds: the
-    // base, platforms and version (labels) change the image as much as the Dockerfile.
-    .filter((l) => !METADATA_FILES.includes(l.replace(/^\.?\//, "")));
-  if (lines.some((l) => l.startsWith("!"))) return ["{projectRoot}/**/*"];
-  const exclusions = lines.flatMap((l) => {
-    const p = l.replace(/^\.?\//, "").replace(/\/+$/, "");
-    return p.includes("*") ? [`!{projectRoot}/${p}`] : [`!{projectRoot}/${p}`, `!{projectRoot}/${p}/**/*`];
-  });
-  return ["{projectRoot}/**/*", ...exclusions];
-}
-
-const METADATA_FILES = ["image.yaml", "package.json"];
+const DAGGER_SDK = { externalDependencies: ["@dagger.io/dagger"] };
+const IMAGE_INPUTS = ["image", "^image", DAGGER_SDK];
 
 /** The targets every image project gets; no project.json needed. */
 export function imageTargets(image: string): Record<string, TargetConfiguration> {
@@ -39,16 +21,17 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     ...extra,
   });
   return {
-    build: run("build", {
-      cache: true,
-      // The parent's image inputs and the pipeline's source both change what
-      // this image's build produces; the Dagger SDK version does too.
-      inputs: ["image", "^image", { externalDependencies: ["@dagger.io/dagger"] }],
-      outputs: [`{workspaceRoot}/dist/images/${image}/build.json`],
-    }),
-    // Smoke and publish talk to an engine and a registry: never replay them from cache.
-    smoke: run("smoke", { cache: false }),
-    publish: run("publish", { cache: false, dependsOn: ["^publish"] }),
+    build: run("build", { cache: true, inputs: IMAGE_INPUTS, outputs: [`{workspaceRoot}/dist/images/${image}/build.json`] }),
+    // A smoke whose inputs (the image's, its parent's, the pipeline's and the
+    // smoke spec) have not changed since it last passed is replayed from the
+    // Nx cache: same files, same base digests, same checks. Nx caches passing
+    // runs only. Publish is never cached: it talks to a registry whose state
+    // is not an input, and smoke-tests the exact digest it pushes itself.
+    // With task-level affected (NX_LEGACY_AFFECTED=false, set in the
+    // workspace's .env) the inputs also decide which images `nx affected -t
+    // smoke|publish` runs: a README edit none, a smoke.yaml edit only smoke.
+    smoke: run("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
+    publish: run("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
     lint: run("lint", { cache: true, inputs: ["default", "^image"] }),
   };
 }

@@ -1,62 +1,148 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chainInputsDigest } from "../../../libs/pipeline/src/run/build-image-chain.ts";
+import { affectedImages } from "../../../libs/pipeline/src/run/affected.ts";
+import { loadWorkspace } from "../../../libs/pipeline/src/run/workspace.ts";
 import { TempWorkspace } from "../src/testing/temp-workspace.ts";
 
 const IMAGES = ["buildx", "pandoc", "tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"];
+const K8S_FAMILY = ["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"];
 const onlyImages = (projects: string[]) => projects.filter((p) => IMAGES.includes(p));
 
-// Real git history, real nx: each case branches off the initial commit,
-// commits one change and asks nx what it affects.
-describe("nx affected on the image graph", () => {
+/**
+ * The one definition of an image's inputs (image-metadata's inputs.ts), seen
+ * from every side at once after a committed change: what `nx affected -t
+ * publish|smoke` runs (build has publish's inputs: targets.test.ts), what `plan --affected` and the changeset check
+ * use (affectedImages), and which images' inputs digests moved.
+ */
+interface Seen {
+  publish: string[];
+  smoke: string[];
+  /** affectedImages(): plan --affected and check:changesets. */
+  planned: string[];
+  /** Images whose inputs digest label would differ. */
+  digestChanged: string[];
+}
+
+// Real git history, real nx with the real plugin: each case branches off the
+// initial commit, commits one change and asks.
+describe("what a change affects, by kind of change", () => {
   let ws: TempWorkspace;
+  let digestsOnMain: Map<string, string>;
+  const digests = (): Map<string, string> => {
+    const w = loadWorkspace(ws.root);
+    return new Map(w.graph.order.map((n) => [n, chainInputsDigest(w, w.graph.images.get(n)!)]));
+  };
+  const seen = (): Seen => {
+    const now = digests();
+    return {
+      publish: ws.affected("main", "HEAD", "publish"),
+      smoke: ws.affected("main", "HEAD", "smoke"),
+      planned: affectedImages(ws.root, { base: "main", head: "HEAD" }),
+      digestChanged: [...now].filter(([n, d]) => digestsOnMain.get(n) !== d).map(([n]) => n).sort(),
+    };
+  };
+  const all = (images: string[], smoke = images): Seen => ({ publish: images, smoke, planned: images, digestChanged: images });
+
   beforeAll(() => {
     ws = TempWorkspace.create();
+    digestsOnMain = digests();
   });
   afterAll(() => ws?.dispose());
   beforeEach((ctx) => ws.branchFromMain(`case-${ctx.task.id}`));
 
-  it("a change to tooling-k8s's Dockerfile affects exactly tooling-k8s and its two children", () => {
-    ws.append("packages/tooling-k8s/Dockerfile", "RUN echo changed\n");
-    ws.commitAll("change tooling-k8s");
-    expect(ws.affected("main")).toEqual(["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]);
+  it("doc-only: README.md and CHANGELOG.md of an image affect nothing", () => {
+    ws.append("packages/tooling-k8s/README.md", "\nmore words\n");
+    ws.append("packages/pandoc/CHANGELOG.md", "\nan old entry, reworded\n");
+    ws.commitAll("docs");
+    expect(seen()).toEqual(all([]));
   });
 
-  it("a change to pandoc affects only pandoc", () => {
+  it("doc-only: a file .dockerignore leaves out (a new test fixture) affects nothing", () => {
+    ws.write("packages/buildx/test/notes.txt", "not in the build context\n");
+    ws.commitAll("test notes");
+    expect(seen()).toEqual(all([]));
+  });
+
+  it("smoke.yaml only: re-runs that image's smoke; builds, publishes and releases nothing", () => {
+    ws.append("packages/tooling-k8s/smoke.yaml", "\n# a comment\n");
+    ws.commitAll("smoke spec");
+    expect(seen()).toEqual({ publish: [], smoke: ["tooling-k8s"], planned: [], digestChanged: [] });
+  });
+
+  it("Dockerfile of a leaf image: that image only", () => {
     ws.append("packages/pandoc/Dockerfile", "RUN echo changed\n");
     ws.commitAll("change pandoc");
-    expect(ws.affected("main")).toEqual(["pandoc"]);
+    expect(seen()).toEqual(all(["pandoc"]));
   });
 
-  it("a change to the root README affects no project", () => {
+  it("a parent's Dockerfile reaches its children", () => {
+    ws.append("packages/tooling-k8s/Dockerfile", "RUN echo changed\n");
+    ws.commitAll("change tooling-k8s");
+    expect(seen()).toEqual(all(K8S_FAMILY));
+  });
+
+  it("a file the parent's Dockerfile copies (in its context) reaches its children", () => {
+    ws.write("packages/tooling-k8s/rootfs/etc/new-file", "x\n");
+    ws.commitAll("new context file");
+    expect(seen()).toEqual(all(K8S_FAMILY));
+  });
+
+  it("image.yaml base digest: that image and its children", () => {
+    const file = "packages/tooling-k8s/image.yaml";
+    ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"b".repeat(64)}`));
+    ws.commitAll("bump tooling-k8s base");
+    expect(seen()).toEqual(all(K8S_FAMILY));
+  });
+
+  it("image.yaml base digest of a leaf image: only it", () => {
+    const file = "packages/buildx/image.yaml";
+    ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"c".repeat(64)}`));
+    ws.commitAll("bump buildx base");
+    expect(seen()).toEqual(all(["buildx"]));
+  });
+
+  it("the pipeline lib's source reaches every image (not their inputs digests: see inputs.ts)", () => {
+    ws.append("libs/pipeline/src/index.ts", "\n// changed\n");
+    ws.commitAll("change pipeline");
+    expect(seen()).toEqual({ ...all(IMAGES), digestChanged: [] });
+  });
+
+  it("the metadata lib's source reaches every image through the pipeline", () => {
+    ws.append("libs/image-metadata/src/index.ts", "\n// changed\n");
+    ws.commitAll("change metadata lib");
+    expect(seen()).toEqual({ ...all(IMAGES), digestChanged: [] });
+  });
+
+  it("the Nx plugin's source reaches every image: Nx counts it as the configuration of the projects it infers", () => {
+    ws.append("tools/nx-image-plugin/src/targets.ts", "\n// changed\n");
+    ws.commitAll("change plugin");
+    expect(ws.affected("main", "HEAD", "publish")).toEqual(IMAGES);
+    expect(affectedImages(ws.root, { base: "main", head: "HEAD" })).toEqual(IMAGES);
+  });
+
+  it("release tooling affects no image", () => {
+    ws.append("tools/release/src/git.ts", "\n// changed\n");
+    ws.commitAll("change release tooling");
+    expect(ws.affected("main", "HEAD", "publish")).toEqual([]);
+  });
+
+  it("the pipeline lib's README, tests and test helpers affect no image", () => {
+    ws.append("libs/pipeline/README.md", "\nmore words\n");
+    ws.write("libs/pipeline/test/new.test.ts", "export {};\n");
+    ws.append("libs/pipeline/src/testing/run-pipeline.ts", "\n// changed\n");
+    ws.commitAll("pipeline docs and tests");
+    expect(seen()).toEqual(all([]));
+  });
+
+  it("the root README affects no project at all", () => {
     ws.append("README.md", "\nmore words\n");
     ws.commitAll("docs");
     expect(ws.affected("main")).toEqual([]);
   });
 
-  it("a base digest bump in one image's metadata affects that image and its children", () => {
-    const file = "packages/tooling-k8s/image.yaml";
-    ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"b".repeat(64)}`));
-    ws.commitAll("bump tooling-k8s base");
-    expect(ws.affected("main")).toEqual(["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]);
-  });
-
-  it("a base digest bump in a leaf image affects only it", () => {
-    const file = "packages/buildx/image.yaml";
-    ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"c".repeat(64)}`));
-    ws.commitAll("bump buildx base");
-    expect(ws.affected("main")).toEqual(["buildx"]);
-  });
-
-  it("a change in the shared pipeline lib affects every image", () => {
-    ws.append("libs/pipeline/src/index.ts", "\n// changed\n");
-    ws.commitAll("change pipeline");
-    const affected = ws.affected("main");
-    expect(onlyImages(affected)).toEqual(IMAGES);
-    expect(affected).toContain("@image-tooling/pipeline");
-  });
-
-  it("a change in the metadata lib reaches every image through the pipeline", () => {
-    ws.append("libs/image-metadata/src/index.ts", "\n// changed\n");
-    ws.commitAll("change metadata lib");
-    expect(onlyImages(ws.affected("main"))).toEqual(IMAGES);
+  it("without a target, nx still lists projects owning a changed file (why the targets above are what CI runs)", () => {
+    ws.append("packages/pandoc/README.md", "\nmore words\n");
+    ws.commitAll("docs");
+    expect(onlyImages(ws.affected("main"))).toEqual(["pandoc"]);
   });
 });

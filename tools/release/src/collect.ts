@@ -1,7 +1,8 @@
 import { relative } from "node:path";
 import type { ComprehensiveRelease, NewChangeset } from "@changesets/types";
 import { getPackages } from "@manypkg/get-packages";
-import { affectedImages } from "./affected-images.ts";
+import { isImageInput } from "@image-tooling/image-metadata";
+import { affectedImages } from "../../../libs/pipeline/src/run/affected.ts";
 import { changesetProblems } from "./changeset-problems.ts";
 import type { AffectedImage } from "./coverage.ts";
 import { changedFiles, fileAt, mergeBase } from "./git.ts";
@@ -21,7 +22,7 @@ export interface ChangeSummary {
 /** Everything the check needs to know about this change, read from git, nx and .changeset/. */
 export async function collect(cwd: string, base: string, head?: string): Promise<ChangeSummary> {
   const forkPoint = mergeBase(cwd, base, head);
-  const names = affectedImages(cwd, base, head);
+  const names = affectedImages(cwd, { base, head });
   const packages = await getPackages(cwd);
   const byName = new Map(packages.packages.map((p) => [p.packageJson.name, p]));
   const files = names.length ? changedFiles(cwd, forkPoint, head) : [];
@@ -33,7 +34,8 @@ export async function collect(cwd: string, base: string, head?: string): Promise
     const before = fileAt(cwd, forkPoint, `${dir}/package.json`);
     return {
       image: name,
-      ownChanges: files.filter((f) => f.startsWith(`${dir}/`)),
+      // Only its inputs: a README edit beside a Dockerfile change is not what needs describing.
+      ownChanges: files.filter((f) => f.startsWith(`${dir}/`) && isImageInput(pkg.dir, f.slice(dir.length + 1))),
       baseVersion: before === undefined ? undefined : (JSON.parse(before) as { version: string }).version,
       version: pkg.packageJson.version,
       parents: Object.keys(pkg.packageJson.dependencies ?? {}).filter((d) => isImage(byName.get(d)?.dir, cwd)),

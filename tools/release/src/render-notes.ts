@@ -1,3 +1,4 @@
+import { formatSizes } from "../../../libs/pipeline/src/report/size.ts";
 import type { ImageResult } from "./result-file.ts";
 
 const code = (s: string): string => `\`${s}\``;
@@ -27,6 +28,7 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   ];
   const platforms = Object.entries(r.platforms ?? {});
   if (platforms.length) rows.push(["platforms", platforms.map(([p, d]) => `${p} ${code(short(d))}`).join(", ")]);
+  if (r.sizes && Object.keys(r.sizes).length) rows.push(["compressed size", formatSizes(r.sizes)]);
   if (r.repository && r.digest) rows.push(["pull", code(`docker pull ${r.repository}@${r.digest}`)]);
   const a = r.attestations;
   if (a?.signature) rows.push(["signature", code(a.signature)]);
@@ -45,9 +47,13 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
 export function renderReleaseNotes(results: ImageResult[], changelogs: Map<string, string> = new Map()): string {
   if (results.length === 0) return "# Image release notes\n\nNo image was published in this run.\n";
   const summary = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagList(r)} | ${r.digest ? code(short(r.digest)) : "—"} |`);
+  // A failed image must not hide in the table: release.yml relies on the notes to name it.
+  const failed = results.filter((r) => r.status === "failed");
+  const firstLine = (s = ""): string => s.split("\n")[0]!;
   return [
     "# Image release notes",
     "",
+    ...(failed.length ? [`**${failed.length} image${failed.length > 1 ? "s" : ""} failed:**`, "", ...failed.map((r) => `- ${r.image} ${r.version}: ${firstLine(r.error) || "no error recorded"}${r.notice ? ` (${firstLine(r.notice)})` : ""}`), ""] : []),
     "| image | version | status | tags | digest |",
     "|---|---|---|---|---|",
     ...summary,

@@ -18,6 +18,7 @@ export const ImageResult = z.looseObject({
   repository: z.string().optional(),
   digest: z.string().optional(),
   platforms: z.record(z.string(), z.string()).optional(),
+  sizes: z.record(z.string(), z.number()).optional(),
   tags: z.record(z.string(), Tag).optional(),
   notice: z.string().optional(),
   error: z.string().optional(),

@@ -85,6 +85,37 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     ws.git("clean", "-qfd");
   });
 
+  it("after a major bump, npm run version-packages leaves every image lint-clean: the generated READMEs embed the new major tag", () => {
+    ws.git("checkout", "-q", "-b", "major-parent", "main");
+    writeChangeset(ws, "k8s-major", { "tooling-k8s": "major" }, "Drop the deprecated kubeconfig path.");
+    ws.commitAll("major changeset");
+    const major = bump(before["tooling-k8s"]!, "major").split(".")[0]!;
+    const docsCheck = () => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/image-docs/src/main.ts", "--check"]);
+    const lint = (image: string) => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/pipeline/src/cli/main.ts", "lint", image]);
+
+    // changeset version alone leaves the README on the old major tag: the check must catch that.
+    const bare = changeset(ws, "version");
+    expect(bare.status, bare.output).toBe(0);
+    const stale = docsCheck();
+    expect(stale.status, stale.output).toBe(1);
+    expect(stale.output).toContain("packages/tooling-k8s/README.md");
+    ws.git("checkout", "-q", "-f", "major-parent");
+    ws.git("clean", "-qfd");
+
+    const r = ws.run("npm", ["run", "--silent", "version-packages"]);
+    expect(r.status, r.output).toBe(0);
+    expect(packageJson(ws, "tooling-k8s").version).toBe(bump(before["tooling-k8s"]!, "major"));
+    expect(ws.read("packages/tooling-k8s/README.md")).toContain(`tooling-k8s:${major}`);
+    const check = docsCheck();
+    expect(check.status, check.output).toBe(0);
+    for (const image of ["tooling-k8s", ...CHILDREN]) {
+      const l = lint(image);
+      expect(l.status, l.output).toBe(0);
+    }
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("clean", "-qfd");
+  });
+
   it("a patch on the parent still patches both children: their exact pin leaves the range", () => {
     ws.git("checkout", "-q", "-b", "patch-parent", "main");
     writeChangeset(ws, "k8s-fix", { "tooling-k8s": "patch" }, "Fix the kubeconfig link.");

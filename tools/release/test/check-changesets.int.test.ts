@@ -117,6 +117,32 @@ describe("npm run check:changesets", { timeout: 120_000 }, () => {
     expect(r.output).toContain('✗ .changeset/internal.md names "@image-tooling/pipeline", which is not an image');
   });
 
+  it("needs no changeset for an image's README and CHANGELOG: .dockerignore leaves them out of the image", () => {
+    ws.append("packages/pandoc/README.md", "\nmore words\n");
+    ws.append("packages/tooling-k8s/CHANGELOG.md", "\nreworded\n");
+    ws.commitAll("image docs");
+    const r = checkChangesets(ws, "--base", "main", "--head", "HEAD");
+    expect(r.status, r.output).toBe(0);
+    expect(r.output).toContain("No image inputs changed since main: no changeset needed.");
+  });
+
+  it("needs no changeset for a smoke.yaml change: it re-runs the checks but changes no image", () => {
+    ws.append("packages/tooling-k8s/smoke.yaml", "\n# a comment\n");
+    ws.commitAll("smoke spec");
+    const r = checkChangesets(ws, "--base", "main", "--head", "HEAD");
+    expect(r.status, r.output).toBe(0);
+    expect(r.output).toContain("No image inputs changed since main: no changeset needed.");
+  });
+
+  it("names only an image's inputs among its changed files", () => {
+    ws.append("packages/pandoc/Dockerfile", "RUN echo changed\n");
+    ws.append("packages/pandoc/README.md", "\nmore words\n");
+    ws.commitAll("pandoc and its docs");
+    const r = checkChangesets(ws, "--base", "main", "--head", "HEAD");
+    expect(r.status, r.output).toBe(1);
+    expect(r.output).toContain("✗ pandoc: no changeset; its files changed: packages/pandoc/Dockerfile\n");
+  });
+
   it("passes when no image changed", () => {
     ws.append("README.md", "\nmore words\n");
     ws.commitAll("docs");

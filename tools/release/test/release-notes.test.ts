@@ -49,7 +49,7 @@ describe("rendered notes", () => {
   const results = readResults(join(FIXTURES, "results"));
   const byImage = new Map(results.map((r) => [r.image, r]));
 
-  it("an image's notes list its version, every tag with its action, digest, platforms, pull line and changes", () => {
+  it("an image's notes list its version, every tag with its action, digest, platforms, compressed sizes, pull line and changes", () => {
     expect(renderImageNotes(byImage.get("tooling-k8s")!, "### Minor Changes\n\n- Add stern.")).toBe(
       [
         "## tooling-k8s 1.1.0",
@@ -60,6 +60,7 @@ describe("rendered notes", () => {
         "| tags | `1.1.0` (create), `1.1` (move), `1` (move), `latest` (move) |",
         `| digest | \`${D("a")}\` |`,
         "| platforms | linux/amd64 `111111111111`, linux/arm64 `222222222222` |",
+        "| compressed size | linux/amd64 31.2 MB, linux/arm64 30.1 MB |",
         `| pull | \`docker pull docker.io/acme/tooling-k8s@${D("a")}\` |`,
         `| signature | \`${D("5")}\` |`,
         `| SBOM (SPDX 2.3) | linux/amd64 \`${D("6")}\`, linux/arm64 \`${D("7")}\` |`,
@@ -89,10 +90,14 @@ describe("rendered notes", () => {
     expect(failed).toContain("| digest | — |");
   });
 
-  it("the run's notes start with one summary row per image", () => {
+  it("the run's notes name each failed image first, then one summary row per image", () => {
     const notes = renderReleaseNotes(results);
-    expect(notes.split("\n").slice(0, 9)).toEqual([
+    expect(notes.split("\n").slice(0, 13)).toEqual([
       "# Image release notes",
+      "",
+      "**1 image failed:**",
+      "",
+      '- buildx 2.3.0: smoke check "docker buildx is installed" failed on linux/arm64 | exit 127',
       "",
       "| image | version | status | tags | digest |",
       "|---|---|---|---|---|",
@@ -103,6 +108,26 @@ describe("rendered notes", () => {
       "",
     ]);
     expect(notes.match(/^## /gm)).toHaveLength(4);
+  });
+
+  it("a publish that failed half way says what it wrote and what it did not", () => {
+    const partial = parseResult(
+      JSON.stringify({
+        image: "pandoc",
+        version: "1.1.0",
+        command: "publish",
+        status: "failed",
+        digest: D("d"),
+        tags: { "1.1.0": { action: "create", digest: D("d"), reason: "new version" } },
+        error: "registry 127.0.0.1:5000 answered HTTP 503 while pushing 1.1 to 127.0.0.1:5000/acme/pandoc\nsecond line",
+        notice: `written before the failure: 1.1.0 → ${D("d")}; not written: 1.1, 1, latest`,
+        pendingTags: ["1.1", "1", "latest"],
+      }),
+      "result.json",
+    );
+    const notes = renderReleaseNotes([partial]);
+    expect(notes).toContain(`- pandoc 1.1.0: registry 127.0.0.1:5000 answered HTTP 503 while pushing 1.1 to 127.0.0.1:5000/acme/pandoc (written before the failure: 1.1.0 → ${D("d")}; not written: 1.1, 1, latest)`);
+    expect(notes).toContain("| pandoc | 1.1.0 | failed | `1.1.0` (create) |");
   });
 
   it("says so when nothing was published", () => {

@@ -52,6 +52,8 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
       if (/latest/i.test(url)) p(`${at}.url`, `expands to "${url}": a moving "latest" URL cannot be pinned by a sha256`);
     }
     if (!tool.url.includes("{arch}")) p(`${at}.url`, "has no {arch}: amd64 and arm64 would download the same file");
+    // Without {version} a version bump downloads the old file, and its sha256 no longer pins what the lock says.
+    if (!tool.url.includes("{version}")) p(`${at}.url`, `has no {version}: bumping tools.${name}.version would still download the same file`, "put {version} where the release's version appears in the URL");
     if (tool.sha256.amd64 === tool.sha256.arm64) p(`${at}.sha256`, "is the same for amd64 and arm64: one of them is wrong");
   }
 

@@ -1,23 +1,57 @@
 import { engineReachHint } from "../dagger/engine-reach.ts";
+import { findRunStep } from "./dockerfile-step.ts";
 
-/** A Dockerfile that did not build on one platform: names the image, platform, what failed and what to do. */
+/** Where in the Dockerfile a build failed, when the failing command could be traced to a line. */
+export interface FailedStep {
+  /** Workspace-relative Dockerfile path. */
+  file: string;
+  line: number;
+  instruction: string;
+  exitCode?: number;
+}
+
+/** A Dockerfile that did not build on one platform: names the image, platform, the Dockerfile line, what failed and what to do. */
 export class BuildFailedError extends Error {
   constructor(
     readonly image: string,
     readonly platform: string,
     detail: string,
     hint = "fix the Dockerfile (or the files it copies) and run the build again",
+    readonly step?: FailedStep,
   ) {
-    super(`${image} [${platform}]: the Dockerfile did not build\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`);
+    const where = step ? `: ${step.file} line ${step.line} failed${step.exitCode === undefined ? "" : ` with exit code ${step.exitCode}`}` : "";
+    super(`${image} [${platform}]: the Dockerfile did not build${where}\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`);
   }
 }
 
+/** Longer lines are the engine's internals (operation IDs run to kilobytes), never something a user reads. */
+const MAX_LINE = 400;
+const readable = (s: string): string =>
+  s
+    .split("\n")
+    .map((l) => (l.length > MAX_LINE ? `${l.slice(0, 120)}… (${l.length} characters cut)` : l))
+    .join("\n");
+
 /** The useful part of a Dagger build error: the failing command and the end of its output. */
 export function describeBuildError(e: unknown): string {
-  const err = e as { message?: string; cmd?: string[]; stderr?: string; stdout?: string };
-  const tail = (s: string | undefined) => (s ?? "").trim().split("\n").slice(-25).join("\n");
-  if (err.cmd) return [`$ ${err.cmd.join(" ")}`, tail(err.stderr) || tail(err.stdout)].filter(Boolean).join("\n");
-  return tail(err.message ?? String(e));
+  return describeDockerfileFailure(e).detail;
+}
+
+/**
+ * The useful part of a Dagger build error: the instruction (or command) that
+ * failed and the end of its output; with the Dockerfile's text, the line the
+ * command came from.
+ */
+export function describeDockerfileFailure(e: unknown, dockerfile?: { file: string; text: string }): { detail: string; step?: FailedStep } {
+  const err = e as { message?: string; cmd?: string[]; stderr?: string; stdout?: string; exitCode?: number };
+  const tail = (s: string | undefined) => readable((s ?? "").trim().split("\n").slice(-25).join("\n"));
+  if (err.cmd) {
+    const found = dockerfile ? findRunStep(dockerfile.text, err.cmd) : undefined;
+    const step = found && dockerfile ? { file: dockerfile.file, ...found, ...(typeof err.exitCode === "number" && err.exitCode >= 0 && { exitCode: err.exitCode }) } : undefined;
+    const head = step ? step.instruction : `$ ${err.cmd.join(" ")}`;
+    return { detail: [readable(head), tail(err.stderr) || tail(err.stdout)].filter(Boolean).join("\n"), ...(step && { step }) };
+  }
+  return { detail: tail(err.message ?? String(e)) };
 }
 
 /** What to do next, when the failure says the base image could not be fetched rather than a step failing. */
@@ -29,9 +63,9 @@ export function buildFailureHint(detail: string, baseRef: string): string | unde
 }
 
 /** A push the engine could not complete: names the reference, the engine's reason and what to do. */
-export function describePushFailure(ref: string, e: unknown): string {
+export function describePushFailure(ref: string, e: unknown, retried?: string): string {
   const registry = ref.split("/")[0]!;
   const detail = describeBuildError(e).split("\n").filter((l) => !/^\s*$/.test(l)).slice(-6).join("\n");
   const hint = engineReachHint(registry) ?? `check that the engine reaches ${registry} and may push there (credentials: REGISTRY_USERNAME / REGISTRY_PASSWORD), then run publish again: a re-run completes what this one left`;
-  return `push of ${ref} failed\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`;
+  return `push of ${ref} failed${retried ? ` (${retried})` : ""}\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`;
 }

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dag, type Container, type Platform as DaggerPlatform } from "@dagger.io/dagger";
+import type { Container, Platform as DaggerPlatform } from "@dagger.io/dagger";
+import { daggerSdk } from "../dagger/sdk.ts";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
-import { buildFailureHint, BuildFailedError, describeBuildError } from "./build-error.ts";
+import { buildFailureHint, BuildFailedError, describeDockerfileFailure } from "./build-error.ts";
 
 export type PlatformContainers = Map<Platform, Container>;
 
@@ -11,6 +13,7 @@ export type PlatformContainers = Map<Platform, Container>;
  * and the same keys as manifest annotations. Dagger applies .dockerignore.
  */
 export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, baseRef: string, labels: Record<string, string>): Promise<PlatformContainers> {
+  const { dag } = await daggerSdk();
   const context = dag.host().directory(join(workspaceRoot, pkg.root));
   const built = await Promise.all(
     pkg.metadata.platforms.map(async (platform) => {
@@ -23,8 +26,8 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
       try {
         await ctr.sync();
       } catch (e) {
-        const detail = describeBuildError(e);
-        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef));
+        const { detail, step } = describeDockerfileFailure(e, { file: pkg.files.dockerfile, text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8") });
+        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef), step);
       }
       return [platform, ctr] as const;
     }),

@@ -21,7 +21,7 @@ Options
   --dry-run          publish: print the plan and push nothing
   --channel <name>   release (default) or branch; env IMAGE_CHANNEL
   --branch <name>    branch-channel name (default: GITHUB_HEAD_REF, GITHUB_REF_NAME, then git)
-  --affected         plan: the images nx considers affected, in publish order
+  --affected         plan: the images whose inputs changed (nx affected -t publish), in publish order
   --base <ref>       plan --affected: compare against this ref (default: main)
   --json             plan: print the plan as JSON on stdout
   --verbose          stream the Dagger engine's own progress

@@ -8,10 +8,12 @@ import { BuildFailedError } from "../build/build-error.ts";
 import { adoptHarnessEngine } from "../dagger/engine-env.ts";
 import { readGitInfo } from "../git/git-info.ts";
 import { Logger } from "../report/logger.ts";
+import { RunRecord } from "../report/run-record.ts";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
-import { RegistryError } from "../registry/errors.ts";
+import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { runLint } from "../run/lint.ts";
+import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
 import { imageOrThrow, loadWorkspace, UsageError } from "../run/workspace.ts";
 
@@ -29,7 +31,7 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [AttestError, ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
+const EXPECTED_ERRORS = [AttestError, ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, SizeBudgetError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
@@ -43,12 +45,17 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     log.info(`${opts.command} takes exactly one image, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
   }
-  const t0 = Date.now();
   let results: ImageResult[] = [];
+  // What the run has done so far: a failure still leaves a result file per image it touched.
+  const record = new RunRecord();
   try {
     const ws = loadWorkspace(root);
     for (const image of opts.images) imageOrThrow(ws, image);
     if (opts.command === "lint") return (await runLint(ws, opts.images[0]!, log)) ? 0 : 1;
+    if (opts.command !== "plan") {
+      const pkg = imageOrThrow(ws, opts.images[0]!);
+      record.begin({ image: pkg.name, version: pkg.version, command: opts.command as ImageResult["command"] });
+    }
 
     // publish and plan need a target registry; build and smoke use one only
     // to name parents in labels, and run without any configuration.
@@ -71,19 +78,19 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
         results = [await runSmokeCommand(run, opts.images[0]!, opts)];
         break;
       case "publish":
-        results = await runPublishCommand(run, config!, opts.images[0]!, { dryRun: opts.dryRun, verbose: opts.verbose });
+        results = await runPublishCommand(run, config!, opts.images[0]!, { dryRun: opts.dryRun, verbose: opts.verbose }, record);
         break;
       case "plan": {
-        results = await runPlanCommand(run, config!, opts.images, { affected: opts.affected, base: opts.base });
+        results = await runPlanCommand(run, config!, opts.images, { affected: opts.affected, base: opts.base }, record);
         if (opts.json) process.stdout.write(`${JSON.stringify(planJson(results), null, 2)}\n`);
         break;
       }
     }
   } catch (e) {
-    if (e instanceof SmokeFailedError) results = [{ image: e.image, version: e.version, command: opts.command as "smoke", status: "failed", checks: e.results, error: e.message, durationMs: Date.now() - t0 }];
-    if (e instanceof PublishError) results = e.results;
     const known = EXPECTED_ERRORS.some((k) => e instanceof k);
-    log.info(`\n✘ ${opts.command} failed: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}`);
+    const message = known ? (e as Error).message : String(e);
+    results = record.failed(message, e instanceof SmokeFailedError ? { checks: e.results } : {});
+    log.info(`\n✘ ${opts.command} failed: ${known ? message : ((e as Error).stack ?? String(e))}`);
     finish(root, results, log, env);
     return 1;
   }

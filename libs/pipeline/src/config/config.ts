@@ -1,12 +1,24 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { ImageMetadataError } from "@image-tooling/image-metadata";
+import { ImageMetadataError, type MetadataProblem } from "@image-tooling/image-metadata";
+import { registryEndpoint } from "../registry/reference.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../registry/retry.ts";
 
 export const CONFIG_FILE = "image-tooling.yaml";
 
 const fileSchema = z
   .object({
-    registry: z.string().min(1).optional(),
+    registry: z
+      .string()
+      .min(1)
+      .superRefine((value, ctx) => {
+        try {
+          registryEndpoint(value);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `is "${value}": expected a host with an optional port, such as docker.io, ghcr.io or 127.0.0.1:5000 (no scheme, no path)` });
+        }
+      })
+      .optional(),
     namespace: z.string().regex(/^[a-z0-9]+(?:[._\/-][a-z0-9]+)*$/, "must be a lower-case repository path").optional(),
     username: z.string().min(1).optional(),
     source: z.string().url("must be a URL").optional(),
@@ -14,6 +26,10 @@ const fileSchema = z
     plainHttp: z.boolean().optional(),
     /** Image used for the ephemeral registry that carries parents to their children in local runs. */
     ephemeralRegistryImage: z.string().min(1).optional(),
+    /** Retries of a registry request that failed transiently (429, 502/503/504, dropped connection). */
+    retries: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be 0 or more").max(20, "must be at most 20").optional(),
+    /** Bound on one registry operation with its retries, in seconds. */
+    retryMaxSeconds: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0").max(3600, "must be at most 3600").optional(),
   })
   .strict();
 
@@ -32,12 +48,40 @@ export interface PipelineConfig {
   plainHttp: boolean;
   source?: string;
   ephemeralRegistryImage: string;
+  /** How registry requests and the engine's push are retried. */
+  retry: RetryPolicy;
   channel: Channel;
   branch?: string;
 }
 
 /** Docker Hub's many spellings, so DOCKERHUB_TOKEN applies however it is named. */
 export const isDockerHub = (registry: string): boolean => /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(registry);
+
+/** Each file key the environment can override, and its variable. */
+const ENV_OVERRIDES = {
+  registry: "IMAGE_REGISTRY",
+  namespace: "IMAGE_NAMESPACE",
+  username: "REGISTRY_USERNAME",
+  source: "IMAGE_SOURCE_URL",
+  ephemeralRegistryImage: "IMAGE_EPHEMERAL_REGISTRY_IMAGE",
+  retries: "IMAGE_REGISTRY_RETRIES",
+  retryMaxSeconds: "IMAGE_REGISTRY_RETRY_MAX_SECONDS",
+} as const satisfies Record<string, string>;
+
+type Key = keyof typeof ENV_OVERRIDES;
+
+function problems(issues: z.core.$ZodIssue[], from: (key: string) => string, hint: (key: string) => string | undefined): MetadataProblem[] {
+  return issues.map((i) => {
+    const key = String(i.path[0] ?? "");
+    const h = hint(key);
+    return {
+      file: from(key),
+      field: i.path.join(".") || undefined,
+      message: i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message,
+      ...(h && { hint: h }),
+    };
+  });
+}
 
 /**
  * The root config file, overridden by the environment. Pure: the caller reads
@@ -49,13 +93,25 @@ export function resolveConfig(fileText: string | null, env: Record<string, strin
     const doc = parseDocument(fileText);
     if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
     const parsed = fileSchema.safeParse(doc.toJS() ?? {});
-    if (!parsed.success) {
-      throw new ImageMetadataError(parsed.error.issues.map((i) => ({ file: CONFIG_FILE, field: i.path.join(".") || undefined, message: i.code === "unrecognized_keys" ? `unknown field(s) ${i.keys.join(", ")}` : i.message })));
-    }
+    if (!parsed.success) throw new ImageMetadataError(problems(parsed.error.issues, () => CONFIG_FILE, () => undefined));
     file = parsed.data;
   }
-  const registry = env.IMAGE_REGISTRY || file.registry;
-  const namespace = env.IMAGE_NAMESPACE || file.namespace;
+  // The environment's values pass the same schema as the file's, and an error names the variable.
+  const fromEnv = Object.fromEntries((Object.entries(ENV_OVERRIDES) as [Key, string][]).filter(([, v]) => env[v]).map(([k, v]) => [k, env[v]]));
+  const merged = fileSchema.safeParse({ ...file, ...fromEnv });
+  if (!merged.success) {
+    const byEnv = (key: string) => key in fromEnv;
+    throw new ImageMetadataError(
+      problems(
+        merged.error.issues,
+        (key) => (byEnv(key) ? `environment variable ${ENV_OVERRIDES[key as Key]}` : CONFIG_FILE),
+        (key) => (byEnv(key) ? `fix or unset ${ENV_OVERRIDES[key as Key]} (it overrides ${CONFIG_FILE})` : undefined),
+      ).map((p) => (p.file.startsWith("environment") ? { ...p, field: undefined } : p)),
+    );
+  }
+  const cfg = merged.data;
+  const registry = cfg.registry;
+  const namespace = cfg.namespace;
   const missing = [!registry && "registry (env IMAGE_REGISTRY)", !namespace && "namespace (env IMAGE_NAMESPACE)"].filter(Boolean);
   if (missing.length) {
     throw new ImageMetadataError([{ file: CONFIG_FILE, field: missing.join(", "), message: "is not set", hint: `set it in ${CONFIG_FILE} or the environment` }]);
@@ -69,11 +125,16 @@ export function resolveConfig(fileText: string | null, env: Record<string, strin
   return {
     registry: registry!,
     namespace: namespace!,
-    username: env.REGISTRY_USERNAME || file.username,
+    username: cfg.username,
     password,
     plainHttp,
-    source: env.IMAGE_SOURCE_URL || file.source,
-    ephemeralRegistryImage: env.IMAGE_EPHEMERAL_REGISTRY_IMAGE || file.ephemeralRegistryImage || DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
+    source: cfg.source,
+    ephemeralRegistryImage: cfg.ephemeralRegistryImage || DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      ...(cfg.retries !== undefined && { retries: cfg.retries }),
+      ...(cfg.retryMaxSeconds !== undefined && { maxTotalMs: cfg.retryMaxSeconds * 1000 }),
+    },
     channel,
     branch: flags.branch ?? (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined),
   };

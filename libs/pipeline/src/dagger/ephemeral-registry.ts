@@ -1,4 +1,5 @@
-import { dag, type Container, type Platform as DaggerPlatform, type Service } from "@dagger.io/dagger";
+import type { Container, Platform as DaggerPlatform, Service } from "@dagger.io/dagger";
+import { daggerSdk } from "./sdk.ts";
 import { describeBuildError } from "../build/build-error.ts";
 
 /** The run's registry could not carry a parent to its children: names the parent, the engine's reason and what to do. */
@@ -38,6 +39,7 @@ export class EphemeralRegistry {
   private constructor(private readonly service: Service) {}
 
   static async start(image: string): Promise<EphemeralRegistry> {
+    const { dag } = await daggerSdk();
     const service = dag.container().from(image).withExposedPort(5000).asService({ useEntrypoint: true });
     // Started explicitly so it outlives each call that binds it: its storage is the run's parents.
     try {
@@ -54,6 +56,7 @@ export class EphemeralRegistry {
    */
   async push(name: string, containers: Map<string, Container>): Promise<string> {
     const [first, ...rest] = [...containers.values()];
+    const { dag } = await daggerSdk();
     try {
       const published = await first!.publish(`${EphemeralRegistry.HOST}/${name}:run`, { platformVariants: rest, registryService: this.service });
       const ref = `${EphemeralRegistry.HOST}/${name}@${published.slice(published.indexOf("@") + 1)}`;

@@ -1,4 +1,4 @@
-import { connection } from "@dagger.io/dagger";
+import { daggerSdk } from "./sdk.ts";
 import type { Logger } from "../report/logger.ts";
 
 export class EngineUnavailableError extends Error {}
@@ -15,6 +15,7 @@ export async function withDaggerSession<T>(log: Logger, fn: () => Promise<T>, op
   // ours as thrown, so a smoke failure stays a smoke failure with its results.
   let failure: { error: unknown } | undefined;
   try {
+    const { connection } = await daggerSdk();
     await connection(
       async () => {
         try {

@@ -1,3 +1,4 @@
+import type { RetryDeps } from "./retry.ts";
 import { RegistryError, type Redactor } from "./errors.ts";
 import { isLoopback } from "./reference.ts";
 import { describeResponse, send } from "./transport.ts";
@@ -106,6 +107,8 @@ export interface AuthContext {
   /** Where the credentials come from, for messages: e.g. `REGISTRY_USERNAME / REGISTRY_PASSWORD`. */
   credentialSource: string;
   userAgent: string;
+  /** Token services rate-limit too (Docker Hub's does): retried like the registry. */
+  retry?: RetryDeps;
 }
 
 interface CachedToken {
@@ -193,7 +196,7 @@ export class Authenticator {
       headers.authorization = `Basic ${this.#basic()}`;
     }
     const target = `the token service of registry ${registry} (${url.host})`;
-    const res = await send(url, { headers }, { registry, ...(repository && { repository }), target, hint: `check network access to ${url.host}`, timeoutMs: this.#ctx.timeoutMs, redactor: this.#ctx.redactor });
+    const res = await send(url, { headers }, { registry, ...(repository && { repository }), target, hint: `check network access to ${url.host}`, timeoutMs: this.#ctx.timeoutMs, redactor: this.#ctx.redactor, ...(this.#ctx.retry && { retry: this.#ctx.retry }) });
     if (res.status === 401) {
       throw this.#credentials
         ? this.#fail("unauthorized", `registry ${registry} rejected the credentials for user '${this.#credentials.username}': check ${this.#ctx.credentialSource}`, repository, 401)

@@ -1,5 +1,5 @@
 import { Authenticator, grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope, type Access, type Challenge } from "./auth.ts";
-import { Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
+import { InvalidReferenceError, Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
 import {
   computeDigest,
   formatPlatform,
@@ -17,6 +17,8 @@ import {
 } from "./media.ts";
 import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
 import { describeResponse, registryErrors, send, type HttpResponse } from "./transport.ts";
+import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from "./retry.ts";
+import { compressedSize } from "../report/size.ts";
 
 export interface RegistryClientOptions {
   /** Host and optional port as configured (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
@@ -25,6 +27,12 @@ export interface RegistryClientOptions {
   password?: string;
   /** Deadline for each HTTP exchange, body included. Default 30s. */
   timeoutMs?: number;
+  /** Retrying 429, 502/503/504 and dropped connections; default DEFAULT_RETRY_POLICY. */
+  retry?: Partial<RetryPolicy>;
+  /** Where each retry is announced; default stderr. */
+  onRetry?: (message: string) => void;
+  /** For tests: how to wait between attempts. */
+  sleep?: (ms: number) => Promise<void>;
   /** Speak plain HTTP to a registry that is not on loopback (Docker's "insecure registry"; IMAGE_REGISTRY_PLAIN_HTTP). */
   plainHttp?: boolean;
 }
@@ -88,12 +96,18 @@ export class RegistryClient {
   readonly #redactor = new Redactor();
   readonly #timeoutMs: number;
   readonly #credentialSource: string;
+  readonly #retry: RetryDeps;
   /** The registry's challenge, once seen, so later requests authenticate up front instead of bouncing off a 401. */
   #challenge: Challenge | undefined;
 
   constructor(options: RegistryClientOptions) {
     this.endpoint = registryEndpoint(options.registry, { plainHttp: options.plainHttp });
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#retry = {
+      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      onRetry: options.onRetry ?? ((line) => process.stderr.write(`${line}\n`)),
+      ...(options.sleep && { sleep: options.sleep }),
+    };
     this.#credentialSource = `REGISTRY_USERNAME / REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}`;
     // Half a login is a configuration mistake: going anonymous instead would fail later and more obscurely.
     const { username, password } = options;
@@ -110,6 +124,7 @@ export class RegistryClient {
       redactor: this.#redactor,
       credentialSource: this.#credentialSource,
       userAgent: USER_AGENT,
+      retry: this.#retry,
     });
   }
 
@@ -132,6 +147,7 @@ export class RegistryClient {
     if (options.repository !== undefined) this.#checkRepository(options.repository);
     const access: Access = options.push ? "push" : "pull";
     const { res, authorization } = await this.#call({ method: "GET", url: "/v2/", ...(options.repository !== undefined && { repository: options.repository, access }) });
+    if (res.gaveUp) throw this.#unexpected(res, "checking", options.repository);
     if (res.status !== 200) {
       // Anything but 200 or a challenge on /v2/ means whatever answers is not a registry (a web server, a proxy's error page).
       throw this.#fail("protocol", `${this.registry} answered GET /v2/ with ${describeResponse(res)}: is it an OCI registry? check IMAGE_REGISTRY`, options.repository, res.status);
@@ -230,6 +246,15 @@ export class RegistryClient {
     return [{ platform: formatPlatform({ os: config.os ?? "unknown", architecture: config.architecture ?? "unknown", ...(config.variant && { variant: config.variant }) }), digest: m.digest, mediaType: m.mediaType, size: m.bytes.length }];
   }
 
+  /** Each platform's compressed size in bytes (the sum of its manifest's layer sizes), by platform. */
+  async platformSizes(repository: string, reference: string): Promise<Record<string, number>> {
+    const sizes: Record<string, number> = {};
+    for (const p of await this.platformManifests(repository, reference)) {
+      sizes[p.platform] = compressedSize((await this.getManifest(repository, p.digest)).json as ImageManifest);
+    }
+    return sizes;
+  }
+
   /**
    * The image config (labels at `config.Labels`). For an index, `platform`
    * (`linux/arm64`) picks the image; it may be left out when there is only one.
@@ -323,12 +348,12 @@ export class RegistryClient {
   }
 
   #checkRepository(repository: string): void {
-    if (!isRepositoryName(repository)) throw new Error(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
+    if (!isRepositoryName(repository)) throw new InvalidReferenceError(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
   }
 
   #checkReference(repository: string, reference: string): void {
     this.#checkRepository(repository);
-    if (!isTag(reference) && !isDigest(reference)) throw new Error(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
+    if (!isTag(reference) && !isDigest(reference)) throw new InvalidReferenceError(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
   }
 
   #json<T>(res: HttpResponse, repository: string, what: string): T {
@@ -361,8 +386,9 @@ export class RegistryClient {
     if (res.status === 405 || /\bUNSUPPORTED\b/.test(codes)) {
       return this.#fail("denied", `registry ${this.registry} does not allow ${doing} ${ref} (${describeResponse(res)}): is it read-only or a pull-through cache? check IMAGE_REGISTRY`, repository, res.status);
     }
-    if (res.status === 429) return this.#fail("protocol", `registry ${this.registry} is rate-limiting us while ${doing} ${ref}: wait, or log in (${this.#credentialSource}) for a higher limit`, repository, 429);
-    const where = res.status >= 500 ? ": a server-side error; retry, or check the registry's health" : "";
+    const retried = res.gaveUp ? ` (${res.gaveUp})` : "";
+    if (res.status === 429) return this.#fail("protocol", `registry ${this.registry} is rate-limiting us while ${doing} ${ref}${retried}: wait and re-run, or log in (${this.#credentialSource}) for a higher limit`, repository, 429);
+    const where = res.status >= 500 ? `${retried}: a server-side error; re-run later, or check the registry's health` : "";
     return this.#fail("protocol", `registry ${this.registry} answered ${describeResponse(res)} while ${doing} ${ref}${where}`, repository, res.status);
   }
 
@@ -384,6 +410,7 @@ export class RegistryClient {
       hint: "is it running? check IMAGE_REGISTRY",
       timeoutMs: this.#timeoutMs,
       redactor: this.#redactor,
+      retry: this.#retry,
     };
     const attempt = (authorization: string | undefined): Promise<HttpResponse> =>
       send(url, { method: op.method, headers: { "user-agent": USER_AGENT, ...op.headers, ...(authorization && { authorization }) }, ...(op.body && { body: op.body }) }, ctx);

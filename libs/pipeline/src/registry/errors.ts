@@ -34,6 +34,18 @@ export class RegistryError extends Error {
 }
 
 /**
+ * A registry, repository, tag or digest that is not well formed: bad input
+ * (usually IMAGE_REGISTRY, IMAGE_NAMESPACE or an image name), reported before
+ * any request is made, and printed as one message without a stack.
+ */
+export class InvalidReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidReferenceError";
+  }
+}
+
+/**
  * Replaces every known secret in a text. Messages can quote what a registry
  * answered, and a registry (or a proxy) may echo a request header back; this
  * is the last line of defence before such text reaches a log.

@@ -1,5 +1,5 @@
 export { RegistryClient, nextLink, type Manifest, type PingResult, type PlatformManifest, type RegistryClientOptions } from "./client.ts";
-export { RegistryError, type RegistryErrorKind } from "./errors.ts";
+export { InvalidReferenceError, RegistryError, type RegistryErrorKind } from "./errors.ts";
 export { parseWwwAuthenticate, pickChallenge, repositoryScope, grantedActions, type Challenge, type Credentials } from "./auth.ts";
 export {
   apiRepository,

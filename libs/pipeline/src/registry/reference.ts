@@ -1,3 +1,5 @@
+import { InvalidReferenceError } from "./errors.ts";
+
 /**
  * Pure mapping from what a user configures (`IMAGE_REGISTRY`, `IMAGE_NAMESPACE`,
  * an image name) to what the Distribution API and image references need.
@@ -58,7 +60,7 @@ export function isLoopback(hostPort: string): boolean {
 export function registryEndpoint(registry: string, opts: { plainHttp?: boolean } = {}): RegistryEndpoint {
   const r = registry.trim().toLowerCase();
   if (!HOST_PORT.test(r)) {
-    throw new Error(
+    throw new InvalidReferenceError(
       `invalid registry "${registry}": expected a host with an optional port, such as docker.io, ghcr.io or 127.0.0.1:5000 (no scheme, no path); check IMAGE_REGISTRY`,
     );
   }
@@ -80,7 +82,7 @@ export function repositoryName(namespace: string | undefined, image: string): st
   const ns = (namespace ?? "").replace(/^\/+|\/+$/g, "");
   const name = ns ? `${ns}/${image}` : image;
   if (!isRepositoryName(name)) {
-    throw new Error(
+    throw new InvalidReferenceError(
       `invalid repository name "${name}": namespace and image must be lower-case letters, digits and single separators (. _ -), joined by /; check IMAGE_NAMESPACE and the image name`,
     );
   }
@@ -96,5 +98,5 @@ export function repositoryRef(registry: string, namespace: string | undefined, i
 export function imageRef(repoRef: string, tagOrDigest: string): string {
   if (isDigest(tagOrDigest)) return `${repoRef}@${tagOrDigest}`;
   if (isTag(tagOrDigest)) return `${repoRef}:${tagOrDigest}`;
-  throw new Error(`invalid tag "${tagOrDigest}" for ${repoRef}: tags are up to 128 letters, digits, _ . - and cannot start with . or -`);
+  throw new InvalidReferenceError(`invalid tag "${tagOrDigest}" for ${repoRef}: tags are up to 128 letters, digits, _ . - and cannot start with . or -`);
 }

@@ -1,4 +1,5 @@
 import { RegistryError, type Redactor } from "./errors.ts";
+import { parseRetryAfter, transientStatus, withRetries, type Outcome, type RetryDeps, type Transient } from "./retry.ts";
 
 /** Who we were talking to, for the message when it goes wrong. */
 export interface TransportContext {
@@ -11,6 +12,8 @@ export interface TransportContext {
   hint: string;
   timeoutMs: number;
   redactor: Redactor;
+  /** Retry 429, 502/503/504 and dropped connections under this policy; absent: one attempt. */
+  retry?: RetryDeps;
 }
 
 export interface HttpResponse {
@@ -19,6 +22,8 @@ export interface HttpResponse {
   /** The whole body, read under the same deadline as the request. */
   body: Buffer;
   url: string;
+  /** Set when this is still a transient failure after the retries: what was tried, for the final message. */
+  gaveUp?: string;
 }
 
 const NETWORK_REASONS: Record<string, string> = {
@@ -56,11 +61,42 @@ export function networkReason(e: unknown): string | null {
 
 const isTimeout = (e: unknown): boolean => (e as { name?: unknown })?.name === "TimeoutError";
 
+/** Connection failures worth another attempt: the server dropped us mid-exchange (restart, proxy, load balancer). */
+const TRANSIENT_NETWORK = new Set(["connection reset", "connection closed unexpectedly"]);
+
+function transient(o: Outcome<HttpResponse>, now: number): Transient | null {
+  if (o.ok) {
+    const reason = transientStatus(o.value.status);
+    if (!reason) return null;
+    const retryAfterMs = parseRetryAfter(o.value.headers.get("retry-after"), now);
+    return { reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  }
+  const reason = o.error instanceof RegistryError && o.error.kind === "unreachable" ? networkReason(o.error.cause) : null;
+  return reason && TRANSIENT_NETWORK.has(reason) ? { reason } : null;
+}
+
+/**
+ * One HTTP exchange, retried under `ctx.retry` while the registry fails
+ * transiently; each retry is announced. Request bodies are Buffers, so
+ * resending one is safe.
+ */
+export async function send(url: URL, init: RequestInit, ctx: TransportContext): Promise<HttpResponse> {
+  if (!ctx.retry || ctx.retry.policy.retries === 0) return sendOnce(url, init, ctx);
+  const now = ctx.retry.now ?? Date.now;
+  const r = await withRetries(`${init.method ?? "GET"} ${url.pathname} on ${ctx.target}`, () => sendOnce(url, init, ctx), (o) => transient(o, now()), ctx.retry);
+  if (r.outcome.ok) return r.gaveUp ? { ...r.outcome.value, gaveUp: r.gaveUp } : r.outcome.value;
+  const e = r.outcome.error;
+  if (r.gaveUp && e instanceof RegistryError) {
+    throw new RegistryError(e.kind, `${e.message} (${init.method ?? "GET"} ${url.pathname}: ${r.gaveUp})`, { registry: e.registry, ...(e.repository && { repository: e.repository }), ...(e.cause !== undefined && { cause: e.cause }) });
+  }
+  throw e;
+}
+
 /**
  * One HTTP exchange with a deadline covering the whole response, so a registry
  * that accepts the connection and then stalls fails as clearly as one that is down.
  */
-export async function send(url: URL, init: RequestInit, ctx: TransportContext): Promise<HttpResponse> {
+async function sendOnce(url: URL, init: RequestInit, ctx: TransportContext): Promise<HttpResponse> {
   const method = init.method ?? "GET";
   const fail = (kind: "unreachable" | "protocol", message: string, cause?: unknown): RegistryError =>
     new RegistryError(kind, ctx.redactor.redact(message), { registry: ctx.registry, ...(ctx.repository && { repository: ctx.repository }), ...(cause !== undefined && { cause }) });

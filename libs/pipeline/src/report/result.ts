@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Table from "cli-table3";
 import type { TagAction } from "../tags/plan-tags.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
+import { formatSizes } from "./size.ts";
 
 export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned";
 
@@ -19,6 +20,8 @@ export interface ImageResult {
   digest?: string;
   /** Per-platform manifest digests (publish). */
   platforms?: Record<string, string>;
+  /** Per-platform compressed size in bytes: the sum of its layer sizes in the registry (publish). */
+  sizes?: Record<string, number>;
   /** Each tag → what happened and the digest it points at afterwards. */
   tags?: Record<string, { action: TagAction; digest?: string; reason: string }>;
   /** Signature, SBOMs and provenance of `digest` (publish). */
@@ -27,7 +30,10 @@ export interface ImageResult {
   inputsDigest?: string;
   checks?: CheckResult[];
   notice?: string;
+  /** Why the run failed (status `failed`). */
   error?: string;
+  /** A failed publish: the tags it meant to write and did not (re-run to complete them). */
+  pendingTags?: string[];
   durationMs: number;
 }
 
@@ -69,8 +75,8 @@ function tagCell(r: ImageResult): string {
 
 /** The human summary printed at the end of a run. */
 export function summaryTable(results: ImageResult[]): string {
-  const table = new Table({ head: ["image", "version", "status", "tags", "digest", "time"], style: { head: [], border: [] } });
-  for (const r of results) table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), `${(r.durationMs / 1000).toFixed(1)} s`]);
+  const table = new Table({ head: ["image", "version", "status", "tags", "digest", "compressed size", "time"], style: { head: [], border: [] } });
+  for (const r of results) table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), formatSizes(r.sizes).replace(/, /g, "\n"), `${(r.durationMs / 1000).toFixed(1)} s`]);
   return table.toString();
 }
 
@@ -79,5 +85,13 @@ export function writeStepSummary(results: ImageResult[], env: Record<string, str
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   const rows = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagCell(r) || "—"} | ${r.digest ? `\`${r.digest}\`` : "—"} |`);
-  appendFileSync(file, ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, ""].join("\n") + "\n");
+  appendFileSync(file, ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, "", ...failureLines(results)].join("\n") + "\n");
+}
+
+/** A list of the images that failed, each with the first line of its error and what it left written. */
+export function failureLines(results: ImageResult[]): string[] {
+  const failed = results.filter((r) => r.status === "failed");
+  if (failed.length === 0) return [];
+  const oneLine = (s = ""): string => s.split("\n")[0]!.replace(/\|/g, "\\|");
+  return ["**Failed:**", "", ...failed.map((r) => `- ${r.image} ${r.version} (${r.command}): ${oneLine(r.error) || "no error recorded"}${r.notice ? ` — ${oneLine(r.notice)}` : ""}`), ""];
 }

@@ -7,7 +7,10 @@ import { withDaggerSession } from "../dagger/session.ts";
 import type { GitInfo } from "../git/git-info.ts";
 import type { Logger } from "../report/logger.ts";
 import type { ImageResult } from "../report/result.ts";
+import { formatBytes } from "../report/size.ts";
+import type { ImageLayerCompression } from "@dagger.io/dagger";
 import { formatFailures, runSmoke, type CheckResult } from "../smoke/run-smoke.ts";
+import { overBudget, SizeBudgetError } from "../smoke/size-budget.ts";
 import { buildImage, ephemeralParents, type BuildContext, type BuiltImage } from "./build-image-chain.ts";
 import { imageOrThrow, readSmokeSpec, type Workspace } from "./workspace.ts";
 
@@ -63,7 +66,28 @@ export async function smokeBuilt(run: LocalRun, built: BuiltImage): Promise<Chec
   const results = perPlatform.flat();
   for (const r of results) run.log.info(`  ${r.ok ? "✔" : "✘"} [${r.platform}] ${r.check}`);
   if (results.some((r) => !r.ok)) throw new SmokeFailedError(built.pkg.name, built.pkg.version, results);
+  await enforceSizeBudget(run, built);
   return results;
+}
+
+/**
+ * image.yaml's budget.compressedSize, checked in smoke and so in publish
+ * before anything is pushed. A platform's compressed size is measured in the
+ * engine as its gzip OCI tarball (the layers a push uploads, plus a few kB of
+ * config and manifest); nothing is exported to this machine. Skipped, at no
+ * cost, when no budget is set.
+ */
+async function enforceSizeBudget(run: LocalRun, built: BuiltImage): Promise<void> {
+  const budget = built.pkg.metadata.budget?.compressedSize;
+  if (budget === undefined) return;
+  const sizes = Object.fromEntries(
+    await Promise.all(
+      [...built.containers].map(async ([platform, ctr]) => [platform, await ctr.asTarball({ forcedCompression: "Gzip" as ImageLayerCompression }).size()] as const),
+    ),
+  );
+  const over = overBudget(built.pkg.name, built.pkg.files.metadata, sizes, budget);
+  for (const [platform, bytes] of Object.entries(sizes)) run.log.info(`  ${bytes > budget ? "✘" : "✔"} [${platform}] compressed size ${formatBytes(bytes)} (budget ${formatBytes(budget)})`);
+  if (over.length) throw new SizeBudgetError(over.join("\n"));
 }
 
 export function writeBuildRecord(root: string, built: BuiltImage): void {

@@ -1,5 +1,8 @@
-import { ReturnType as Expect, type Container } from "@dagger.io/dagger";
+import type { Container, ReturnType as DaggerReturnType } from "@dagger.io/dagger";
 import { checkKind, type FileCheck, type ImageCheck, type Platform, type RunCheck, type SignalCheck, type SmokeCheck, type SmokeSpec } from "@image-tooling/image-metadata";
+
+// ReturnType.Any's value, without loading the SDK just to read an enum (see dagger/sdk.ts).
+const EXPECT_ANY = "ANY" as DaggerReturnType;
 
 export interface CheckResult {
   image: string;
@@ -25,7 +28,7 @@ interface ExecResult {
 }
 
 async function exec(ctr: Container, args: string[], opts: { useEntrypoint?: boolean; insecureRootCapabilities?: boolean } = {}): Promise<ExecResult> {
-  const done = ctr.withExec(args, { useEntrypoint: opts.useEntrypoint ?? false, insecureRootCapabilities: opts.insecureRootCapabilities, expect: Expect.Any });
+  const done = ctr.withExec(args, { useEntrypoint: opts.useEntrypoint ?? false, insecureRootCapabilities: opts.insecureRootCapabilities, expect: EXPECT_ANY });
   const [exitCode, stdout, stderr] = await Promise.all([done.exitCode(), done.stdout(), done.stderr()]);
   return { exitCode, stdout, stderr };
 }

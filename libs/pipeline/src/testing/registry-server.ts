@@ -13,6 +13,10 @@ export interface TestRegistry {
   dir: string;
   /** What the registry printed so far (for failure messages). */
   output(): string;
+  /** Kills the process at once (SIGKILL), as a crash would; the storage stays for `restart`. */
+  kill(): Promise<void>;
+  /** Serves the same storage at the same address again after `kill`. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -117,11 +121,16 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     };
     // JSON is YAML, so no YAML writer is needed.
     await writeFile(join(dir, "config.yml"), JSON.stringify(config, null, 2));
-    const child = spawn(binary, ["serve", join(dir, "config.yml")], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    const serve = (): ChildProcess => {
+      const c = spawn(binary, ["serve", join(dir, "config.yml")], { stdio: ["ignore", "pipe", "pipe"] });
+      c.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      c.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+      return c;
+    };
+    let child = serve();
     const output = () => out;
+    const running = () => child.exitCode === null && child.signalCode === null;
     try {
       await waitUntilServing(host, child, output);
     } catch (e) {
@@ -134,8 +143,19 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
       host,
       dir,
       output,
+      async kill() {
+        if (!running()) return;
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGKILL");
+        await exited;
+      },
+      async restart() {
+        if (running()) throw new Error(`the registry at ${host} is still running: kill() it first`);
+        child = serve();
+        await waitUntilServing(host, child, output);
+      },
       async stop() {
-        if (child.exitCode === null && child.signalCode === null) {
+        if (running()) {
           const exited = new Promise((r) => child.once("exit", r));
           child.kill("SIGTERM");
           const timer = setTimeout(() => child.kill("SIGKILL"), 3000);

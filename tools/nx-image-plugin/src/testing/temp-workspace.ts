@@ -24,8 +24,10 @@ export class TempWorkspace {
 
   static create(opts: { withPackages?: boolean } = {}): TempWorkspace {
     const root = mkdtempSync(join(tmpdir(), "image-tooling-ws-"));
-    // .changeset carries the release configuration that the release tests exercise.
-    for (const entry of ["nx.json", "package.json", "tsconfig.base.json", "README.md", ".changeset", "libs", "tools"]) {
+    // .changeset carries the release configuration that the release tests exercise;
+    // .env turns on Nx's task-level affected, which the affected tests exercise; it
+    // resolves external dependencies (a target input) from package-lock.json.
+    for (const entry of ["nx.json", "package.json", "package-lock.json", ".env", "tsconfig.base.json", "README.md", ".changeset", "libs", "tools"]) {
       if (!existsSync(join(REPO_ROOT, entry))) continue;
       cpSync(join(REPO_ROOT, entry), join(root, entry), {
         recursive: true,
@@ -85,9 +87,12 @@ export class TempWorkspace {
     return { status: r.status ?? 1, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
   }
 
-  /** Names of the projects nx considers affected between two refs. */
-  affected(base: string, head = "HEAD"): string[] {
-    const r = this.nx("show", "projects", "--affected", `--base=${base}`, `--head=${head}`, "--json");
+  /**
+   * Names of the projects nx considers affected between two refs; with a
+   * target, those whose task of that target is affected (`nx affected -t`).
+   */
+  affected(base: string, head = "HEAD", target?: string): string[] {
+    const r = this.nx("show", "projects", "--affected", `--base=${base}`, `--head=${head}`, ...(target ? ["-t", target] : []), "--json");
     if (r.status !== 0) throw new Error(`nx show projects --affected failed:\n${r.output}`);
     return (JSON.parse(r.output.slice(r.output.indexOf("["))) as string[]).sort();
   }

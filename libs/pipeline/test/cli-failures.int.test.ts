@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
+import { freePort } from "../src/testing/registry-server.ts";
+import { runPipeline } from "../src/testing/run-pipeline.ts";
+
+// The CLI's failures that need no engine: each ends in one message without a
+// stack, and still writes the image's result file for the notes and summary.
+const NO_STACK = /^\s+at /m;
+
+describe("a failed run still writes its result files", () => {
+  let ws: TempWorkspace;
+  beforeAll(() => {
+    ws = fixtureWorkspace(`sha256:${"0".repeat(64)}`);
+  });
+  afterAll(() => ws?.dispose());
+
+  it("publish against a registry that is down: status failed, the error, nothing written", async () => {
+    const down = `127.0.0.1:${await freePort()}`;
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
+    expect(run.status).toBe(1);
+    expect(run.all).not.toMatch(NO_STACK);
+    const result = JSON.parse(ws.read("dist/images/fixture-base/result.json"));
+    expect(result).toMatchObject({
+      image: "fixture-base",
+      version: "1.0.0",
+      command: "publish",
+      status: "failed",
+      repository: `${down}/acme/fixture-base`,
+      notice: "nothing was written to the registry",
+    });
+    expect(result.error).toContain(`cannot reach registry ${down} (connection refused)`);
+    expect(run.all).toMatch(/\| fixture-base \| 1\.0\.0 \| failed|│ fixture-base │ 1\.0\.0\s+│ failed/);
+  });
+
+  it("plan against a registry that is down: the image it was planning is failed", async () => {
+    const down = `127.0.0.1:${await freePort()}`;
+    const run = await runPipeline(ws, ["plan"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ command: "plan", status: "failed", error: expect.stringContaining("cannot reach") });
+  });
+  it("an upper-case IMAGE_NAMESPACE from the environment: one clear error naming the variable, no stack, a failed result", async () => {
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "Acme" });
+    expect(run.status).toBe(1);
+    expect(run.all).toContain("✘ publish failed: environment variable IMAGE_NAMESPACE: must be a lower-case repository path\n  → fix or unset IMAGE_NAMESPACE");
+    expect(run.all).not.toMatch(NO_STACK);
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", error: expect.stringContaining("IMAGE_NAMESPACE") });
+  });
+});
