@@ -4,6 +4,8 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { describePushFailure } from "../build/build-error.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
+import { attestPlanLine, attestPublished, publishSigning } from "../attest/publish-step.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import { RegistryClient } from "../registry/client.ts";
 import { RegistryError } from "../registry/errors.ts";
 import { withRetries } from "../registry/retry.ts";
@@ -126,6 +128,7 @@ function printPlan(run: LocalRun, t: Target, p: ImagePlan, baseNote: string): vo
   log.info(`\n${p.pkg.name} ${p.pkg.version} → ${t.ref(p.pkg.name)}  [${p.pkg.metadata.platforms.join(", ")}]`);
   log.info(`  base: ${baseNote}`);
   for (const s of [p.tags.immutable, ...p.tags.floating]) log.info(`  ${s.action.padEnd(6)} ${s.tag.padEnd(28)} ${s.reason}`);
+  log.info(`  attest ${attestPlanLine(p.pkg, p.existingDigest)}`);
   if (p.tags.immutable.action === "skip") log.info(`  note: ${skipNotice(p)}`);
 }
 
@@ -172,10 +175,13 @@ async function preflight(run: LocalRun, t: Target, image: string): Promise<void>
  * stops half way leaves a result saying what it wrote.
  */
 export async function runPublishCommand(run: LocalRun, config: PipelineConfig, image: string, opts: { dryRun: boolean; verbose?: boolean }, record: RunRecord): Promise<ImageResult[]> {
+  const t0 = Date.now();
   const t = target(config, run.log);
   const pkg = run.ws.graph.images.get(image)!;
   record.note({ channel: config.channel, repository: t.ref(image) });
   await preflight(run, t, image);
+  // Asked first: a run that cannot sign must stop before it pushes anything.
+  const signing = opts.dryRun ? undefined : publishSigning();
   const plan = await planImage(run, t, pkg);
   const planned = new Map([[pkg.name, plan]]);
   record.note({ inputsDigest: plan.inputsDigest });
@@ -183,7 +189,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
   if (opts.dryRun) {
     printPlan(run, t, plan, baseNote(run, t, pkg, planned));
     run.log.info("\n(dry run: nothing built, nothing pushed)");
-    return [record.finish("planned", { tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined) })];
+    return [record.finish("planned", { tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined), attestations: { status: "planned", note: attestPlanLine(pkg, plan.existingDigest) } })];
   }
 
   if (plan.existingDigest) {
@@ -191,11 +197,16 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
     run.log.info(skipNotice(plan));
     record.note({ digest, notice: skipNotice(plan) });
     record.tag(plan.tags.immutable.tag, { action: "skip", reason: plan.tags.immutable.reason, digest });
+    const platforms = await platformDigests(t, image, digest);
+    record.note({ platforms });
+    // ── attest (a re-run completes what an interrupted run left out; adds nothing to a complete digest) ──
+    const attestations = await attestOrStop(run, t, pkg, digest, platforms, signing!, new Date(t0), record);
     record.plan(plan.tags.floating.filter((s) => s.action !== "skip").map((s) => s.tag));
     await moveFloating(run, t, pkg, plan.tags, digest, record);
     return [
       record.finish("skipped", {
-        platforms: await platformDigests(t, image, digest),
+        platforms,
+        attestations,
         tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? (s === plan.tags.immutable ? digest : undefined)) : digest)),
       }),
     ];
@@ -236,13 +247,18 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       );
       record.note({ digest });
       record.tag(immutable.tag, { action: immutable.action, reason: immutable.reason, digest });
+      const platforms = await platformDigests(t, image, digest);
+      record.note({ platforms });
+      // ── attest: sign, SBOMs, provenance of the pushed digest, before any floating tag moves ──
+      const attestations = await attestOrStop(run, t, pkg, digest, platforms, signing!, new Date(t0), record);
 
       const after = planTags({ version: pkg.version, existingTags: [...(await t.client.listTags(t.repo(image)))], channel: config.channel, branch: branchOf(run, config), sha: run.git.revision, digest, floatingDigests: plan.floatingDigests });
       record.plan(after.floating.filter((s) => s.action !== "skip").map((s) => s.tag));
       await moveFloating(run, t, pkg, after, digest, record);
       return [
         record.finish("pushed", {
-          platforms: await platformDigests(t, image, digest),
+          platforms,
+          attestations,
           tags: tagRecord([immutable, ...after.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? undefined) : digest)),
         }),
       ];
@@ -282,6 +298,14 @@ async function pushImmutable(run: LocalRun, t: Target, image: string, tag: strin
   throw new PublishError(`${image}: ${describePushFailure(ref, e, r.gaveUp)}`);
 }
 
+/** Signs and attests `digest`; a failure stops the publish before floating tags move, and says so in the result. */
+async function attestOrStop(run: LocalRun, t: Target, pkg: ImagePackage, digest: string, platforms: Record<string, string>, signing: SigningMode, startedOn: Date, record: RunRecord): Promise<ImageResult["attestations"]> {
+  const attestations = await attestPublished(run, t.config, t.client, pkg, digest, platforms, signing, startedOn);
+  if (attestations.status !== "failed") return attestations;
+  record.note({ attestations });
+  throw new PublishError(`${pkg.name}: ${t.ref(pkg.name)}@${digest} is pushed but could not be signed and attested (${attestations.error}); floating tags not moved — fix the cause and re-run publish: it completes the attestations of this digest`);
+}
+
 /** Image names nx considers affected since `base`, in publish order (parents first). */
 export function affectedImages(ws: Workspace, base: string): string[] {
   const nx = `${ws.root}/node_modules/nx/dist/bin/nx.js`;
@@ -318,6 +342,7 @@ export async function runPlanCommand(run: LocalRun, config: PipelineConfig, imag
       digest: p.existingDigest ?? undefined,
       tags: tagRecord([p.tags.immutable, ...p.tags.floating], (s) => (s.action === "skip" ? (p.floatingDigests[s.tag] ?? p.existingDigest ?? undefined) : undefined)),
       notice: p.tags.immutable.action === "skip" ? skipNotice(p) : undefined,
+      attestations: { status: "planned", note: attestPlanLine(pkg, p.existingDigest) },
     });
   }
   return record.results();
