@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TempWorkspace } from "../src/testing/temp-workspace.ts";
+import { buildImageGraph, findImagePackageRoots, readImagePackage, withDescendants } from "@image-tooling/image-metadata";
+import { REPO_ROOT, TempWorkspace } from "../src/testing/temp-workspace.ts";
 
-const IMAGES = ["buildx", "pandoc", "tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"];
+// The image graph as committed: the expectations follow the packages instead of a list of names.
+const GRAPH = buildImageGraph(findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root)));
+const IMAGES = [...GRAPH.images.keys()].sort();
+const family = (image: string) => withDescendants(GRAPH, image).sort();
 const onlyImages = (projects: string[]) => projects.filter((p) => IMAGES.includes(p));
 
 // Real git history, real nx: each case branches off the initial commit,
@@ -17,7 +21,15 @@ describe("nx affected on the image graph", () => {
   it("a change to tooling-k8s's Dockerfile affects exactly tooling-k8s and its two children", () => {
     ws.append("packages/tooling-k8s/Dockerfile", "RUN echo changed\n");
     ws.commitAll("change tooling-k8s");
-    expect(ws.affected("main")).toEqual(["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]);
+    expect(family("tooling-k8s")).toEqual(["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]);
+    expect(ws.affected("main")).toEqual(family("tooling-k8s"));
+  });
+
+  it("a change to toolbox-base's scripts reaches all three levels: its children and their children", () => {
+    ws.append("packages/toolbox-base/rootfs/usr/local/bin/entrypoint", "# changed\n");
+    ws.commitAll("change the entrypoint");
+    expect(family("toolbox-base")).toEqual(expect.arrayContaining(["toolbox-base", "tooling-k8s", "tooling-k8s-aws", "buildx", "pandoc"]));
+    expect(ws.affected("main")).toEqual(family("toolbox-base"));
   });
 
   it("a change to pandoc affects only pandoc", () => {
@@ -32,17 +44,17 @@ describe("nx affected on the image graph", () => {
     expect(ws.affected("main")).toEqual([]);
   });
 
-  it("a base digest bump in one image's metadata affects that image and its children", () => {
-    const file = "packages/tooling-k8s/image.yaml";
+  it("a base digest bump in toolbox-base, the family's one Debian pin, affects every image built on it", () => {
+    const file = "packages/toolbox-base/image.yaml";
     ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"b".repeat(64)}`));
-    ws.commitAll("bump tooling-k8s base");
-    expect(ws.affected("main")).toEqual(["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]);
+    ws.commitAll("bump the Debian base");
+    expect(ws.affected("main")).toEqual(family("toolbox-base"));
   });
 
-  it("a base digest bump in a leaf image affects only it", () => {
+  it("a metadata change in a leaf image affects only it", () => {
     const file = "packages/buildx/image.yaml";
-    ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"c".repeat(64)}`));
-    ws.commitAll("bump buildx base");
+    ws.write(file, ws.read(file).replace(/^description: .*$/m, 'description: "changed"'));
+    ws.commitAll("change buildx metadata");
     expect(ws.affected("main")).toEqual(["buildx"]);
   });
 
