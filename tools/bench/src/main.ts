@@ -10,7 +10,7 @@ import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-function time(label: string, fn: () => void): number[] {
+function time(_label: string, fn: () => void): number[] {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();

@@ -54,7 +54,7 @@ describe("graph errors reported through nx", () => {
   });
 
   it("a base without a digest", () => {
-    edit("packages/toolbox-base/image.yaml", /\n  digest: .*/, "");
+    edit("packages/toolbox-base/image.yaml", /\n {2}digest: .*/, "");
     expectFailure('packages/toolbox-base/image.yaml, image "toolbox-base", field "base.digest": is required: pin the base by digest');
   });
 });
