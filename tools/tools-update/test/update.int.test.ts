@@ -194,4 +194,129 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
     // --check looks versions up only: no checksum file or download is fetched.
     expect(up.requests.slice(requestsBefore).map((q) => new URL(q.url).hostname)).toEqual(expect.not.arrayContaining(["get.helm.sh", "download.docker.com", "objects.githubusercontent.com"]));
   });
+
+  describe("a tool that does not verify on every arch is not written; the others still are", () => {
+    const unchanged = (image: string, before: string) => {
+      expect(lockOf(image)).toBe(before);
+      expect(ws.git("status", "--porcelain", "--untracked-files=all")).toBe("");
+    };
+
+    it("a checksum file that lacks an arch", async () => {
+      serveNewReleases();
+      const h = sha256("helm 4.4.0 amd64");
+      up.route("https://get.helm.sh/helm-v4.4.0-linux-arm64.tar.gz.sha256sum", `${h}  helm-v4.4.0-linux-amd64.tar.gz\n`);
+      const before = lockOf("tooling-k8s");
+      const r = await run(["--image", "tooling-k8s", "--tool", "helm"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe("error: tooling-k8s helm: https://get.helm.sh/helm-v4.4.0-linux-arm64.tar.gz.sha256sum lacks arm64: no sha256 entry for helm-v4.4.0-linux-arm64.tar.gz\n");
+      unchanged("tooling-k8s", before);
+    });
+
+    it("a yq checksums file without the arch", async () => {
+      serveNewReleases();
+      const before = lockOf("tooling-k8s");
+      artifact(up, "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums", `yq_linux_amd64  1 2 3 ${sha256("yq 4.54.2 amd64")} 5\n`);
+      const r = await run(["--image", "tooling-k8s", "--tool", "yq"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("error: tooling-k8s yq: https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums lacks arm64: no sha256 entry for yq_linux_arm64");
+      unchanged("tooling-k8s", before);
+    });
+
+    it("a download whose sha256 disagrees with the published one", async () => {
+      serveNewReleases();
+      up.route("https://dl.k8s.io/release/v1.37.3/bin/linux/arm64/kubectl", "tampered kubectl");
+      const before = lockOf("tooling-k8s");
+      const r = await run(["--image", "tooling-k8s", "--tool", "kubectl"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^error: tooling-k8s kubectl: arm64: https:\/\/dl\.k8s\.io\/release\/v1\.37\.3\/bin\/linux\/arm64\/kubectl has sha256 [0-9a-f]{64}, but upstream's checksums say [0-9a-f]{64}; not updating\n$/);
+      unchanged("tooling-k8s", before);
+    });
+
+    it("an HTTP error on a download (a server error is retried once, and says so)", async () => {
+      serveNewReleases();
+      up.route("https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz", { status: 503, body: "busy" });
+      const before = lockOf("buildx");
+      const r = await run(["--image", "buildx", "--tool", "docker"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("retrying https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz once after: https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz answered HTTP 503");
+      expect(r.err).toContain("error: buildx docker: https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz answered HTTP 503\n");
+      unchanged("buildx", before);
+    });
+
+    it("GitHub's rate limit: the error says GITHUB_TOKEN raises it", async () => {
+      serveNewReleases();
+      up.route("https://api.github.com/repos/helm/helm/releases?per_page=100&page=1", { status: 403, body: '{"message":"API rate limit exceeded"}', headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1796212800" } });
+      const before = lockOf("tooling-k8s");
+      const r = await run(["--image", "tooling-k8s", "--tool", "helm"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe("error: tooling-k8s helm: GitHub API rate limit reached until 12:00 UTC (60 requests an hour without a token); set GITHUB_TOKEN to raise it to 5,000\n");
+      unchanged("tooling-k8s", before);
+    });
+
+    it("one tool failing leaves its entry as it was while the others of the same lock update", async () => {
+      serveNewReleases();
+      up.route("https://dl.k8s.io/release/v1.37.3/bin/linux/arm64/kubectl", "tampered kubectl");
+      const before = JSON.parse(lockOf("tooling-k8s")) as LockJson;
+      const r = await run(["--image", "tooling-k8s", "--tool", "kubectl", "--tool", "helm"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/^error: tooling-k8s kubectl: arm64: .* not updating\n$/);
+      const after = JSON.parse(lockOf("tooling-k8s")) as LockJson;
+      expect(after.tools.kubectl).toEqual(before.tools.kubectl);
+      expect(after.tools.helm!.version).toBe("4.4.0");
+      expect(ws.read(".changeset/tools-update-tooling-k8s.md")).not.toContain("kubectl");
+    });
+
+    it("the GitHub token goes to the API only, never to a download host", async () => {
+      serveNewReleases();
+      const start = up.requests.length;
+      const r = await run(["--image", "tooling-k8s", "--tool", "helm", "--tool", "yq", "--dry-run"], { GITHUB_TOKEN: "ghp_secret-token-value" });
+      expect(r.code).toBe(0);
+      const sent = up.requests.slice(start);
+      expect(sent.filter((q) => q.headers.authorization).map((q) => new URL(q.url).hostname)).toEqual(["api.github.com", "api.github.com"]);
+      expect(sent.some((q) => new URL(q.url).hostname === "objects.githubusercontent.com")).toBe(true);
+      expect(r.out + r.err).not.toContain("ghp_secret-token-value");
+      expect(ws.git("status", "--porcelain", "--untracked-files=all")).toBe("");
+    });
+  });
+
+  describe("TOOLS_MIRROR: the local server also stands in for an artifact proxy", () => {
+    const MIRROR = "https://get.helm.sh/=https://mirror.example.test/repository/helm/";
+
+    it("downloads and checksum files come through the mirror; the lock records upstream URLs", async () => {
+      const hashes = serveNewReleases();
+      for (const arch of ["amd64", "arm64"]) {
+        for (const suffix of ["", ".sha256sum"]) {
+          const upstream = `https://get.helm.sh/helm-v4.4.0-linux-${arch}.tar.gz${suffix}`;
+          const body = suffix ? `${hashes.helm![arch as "amd64"]}  helm-v4.4.0-linux-${arch}.tar.gz\n` : `helm 4.4.0 ${arch}`;
+          up.route(upstream.replace("https://get.helm.sh/", "https://mirror.example.test/repository/helm/"), body);
+          up.route(upstream, { status: 500, body: "upstream must not be asked" });
+        }
+      }
+      const r = await run(["--image", "tooling-k8s", "--tool", "helm"], { TOOLS_MIRROR: MIRROR });
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      const helm = (JSON.parse(lockOf("tooling-k8s")) as LockJson).tools.helm!;
+      expect(helm.sha256).toEqual(hashes.helm);
+      expect(helm.url).toBe("https://get.helm.sh/helm-v{version}-linux-{arch}.tar.gz");
+      expect((helm.sources as string[])[0]).toBe("https://get.helm.sh/helm-v4.4.0-linux-amd64.tar.gz.sha256sum");
+    });
+
+    it("a mirror serving another file cannot substitute it", async () => {
+      serveNewReleases();
+      const h = sha256("helm 4.4.0 amd64");
+      up.route("https://mirror.example.test/repository/helm/helm-v4.4.0-linux-amd64.tar.gz.sha256sum", `${h}  helm-v4.4.0-linux-amd64.tar.gz\n`);
+      up.route("https://mirror.example.test/repository/helm/helm-v4.4.0-linux-amd64.tar.gz", "something else");
+      const before = lockOf("tooling-k8s");
+      const r = await run(["--image", "tooling-k8s", "--tool", "helm"], { TOOLS_MIRROR: MIRROR });
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/error: tooling-k8s helm: amd64: https:\/\/get\.helm\.sh\/helm-v4\.4\.0-linux-amd64\.tar\.gz has sha256 [0-9a-f]{64}, but upstream's checksums say/);
+      expect(lockOf("tooling-k8s")).toBe(before);
+    });
+
+    it("a malformed TOOLS_MIRROR is a usage error naming the entry", async () => {
+      const r = await run(["--check"], { TOOLS_MIRROR: "https://get.helm.sh/" });
+      expect(r.code).toBe(2);
+      expect(r.err).toBe('tools:update: TOOLS_MIRROR entry "https://get.helm.sh/" is not UPSTREAM_PREFIX=MIRROR_PREFIX (e.g. https://github.com/=https://nexus.example.com/repository/github/)\n');
+    });
+  });
 });
