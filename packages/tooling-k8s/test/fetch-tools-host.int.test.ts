@@ -111,6 +111,7 @@ describe("the AWS CLI's signing key pinned in the locks", () => {
     const lock = JSON.parse(readFileSync(resolve(dirname(FETCH), "../../../../../..", image, "tools.lock.json"), "utf8")) as { tools: { aws: { signature: { key: string; fingerprint: string } } } };
     const keyFile = join(dir, `${image}-aws.asc`);
     writeFileSync(keyFile, lock.tools.aws.signature.key);
+    mkdirSync(join(dir, "show-keys"), { recursive: true, mode: 0o700 });
     const shown = execFileSync("gpg", ["--batch", "--with-colons", "--show-keys", keyFile], { encoding: "utf8", env: { ...process.env, GNUPGHOME: join(dir, "show-keys") } });
     expect(/^fpr:+([0-9A-F]{40}):/m.exec(shown)![1]).toBe(lock.tools.aws.signature.fingerprint);
     expect(lock.tools.aws.signature.fingerprint).toBe("FB5DB77FD5C118B80511ADA8A6310ACC4672475C");
