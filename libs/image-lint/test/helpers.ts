@@ -26,6 +26,10 @@ export const validTool = (): Record<string, unknown> => ({
   versionPattern: "tool v{version}",
   examples: ["tool do-something"],
   sources: ["https://example.com/releases/v1.2.3/checksums.txt"],
+  update: {
+    versions: { github: "example/tool", tag: "v{version}" },
+    checksums: { format: "sha256sum", url: "https://example.com/releases/v{version}/checksums.txt" },
+  },
 });
 
 export const lockText = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, image = "demo"): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkLock, debianUpstreamVersion, parseDebianPackage } from "../src/index.ts";
+import { checkLock, debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "../src/index.ts";
 import { IMAGES, PACKAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>
@@ -111,7 +111,7 @@ describe("lock rules fire", () => {
 
   it("pip tools: requirement present, versions agree, every wheel hashed per arch", () => {
     const pipTool = { ...validTool(), source: "pip", package: "demo-cli" } as Record<string, unknown>;
-    for (const k of ["url", "sha256", "archive", "member"]) delete pipTool[k];
+    for (const k of ["url", "sha256", "archive", "member", "update"]) delete pipTool[k];
     const python = (sha256: unknown, version = "1.2.3") => ({ python: { index: "https://pypi.org/simple", constraints: "c", requirements: [{ name: "demo-cli", version, sha256 }] } });
     expect(problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [SHA_B] }))).toEqual([]);
     const missing = problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [] }));
@@ -123,7 +123,7 @@ describe("lock rules fire", () => {
 
   it("Debian tools: the package is in debian.packages, pinned, at the tool's upstream version", () => {
     const debTool = { ...validTool(), source: "debian", package: "demo-cli" } as Record<string, unknown>;
-    for (const k of ["url", "sha256", "archive", "member"]) delete debTool[k];
+    for (const k of ["url", "sha256", "archive", "member", "update"]) delete debTool[k];
     const debian = (...packages: string[]) => ({ debian: { packages, commands: {} } });
     expect(problemsOf({ cli: debTool }, debian("demo-cli=1.2.3-1"))).toEqual([]);
     // Epochs, Debian revisions and repack suffixes are not part of what the tool reports.
@@ -163,5 +163,55 @@ describe("lock rules fire", () => {
 
   it("not JSON at all", () => {
     expect(checkLock({ text: "{", file: "f", image: "demo" }).problems).toEqual([expect.objectContaining({ message: expect.stringMatching(/not valid JSON/) })]);
+  });
+
+  it("update sources: a GitHub repository or a URL for versions, and one of the checksum formats", () => {
+    const withUpdate = (update: unknown) => problemsOf({ tool: { ...validTool(), update } });
+    const versions = { github: "example/tool", tag: "v{version}" };
+    for (const checksums of [
+      { format: "sha256sum", url: "https://example.com/v{version}/checksums.txt" },
+      { format: "sha256", url: "https://example.com/v{version}/tool-{arch}.sha256" },
+      { format: "yq", url: "https://example.com/v{version}/checksums", order: "https://example.com/v{version}/checksums_hashes_order" },
+      { format: "computed" },
+      { format: "computed", computedOn: "2026-12-03" },
+    ]) {
+      expect(withUpdate({ versions, checksums })).toEqual([]);
+    }
+    expect(withUpdate({ versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" }, track: "1.37", checksums: { format: "computed" } })).toEqual([]);
+    expect(fields(problemsOf({ tool: (({ update: _, ...rest }) => rest)(validTool()) }))).toContain("tools.tool.update");
+    expect(fields(withUpdate({ versions: { github: "not a repo", tag: "v{version}" }, checksums: { format: "computed" } }))).toContain("tools.tool.update.versions.github");
+    expect(fields(withUpdate({ versions, track: "latest", checksums: { format: "computed" } }))).toContain("tools.tool.update.track");
+    expect(fields(withUpdate({ versions, checksums: { format: "md5", url: "https://example.com/x" } }))).toContain("tools.tool.update.checksums.format");
+    expect(fields(withUpdate({ versions, checksums: { format: "yq", url: "https://example.com/checksums" } }))).toContain("tools.tool.update.checksums.order");
+    expect(fields(withUpdate({ versions, checksums: { format: "sha256sum", url: "http://example.com/x" } }))).toContain("tools.tool.update.checksums.url");
+  });
+
+  it("sources are public https URLs, not notes or internal identifiers", () => {
+    expect(fields(problemsOf({ tool: { ...validTool(), sources: ["search-index file id 123"] } }))).toContain("tools.tool.sources[0]");
+    for (const image of IMAGES) {
+      const { lock } = checkLock({ text: readPackageFile(image, "tools.lock.json"), file: "x", image });
+      for (const tool of Object.values(lock!.tools)) for (const s of tool.sources) expect(s).toMatch(/^https:\/\/[^\s]+$/);
+    }
+  });
+
+  it("the AWS CLI pins AWS's signing key by fingerprint in both images that install it", () => {
+    for (const image of ["buildx", "tooling-k8s-aws"]) {
+      const aws = checkLock({ text: readPackageFile(image, "tools.lock.json"), file: "x", image }).lock!.tools.aws!;
+      expect(isDownloadTool(aws) && aws.signature).toMatchObject({ fingerprint: "FB5DB77FD5C118B80511ADA8A6310ACC4672475C", url: "https://awscli.amazonaws.com/awscli-exe-linux-{arch}-{version}.zip.sig" });
+    }
+  });
+});
+
+describe("smoke version patterns are anchored", () => {
+  const matches = (pattern: string, version: string, output: string) => new RegExp(versionRegex(pattern, version), "m").test(output);
+  it("the pinned version matches, a longer or pre-release version does not", () => {
+    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1\nKustomize Version: v5.8.3")).toBe(true);
+    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.10")).toBe(false);
+    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1-rc.1")).toBe(false);
+    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1.2")).toBe(false);
+    expect(matches("argocd: v{version}", "3.5.2", "argocd: v3.5.2+f3e1d6a")).toBe(true);
+    expect(matches("Docker version {version}", "29.8.2", "Docker version 29.8.2, build 1234567")).toBe(true);
+    expect(matches("{version}", "1.2.3", "11.2.3")).toBe(false);
+    expect(matches("{version}", "1.2.3", "v1.2.3")).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { versionRegex } from "../lock/expand.ts";
+import { escapeRegex, versionRegex } from "../lock/expand.ts";
 import { isDebianTool, parseDebianPackage } from "../lock/schema.ts";
 import type { ImageContext } from "./context.ts";
 
@@ -27,7 +27,7 @@ export function renderSmokeBlock(ctx: ImageContext): string {
           [
             `- name: ${JSON.stringify(`${t.package} is installed at its pinned Debian version ${pin}`)}`,
             `  run: ["dpkg-query", "--show", "--showformat", "\${Version}", ${JSON.stringify(t.package)}]`,
-            `  stdout: ${JSON.stringify(`^${versionRegex("{version}", pin)}$`)}`,
+            `  stdout: ${JSON.stringify(`^${escapeRegex(pin)}$`)}`,
           ].join("\n"),
         );
       }

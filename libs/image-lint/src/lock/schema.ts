@@ -32,6 +32,71 @@ const debianPackage = z
   .string()
   .regex(new RegExp(`^${DEBIAN_NAME}(=${DEBIAN_VERSION})?$`), "must be a Debian package name, or name=version to pin it (e.g. python3-foo=1.2.3-1)");
 
+/** A template may use {version} and {arch}; a versions URL may also use {track}. */
+const httpsTemplate = z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL template");
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-03");
+
+/**
+ * Where the updater (`npm run tools:update`) finds newer versions of a tool
+ * and the sha256 of each architecture's download.
+ */
+export const updateSourceSchema = z
+  .object({
+    versions: z.union([
+      z
+        .object({
+          /** owner/name of the GitHub repository whose releases (or tags) carry the versions. */
+          github: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, "must be a GitHub repository as owner/name"),
+          /** The tag of a version: {version} stands for an X.Y.Z version (e.g. "v{version}", "jq-{version}"). */
+          tag: oneLine.refine((t) => t.includes("{version}"), { message: "must contain {version}" }),
+          /** "releases" (default: published, non-prerelease GitHub releases) or "tags" (repositories that only tag). */
+          from: z.enum(["releases", "tags"]).optional(),
+        })
+        .strict(),
+      z
+        .object({
+          /** A URL whose body is the newest version's tag, e.g. https://dl.k8s.io/release/stable-{track}.txt. */
+          url: httpsTemplate,
+          /** The same without the track (e.g. https://dl.k8s.io/release/stable.txt): the newest overall. */
+          newestUrl: httpsTemplate.optional(),
+          tag: oneLine.refine((t) => t.includes("{version}"), { message: "must contain {version}" }),
+        })
+        .strict(),
+    ]),
+    /** Stay on this major ("4") or minor ("1.37") line; never leave it unless the lock is edited. */
+    track: z.string().regex(/^[0-9]+(\.[0-9]+)?$/, "must be a major (\"4\") or major.minor (\"1.37\") version").optional(),
+    /** Release notes of a version (template with {version}); GitHub sources default to the release page. */
+    notes: httpsTemplate.optional(),
+    checksums: z.discriminatedUnion("format", [
+      /** `<sha256>  <file name>` lines (sha256sum output); the entry for each arch is the download URL's file name. */
+      z.object({ format: z.literal("sha256sum"), url: httpsTemplate }).strict(),
+      /** A file holding just the sha256 of one download (usually with {arch} in its URL). */
+      z.object({ format: z.literal("sha256"), url: httpsTemplate }).strict(),
+      /** yq's `checksums` (file name, then one hash per algorithm) and `checksums_hashes_order` (the algorithms, one a line). */
+      z.object({ format: z.literal("yq"), url: httpsTemplate, order: httpsTemplate }).strict(),
+      /** Upstream publishes no checksums: the updater downloads every arch and records the sha256 it computed, and when. */
+      z.object({ format: z.literal("computed"), computedOn: isoDate.optional() }).strict(),
+    ]),
+  })
+  .strict();
+
+/**
+ * A detached OpenPGP signature checked by fetch-tools in addition to the
+ * sha256: the key is pinned here (armored) and must have this fingerprint.
+ */
+export const signatureSchema = z
+  .object({
+    /** URL template of the detached signature, e.g. "{url}.sig" style: https://…/file-{arch}-{version}.zip.sig */
+    url: httpsTemplate,
+    /** 40-hex fingerprint of the signing key, as its publisher documents it. */
+    fingerprint: z.string().regex(/^[0-9A-F]{40}$/, "must be a 40-hex upper-case OpenPGP fingerprint"),
+    /** Where the publisher documents the key and fingerprint. */
+    keySource: httpsUrl,
+    /** The publisher's armored public key. */
+    key: z.string().regex(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\n[\s\S]+\n-----END PGP PUBLIC KEY BLOCK-----\n?$/, "must be an armored OpenPGP public key"),
+  })
+  .strict();
+
 const common = {
   version,
   description: oneLine,
@@ -43,8 +108,8 @@ const common = {
   /** A regex the version command's output matches; {version} stands for the escaped pinned version. */
   versionPattern: oneLine.refine((p) => p.includes("{version}"), { message: "must contain {version}" }),
   examples: z.array(oneLine).min(1, "must give at least one usage example"),
-  /** Where the version and hashes come from, for whoever bumps them next. */
-  sources: z.array(z.string().min(1)).min(1, "must name where the version and hashes come from"),
+  /** Where the version and hashes come from: public URLs a reader can follow (checksum file, release page, independent pins). */
+  sources: z.array(httpsUrl).min(1, "must name where the version and hashes come from"),
 };
 
 export const downloadToolSchema = z
@@ -61,6 +126,9 @@ export const downloadToolSchema = z
     member: z.string().min(1).optional(),
     /** How a zip is installed: only known installers, no free-form commands. */
     installer: z.enum(["aws-cli-v2"]).optional(),
+    /** Where newer versions and their checksums come from (npm run tools:update). */
+    update: updateSourceSchema,
+    signature: signatureSchema.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -143,6 +211,7 @@ export type LockTool = z.output<typeof toolSchema>;
 export type DownloadTool = z.output<typeof downloadToolSchema>;
 export type PipTool = z.output<typeof pipToolSchema>;
 export type DebianTool = z.output<typeof debianToolSchema>;
+export type UpdateSource = z.output<typeof updateSourceSchema>;
 
 export const isDownloadTool = (t: LockTool): t is DownloadTool => t.source === undefined || t.source === "download";
 export const isPipTool = (t: LockTool): t is PipTool => t.source === "pip";

@@ -1,0 +1,147 @@
+/**
+ * fetch-tools' OpenPGP signature check and TOOLS_MIRROR, run on this machine
+ * (curl, jq, gpg, sha256sum) against a local HTTPS server standing in for the
+ * download host and for an artifact proxy (upstream hosts cannot be reached
+ * here). The signing keys are throw-away keys made for the test; the AWS
+ * CLI's real key is pinned in the locks and checked at image build time.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUpstreamServer, type UpstreamServer } from "../../../tools/tools-update/test/support/upstream-server.ts";
+
+const FETCH = resolve(dirname(fileURLToPath(import.meta.url)), "../rootfs/usr/local/libexec/toolbox/fetch-tools");
+const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+let up: UpstreamServer;
+let dir: string;
+let base: string;
+
+interface Key {
+  home: string;
+  fingerprint: string;
+  armored: string;
+}
+
+function makeKey(name: string): Key {
+  const home = join(dir, `gnupg-${name}`);
+  mkdirSync(home, { mode: 0o700 });
+  const gpg = (...args: string[]): string => execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  gpg("--passphrase", "", "--quick-gen-key", `${name} <${name}@example.invalid>`, "ed25519", "sign", "never");
+  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys"))![1]!;
+  return { home, fingerprint, armored: gpg("--armor", "--export", fingerprint) };
+}
+
+function sign(key: Key, content: string): Buffer {
+  const file = join(dir, "to-sign");
+  writeFileSync(file, content);
+  return execFileSync("gpg", ["--batch", "--homedir", key.home, "--detach-sign", "--output", "-", file]);
+}
+
+/** Runs fetch-tools asynchronously: the stand-in server lives in this process and must keep answering. */
+function fetchTools(lock: object, env: Record<string, string> = {}): Promise<{ status: number; stderr: string; out: string }> {
+  const lockFile = join(dir, `tools-${Math.random().toString(36).slice(2)}.lock.json`);
+  const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+  writeFileSync(lockFile, JSON.stringify(lock));
+  const child = spawn("sh", [FETCH, lockFile, out], { env: { ...process.env, TARGETARCH: "arm64", CURL_CA_BUNDLE: up.caFile, TOOLS_MIRROR: "", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? 1, stderr, out })));
+}
+
+const demoLock = (url: string, sha: string, signature?: object) => ({
+  image: "demo",
+  tools: { demo: { version: "1.0.0", url, sha256: { amd64: "0".repeat(64), arm64: sha }, archive: "binary", install: "/usr/local/bin/demo", ...(signature ? { signature } : {}) } },
+});
+
+let pinned: Key;
+let other: Key;
+const CONTENT = "#!/bin/sh\necho demo 1.0.0\n";
+
+beforeAll(async () => {
+  const missing = ["curl", "jq", "gpg", "sha256sum"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
+  if (missing.length) throw new Error(`fetch-tools needs ${missing.join(", ")} on this machine: apt-get install ${missing.map((c) => (c === "sha256sum" ? "coreutils" : c)).join(" ")}`);
+  dir = mkdtempSync(join(tmpdir(), "fetch-tools-host-"));
+  up = await startUpstreamServer([]);
+  base = `https://127.0.0.1:${up.port}`;
+  pinned = makeKey("pinned");
+  other = makeKey("other");
+  up.route(`${base}/demo-1.0.0-arm64`, CONTENT);
+  up.route(`${base}/demo-1.0.0-arm64.sig`, sign(pinned, CONTENT));
+  up.route(`${base}/other/demo-1.0.0-arm64`, CONTENT);
+  up.route(`${base}/other/demo-1.0.0-arm64.sig`, sign(other, CONTENT));
+}, 60_000);
+afterAll(async () => {
+  await up?.close();
+  // gpg starts an agent per home directory; stop the ones this test started.
+  for (const key of [pinned, other]) if (key) spawnSync("gpgconf", ["--homedir", key.home, "--kill", "all"]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("fetch-tools: a pinned OpenPGP signature is checked after the sha256 (local HTTPS stand-in for the download host)", () => {
+  const signature = (prefix: string, key: Key, fingerprint = key.fingerprint) => ({ url: `${base}${prefix}/demo-{version}-{arch}.sig`, fingerprint, keySource: "https://example.invalid/key", key: key.armored });
+
+  it("installs a download signed by the pinned key", async () => {
+    const r = await fetchTools(demoLock(`${base}/demo-{version}-{arch}`, sha256(CONTENT), signature("", pinned)));
+    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): signature by ${pinned.fingerprint} verified`);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(r.out, "usr/local/bin/demo"), "utf8")).toBe(CONTENT);
+  });
+
+  it("refuses a download signed by another key, although its sha256 matches", async () => {
+    const r = await fetchTools(demoLock(`${base}/other/demo-{version}-{arch}`, sha256(CONTENT), signature("/other", pinned)));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): OpenPGP signature check failed for ${base}/other/demo-1.0.0-arm64`);
+    expect(existsSync(join(r.out, "usr/local/bin/demo"))).toBe(false);
+  });
+
+  it("refuses a lock whose key is not the pinned fingerprint", async () => {
+    const r = await fetchTools(demoLock(`${base}/demo-{version}-{arch}`, sha256(CONTENT), { ...signature("", other), fingerprint: pinned.fingerprint }));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`fetch-tools: demo: the key in`);
+    expect(r.stderr).toContain(`has fingerprint '${other.fingerprint}', not the pinned ${pinned.fingerprint}`);
+  });
+});
+
+describe("the AWS CLI's signing key pinned in the locks", () => {
+  it.each(["buildx", "tooling-k8s-aws"])("%s: the armored key has the pinned fingerprint", (image) => {
+    const lock = JSON.parse(readFileSync(resolve(dirname(FETCH), "../../../../../..", image, "tools.lock.json"), "utf8")) as { tools: { aws: { signature: { key: string; fingerprint: string } } } };
+    const keyFile = join(dir, `${image}-aws.asc`);
+    writeFileSync(keyFile, lock.tools.aws.signature.key);
+    mkdirSync(join(dir, "show-keys"), { recursive: true, mode: 0o700 });
+    const shown = execFileSync("gpg", ["--batch", "--with-colons", "--show-keys", keyFile], { encoding: "utf8", env: { ...process.env, GNUPGHOME: join(dir, "show-keys") } });
+    expect(/^fpr:+([0-9A-F]{40}):/m.exec(shown)![1]).toBe(lock.tools.aws.signature.fingerprint);
+    expect(lock.tools.aws.signature.fingerprint).toBe("FB5DB77FD5C118B80511ADA8A6310ACC4672475C");
+  });
+});
+
+describe("fetch-tools: TOOLS_MIRROR (local HTTPS server standing in for an artifact proxy)", () => {
+  const UPSTREAM = "https://upstream.example.invalid/releases";
+  const mirror = () => `${UPSTREAM}/=${base}/mirror/`;
+
+  it("downloads through the mirror and checks the same sha256", async () => {
+    up.route(`${base}/mirror/demo-1.0.0-arm64`, CONTENT);
+    const r = await fetchTools(demoLock(`${UPSTREAM}/demo-{version}-{arch}`, sha256(CONTENT)), { TOOLS_MIRROR: `https://unrelated.example.invalid/=https://nowhere.invalid/ ${mirror()}` });
+    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64) from ${base}/mirror/demo-1.0.0-arm64`);
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(r.out, "usr/local/bin/demo"), "utf8")).toBe(CONTENT);
+  });
+
+  it("a mirror serving another file cannot substitute it", async () => {
+    up.route(`${base}/mirror/demo-1.0.0-arm64`, "#!/bin/sh\necho not demo\n");
+    const r = await fetchTools(demoLock(`${UPSTREAM}/demo-{version}-{arch}`, sha256(CONTENT)), { TOOLS_MIRROR: mirror() });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): sha256 mismatch: expected ${sha256(CONTENT)}, got ${sha256("#!/bin/sh\necho not demo\n")} from ${base}/mirror/demo-1.0.0-arm64`);
+  });
+
+  it("a malformed entry stops with a message naming it", async () => {
+    const r = await fetchTools(demoLock(`${UPSTREAM}/demo-{version}-{arch}`, sha256(CONTENT)), { TOOLS_MIRROR: "https://upstream.example.invalid/" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("fetch-tools: TOOLS_MIRROR entry 'https://upstream.example.invalid/' is not UPSTREAM_PREFIX=MIRROR_PREFIX");
+  });
+});

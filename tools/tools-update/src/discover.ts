@@ -1,0 +1,90 @@
+import type { UpdateSource } from "@image-tooling/image-lint";
+import { FetchError, type Http } from "./http.ts";
+import { newest, tagOf, versionOfTag, type Newest } from "./versions.ts";
+
+/** Where GitHub's REST API lives: GITHUB_API_URL (set on Actions runners and for GitHub Enterprise), else api.github.com. */
+export interface GitHubAccess {
+  apiUrl: string;
+  token?: string;
+}
+
+export const githubAccess = (env: Record<string, string | undefined>): GitHubAccess => ({
+  apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+  ...(env.GITHUB_TOKEN ? { token: env.GITHUB_TOKEN } : {}),
+});
+
+// Newest releases come first on GitHub; three pages reach far enough back for
+// a repository that also releases other modules (kustomize) or old lines.
+const MAX_PAGES = 3;
+
+export class RateLimitError extends Error {
+  override name = "RateLimitError";
+}
+
+/** GitHub answers 403/429 with x-ratelimit-remaining: 0 when the hourly allowance is used up. */
+function rateLimited(e: unknown, access: GitHubAccess): Error | null {
+  if (!(e instanceof FetchError) || e.kind !== "status" || (e.status !== 403 && e.status !== 429)) return null;
+  if (e.headers?.["x-ratelimit-remaining"] !== "0" && e.status !== 429) return null;
+  const reset = Number(e.headers?.["x-ratelimit-reset"]);
+  const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC` : "";
+  return new RateLimitError(
+    access.token
+      ? `GitHub API rate limit reached${when} for the GITHUB_TOKEN in use; wait and run again`
+      : `GitHub API rate limit reached${when} (60 requests an hour without a token); set GITHUB_TOKEN to raise it to 5,000`,
+  );
+}
+
+async function githubTags(http: Http, access: GitHubAccess, repo: string, from: "releases" | "tags"): Promise<string[]> {
+  const tags: string[] = [];
+  const auth = access.token ? { originHeaders: { origin: new URL(access.apiUrl).origin, headers: { authorization: `Bearer ${access.token}` } } } : {};
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const url = `${access.apiUrl}/repos/${repo}/${from}?per_page=100&page=${page}`;
+    let body: string;
+    try {
+      body = (await http.text(url, { headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }, ...auth })).body;
+    } catch (e) {
+      throw rateLimited(e, access) ?? e;
+    }
+    const items = JSON.parse(body) as { tag_name?: string; name?: string; draft?: boolean; prerelease?: boolean }[];
+    if (!Array.isArray(items)) throw new Error(`${url} did not answer a list`);
+    for (const item of items) {
+      if (from === "releases" && (item.draft || item.prerelease)) continue;
+      const tag = from === "releases" ? item.tag_name : item.name;
+      if (tag) tags.push(tag);
+    }
+    if (items.length < 100) break;
+  }
+  return tags;
+}
+
+async function tagAt(http: Http, url: string): Promise<string> {
+  return (await http.text(url, { maxBytes: 4096 })).body.trim();
+}
+
+export interface Discovered extends Newest {
+  /** Release notes of a version, for the pull request. */
+  notesUrl: (version: string) => string | null;
+}
+
+/** The newest version on the tool's track and overall, read from its update source. */
+export async function discover(http: Http, access: GitHubAccess, update: UpdateSource): Promise<Discovered> {
+  const v = update.versions;
+  const notes = (version: string): string | null =>
+    update.notes ? update.notes.replaceAll("{version}", version) : "github" in v ? `https://github.com/${v.github}/releases/tag/${encodeURIComponent(tagOf(v.tag, version))}` : null;
+  if ("github" in v) {
+    const tags = await githubTags(http, access, v.github, v.from ?? "releases");
+    const versions = tags.map((t) => versionOfTag(v.tag, t)).filter((x): x is string => x !== null);
+    return { ...newest(versions, update.track), notesUrl: notes };
+  }
+  const read = async (url: string): Promise<string | null> => {
+    const tag = await tagAt(http, url);
+    const version = versionOfTag(v.tag, tag);
+    if (version === null) throw new Error(`${url} says "${tag.slice(0, 60)}", which is not a tag like ${v.tag}`);
+    return version;
+  };
+  const trackUrl = v.url.replaceAll("{track}", update.track ?? "");
+  const onTrackVersion = await read(trackUrl);
+  const overall = v.newestUrl ? await read(v.newestUrl) : onTrackVersion;
+  const both = [onTrackVersion, overall].filter((x): x is string => x !== null);
+  return { ...newest(both, update.track), notesUrl: notes };
+}
