@@ -4,7 +4,7 @@
  * figures; asserts nothing (targets live here, not in timed tests).
  */
 import { performance } from "node:perf_hooks";
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
 
@@ -76,7 +76,8 @@ function main(): void {
   const here = TempWorkspace.create();
   try {
     const t = graphTimes(here);
-    console.log("this workspace (5 images + libs/tools):");
+    const images = readdirSync(join(here.root, "packages")).filter((d) => existsSync(join(here.root, "packages", d, "image.yaml"))).length;
+    console.log(`this workspace (${images} images + libs/tools):`);
     console.log(`  project graph, cold  ${fmt(t.cold)}`);
     console.log(`  project graph, warm  ${fmt(t.warm)}`);
   } finally {
