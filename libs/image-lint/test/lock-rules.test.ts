@@ -181,6 +181,7 @@ describe("lock rules fire", () => {
     expect(fields(problemsOf({ tool: (({ update: _, ...rest }) => rest)(validTool()) }))).toContain("tools.tool.update");
     expect(fields(withUpdate({ versions: { github: "not a repo", tag: "v{version}" }, checksums: { format: "computed" } }))).toContain("tools.tool.update.versions.github");
     expect(fields(withUpdate({ versions, track: "latest", checksums: { format: "computed" } }))).toContain("tools.tool.update.track");
+    expect(fields(withUpdate({ versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" }, checksums: { format: "computed" } }))).toContain("tools.tool.update.track");
     expect(fields(withUpdate({ versions, checksums: { format: "md5", url: "https://example.com/x" } }))).toContain("tools.tool.update.checksums.format");
     expect(fields(withUpdate({ versions, checksums: { format: "yq", url: "https://example.com/checksums" } }))).toContain("tools.tool.update.checksums.order");
     expect(fields(withUpdate({ versions, checksums: { format: "sha256sum", url: "http://example.com/x" } }))).toContain("tools.tool.update.checksums.url");

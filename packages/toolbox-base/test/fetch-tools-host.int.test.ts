@@ -1,13 +1,13 @@
 /**
  * fetch-tools' OpenPGP signature check and TOOLS_MIRROR, run on this machine
- * (curl, jq, gpg, sha256sum) against a local HTTPS server standing in for the
+ * (curl, jq, gpgv, sha256sum; gpg only to make the test's keys) against a local HTTPS server standing in for the
  * download host and for an artifact proxy (upstream hosts cannot be reached
  * here). The signing keys are throw-away keys made for the test; the AWS
  * CLI's real key is pinned in the locks and checked at image build time.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,7 +64,7 @@ let other: Key;
 const CONTENT = "#!/bin/sh\necho demo 1.0.0\n";
 
 beforeAll(async () => {
-  const missing = ["curl", "jq", "gpg", "sha256sum"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
+  const missing = ["curl", "jq", "gpg", "gpgv", "sha256sum"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
   if (missing.length) throw new Error(`fetch-tools needs ${missing.join(", ")} on this machine: apt-get install ${missing.map((c) => (c === "sha256sum" ? "coreutils" : c)).join(" ")}`);
   dir = mkdtempSync(join(tmpdir(), "fetch-tools-host-"));
   up = await startUpstreamServer([]);
@@ -100,11 +100,31 @@ describe("fetch-tools: a pinned OpenPGP signature is checked after the sha256 (l
     expect(existsSync(join(r.out, "usr/local/bin/demo"))).toBe(false);
   });
 
-  it("refuses a lock whose key is not the pinned fingerprint", async () => {
-    const r = await fetchTools(demoLock(`${base}/demo-{version}-{arch}`, sha256(CONTENT), { ...signature("", other), fingerprint: pinned.fingerprint }));
+  it("refuses a good signature by a key that is not the pinned fingerprint", async () => {
+    const r = await fetchTools(demoLock(`${base}/other/demo-{version}-{arch}`, sha256(CONTENT), { ...signature("/other", other), fingerprint: pinned.fingerprint }));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`fetch-tools: demo: the key in`);
-    expect(r.stderr).toContain(`has fingerprint '${other.fingerprint}', not the pinned ${pinned.fingerprint}`);
+    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): ${base}/other/demo-1.0.0-arm64 is signed by '${other.fingerprint}', not the pinned key ${pinned.fingerprint}`);
+    expect(existsSync(join(r.out, "usr/local/bin/demo"))).toBe(false);
+  });
+
+  // A PATH holding only what fetch-tools may use: gpg is not among them (the fetch stage does not install it).
+  const pathWith = (commands: string[]): string => {
+    const bin = mkdtempSync(join(dir, "bin-"));
+    for (const c of commands) symlinkSync(execFileSync("sh", ["-c", `command -v ${c}`], { encoding: "utf8" }).trim(), join(bin, c));
+    return bin;
+  };
+  const BASICS = ["sh", "curl", "jq", "sha256sum", "sed", "base64", "awk", "grep", "mktemp", "rm", "mkdir", "install", "dirname", "cut", "cat"];
+
+  it("verifies with apt's own gpgv, without gpg", async () => {
+    const r = await fetchTools(demoLock(`${base}/demo-{version}-{arch}`, sha256(CONTENT), signature("", pinned)), { PATH: pathWith([...BASICS, "gpgv"]) });
+    expect(r.stderr).toContain("signature by");
+    expect(r.status).toBe(0);
+  });
+
+  it("says what is missing when neither gpgv nor sqv is installed", async () => {
+    const r = await fetchTools(demoLock(`${base}/demo-{version}-{arch}`, sha256(CONTENT), signature("", pinned)), { PATH: pathWith(BASICS) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("fetch-tools: demo: the lock pins an OpenPGP signature but neither gpgv nor sqv is installed");
   });
 });
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harnessEnvVars, renderEnvFile } from "../src/render.ts";
 import { harnessEnvPath, HarnessEnvMissingError, loadHarnessEnv } from "../src/testing/harness-env.ts";
+import { sampleEnvInput } from "./support/env-input.ts";
 
 let dir: string;
 const saved = { ...process.env };
@@ -21,20 +22,7 @@ function envFileWith(overrides: Partial<Record<string, string>> = {}): string {
   const cli = path.join(dir, "dagger");
   writeFileSync(cli, "#!/bin/sh\n");
   const vars = {
-    ...harnessEnvVars({
-      cliBin: cli,
-      engineContainer: "image-tooling-dagger-engine",
-      registryAddr: "127.0.0.1:5000",
-      bridgeHost: "172.17.0.1",
-      registryPort: 5000,
-      testPorts: { first: 5001, last: 5019 },
-      engineTcp: "tcp://172.17.0.2:1234",
-      daggerVersion: "0.21.8",
-      debianBaseRef: `docker.io/library/debian:bookworm-slim@sha256:${"a".repeat(64)}`,
-      registryImageRef: `docker.io/library/registry:2@sha256:${"b".repeat(64)}`,
-      platforms: ["linux/amd64", "linux/arm64"],
-      envFile: path.join(dir, "env"),
-    }),
+    ...harnessEnvVars(sampleEnvInput({ cliBin: cli, envFile: path.join(dir, "env") })),
     ...overrides,
   };
   const file = path.join(dir, "env");

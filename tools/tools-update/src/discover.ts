@@ -34,27 +34,43 @@ function rateLimited(e: unknown, access: GitHubAccess): Error | null {
   );
 }
 
-async function githubTags(http: Http, access: GitHubAccess, repo: string, from: "releases" | "tags"): Promise<string[]> {
-  const tags: string[] = [];
+const API_HEADERS = { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
+
+async function githubJson(http: Http, access: GitHubAccess, url: string): Promise<unknown> {
   const auth = access.token ? { originHeaders: { origin: new URL(access.apiUrl).origin, headers: { authorization: `Bearer ${access.token}` } } } : {};
+  let body: string;
+  try {
+    body = (await http.text(url, { headers: API_HEADERS, ...auth })).body;
+  } catch (e) {
+    throw rateLimited(e, access) ?? e;
+  }
+  return JSON.parse(body) as unknown;
+}
+
+/** Tags of published, non-prerelease releases, newest first, up to MAX_PAGES pages. */
+async function githubReleaseTags(http: Http, access: GitHubAccess, repo: string): Promise<string[]> {
+  const tags: string[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const url = `${access.apiUrl}/repos/${repo}/${from}?per_page=100&page=${page}`;
-    let body: string;
-    try {
-      body = (await http.text(url, { headers: { accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" }, ...auth })).body;
-    } catch (e) {
-      throw rateLimited(e, access) ?? e;
-    }
-    const items = JSON.parse(body) as { tag_name?: string; name?: string; draft?: boolean; prerelease?: boolean }[];
+    const url = `${access.apiUrl}/repos/${repo}/releases?per_page=100&page=${page}`;
+    const items = (await githubJson(http, access, url)) as { tag_name?: string; draft?: boolean; prerelease?: boolean }[];
     if (!Array.isArray(items)) throw new Error(`${url} did not answer a list`);
-    for (const item of items) {
-      if (from === "releases" && (item.draft || item.prerelease)) continue;
-      const tag = from === "releases" ? item.tag_name : item.name;
-      if (tag) tags.push(tag);
-    }
+    for (const item of items) if (!item.draft && !item.prerelease && item.tag_name) tags.push(item.tag_name);
     if (items.length < 100) break;
   }
   return tags;
+}
+
+/**
+ * Every tag starting with the pattern's fixed prefix, in one request (the
+ * git matching-refs API): the tags list API pages in name order, where
+ * 2.9.0 sorts before 2.36.0 and the newest may sit pages deep.
+ */
+async function githubTags(http: Http, access: GitHubAccess, repo: string, pattern: string): Promise<string[]> {
+  const prefix = pattern.slice(0, pattern.indexOf("{version}"));
+  const url = `${access.apiUrl}/repos/${repo}/git/matching-refs/tags${prefix ? `/${encodeURIComponent(prefix).replaceAll("%2F", "/")}` : ""}`;
+  const refs = (await githubJson(http, access, url)) as { ref?: string }[];
+  if (!Array.isArray(refs)) throw new Error(`${url} did not answer a list`);
+  return refs.map((r) => (r.ref ?? "").replace(/^refs\/tags\//, "")).filter(Boolean);
 }
 
 async function tagAt(http: Http, url: string): Promise<string> {
@@ -72,7 +88,7 @@ export async function discover(http: Http, access: GitHubAccess, update: UpdateS
   const notes = (version: string): string | null =>
     update.notes ? update.notes.replaceAll("{version}", version) : "github" in v ? `https://github.com/${v.github}/releases/tag/${encodeURIComponent(tagOf(v.tag, version))}` : null;
   if ("github" in v) {
-    const tags = await githubTags(http, access, v.github, v.from ?? "releases");
+    const tags = v.from === "tags" ? await githubTags(http, access, v.github, v.tag) : await githubReleaseTags(http, access, v.github);
     const versions = tags.map((t) => versionOfTag(v.tag, t)).filter((x): x is string => x !== null);
     return { ...newest(versions, update.track), notesUrl: notes };
   }

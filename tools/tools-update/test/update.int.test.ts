@@ -58,7 +58,7 @@ function serveNewReleases(): Record<string, { amd64: string; arm64: string }> {
     `yq_linux_arm64  1234abcd ${"1".repeat(32)} ${other} ${yqB} ${"3".repeat(128)}`,
   ].join("\n") + "\n");
   // docker: GitHub tags, no upstream checksums (computed from both downloads).
-  githubTags(up, "docker/cli", ["v30.0.0", "v29.8.3", "v29.8.3-rc.1", "v29.8.2"]);
+  githubTags(up, "docker/cli", "v", ["v29.8.2", "v29.8.3", "v29.8.3-rc.1", "v30.0.0"]);
   hashes.docker = {
     amd64: artifact(up, "https://download.docker.com/linux/static/stable/x86_64/docker-29.8.3.tgz", "docker 29.8.3 x86_64"),
     arm64: artifact(up, "https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz", "docker 29.8.3 aarch64"),
@@ -197,6 +197,16 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
     expect(ws.git("status", "--porcelain")).toBe("");
     // --check looks versions up only: no checksum file or download is fetched.
     expect(up.requests.slice(requestsBefore).map((q) => new URL(q.url).hostname)).toEqual(expect.not.arrayContaining(["get.helm.sh", "download.docker.com", "objects.githubusercontent.com"]));
+  });
+
+  it("--check: a repository that only tags (aws/aws-cli), read in one request; 2.36.10 is newer than 2.36.9, and the 1.x line is not on track", async () => {
+    githubTags(up, "aws/aws-cli", "", ["1.44.99", "2.36.10", "2.36.7", "2.36.9", "2.9.0"]);
+    const r = await run(["--check", "--tool", "aws"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/buildx +aws +2\.36\.7 +2\.36\.10 +2\.36\.10 +behind/);
+    expect(r.out).toMatch(/tooling-k8s-aws +aws +2\.36\.7 +2\.36\.10 +2\.36\.10 +behind/);
+    expect(up.requests.filter((q) => q.url.includes("aws-cli"))).toHaveLength(1);
   });
 
   describe("a tool that does not verify on every arch is not written; the others still are", () => {

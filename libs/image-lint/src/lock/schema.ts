@@ -78,7 +78,12 @@ export const updateSourceSchema = z
       z.object({ format: z.literal("computed"), computedOn: isoDate.optional() }).strict(),
     ]),
   })
-  .strict();
+  .strict()
+  .superRefine((u, ctx) => {
+    if ("url" in u.versions && u.versions.url.includes("{track}") && u.track === undefined) {
+      ctx.addIssue({ code: "custom", path: ["track"], message: "is required: versions.url contains {track}" });
+    }
+  });
 
 /**
  * A detached OpenPGP signature checked by fetch-tools in addition to the

@@ -29,9 +29,10 @@ export function githubReleases(s: UpstreamServer, repo: string, releases: Releas
   s.route(`https://api.github.com/repos/${repo}/releases?per_page=100&page=1`, { body: JSON.stringify(body), headers: { "content-type": "application/json", "x-ratelimit-remaining": "59" } });
 }
 
-/** GET /repos/<repo>/tags (repositories that tag without releases: docker/cli, aws/aws-cli). */
-export function githubTags(s: UpstreamServer, repo: string, tags: string[]): void {
-  s.route(`https://api.github.com/repos/${repo}/tags?per_page=100&page=1`, { body: JSON.stringify(tags.map((name) => ({ name }))), headers: { "content-type": "application/json" } });
+/** GET /repos/<repo>/git/matching-refs/tags/<prefix> (repositories that tag without releases: docker/cli, aws/aws-cli). */
+export function githubTags(s: UpstreamServer, repo: string, prefix: string, tags: string[]): void {
+  const body = tags.map((name) => ({ ref: `refs/tags/${name}`, object: { type: "commit", sha: "0".repeat(40) } }));
+  s.route(`https://api.github.com/repos/${repo}/git/matching-refs/tags${prefix ? `/${prefix}` : ""}`, { body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 }
 
 /** A download; GitHub release assets answer with a redirect to their storage host, like github.com does. */
