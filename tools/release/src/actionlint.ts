@@ -1,40 +1,21 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { goToolBinary, type GoTool } from "../../../libs/pipeline/src/attest/go-tool.ts";
 
 /**
  * actionlint (rhysd/actionlint): the GitHub Actions linter — schema, expression
  * types, `needs`/`if`/matrix checks, runner labels, and shellcheck on `run:`
  * scripts when shellcheck is installed. It is a Go program; our machines reach
  * the Go module proxy but no release downloads, so it is built from source at
- * this exact version and cached under node_modules/.cache.
+ * this exact version and cached under node_modules/.cache, like the
+ * pipeline's cosign and syft.
  */
-export const ACTIONLINT_VERSION = "v1.7.12";
-const MODULE = "github.com/rhysd/actionlint/cmd/actionlint";
+export const ACTIONLINT: GoTool = { name: "actionlint", pkg: "github.com/rhysd/actionlint/cmd/actionlint", version: "v1.7.12", envVar: "ACTIONLINT" };
 
 export class ActionlintUnavailable extends Error {}
 
 /** Path to an actionlint binary of the pinned version: $ACTIONLINT, the cache, or a fresh build. */
-export function actionlintBinary(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.ACTIONLINT) return env.ACTIONLINT;
-  const dir = join(repoRoot, "node_modules", ".cache", "actionlint", ACTIONLINT_VERSION);
-  const bin = join(dir, "actionlint");
-  if (existsSync(bin)) return bin;
-  mkdirSync(dir, { recursive: true });
-  const r = spawnSync("go", ["install", `${MODULE}@${ACTIONLINT_VERSION}`], {
-    env: { ...env, GOBIN: dir, CGO_ENABLED: "0" },
-    encoding: "utf8",
-  });
-  if (r.error) {
-    throw new ActionlintUnavailable(
-      `actionlint ${ACTIONLINT_VERSION} is built with Go from the Go module proxy, but \`go\` could not run (${r.error.message}). ` +
-        `Install Go or set ACTIONLINT=/path/to/actionlint.`,
-    );
-  }
-  if (r.status !== 0 || !existsSync(bin)) {
-    throw new ActionlintUnavailable(`go install ${MODULE}@${ACTIONLINT_VERSION} failed:\n${(r.stderr || r.stdout).trim()}`);
-  }
-  return bin;
+export function actionlintBinary(repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return goToolBinary(ACTIONLINT, { root: repoRoot, env });
 }
 
 export interface ActionlintFinding {

@@ -9,20 +9,21 @@ import { join } from "node:path";
 import { actionlint, actionlintBinary } from "./actionlint.ts";
 import { workflowProblems } from "./workflow-rules.ts";
 
-function main(cwd: string): number {
+async function main(cwd: string): Promise<number> {
   const dir = join(".github", "workflows");
   const files = readdirSync(join(cwd, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort();
   const findings = [
-    ...actionlint(actionlintBinary(cwd), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
+    ...actionlint(await actionlintBinary(cwd), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
     ...files.flatMap((f) => workflowProblems(readFileSync(join(cwd, f), "utf8")).map((p) => `${f}:${p.line}: ${p.message}`)),
   ];
   process.stdout.write(findings.length ? `${findings.join("\n")}\n` : `${files.length} workflow files: no problems.\n`);
   return findings.length ? 1 : 0;
 }
 
-try {
-  process.exit(main(process.cwd()));
-} catch (e) {
-  process.stderr.write(`lint:workflows: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(2);
-}
+main(process.cwd()).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`lint:workflows: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  },
+);

@@ -28,6 +28,12 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   const platforms = Object.entries(r.platforms ?? {});
   if (platforms.length) rows.push(["platforms", platforms.map(([p, d]) => `${p} ${code(short(d))}`).join(", ")]);
   if (r.repository && r.digest) rows.push(["pull", code(`docker pull ${r.repository}@${r.digest}`)]);
+  const a = r.attestations;
+  if (a?.signature) rows.push(["signature", code(a.signature)]);
+  const sboms = Object.entries(a?.sbom ?? {});
+  if (sboms.length) rows.push(["SBOM (SPDX 2.3)", sboms.map(([p, d]) => `${p} ${code(d)}`).join(", ")]);
+  if (a?.provenance) rows.push(["provenance (SLSA v1)", code(a.provenance)]);
+  if (a?.status === "failed") rows.push(["attestations", `failed: ${a.error ?? "see the run's log"}`]);
   if (r.notice) rows.push(["notice", r.notice]);
   if (r.error) rows.push(["error", r.error]);
   const out = [`## ${r.image} ${r.version}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`)];

@@ -21,6 +21,15 @@ export const ImageResult = z.looseObject({
   tags: z.record(z.string(), Tag).optional(),
   notice: z.string().optional(),
   error: z.string().optional(),
+  attestations: z
+    .looseObject({
+      status: z.string(),
+      signature: z.string().optional(),
+      sbom: z.record(z.string(), z.string()).optional(),
+      provenance: z.string().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
 });
 export type ImageResult = z.infer<typeof ImageResult>;
 

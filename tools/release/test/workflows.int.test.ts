@@ -42,12 +42,13 @@ const PINNED = {
   "actions/setup-node": "820762786026740c76f36085b0efc47a31fe5020", // v7.0.0
   "nrwl/nx-set-shas": "afb73a62d26e41464e9254689e1fd6122ee683c1", // v5.0.1
   "changesets/action": "a45c4d594aa4e2c509dc14a9f2b3b67ba3780d0d", // v1.9.0
+  "actions/setup-go": "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e", // v7.0.0
 };
 
 describe("GitHub workflows", { timeout: 60_000 }, () => {
   let bin: string;
-  beforeAll(() => {
-    bin = actionlintBinary(REPO); // builds it from the Go module proxy on first use
+  beforeAll(async () => {
+    bin = await actionlintBinary(REPO); // builds it from the Go module proxy on first use
   }, 600_000);
 
   it("actionlint finds nothing in ci.yml and release.yml", () => {
@@ -72,17 +73,22 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     for (const f of FILES) expect(workflowProblems(text(f)), f).toEqual([]);
   });
 
-  it("use exactly the four third-party actions, each at its recorded SHA", () => {
+  it("use exactly the five third-party actions, each at its recorded SHA", () => {
     const used = new Map<string, string>();
     for (const f of FILES) for (const s of steps(workflow(f))) if (s.uses) used.set(s.uses.split("@")[0]!, s.uses.split("@")[1]!);
     expect(Object.fromEntries(used)).toEqual(PINNED);
   });
 
-  it("read only the documented secrets, and both are documented where people look", () => {
+  it("read only the documented secrets, each documented where people look", () => {
     const readme = readFileSync(join(REPO, "README.md"), "utf8"); // the release section lives in the root README
+    // Branch images are signed with the project's key pair; releases keyless (no signing secret).
+    const expected: Record<string, string[]> = {
+      ".github/workflows/ci.yml": ["COSIGN_PASSWORD", "COSIGN_PRIVATE_KEY", "DAGGER_CLOUD_TOKEN", "DOCKERHUB_TOKEN"],
+      ".github/workflows/release.yml": ["DAGGER_CLOUD_TOKEN", "DOCKERHUB_TOKEN"],
+    };
     for (const f of FILES) {
-      expect(secretsUsed(text(f))).toEqual(["DAGGER_CLOUD_TOKEN", "DOCKERHUB_TOKEN"]);
-      for (const s of ["DOCKERHUB_TOKEN", "DAGGER_CLOUD_TOKEN"]) {
+      expect(secretsUsed(text(f))).toEqual(expected[f]);
+      for (const s of expected[f]!) {
         expect(text(f)).toMatch(new RegExp(`^#\\s+${s}\\s+\\S`, "m"));
         expect(readme).toContain(s);
       }
@@ -116,6 +122,8 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
       const publish = all.find((s) => /nx affected -t publish/.test(s.run ?? ""))!;
       expect(publish.env?.IMAGE_CHANNEL).toBe("branch");
       expect(publish.run).not.toMatch(/--channel/);
+      // Signed with the key pair: no job of ci.yml may ask for an OIDC token.
+      expect(publish.env).toMatchObject({ COSIGN_PRIVATE_KEY: "${{ secrets.COSIGN_PRIVATE_KEY }}", COSIGN_PASSWORD: "${{ secrets.COSIGN_PASSWORD }}" });
       expect(w.jobs["branch-image"]?.needs).toBe("verify");
       expect(w.jobs["branch-image"]?.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
     });
@@ -131,7 +139,8 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     it("runs on pushes to main; write access only in the job, only for what it does", () => {
       expect(w.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
       expect(w.permissions).toEqual({});
-      expect(w.jobs.release?.permissions).toEqual({ contents: "write", "pull-requests": "write", actions: "read" });
+      // id-token: keyless signing of the published images, and nothing else new.
+      expect(w.jobs.release?.permissions).toEqual({ contents: "write", "pull-requests": "write", actions: "read", "id-token": "write" });
     });
     it("never runs two releases at once and never cancels one half-way", () => {
       expect(w.concurrency).toEqual({ group: "release-${{ github.ref }}", "cancel-in-progress": false });
@@ -152,6 +161,10 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
       expect(order.indexOf(tag.name!)).toBeGreaterThan(order.indexOf(publish.name!));
       expect(tag.if).toBe("steps.pending.outputs.pending == 'false'"); // implicit success(): no tag after a failed publish
       expect(tag.run).toContain("release:tag");
+      // Go builds the pinned cosign and syft before the publish signs anything.
+      const go = all.findIndex((s) => s.uses?.startsWith("actions/setup-go@"));
+      expect(go).toBeGreaterThan(-1);
+      expect(go).toBeLessThan(all.indexOf(publish));
     });
     it("bases affected on the last successful release, and on the root commit the first time", () => {
       const shas = all.find((s) => s.uses?.startsWith("nrwl/nx-set-shas@"))!;

@@ -12,7 +12,8 @@ export const USAGE = `Usage: tsx libs/pipeline/src/cli/main.ts <command> [images
 Commands
   build <image>      build every platform of the image (its parents too, from this commit)
   smoke <image>      build, then run the image's smoke spec on every platform
-  publish <image>    build, smoke, push X.Y.Z, then move floating tags (X.Y, X, latest) forward
+  publish <image>    build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
+                     then move floating tags (X.Y, X, latest) forward
   plan [images...]   print what publish would do (reads the registry; builds and pushes nothing)
   lint <image>       validate image.yaml, the Dockerfile, the smoke spec and the image's files
 
@@ -28,7 +29,9 @@ Options
 
 Configuration: image-tooling.yaml at the workspace root; env IMAGE_REGISTRY,
 IMAGE_NAMESPACE, REGISTRY_USERNAME, REGISTRY_PASSWORD (DOCKERHUB_TOKEN for
-Docker Hub) override it. Results: dist/images/<image>/result.json.
+Docker Hub) override it. publish signs with COSIGN_PRIVATE_KEY + COSIGN_PASSWORD,
+or keyless on GitHub Actions with id-token: write. Results:
+dist/images/<image>/result.json.
 `;
 
 const parse = (argv: string[]) =>

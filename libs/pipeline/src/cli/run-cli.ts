@@ -1,3 +1,4 @@
+import { AttestError } from "../attest/errors.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig } from "../config/load-config.ts";
 import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
@@ -28,7 +29,7 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
+const EXPECTED_ERRORS = [AttestError, ImageMetadataError, RegistryError, SmokeFailedError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {

@@ -9,6 +9,8 @@ import {
   parsePlatform,
   platformMatches,
   sha256Digest,
+  MediaType,
+  type Descriptor,
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
@@ -34,6 +36,9 @@ export interface Manifest {
   bytes: Buffer;
   json: ImageIndex | ImageManifest;
 }
+
+/** One entry of a referrers list: an artifact whose subject is the digest asked about. */
+export type ReferrerDescriptor = Descriptor & { artifactType?: string };
 
 export interface PlatformManifest {
   /** `linux/arm64`. */
@@ -247,6 +252,24 @@ export class RegistryClient {
       throw this.#fail("not-found", `${this.repositoryRef(repository)}:${reference} is a ${config.os}/${config.architecture} image, not ${platform}`, repository);
     }
     return config;
+  }
+
+  /**
+   * Artifacts that name `digest` as their subject (signatures, attestations):
+   * the OCI 1.1 referrers API, or on a registry without it the referrers tag
+   * scheme, an index tagged `sha256-<hex>`
+   * (https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema).
+   */
+  async referrers(repository: string, digest: string): Promise<ReferrerDescriptor[]> {
+    this.#checkReference(repository, digest);
+    const { res } = await this.#call({ method: "GET", url: `/v2/${apiRepository(this.endpoint, repository)}/referrers/${digest}`, repository, access: "pull", headers: { accept: MediaType.ociIndex } });
+    if (res.status === 200 && res.headers.get("content-type")?.split(";")[0]?.trim() === MediaType.ociIndex) {
+      return (this.#json<ImageIndex>(res, repository, "referrers index").manifests ?? []) as ReferrerDescriptor[];
+    }
+    if (res.status !== 200 && res.status !== 404 && res.status !== 405 && res.status !== 400) throw this.#unexpected(res, `listing referrers of ${digest} in`, repository);
+    const tag = digest.replace(":", "-");
+    if (!(await this.manifestDigest(repository, tag))) return [];
+    return ((await this.getManifest(repository, tag)).json as ImageIndex).manifests as ReferrerDescriptor[];
   }
 
   async blobExists(repository: string, digest: string): Promise<boolean> {

@@ -21,12 +21,30 @@ export interface ImageResult {
   platforms?: Record<string, string>;
   /** Each tag → what happened and the digest it points at afterwards. */
   tags?: Record<string, { action: TagAction; digest?: string; reason: string }>;
+  /** Signature, SBOMs and provenance of `digest` (publish). */
+  attestations?: AttestationRecord;
   base?: string;
   inputsDigest?: string;
   checks?: CheckResult[];
   notice?: string;
   error?: string;
   durationMs: number;
+}
+
+/**
+ * What publish attached to an index digest, each as the digest of its OCI
+ * artifact (a Sigstore bundle whose subject is the index).
+ */
+export interface AttestationRecord {
+  /** created: all new; completed: some were there, the rest added; present: nothing to add; planned: dry run; failed: see error (floating tags not moved). */
+  status: "created" | "completed" | "present" | "planned" | "failed";
+  signature?: string;
+  /** Platform → SBOM attestation. */
+  sbom?: Record<string, string>;
+  provenance?: string;
+  /** The plan (dry run) or the reason it failed. */
+  note?: string;
+  error?: string;
 }
 
 export function writeResult(workspaceRoot: string, result: ImageResult): string {

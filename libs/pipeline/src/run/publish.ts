@@ -4,6 +4,8 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { describePushFailure } from "../build/build-error.ts";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
+import { attestPlanLine, attestPublished, publishSigning } from "../attest/publish-step.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import { RegistryClient } from "../registry/client.ts";
 import type { ImageResult } from "../report/result.ts";
 import { planTags, type TagPlan, type TagStep } from "../tags/plan-tags.ts";
@@ -128,6 +130,7 @@ function printPlan(run: LocalRun, t: Target, p: ImagePlan, baseNote: string): vo
   log.info(`\n${p.pkg.name} ${p.pkg.version} → ${t.ref(p.pkg.name)}  [${p.pkg.metadata.platforms.join(", ")}]`);
   log.info(`  base: ${baseNote}`);
   for (const s of [p.tags.immutable, ...p.tags.floating]) log.info(`  ${s.action.padEnd(6)} ${s.tag.padEnd(28)} ${s.reason}`);
+  log.info(`  attest ${attestPlanLine(p.pkg, p.existingDigest)}`);
   if (p.tags.immutable.action === "skip") log.info(`  note: ${skipNotice(p)}`);
 }
 
@@ -175,6 +178,8 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
   const t = target(config);
   const pkg = run.ws.graph.images.get(image)!;
   await preflight(run, t, image);
+  // Asked first: a run that cannot sign must stop before it pushes anything.
+  const signing = opts.dryRun ? undefined : publishSigning();
   const plan = await planImage(run, t, pkg);
   const planned = new Map([[pkg.name, plan]]);
   const base: Omit<ImageResult, "status" | "durationMs"> = { image, version: pkg.version, command: "publish", channel: config.channel, repository: t.ref(image), inputsDigest: plan.inputsDigest };
@@ -182,19 +187,23 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
   if (opts.dryRun) {
     printPlan(run, t, plan, baseNote(run, t, pkg, planned));
     run.log.info("\n(dry run: nothing built, nothing pushed)");
-    return [{ ...base, status: "planned", tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined), durationMs: Date.now() - t0 }];
+    return [{ ...base, status: "planned", tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], () => undefined), attestations: { status: "planned", note: attestPlanLine(pkg, plan.existingDigest) }, durationMs: Date.now() - t0 }];
   }
 
   if (plan.existingDigest) {
     run.log.info(skipNotice(plan));
-    await moveFloating(run, t, pkg, plan.tags, plan.existingDigest);
     const digest = plan.existingDigest;
+    const platforms = await platformDigests(t, image, digest);
+    // ── attest (a re-run completes what an interrupted run left out; adds nothing to a complete digest) ──
+    const attestations = await attestOrStop(run, t, pkg, digest, platforms, signing!, new Date(t0), { ...base, status: "failed", digest, platforms });
+    await moveFloating(run, t, pkg, plan.tags, plan.existingDigest);
     return [
       {
         ...base,
         status: "skipped",
         digest,
-        platforms: await platformDigests(t, image, digest),
+        platforms,
+        attestations,
         tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? (s === plan.tags.immutable ? digest : undefined)) : digest)),
         notice: skipNotice(plan),
         durationMs: Date.now() - t0,
@@ -231,6 +240,9 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       const digest = pushed.slice(pushed.indexOf("@") + 1);
       const stored = await t.client.manifestDigest(t.repo(image), immutable.tag);
       if (stored !== digest) throw new PublishError(`${t.ref(image)}:${immutable.tag} points at ${stored}, not the ${digest} just pushed; floating tags not moved`, []);
+      const platforms = await platformDigests(t, image, digest);
+      // ── attest: sign, SBOMs, provenance of the pushed digest, before any floating tag moves ──
+      const attestations = await attestOrStop(run, t, pkg, digest, platforms, signing!, new Date(t0), { ...base, status: "failed", digest, base: built.baseRef, platforms });
 
       const after = planTags({ version: pkg.version, existingTags: [...(await t.client.listTags(t.repo(image)))], channel: config.channel, branch: branchOf(run, config), sha: run.git.revision, digest, floatingDigests: plan.floatingDigests });
       await moveFloating(run, t, pkg, after, digest);
@@ -240,7 +252,8 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
           status: "pushed",
           digest,
           base: built.baseRef,
-          platforms: await platformDigests(t, image, digest),
+          platforms,
+          attestations,
           tags: tagRecord([immutable, ...after.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? undefined) : digest)),
           durationMs: Date.now() - t0,
         } satisfies ImageResult,
@@ -248,6 +261,14 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
     },
     { verbose: opts.verbose },
   );
+}
+
+/** Signs and attests `digest`; a failure stops the publish before floating tags move, and says so in the result. */
+async function attestOrStop(run: LocalRun, t: Target, pkg: ImagePackage, digest: string, platforms: Record<string, string>, signing: SigningMode, startedOn: Date, failed: Omit<ImageResult, "durationMs">): Promise<ImageResult["attestations"]> {
+  const attestations = await attestPublished(run, t.config, t.client, pkg, digest, platforms, signing, startedOn);
+  if (attestations.status !== "failed") return attestations;
+  const message = `${pkg.name}: ${t.ref(pkg.name)}@${digest} is pushed but could not be signed and attested (${attestations.error}); floating tags not moved — fix the cause and re-run publish: it completes the attestations of this digest`;
+  throw new PublishError(message, [{ ...failed, attestations, error: message, durationMs: Date.now() - startedOn.getTime() }]);
 }
 
 /** Image names nx considers affected since `base`, in publish order (parents first). */
@@ -293,6 +314,7 @@ export async function runPlanCommand(run: LocalRun, config: PipelineConfig, imag
       digest: p.existingDigest ?? undefined,
       tags: tagRecord([p.tags.immutable, ...p.tags.floating], (s) => (s.action === "skip" ? (p.floatingDigests[s.tag] ?? p.existingDigest ?? undefined) : undefined)),
       notice: p.tags.immutable.action === "skip" ? skipNotice(p) : undefined,
+      attestations: { status: "planned", note: attestPlanLine(pkg, p.existingDigest) },
       durationMs: Date.now() - t0,
     });
   }

@@ -2,6 +2,11 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { TempWorkspace } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
 import { REPO_ROOT } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { testKeyPair, type TestKeyPair } from "./cosign-keys.ts";
+
+let keys: Promise<TestKeyPair> | undefined;
+/** One cosign key pair per test process: publish signs, so every test publish gets it unless its env says otherwise. */
+export const pipelineTestKeys = (): Promise<TestKeyPair> => (keys ??= testKeyPair());
 
 export interface PipelineRun {
   status: number;
@@ -12,11 +17,12 @@ export interface PipelineRun {
 }
 
 /** Runs the pipeline CLI in a workspace, as the Nx targets do, and captures everything it prints. */
-export function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
+export async function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
+  const signing = args[0] === "publish" ? (await pipelineTestKeys()).env : {};
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/pipeline/src/cli/main.ts", ...args], {
       cwd: ws.root,
-      env: { ...process.env, NX_DAEMON: "false", FORCE_COLOR: "0", IMAGE_PIPELINE_HEARTBEAT_MS: "60000", ...env },
+      env: { ...process.env, NX_DAEMON: "false", FORCE_COLOR: "0", IMAGE_PIPELINE_HEARTBEAT_MS: "60000", ...signing, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { withAncestors } from "@image-tooling/image-metadata";
+import { readLock, type Arch } from "@image-tooling/image-lint";
+import type { RegistryClient } from "../registry/client.ts";
+import type { Logger } from "../report/logger.ts";
+import type { AttestationRecord } from "../report/result.ts";
+import type { Workspace } from "../run/workspace.ts";
+import { Cosign } from "./cosign.ts";
+import { AttestError } from "./errors.ts";
+import { REPO_ROOT } from "./go-tool.ts";
+import { describeWork, missingWork, nothingToDo } from "./plan.ts";
+import { provenancePredicate, type Dependency, type ProvenanceFacts } from "./provenance.ts";
+import { readAttestations, sbomName } from "./referrers.ts";
+import { enrichSbom, sha256Digest, type LockSource } from "./sbom.ts";
+import { describeSigning, type SigningMode } from "./signing.ts";
+import { scanImage } from "./syft.ts";
+import { withToolEnvironment, type RegistryAccess } from "./tool-env.ts";
+
+export interface AttestTarget {
+  image: string;
+  client: RegistryClient;
+  /** Repository path without the registry. */
+  repo: string;
+  /** `<registry>/<repo>`. */
+  repoRef: string;
+  /** The index digest: what is signed and what every attestation's subject is. */
+  digest: string;
+  /** Platform → manifest digest. */
+  platforms: Record<string, string>;
+  access: RegistryAccess;
+  mode: SigningMode;
+  /** The facts for provenance, asked for only when provenance is missing. */
+  provenance: () => Promise<ProvenanceFacts>;
+  locks: LockSource[];
+  log: Logger;
+}
+
+/** tools.lock.json of an image and its ancestors (the child contains their tools too); images without one contribute nothing. */
+export function lockSources(ws: Workspace, image: string): LockSource[] {
+  const out: LockSource[] = [];
+  for (const name of withAncestors(ws.graph, image)) {
+    const pkg = ws.graph.images.get(name)!;
+    const file = `${pkg.root}/tools.lock.json`;
+    if (!existsSync(join(ws.root, file))) continue;
+    const { lock, problems } = readLock(ws.root, pkg.root, name);
+    if (!lock) throw new AttestError(`${file}: ${problems.map((p) => `${p.field ? `${p.field} ` : ""}${p.message}`).join("; ")} — run \`npx nx run ${name}:lint\``);
+    out.push({ file, lock });
+  }
+  return out;
+}
+
+/** The locks as provenance dependencies: path and sha256 of the file's bytes at this commit. */
+export function lockDependencies(ws: Workspace, locks: LockSource[], sourceUrl: string | undefined, revision: string): Dependency[] {
+  return locks.map((l) => ({ name: l.file, ...(sourceUrl && { uri: `git+${sourceUrl}@${revision}#${l.file}` }), digest: sha256Digest(readFileSync(join(ws.root, l.file))) }));
+}
+
+export function daggerVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "@dagger.io", "dagger", "package.json"), "utf8")) as { version: string }).version;
+}
+
+const archOf = (platform: string): Arch => platform.split("/")[1] as Arch;
+
+/**
+ * Signs an index digest and attaches its SBOMs (one per platform) and its
+ * provenance, skipping whatever the digest already carries, then verifies the
+ * whole as a user would. Never throws: a failure comes back as status
+ * "failed" with the reason, for the result file.
+ */
+export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
+  const ref = `${t.repoRef}@${t.digest}`;
+  const log = t.log;
+  if (t.mode.kind === "key") {
+    log.addSecret(t.mode.password);
+    for (const line of t.mode.privateKey.split("\n")) if (line.length >= 16 && !line.startsWith("-----")) log.addSecret(line);
+  }
+  try {
+    return await withToolEnvironment(t.access, async (env) => {
+      const dir = env.DOCKER_CONFIG!;
+      const onBuild = (what: string) => log.info(`  ${what}`);
+      const before = await readAttestations(t.client, t.repo, t.digest);
+      const work = missingWork(before, t.platforms);
+      log.info(`${t.image}: attest ${t.digest.slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`);
+      const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild });
+
+      for (const platform of work.sbom) {
+        const platformDigest = t.platforms[platform]!;
+        await log.step(`${t.image}: SBOM ${platform} (syft → SPDX 2.3 + tools.lock.json)`, async () => {
+          const scanned = await scanImage(`${t.repoRef}@${platformDigest}`, env, onBuild);
+          const sbom = { ...enrichSbom(scanned, t.locks, archOf(platform)), name: sbomName(t.repoRef, platformDigest) };
+          await cosign.attest(ref, "spdxjson", sbom, dir);
+        });
+      }
+      if (work.provenance) {
+        await log.step(`${t.image}: SLSA v1 provenance`, async () => cosign.attest(ref, "slsaprovenance1", provenancePredicate(await t.provenance()), dir));
+      }
+      if (work.sign) await log.step(`${t.image}: sign ${ref}`, () => cosign.sign(ref));
+
+      // What a user will run; also catches a referrer that is there but does not verify.
+      await log.step(`${t.image}: verify signature, SBOMs and provenance with cosign`, async () => {
+        await cosign.verify(ref);
+        const sboms = await cosign.verifyAttestation(ref, "spdxjson");
+        const described = new Set(sboms.map((s) => (s as { predicate?: { name?: string } }).predicate?.name));
+        const unverified = Object.values(t.platforms).filter((d) => !described.has(sbomName(t.repoRef, d)));
+        if (unverified.length) throw new AttestError(`no verified SBOM for ${unverified.join(", ")} of ${ref}`);
+        await cosign.verifyAttestation(ref, "slsaprovenance1");
+      });
+
+      const after = await readAttestations(t.client, t.repo, t.digest);
+      const sbom = Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, after.sbom[d]!]));
+      return {
+        status: nothingToDo(work) ? "present" : !before.signature && !before.provenance && Object.keys(before.sbom).length === 0 ? "created" : "completed",
+        signature: after.signature,
+        sbom,
+        provenance: after.provenance,
+      } satisfies AttestationRecord;
+    });
+  } catch (e) {
+    const message = log.redact(e instanceof Error ? e.message : String(e));
+    log.info(`✘ ${t.image}: signing/attesting ${ref} failed: ${message}`);
+    return { status: "failed", error: message };
+  }
+}

@@ -1,0 +1,2 @@
+/** Signing or attesting failed: publish records it and does not move floating tags. */
+export class AttestError extends Error {}

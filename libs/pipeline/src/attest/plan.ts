@@ -1,0 +1,49 @@
+/**
+ * What a digest already carries and what is still to do. Pure: the registry
+ * is read by referrers.ts, the work done by attest-image.ts.
+ */
+
+export const PREDICATE = {
+  signature: "https://sigstore.dev/cosign/sign/v1",
+  sbom: "https://spdx.dev/Document",
+  provenance: "https://slsa.dev/provenance/v1",
+} as const;
+
+/** cosign's Sigstore bundle, attached as an OCI artifact whose subject is the index. */
+export const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+/** Referrer manifest digests found for one index digest. */
+export interface AttestationState {
+  signature?: string;
+  provenance?: string;
+  /** Platform manifest digest → the SBOM attestation describing it. */
+  sbom: Record<string, string>;
+}
+
+export interface AttestationWork {
+  sign: boolean;
+  provenance: boolean;
+  /** Platforms (`linux/arm64`) still without an SBOM. */
+  sbom: string[];
+}
+
+/** What is missing for `platforms` (platform → manifest digest). Present ones are never redone. */
+export function missingWork(state: AttestationState, platforms: Record<string, string>): AttestationWork {
+  return {
+    sign: !state.signature,
+    provenance: !state.provenance,
+    sbom: Object.entries(platforms)
+      .filter(([, digest]) => !state.sbom[digest])
+      .map(([platform]) => platform),
+  };
+}
+
+export const nothingToDo = (w: AttestationWork): boolean => !w.sign && !w.provenance && w.sbom.length === 0;
+
+/** One line of the publish plan: what the attest step will do. */
+export function describeWork(w: AttestationWork | "new", platforms: string[], signing: string): string {
+  if (w === "new") return `sign the index, SBOM (SPDX 2.3) for ${platforms.join(" + ")}, SLSA v1 provenance — ${signing}`;
+  if (nothingToDo(w)) return "signature, SBOMs and provenance present: nothing to add";
+  const parts = [w.sign && "sign the index", w.sbom.length && `SBOM for ${w.sbom.join(" + ")}`, w.provenance && "provenance"].filter(Boolean);
+  return `complete what is missing: ${parts.join(", ")} — ${signing}`;
+}

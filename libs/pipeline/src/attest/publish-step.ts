@@ -1,0 +1,89 @@
+import type { ImagePackage } from "@image-tooling/image-metadata";
+import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
+import type { PipelineConfig } from "../config/config.ts";
+import type { RegistryClient } from "../registry/client.ts";
+import type { AttestationRecord } from "../report/result.ts";
+import type { LocalRun } from "../run/local.ts";
+import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";
+import { AttestError } from "./errors.ts";
+import { describeWork } from "./plan.ts";
+import { factsFromLabels, githubContext } from "./provenance.ts";
+import { describeSigning, signingMode, SigningNotConfigured, type SigningMode } from "./signing.ts";
+
+/**
+ * The attest step as publish calls it: after the X.Y.Z (or branch) push is
+ * verified, before any floating tag moves, and on a re-run for an existing
+ * digest (which then gets only what it lacks).
+ */
+
+/** How this run signs; asked before anything is built, so a missing key pushes nothing. */
+export function publishSigning(env: Record<string, string | undefined> = process.env): SigningMode {
+  try {
+    return signingMode(env);
+  } catch (e) {
+    if (e instanceof SigningNotConfigured) throw new AttestError(e.message);
+    throw e;
+  }
+}
+
+/** The plan's line for the attest step (dry run and `plan`). */
+export function attestPlanLine(pkg: ImagePackage, existingDigest: string | null, env: Record<string, string | undefined> = process.env): string {
+  let signing: string;
+  try {
+    signing = describeSigning(signingMode(env));
+  } catch (e) {
+    signing = `NOT CONFIGURED, publish would stop: ${(e as Error).message}`;
+  }
+  return existingDigest
+    ? `check ${existingDigest.slice(0, 19)}…'s signature, SBOMs and provenance; add only what is missing — ${signing}`
+    : describeWork("new", pkg.metadata.platforms, signing);
+}
+
+export async function attestPublished(
+  run: LocalRun,
+  config: PipelineConfig,
+  client: RegistryClient,
+  pkg: ImagePackage,
+  digest: string,
+  platforms: Record<string, string>,
+  mode: SigningMode,
+  startedOn: Date,
+): Promise<AttestationRecord> {
+  const repo = `${config.namespace}/${pkg.name}`;
+  const repoRef = `${config.registry}/${repo}`;
+  let locks: ReturnType<typeof lockSources>;
+  try {
+    locks = lockSources(run.ws, pkg.name);
+  } catch (e) {
+    return { status: "failed", error: (e as Error).message };
+  }
+  return attestImage({
+    image: pkg.name,
+    client,
+    repo,
+    repoRef,
+    digest,
+    platforms,
+    access: { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp },
+    mode,
+    locks,
+    log: run.log,
+    provenance: async () => {
+      const labels = (await client.imageConfig(repo, digest, Object.keys(platforms)[0])).config?.Labels ?? {};
+      return factsFromLabels(labels, INPUTS_DIGEST_LABEL, {
+        image: pkg.name,
+        version: pkg.version,
+        channel: config.channel,
+        ref: `${repoRef}@${digest}`,
+        packageRoot: pkg.root,
+        parent: Boolean(pkg.metadata.parent),
+        locks: lockDependencies(run.ws, locks, labels["org.opencontainers.image.source"], labels["org.opencontainers.image.revision"] ?? run.git.revision),
+        pipelineVersion: run.git.revision,
+        daggerVersion: daggerVersion(),
+        startedOn: startedOn.toISOString(),
+        finishedOn: new Date().toISOString(),
+        github: githubContext(process.env),
+      });
+    },
+  });
+}

@@ -1,0 +1,24 @@
+import { AttestError } from "./errors.ts";
+import { goToolBinary } from "./go-tool.ts";
+import type { SpdxDocument } from "./sbom.ts";
+import { execTool } from "./tool-env.ts";
+import { SYFT } from "./tools.ts";
+
+
+
+/**
+ * syft's SPDX 2.3 JSON of one platform's image, read from the registry by
+ * digest — exactly the bytes that were pushed and smoke-tested, not a local
+ * copy. `env` comes from withToolEnvironment (credentials, plain HTTP).
+ */
+export async function scanImage(ref: string, env: NodeJS.ProcessEnv, onBuild?: (what: string) => void): Promise<SpdxDocument> {
+  const syft = await goToolBinary(SYFT, { env, onBuild });
+  // --from registry: never look for a local Docker daemon's copy of the image.
+  const r = await execTool(syft, ["scan", ref, "--from", "registry", "-o", "spdx-json", "-q"], env);
+  if (r.code !== 0) throw new AttestError(`syft ${SYFT.version} could not scan ${ref} (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-5).join(" ")}`);
+  try {
+    return JSON.parse(r.stdout) as SpdxDocument;
+  } catch (e) {
+    throw new AttestError(`syft ${SYFT.version} wrote no SPDX JSON for ${ref}: ${(e as Error).message}`);
+  }
+}

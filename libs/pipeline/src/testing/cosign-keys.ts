@@ -1,0 +1,25 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { goToolBinary } from "../attest/go-tool.ts";
+import { COSIGN } from "../attest/tools.ts";
+
+export interface TestKeyPair {
+  /** The encrypted private key's text, as COSIGN_PRIVATE_KEY holds it. */
+  privateKey: string;
+  password: string;
+  /** Path of the public key file, for `cosign verify --key`. */
+  publicKeyFile: string;
+  /** COSIGN_PRIVATE_KEY / COSIGN_PASSWORD for a publish. */
+  env: Record<string, string>;
+}
+
+/** A fresh cosign key pair in a temporary directory, made by the pinned cosign. */
+export async function testKeyPair(password = "test-password-not-secret"): Promise<TestKeyPair> {
+  const cosign = await goToolBinary(COSIGN);
+  const dir = mkdtempSync(join(tmpdir(), "cosign-keys-"));
+  execFileSync(cosign, ["generate-key-pair"], { cwd: dir, env: { ...process.env, COSIGN_PASSWORD: password }, stdio: "pipe" });
+  const privateKey = readFileSync(join(dir, "cosign.key"), "utf8");
+  return { privateKey, password, publicKeyFile: join(dir, "cosign.pub"), env: { COSIGN_PRIVATE_KEY: privateKey, COSIGN_PASSWORD: password } };
+}

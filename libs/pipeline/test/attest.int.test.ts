@@ -1,0 +1,243 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseLock } from "@image-tooling/image-lint";
+import { attestImage, type AttestTarget } from "../src/attest/attest-image.ts";
+import { goToolBinary } from "../src/attest/go-tool.ts";
+import { PREDICATE, SIGSTORE_BUNDLE } from "../src/attest/plan.ts";
+import type { ProvenanceFacts } from "../src/attest/provenance.ts";
+import { readAttestations } from "../src/attest/referrers.ts";
+import { COSIGN, SYFT } from "../src/attest/tools.ts";
+import { RegistryClient } from "../src/registry/client.ts";
+import { MediaType, type ImageIndex } from "../src/registry/media.ts";
+import { Logger } from "../src/report/logger.ts";
+import { testKeyPair, type TestKeyPair } from "../src/testing/cosign-keys.ts";
+import { seedImage, type SeededImage } from "../src/testing/oci-image.ts";
+import { startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
+
+// Signing and attesting by digest against a real registry (docker-registry,
+// distribution 2.8: no referrers API, so cosign's bundles go through the
+// referrers tag scheme) with the real, pinned cosign and syft. No engine:
+// the images are pushed directly; the engine path is publish-attest.e2e.test.ts.
+
+const REVISION = "0123456789abcdef0123456789abcdef01234567";
+const TOOL_SHA = { amd64: "a".repeat(64), arm64: "b".repeat(64) };
+const { lock } = parseLock(
+  JSON.stringify({
+    image: "demo",
+    tools: {
+      demotool: {
+        version: "2.3.4",
+        description: "A pinned download (stand-in: no upstream host is reachable here)",
+        homepage: "https://example.org/demotool",
+        url: "https://example.org/demotool/v{version}/demotool-linux-{arch}",
+        sha256: TOOL_SHA,
+        archive: "binary",
+        install: "/usr/local/bin/demotool",
+        versionCommand: ["demotool", "--version"],
+        versionPattern: "{version}",
+        examples: ["demotool run"],
+        sources: ["https://example.org/demotool/"],
+        update: { versions: { github: "example/demotool", tag: "v{version}" }, checksums: { format: "computed" } },
+      },
+    },
+  }),
+  "packages/demo/tools.lock.json",
+  "demo",
+);
+
+describe("attestImage with the real cosign and syft", () => {
+  let registry: TestRegistry;
+  let client: RegistryClient;
+  let keys: TestKeyPair;
+  let cosign: string;
+  const out: string[] = [];
+  const log = new Logger({
+    write: (s: string) => {
+      out.push(s);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream);
+
+  const facts = (_image: SeededImage, ref: string): ProvenanceFacts => ({
+    image: "demo",
+    version: "1.0.0",
+    channel: "release",
+    ref,
+    sourceUrl: "https://github.com/acme/images",
+    revision: REVISION,
+    packageRoot: "packages/demo",
+    inputsDigest: `sha256:${"1".repeat(64)}`,
+    base: { name: `${registry.host}/ns/parent:1.0.0`, digest: `sha256:${"2".repeat(64)}`, parent: true },
+    locks: [{ name: "packages/demo/tools.lock.json", digest: `sha256:${"3".repeat(64)}` }],
+    pipelineVersion: REVISION,
+    daggerVersion: "0.21.8",
+    startedOn: new Date().toISOString(),
+    finishedOn: new Date().toISOString(),
+  });
+
+  const target = (repo: string, image: SeededImage, k: TestKeyPair = keys): AttestTarget => ({
+    image: "demo",
+    client,
+    repo,
+    repoRef: `${registry.host}/${repo}`,
+    digest: image.digest,
+    platforms: Object.fromEntries(Object.entries(image.platforms).map(([p, v]) => [p, v.digest])),
+    access: { registry: registry.host },
+    mode: { kind: "key", privateKey: k.privateKey, password: k.password },
+    provenance: async () => facts(image, `${registry.host}/${repo}@${image.digest}`),
+    locks: [{ file: "packages/demo/tools.lock.json", lock: lock! }],
+    log,
+  });
+
+  const verify = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const statements = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
+
+  beforeAll(async () => {
+    // First use builds both tools from the Go module proxy (minutes, once per machine).
+    cosign = await goToolBinary(COSIGN);
+    await goToolBinary(SYFT);
+    keys = await testKeyPair();
+    registry = await startTestRegistry();
+    client = new RegistryClient({ registry: registry.host });
+  }, 45 * 60_000);
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  describe("a freshly pushed digest", () => {
+    let image: SeededImage;
+    const repo = "ns/demo";
+    let first: Awaited<ReturnType<typeof attestImage>>;
+    let ref: string;
+
+    beforeAll(async () => {
+      image = await seedImage(client, repo, "1.0.0");
+      ref = `${registry.host}/${repo}@${image.digest}`;
+      first = await attestImage(target(repo, image));
+    }, 10 * 60_000);
+
+    it("is signed, with one SBOM per platform and a provenance, each recorded by digest", () => {
+      expect(first.error).toBeUndefined();
+      expect(first).toMatchObject({ status: "created", signature: expect.stringMatching(/^sha256:/), provenance: expect.stringMatching(/^sha256:/) });
+      expect(Object.keys(first.sbom!).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    });
+
+    it("`cosign verify --key` passes for the index digest", () => {
+      const r = verify("verify", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", ref);
+      expect(r.status, r.stderr).toBe(0);
+    });
+
+    it("the SBOM attestations verify and list the lock's tool with its version, URL and sha256 per platform", () => {
+      const r = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", ref);
+      expect(r.status, r.stderr).toBe(0);
+      const sboms = statements(r.stdout);
+      expect(sboms).toHaveLength(2);
+      for (const s of sboms) {
+        expect(s.predicateType).toBe(PREDICATE.sbom);
+        expect(s.subject[0].digest.sha256).toBe(image.digest.slice("sha256:".length));
+        expect(s.predicate.spdxVersion).toBe("SPDX-2.3");
+        const platform = Object.entries(image.platforms).find(([, v]) => s.predicate.name === `${registry.host}/${repo}@${v.digest}`)![0];
+        const arch = platform.split("/")[1] as "amd64" | "arm64";
+        expect(s.predicate.packages).toContainEqual(
+          expect.objectContaining({
+            name: "demotool",
+            versionInfo: "2.3.4",
+            downloadLocation: `https://example.org/demotool/v2.3.4/demotool-linux-${arch}`,
+            checksums: [{ algorithm: "SHA256", checksumValue: TOOL_SHA[arch] }],
+          }),
+        );
+      }
+    });
+
+    it("the provenance verifies and names the revision and the parent's digest", () => {
+      const r = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "slsaprovenance1", ref);
+      expect(r.status, r.stderr).toBe(0);
+      const [p] = statements(r.stdout);
+      expect(p.predicateType).toBe("https://slsa.dev/provenance/v1");
+      expect(p.predicate.buildDefinition.externalParameters.source.revision).toBe(REVISION);
+      expect(p.predicate.buildDefinition.resolvedDependencies).toContainEqual({ name: "parent", uri: `docker://${registry.host}/ns/parent:1.0.0`, digest: { sha256: "2".repeat(64) } });
+    });
+
+    it("leaves the index as it was: the same digest, only its two platforms", async () => {
+      const index = await client.getManifest(repo, "1.0.0");
+      expect(index.digest).toBe(image.digest);
+      expect((index.json as ImageIndex).manifests.map((m) => `${m.platform!.os}/${m.platform!.architecture}`)).toEqual(["linux/amd64", "linux/arm64"]);
+      // Attachments live beside it, under the referrers tag scheme.
+      expect((await client.listTags(repo)).sort()).toEqual(["1.0.0", image.digest.replace(":", "-")]);
+    });
+
+    it("a re-run adds no referrer and no signature", async () => {
+      const before = await client.referrers(repo, image.digest);
+      expect(before.every((r) => r.artifactType === SIGSTORE_BUNDLE)).toBe(true);
+      expect(before).toHaveLength(4);
+      const again = await attestImage(target(repo, image));
+      expect(again).toEqual({ ...first, status: "present" });
+      expect(await client.referrers(repo, image.digest)).toEqual(before);
+    });
+
+    it("a tampered provenance no longer verifies", async () => {
+      // Change the signed statement inside the provenance bundle and point the referrers list at the altered copy.
+      const state = await readAttestations(client, repo, image.digest);
+      const manifest = await client.getManifest(repo, state.provenance!);
+      const m = manifest.json as { layers: { digest: string; size: number; mediaType: string }[] };
+      const bundle = JSON.parse((await client.getBlob(repo, m.layers[0]!.digest)).toString("utf8"));
+      const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"));
+      statement.predicate.buildDefinition.externalParameters.source.revision = "f".repeat(40);
+      bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
+      const blob = await client.pushBlob(repo, Buffer.from(JSON.stringify(bundle)));
+      const tamperedBytes = Buffer.from(JSON.stringify({ ...m, layers: [{ ...m.layers[0], ...blob }] }));
+      const tampered = await client.putManifest(repo, `sha256:${(await import("node:crypto")).createHash("sha256").update(tamperedBytes).digest("hex")}`, { mediaType: MediaType.ociManifest, bytes: tamperedBytes });
+      const tag = image.digest.replace(":", "-");
+      const list = (await client.getManifest(repo, tag)).json as ImageIndex;
+      const swapped = { ...list, manifests: list.manifests.map((d) => (d.digest === state.provenance ? { ...d, digest: tampered, size: tamperedBytes.length } : d)) };
+      await client.putManifest(repo, tag, { mediaType: MediaType.ociIndex, bytes: Buffer.from(JSON.stringify(swapped)) });
+
+      // The altered provenance is there (cosign tree lists it) but fails its signature, so none verifies.
+      expect(verify("tree", ref).stdout).toContain(`https://slsa.dev/provenance/v1 artifacts via OCI referrer: ${registry.host}/${repo}@${tampered}`);
+      const r = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "slsaprovenance1", ref);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("none of the attestations matched the predicate type: slsaprovenance1");
+      // The untouched ones still verify.
+      expect(verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", ref).status).toBe(0);
+    });
+  });
+
+  it("a digest pushed outside the pipeline verifies neither signature nor attestations", async () => {
+    const outside = await seedImage(client, "ns/outside", "1.0.0", { labels: { outside: "yes" } });
+    const ref = `${registry.host}/ns/outside@${outside.digest}`;
+    expect(verify("verify", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", ref).status).not.toBe(0);
+    expect(verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", ref).status).not.toBe(0);
+    expect(verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "slsaprovenance1", ref).status).not.toBe(0);
+  });
+
+  it("a digest signed with another key does not verify with ours", async () => {
+    const other = await testKeyPair("another-password");
+    const image = await seedImage(client, "ns/other", "1.0.0", { labels: { other: "yes" } });
+    expect((await attestImage(target("ns/other", image, other))).status).toBe("created");
+    const r = verify("verify", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", `${registry.host}/ns/other@${image.digest}`);
+    expect(r.status).not.toBe(0);
+  });
+
+  it("completes a digest that has only its signature, without signing it again", async () => {
+    const repo = "ns/partial";
+    const image = await seedImage(client, repo, "1.0.0", { labels: { partial: "yes" } });
+    execFileSync(cosign, ["sign", "--yes", "--key", "env://COSIGN_PRIVATE_KEY", "--use-signing-config=false", "--tlog-upload=false", `${registry.host}/${repo}@${image.digest}`], { env: { ...process.env, ...keys.env }, stdio: "pipe" });
+    const signed = await readAttestations(client, repo, image.digest);
+    const r = await attestImage(target(repo, image));
+    expect(r).toMatchObject({ status: "completed", signature: signed.signature });
+    expect(await client.referrers(repo, image.digest)).toHaveLength(4);
+  });
+
+  it("a wrong COSIGN_PASSWORD fails with a clear reason, never printing the password or the key", async () => {
+    const repo = "ns/badpw";
+    const image = await seedImage(client, repo, "1.0.0", { labels: { badpw: "yes" } });
+    const secret = "the-wrong-password-123";
+    const r = await attestImage(target(repo, image, { ...keys, password: secret }));
+    expect(r.status).toBe("failed");
+    expect(r.error).toMatch(/COSIGN_PRIVATE_KEY could not be opened with COSIGN_PASSWORD/);
+    const printed = out.join("");
+    expect(printed).not.toContain(secret);
+    expect(printed).not.toContain(keys.privateKey.split("\n")[1]!);
+    expect(await client.referrers(repo, image.digest)).toEqual([]);
+  });
+});

@@ -1,0 +1,201 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
+import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { goToolBinary } from "../src/attest/go-tool.ts";
+import { COSIGN } from "../src/attest/tools.ts";
+import { RegistryClient } from "../src/registry/client.ts";
+import type { TestKeyPair } from "../src/testing/cosign-keys.ts";
+import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
+import { seedImage } from "../src/testing/oci-image.ts";
+import { pipelineTestKeys, runPipeline, type PipelineRun } from "../src/testing/run-pipeline.ts";
+
+// publish signs and attests on the harness: the real engine builds and pushes
+// the fixtures over the bridge, then the pinned syft and cosign (key pair, as
+// anywhere but GitHub Actions) attach SBOMs, provenance and a signature by
+// digest. Everything is checked with tools nobody here wrote: the cosign CLI,
+// skopeo and docker, reading the same registry on the host side.
+const harness = loadHarnessEnv();
+const REGISTRY = harness.HARNESS_ENGINE_REGISTRY;
+const HOST_REGISTRY = harness.HARNESS_REGISTRY;
+const baseDigest = harness.HARNESS_DEBIAN_BASE.split("@")[1]!;
+const registry = new RegistryClient({ registry: REGISTRY, plainHttp: true });
+
+const CHILD_TOOL = '#!/bin/sh\necho "child-tool on $(cat /etc/fixture-release)"\n';
+const CHILD_TOOL_SHA = createHash("sha256").update(CHILD_TOOL).digest("hex");
+
+/** fixture-child with a Debian package from the base's offline apt repository and a tools lock. */
+function withPackageAndLock(ws: TempWorkspace): void {
+  ws.write(
+    "packages/fixture-child/Dockerfile",
+    [
+      "ARG BASE_IMAGE",
+      "FROM ${BASE_IMAGE}",
+      "USER root",
+      "RUN apt-get update -qq && apt-get install -qq -y --no-install-recommends jq >/dev/null && rm -rf /var/lib/apt/lists/*",
+      "COPY --chmod=0755 child-tool /usr/local/bin/",
+      "USER 10001:0",
+      "",
+    ].join("\n"),
+  );
+  ws.write("packages/fixture-child/child-tool", CHILD_TOOL);
+  ws.write(
+    "packages/fixture-child/tools.lock.json",
+    `${JSON.stringify(
+      {
+        image: "fixture-child",
+        tools: {
+          "child-tool": {
+            version: "0.3.1",
+            description: "The fixture's tool (copied from the build context: no upstream host is reachable here, so the URL is a stand-in)",
+            homepage: "https://example.org/child-tool",
+            url: "https://example.org/child-tool/v{version}/child-tool-{arch}",
+            sha256: { amd64: CHILD_TOOL_SHA, arm64: CHILD_TOOL_SHA },
+            archive: "binary",
+            install: "/usr/local/bin/child-tool",
+            versionCommand: ["child-tool"],
+            versionPattern: "child-tool{version}",
+            examples: ["child-tool"],
+            sources: ["https://example.org/child-tool/"],
+            update: { versions: { github: "example/child-tool", tag: "v{version}" }, checksums: { format: "computed" } },
+          },
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  ws.commitAll("fixture-child: jq from Debian and a tools lock");
+}
+
+describe("published digests carry a signature, SBOMs and provenance that cosign verifies", () => {
+  let ws: TempWorkspace;
+  let keys: TestKeyPair;
+  let cosign: string;
+  const ns = `e2e-attest-${randomBytes(4).toString("hex")}`;
+  const env = { IMAGE_REGISTRY: REGISTRY, IMAGE_REGISTRY_PLAIN_HTTP: "true", IMAGE_NAMESPACE: ns };
+  const runs: Record<string, PipelineRun> = {};
+  const digests: Record<string, string> = {};
+  // cosign on the host reads the same registry through its loopback address.
+  const hostRef = (image: string) => `${HOST_REGISTRY}/${ns}/${image}@${digests[image]}`;
+  // SBOM bundles are megabytes: well past spawnSync's default 1 MB output buffer.
+  const cosignRun = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const verifyArgs = () => ["--key", keys.publicKeyFile, "--insecure-ignore-tlog=true"];
+  const statements = (stdout: string) =>
+    stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
+
+  beforeAll(async () => {
+    cosign = await goToolBinary(COSIGN);
+    keys = await pipelineTestKeys();
+    ws = fixtureWorkspace(baseDigest);
+    withPackageAndLock(ws);
+    for (const image of ["fixture-base", "fixture-child"]) {
+      runs[image] = await runPipeline(ws, ["publish", image], env);
+      expect(runs[image]!.status, runs[image]!.all).toBe(0);
+      digests[image] = (await registry.manifestDigest(`${ns}/${image}`, "1.0.0"))!;
+    }
+  });
+  afterAll(() => ws?.dispose());
+
+  it("signs and attests before the floating tags move, and records each digest in the result", async () => {
+    for (const image of ["fixture-base", "fixture-child"]) {
+      const out = runs[image]!.all;
+      expect(out.indexOf(`${image}: sign `)).toBeGreaterThan(out.indexOf(`${image}: push `));
+      expect(out.indexOf(`${image}: create 1.0`)).toBeGreaterThan(out.indexOf(`${image}: verify signature, SBOMs and provenance`));
+      const result = JSON.parse(ws.read(`dist/images/${image}/result.json`));
+      const referrers = (await registry.referrers(`${ns}/${image}`, digests[image]!)).map((r) => r.digest).sort();
+      expect(result.attestations.status).toBe("created");
+      expect([result.attestations.signature, result.attestations.provenance, ...Object.values(result.attestations.sbom)].sort()).toEqual(referrers);
+      expect(Object.keys(result.attestations.sbom).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    }
+  });
+
+  it("`cosign verify --key` passes for each index digest", () => {
+    for (const image of ["fixture-base", "fixture-child"]) {
+      const r = cosignRun("verify", ...verifyArgs(), hostRef(image));
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
+
+  it("the child's SBOM lists the Debian package it installs and its lock's tool with version and sha256, per platform", () => {
+    const r = cosignRun("verify-attestation", ...verifyArgs(), "--type", "spdxjson", hostRef("fixture-child"));
+    expect(r.status, r.stderr).toBe(0);
+    const sboms = statements(r.stdout);
+    expect(sboms).toHaveLength(2);
+    for (const s of sboms) {
+      const packages = s.predicate.packages as { name: string; versionInfo?: string; checksums?: unknown[]; downloadLocation?: string }[];
+      expect(packages.find((p) => p.name === "jq")?.versionInfo).toMatch(/^1\.6/);
+      expect(packages).toContainEqual(expect.objectContaining({ name: "child-tool", versionInfo: "0.3.1", checksums: [{ algorithm: "SHA256", checksumValue: CHILD_TOOL_SHA }] }));
+    }
+    const arches = sboms.map((s) => (s.predicate.packages as { name: string; downloadLocation: string }[]).find((p) => p.name === "child-tool")!.downloadLocation.split("-").pop()).sort();
+    expect(arches).toEqual(["amd64", "arm64"]);
+  });
+
+  it("the child's provenance names this commit's revision and the parent's digest", () => {
+    const r = cosignRun("verify-attestation", ...verifyArgs(), "--type", "slsaprovenance1", hostRef("fixture-child"));
+    expect(r.status, r.stderr).toBe(0);
+    const [p] = statements(r.stdout);
+    expect(p.subject[0].digest.sha256).toBe(digests["fixture-child"]!.slice("sha256:".length));
+    const def = p.predicate.buildDefinition;
+    expect(def.externalParameters.source.revision).toBe(ws.git("rev-parse", "HEAD"));
+    expect(def.resolvedDependencies).toContainEqual({ name: "parent", uri: `docker://${REGISTRY}/${ns}/fixture-base:1.0.0`, digest: { sha256: digests["fixture-base"]!.slice("sha256:".length) } });
+    expect(def.resolvedDependencies).toContainEqual(expect.objectContaining({ name: "packages/fixture-child/tools.lock.json", digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }));
+    expect(p.predicate.runDetails.builder.version.dagger).toBe("0.21.8");
+  });
+
+  it("a digest pushed outside the pipeline verifies neither signature nor attestations", async () => {
+    const outside = await seedImage(registry, `${ns}/outside`, "1.0.0");
+    const ref = `${HOST_REGISTRY}/${ns}/outside@${outside.digest}`;
+    expect(cosignRun("verify", ...verifyArgs(), ref).status).not.toBe(0);
+    expect(cosignRun("verify-attestation", ...verifyArgs(), "--type", "spdxjson", ref).status).not.toBe(0);
+    expect(cosignRun("verify-attestation", ...verifyArgs(), "--type", "slsaprovenance1", ref).status).not.toBe(0);
+  });
+
+  it("a re-run adds no referrer and no signature, and says so", async () => {
+    const before = await registry.referrers(`${ns}/fixture-child`, digests["fixture-child"]!);
+    const again = await runPipeline(ws, ["publish", "fixture-child"], env);
+    expect(again.status, again.all).toBe(0);
+    expect(again.all).toContain("signature, SBOMs and provenance present: nothing to add");
+    expect(await registry.referrers(`${ns}/fixture-child`, digests["fixture-child"]!)).toEqual(before);
+    expect(JSON.parse(ws.read("dist/images/fixture-child/result.json")).attestations.status).toBe("present");
+  });
+
+  it("docker pulls the index, which still lists only the two platforms", () => {
+    const ref = `${HOST_REGISTRY}/${ns}/fixture-child:1.0.0`;
+    execFileSync("docker", ["pull", "-q", ref], { stdio: "pipe" });
+    try {
+      const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" }));
+      expect(raw.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+    } finally {
+      spawnSync("docker", ["image", "rm", ref], { stdio: "ignore" });
+    }
+  });
+
+  it("the dry run and plan show the attest step", async () => {
+    const dry = await runPipeline(ws, ["publish", "fixture-child", "--dry-run"], env);
+    expect(dry.status, dry.all).toBe(0);
+    expect(dry.all).toMatch(/attest check sha256:[0-9a-f]{12}…'s signature, SBOMs and provenance; add only what is missing — cosign key pair/);
+    const plan = await runPipeline(ws, ["plan", "fixture-base"], { ...env, COSIGN_PRIVATE_KEY: undefined });
+    expect(plan.all).toMatch(/attest check .* NOT CONFIGURED, publish would stop: publish signs every image/);
+  });
+});
+
+describe("publish without a way to sign", () => {
+  it("stops before building, says what to set, and pushes nothing", async () => {
+    const ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
+    try {
+      const ns = `e2e-nosign-${randomBytes(4).toString("hex")}`;
+      const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: REGISTRY, IMAGE_REGISTRY_PLAIN_HTTP: "true", IMAGE_NAMESPACE: ns, COSIGN_PRIVATE_KEY: undefined, COSIGN_PASSWORD: undefined });
+      expect(run.status).toBe(1);
+      expect(run.all).toContain("publish signs every image: set COSIGN_PRIVATE_KEY");
+      expect(run.all).not.toMatch(/▶ .*build/);
+      expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
