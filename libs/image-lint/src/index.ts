@@ -12,5 +12,4 @@ export { loadImageContext, readDocsConfig } from "./generate/load-context.ts";
 export { DEFAULT_DOCS_CONFIG, type DocsConfig, type ImageContext } from "./generate/context.ts";
 export { replaceBlock, emptyBlock, GENERATED_NOTE } from "./generate/markers.ts";
 export { TOOLS_LABEL } from "./generate/label.ts";
-export { SHARED_FILES, SHARED_SOURCE_IMAGE } from "./generate/shared-files.ts";
 export { TOOLBOX_DATA_DIR, renderToolboxTsv, renderToolboxJson, shellQuote } from "./generate/toolbox-data.ts";

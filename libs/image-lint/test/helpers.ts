@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
+import { findImagePackageRoots, readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
 
 export const WORKSPACE = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const IMAGES = ["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack", "buildx", "pandoc"] as const;
+/** The workspace's image packages, read from packages/ (never a hard-coded list). */
+export const PACKAGES: ImagePackage[] = findImagePackageRoots(WORKSPACE).map((root) => readImagePackage(WORKSPACE, root));
+export const IMAGES: string[] = PACKAGES.map((p) => p.name);
 export const readPackageFile = (image: string, file: string): string => readFileSync(resolve(WORKSPACE, "packages", image, file), "utf8");
 
 export const SHA_A = "a".repeat(64);

@@ -1,16 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { checkLock, debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "../src/index.ts";
-import { IMAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
+import { IMAGES, PACKAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>
   checkLock({ text: lockText(tools, extra), file: "packages/demo/tools.lock.json", image: "demo", inheritedTools }).problems;
 const fields = (ps: { field?: string }[]) => ps.map((p) => p.field);
 
-describe("lock completeness of the five images", () => {
+describe("lock completeness of every image", () => {
   it.each(IMAGES)("%s: every tool is pinned and verifiable (sha256 per arch, or an exact Debian package version)", (image) => {
     const { lock, problems } = checkLock({ text: readPackageFile(image, "tools.lock.json"), file: `packages/${image}/tools.lock.json`, image });
     expect(problems).toEqual([]);
-    expect(Object.keys(lock!.tools).length).toBeGreaterThan(0);
+    expect(Object.keys(lock!.tools).length + lock!.debian.packages.length).toBeGreaterThan(0);
+  });
+
+  it("no image installs a Debian package again that an ancestor installs", () => {
+    const packagesOf = (image: string): string[] => JSON.parse(readPackageFile(image, "tools.lock.json")).debian.packages;
+    const parentOf = new Map(PACKAGES.map((p) => [p.name, p.metadata.parent]));
+    for (const image of IMAGES) {
+      const inherited: string[] = [];
+      for (let a = parentOf.get(image); a !== undefined; a = parentOf.get(a)) inherited.push(...packagesOf(a));
+      expect({ image, repeated: packagesOf(image).filter((d) => inherited.includes(d)) }).toEqual({ image, repeated: [] });
+    }
   });
 
   it("tooling-k8s-openstack: the CLI is Debian's package, pinned to an exact version", () => {

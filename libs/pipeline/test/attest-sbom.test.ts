@@ -116,10 +116,10 @@ describe("SBOM enrichment from tools.lock.json", () => {
 });
 
 describe("the locks an image's SBOM draws on", () => {
-  it("are its own and its ancestors' (a child contains its parent's tools)", () => {
+  it("are its own and all its ancestors' (a child contains its parents' tools, up to toolbox-base)", () => {
     const ws = loadWorkspace(fileURLToPath(new URL("../../..", import.meta.url)));
     const locks = lockSources(ws, "tooling-k8s-aws");
-    expect(locks.map((l) => l.file)).toEqual(["packages/tooling-k8s/tools.lock.json", "packages/tooling-k8s-aws/tools.lock.json"]);
+    expect(locks.map((l) => l.file)).toEqual(["packages/toolbox-base/tools.lock.json", "packages/tooling-k8s/tools.lock.json", "packages/tooling-k8s-aws/tools.lock.json"]);
     const names = locks.flatMap((l) => lockPackages(l, "arm64")).map((p) => p.name);
     expect(names).toContain("kubectl");
     expect(names).toContain("aws");

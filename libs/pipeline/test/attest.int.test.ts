@@ -51,9 +51,14 @@ describe("attestImage with the real cosign and syft", () => {
   let keys: TestKeyPair;
   let cosign: string;
   const out: string[] = [];
-  const log = new Logger({ write: (s: string) => (out.push(s), true) } as unknown as NodeJS.WritableStream);
+  const log = new Logger({
+    write: (s: string) => {
+      out.push(s);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream);
 
-  const facts = (image: SeededImage, ref: string): ProvenanceFacts => ({
+  const facts = (_image: SeededImage, ref: string): ProvenanceFacts => ({
     image: "demo",
     version: "1.0.0",
     channel: "release",

@@ -4,7 +4,12 @@ import { fmtDuration, Logger } from "../src/report/logger.ts";
 
 function capture(heartbeatMs = 60_000) {
   let text = "";
-  const out = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+  const out = new Writable({
+    write: (chunk, _enc, done) => {
+      text += String(chunk);
+      done();
+    },
+  });
   return { log: new Logger(out, heartbeatMs), text: () => text };
 }
 
@@ -22,7 +27,7 @@ describe("Logger", () => {
   it("shows a heartbeat while a long step runs, and its duration", async () => {
     const { log, text } = capture(20);
     await log.step("build", () => new Promise((r) => setTimeout(r, 70)));
-    expect(text()).toMatch(/▶ build\n(  … build \(\d+ ms\)\n)+✔ build \(\d+ ms\)\n/);
+    expect(text()).toMatch(/▶ build\n( {2}… build \(\d+ ms\)\n)+✔ build \(\d+ ms\)\n/);
   });
 
   it("formats durations for people", () => {

@@ -11,7 +11,7 @@
  * nothing (targets live here, not in timed tests).
  */
 import { performance } from "node:perf_hooks";
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
 import { noopPublishTimes } from "./noop-publish.ts";
@@ -19,7 +19,7 @@ import { pipelineBench } from "./pipeline.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-function time(label: string, fn: () => void): number[] {
+function time(_label: string, fn: () => void): number[] {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
@@ -85,7 +85,8 @@ async function main(): Promise<void> {
   const here = TempWorkspace.create();
   try {
     const t = graphTimes(here);
-    console.log("this workspace (5 images + libs/tools):");
+    const images = readdirSync(join(here.root, "packages")).filter((d) => existsSync(join(here.root, "packages", d, "image.yaml"))).length;
+    console.log(`this workspace (${images} images + libs/tools):`);
     console.log(`  project graph, cold  ${fmt(t.cold)}`);
     console.log(`  project graph, warm  ${fmt(t.warm)}`);
   } finally {

@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { findImagePackageRoots, readImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
-import { loadImageContext, planGeneratedFiles, SHARED_SOURCE_IMAGE } from "@image-tooling/image-lint";
+import { loadImageContext, planGeneratedFiles } from "@image-tooling/image-lint";
 
 export interface WriteResult {
   written: string[];
@@ -9,16 +9,12 @@ export interface WriteResult {
   problems: MetadataProblem[];
 }
 
-/**
- * Regenerates every image's generated files (or only `images`). The shared
- * source image goes first, so copies made from it in the same run are current.
- */
+/** Regenerates every image's generated files (or only `images`). */
 export function writeGenerated(workspaceRoot: string, images: string[] = []): WriteResult {
   const result: WriteResult = { written: [], unchanged: [], problems: [] };
   const pkgs = findImagePackageRoots(workspaceRoot)
     .map((root) => readImagePackage(workspaceRoot, root))
-    .filter((p) => images.length === 0 || images.includes(p.name))
-    .sort((a, b) => Number(b.name === SHARED_SOURCE_IMAGE) - Number(a.name === SHARED_SOURCE_IMAGE));
+    .filter((p) => images.length === 0 || images.includes(p.name));
   const unknown = images.filter((i) => !pkgs.some((p) => p.name === i));
   for (const name of unknown) result.problems.push({ file: "packages/", image: name, message: "is not an image package" });
 
@@ -38,7 +34,6 @@ export function writeGenerated(workspaceRoot: string, images: string[] = []): Wr
         writeFileSync(abs, file.content);
         result.written.push(file.path);
       }
-      if (file.executable) chmodSync(abs, 0o755);
     }
   }
   return result;

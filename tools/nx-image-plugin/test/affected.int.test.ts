@@ -2,10 +2,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chainInputsDigest } from "../../../libs/pipeline/src/run/build-image-chain.ts";
 import { affectedImages } from "../../../libs/pipeline/src/run/affected.ts";
 import { loadWorkspace } from "../../../libs/pipeline/src/run/workspace.ts";
-import { TempWorkspace } from "../src/testing/temp-workspace.ts";
+import { buildImageGraph, findImagePackageRoots, readImagePackage, withDescendants } from "@image-tooling/image-metadata";
+import { REPO_ROOT, TempWorkspace } from "../src/testing/temp-workspace.ts";
 
-const IMAGES = ["buildx", "pandoc", "tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"];
-const K8S_FAMILY = ["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"];
+// The image graph as committed: the expectations follow the packages instead of a list of names.
+const GRAPH = buildImageGraph(findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root)));
+const IMAGES = [...GRAPH.images.keys()].sort();
+const family = (image: string) => withDescendants(GRAPH, image).sort();
 const onlyImages = (projects: string[]) => projects.filter((p) => IMAGES.includes(p));
 
 /**
@@ -78,26 +81,33 @@ describe("what a change affects, by kind of change", () => {
   it("a parent's Dockerfile reaches its children", () => {
     ws.append("packages/tooling-k8s/Dockerfile", "RUN echo changed\n");
     ws.commitAll("change tooling-k8s");
-    expect(seen()).toEqual(all(K8S_FAMILY));
+    expect(seen()).toEqual(all(family("tooling-k8s")));
   });
 
   it("a file the parent's Dockerfile copies (in its context) reaches its children", () => {
     ws.write("packages/tooling-k8s/rootfs/etc/new-file", "x\n");
     ws.commitAll("new context file");
-    expect(seen()).toEqual(all(K8S_FAMILY));
+    expect(seen()).toEqual(all(family("tooling-k8s")));
   });
 
-  it("image.yaml base digest: that image and its children", () => {
-    const file = "packages/tooling-k8s/image.yaml";
+  it("image.yaml base digest of toolbox-base, the family's one Debian pin: every image built on it, all three levels", () => {
+    const file = "packages/toolbox-base/image.yaml";
     ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"b".repeat(64)}`));
-    ws.commitAll("bump tooling-k8s base");
-    expect(seen()).toEqual(all(K8S_FAMILY));
+    ws.commitAll("bump the Debian base");
+    expect(family("toolbox-base")).toEqual(expect.arrayContaining(["toolbox-base", "tooling-k8s", "tooling-k8s-aws", "buildx", "pandoc"]));
+    expect(seen()).toEqual(all(family("toolbox-base")));
   });
 
-  it("image.yaml base digest of a leaf image: only it", () => {
+  it("toolbox-base's scripts reach its children and their children", () => {
+    ws.append("packages/toolbox-base/rootfs/usr/local/bin/entrypoint", "# changed\n");
+    ws.commitAll("change the entrypoint");
+    expect(seen()).toEqual(all(family("toolbox-base")));
+  });
+
+  it("image.yaml of a leaf image: only it", () => {
     const file = "packages/buildx/image.yaml";
-    ws.write(file, ws.read(file).replace(/digest: sha256:[0-9a-f]{64}/, `digest: sha256:${"c".repeat(64)}`));
-    ws.commitAll("bump buildx base");
+    ws.write(file, ws.read(file).replace(/^description: .*$/m, 'description: "changed"'));
+    ws.commitAll("change buildx metadata");
     expect(seen()).toEqual(all(["buildx"]));
   });
 

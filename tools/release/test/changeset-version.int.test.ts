@@ -21,7 +21,7 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
   }, 60_000);
   afterAll(() => ws?.dispose());
 
-  it("a minor changeset on tooling-k8s: parent minor, both children patch, buildx and pandoc untouched, CHANGELOGs written", () => {
+  it("a minor changeset on tooling-k8s: parent minor, both children patch, toolbox-base, buildx and pandoc untouched, CHANGELOGs written", () => {
     ws.git("checkout", "-q", "-b", "minor-parent", "main");
     writeChangeset(ws, "k8s-stern", { "tooling-k8s": "minor" }, "Add stern for multi-pod log tailing.");
     ws.commitAll("feat: stern");
@@ -36,7 +36,7 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
       // Exact pin moves with the parent, so the next parent bump patches the child again.
       expect(packageJson(ws, child).dependencies).toEqual({ "tooling-k8s": parent });
     }
-    for (const untouched of ["buildx", "pandoc"]) expect(packageJson(ws, untouched).version).toBe(before[untouched]);
+    for (const untouched of ["toolbox-base", "buildx", "pandoc"]) expect(packageJson(ws, untouched).version).toBe(before[untouched]);
 
     const k8sLog = ws.read("packages/tooling-k8s/CHANGELOG.md");
     expect(k8sLog).toMatch(new RegExp(`^# tooling-k8s\\n\\n## ${parent.replace(/\./g, "\\.")}\\n\\n### Minor Changes\\n\\n- [0-9a-f]{7}: Add stern for multi-pod log tailing\\.\\n`));
@@ -123,6 +123,25 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     expect(r.status, r.output).toBe(0);
     expect(packageJson(ws, "tooling-k8s").version).toBe(bump(before["tooling-k8s"]!, "patch"));
     for (const child of CHILDREN) expect(packageJson(ws, child).version).toBe(bump(before[child]!, "patch"));
+    ws.git("checkout", "-q", "-f", "main");
+    ws.git("clean", "-qfd");
+  });
+
+  it("a patch on toolbox-base cascades through three levels: its children and their children are patched", () => {
+    ws.git("checkout", "-q", "-b", "patch-base", "main");
+    writeChangeset(ws, "base-fix", { "toolbox-base": "patch" }, "Fix the entrypoint.");
+    const r = changeset(ws, "version");
+    expect(r.status, r.output).toBe(0);
+    const base = bump(before["toolbox-base"]!, "patch");
+    expect(packageJson(ws, "toolbox-base").version).toBe(base);
+    for (const child of ["tooling-k8s", "buildx", "pandoc"]) {
+      expect(packageJson(ws, child).version).toBe(bump(before[child]!, "patch"));
+      expect(packageJson(ws, child).dependencies).toEqual({ "toolbox-base": base });
+    }
+    for (const grandchild of CHILDREN) {
+      expect(packageJson(ws, grandchild).version).toBe(bump(before[grandchild]!, "patch"));
+      expect(packageJson(ws, grandchild).dependencies).toEqual({ "tooling-k8s": bump(before["tooling-k8s"]!, "patch") });
+    }
     ws.git("checkout", "-q", "-f", "main");
     ws.git("clean", "-qfd");
   });

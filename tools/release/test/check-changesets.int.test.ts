@@ -81,7 +81,9 @@ describe("npm run check:changesets", { timeout: 120_000 }, () => {
     ws.commitAll("touch the pipeline lib");
     const fail = checkChangesets(ws, "--base", "main", "--head", "HEAD");
     expect(fail.status, fail.output).toBe(1);
-    expect(fail.output).toContain("✗ buildx: no changeset; affected through a shared input");
+    // toolbox-base, the root of the image graph, is affected through the lib; the rest through their parents.
+    expect(fail.output).toContain("✗ toolbox-base: no changeset; affected through a shared input");
+    expect(fail.output).toContain("✗ buildx: no changeset; affected through its parent toolbox-base");
     expect(fail.output).toContain("`npx changeset --empty` records that instead");
 
     const empty = changeset(ws, "add", "--empty");
@@ -89,6 +91,7 @@ describe("npm run check:changesets", { timeout: 120_000 }, () => {
     ws.commitAll("empty changeset");
     const pass = checkChangesets(ws, "--base", "main", "--head", "HEAD");
     expect(pass.status, pass.output).toBe(0);
+    expect(pass.output).toMatch(/– toolbox-base: no release needed, says \.changeset\/[a-z-]+\.md/);
     expect(pass.output).toMatch(/– buildx: no release needed, says \.changeset\/[a-z-]+\.md/);
   });
 

@@ -1,8 +1,11 @@
-import { readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
 
-export const IMAGES = ["buildx", "pandoc", "tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"];
+/** Every image package of the workspace: the packages/ folders with an image.yaml (folder name = image name). */
+export const IMAGES = readdirSync(join(REPO_ROOT, "packages"))
+  .filter((dir) => existsSync(join(REPO_ROOT, "packages", dir, "image.yaml")))
+  .sort();
 const TSX = join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
 const CHANGESET = join(REPO_ROOT, "node_modules/@changesets/cli/bin.js");
 // CI exports these for nx (nrwl/nx-set-shas); a test decides its own refs.

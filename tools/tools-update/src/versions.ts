@@ -18,12 +18,12 @@ export function compareVersions(a: string, b: string): number {
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The X.Y.Z version a tag stands for under a tag pattern ("v{version}", "kustomize/v{version}"), or null. */
 export function versionOfTag(pattern: string, tag: string): string | null {
   const [before, after] = pattern.split("{version}") as [string, string];
-  const m = new RegExp(`^${escape(before)}(\\d+\\.\\d+\\.\\d+)${escape(after ?? "")}$`).exec(tag.trim());
+  const m = new RegExp(`^${escapeRegExp(before)}(\\d+\\.\\d+\\.\\d+)${escapeRegExp(after ?? "")}$`).exec(tag.trim());
   return m ? m[1]! : null;
 }
 

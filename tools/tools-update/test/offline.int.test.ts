@@ -18,7 +18,7 @@ describe("npm run tools:update -- --check on the real workspace, offline (a netw
     for (const tool of ["kubectl", "helm", "kustomize", "argocd", "k9s", "jq", "yq", "docker", "docker-buildx", "dagger", "pandoc"]) expect(r.stderr).toMatch(new RegExp(`^error: \\S+ ${tool}: cannot reach`, "m"));
     expect(r.stderr).toContain("error: tooling-k8s kubectl: cannot reach dl.k8s.io (");
     expect(r.stderr).toMatch(/^error: tooling-k8s-aws aws: cannot reach api\.github\.com/m);
-    expect(r.stderr).toMatch(/^error: buildx base docker\.io\/library\/debian:trixie-slim: cannot reach registry-1\.docker\.io/m);
+    expect(r.stderr).toMatch(/^error: toolbox-base base docker\.io\/library\/debian:trixie-slim: cannot reach registry-1\.docker\.io/m);
     expect(r.stdout).toMatch(/tooling-k8s-openstack +openstack +7\.4\.0 +— +— +Debian package/);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at /m);
   });

@@ -14,7 +14,11 @@ let ws: TempWorkspace;
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = await cli(args, { root: ws.root, env, http: { ca: up.ca, connectTo: up.connectTo, timeoutMs: 5_000 }, today: TODAY, out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = await cli(args, { root: ws.root, env, http: { ca: up.ca, connectTo: up.connectTo, timeoutMs: 5_000 }, today: TODAY, out: (t) => {
+      out += t;
+    }, err: (t) => {
+      err += t;
+    }  });
   return { code, out, err };
 }
 
@@ -155,7 +159,7 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
         ".changeset/tools-update-tooling-k8s.md",
         "packages/buildx/Dockerfile",
         "packages/buildx/README.md",
-        "packages/buildx/rootfs/usr/local/share/toolbox/0-buildx.tsv",
+        "packages/buildx/rootfs/usr/local/share/toolbox/1-buildx.tsv",
         "packages/buildx/rootfs/usr/local/share/toolbox/buildx.json",
         "packages/buildx/smoke.yaml",
         "packages/buildx/tools.lock.json",
@@ -165,7 +169,7 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
         "packages/tooling-k8s-openstack/README.md",
         "packages/tooling-k8s/Dockerfile",
         "packages/tooling-k8s/README.md",
-        "packages/tooling-k8s/rootfs/usr/local/share/toolbox/0-tooling-k8s.tsv",
+        "packages/tooling-k8s/rootfs/usr/local/share/toolbox/1-tooling-k8s.tsv",
         "packages/tooling-k8s/rootfs/usr/local/share/toolbox/tooling-k8s.json",
         "packages/tooling-k8s/smoke.yaml",
         "packages/tooling-k8s/tools.lock.json",

@@ -5,7 +5,6 @@ import type { ImageContext } from "./context.ts";
 import { renderLabelBlock } from "./label.ts";
 import { replaceBlock, type CommentStyle } from "./markers.ts";
 import { renderContentsBlock, renderUsageBlock } from "./readme.ts";
-import { SHARED_FILES, SHARED_SOURCE_IMAGE, needsSharedCopies } from "./shared-files.ts";
 import { renderSmokeBlock } from "./smoke-block.ts";
 import { TOOLBOX_DATA_DIR, renderToolboxJson, renderToolboxTsv } from "./toolbox-data.ts";
 
@@ -14,8 +13,6 @@ export interface GeneratedFile {
   /** Workspace-relative path. */
   path: string;
   content: string;
-  /** File mode to write; also checked (only the executable bit matters to git). */
-  executable: boolean;
   /** What the file is generated from, for messages. */
   from: string;
 }
@@ -50,7 +47,7 @@ export function planGeneratedFiles(workspaceRoot: string, ctx: ImageContext): { 
       }
       text = next;
     }
-    files.push({ path, content: text, executable: false, from: "tools.lock.json" });
+    files.push({ path, content: text, from: "tools.lock.json" });
   };
 
   block(`${pkg.root}/README.md`, "html", [
@@ -61,16 +58,7 @@ export function planGeneratedFiles(workspaceRoot: string, ctx: ImageContext): { 
   block(pkg.files.smoke, "hash", [["version-checks", renderSmokeBlock(ctx)]]);
 
   // The layer depth orders the help table parent-first (a glob sorts "x-aws" before "x.").
-  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${ctx.ancestors.length}-${pkg.name}.tsv`, content: renderToolboxTsv(ctx.lock), executable: false, from: "tools.lock.json" });
-  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${pkg.name}.json`, content: renderToolboxJson(ctx.lock), executable: false, from: "tools.lock.json" });
-
-  if (needsSharedCopies(pkg)) {
-    for (const rel of SHARED_FILES) {
-      const source = `packages/${SHARED_SOURCE_IMAGE}/${rel}`;
-      const content = read(workspaceRoot, source);
-      if (content === null) problems.push({ file: source, image: pkg.name, message: "does not exist: it is the source of a shared file" });
-      else files.push({ path: `${pkg.root}/${rel}`, content, executable: true, from: source });
-    }
-  }
+  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${ctx.ancestors.length}-${pkg.name}.tsv`, content: renderToolboxTsv(ctx.lock), from: "tools.lock.json" });
+  files.push({ path: `${pkg.root}/${TOOLBOX_DATA_DIR}/${pkg.name}.json`, content: renderToolboxJson(ctx.lock), from: "tools.lock.json" });
   return { files, problems };
 }

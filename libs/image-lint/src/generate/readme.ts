@@ -17,7 +17,8 @@ export function renderContentsBlock(ctx: ImageContext): string {
   }
   out.push(`Platforms: ${pkg.metadata.platforms.join(", ")}.`, "");
 
-  out.push("| Tool | Version | What it is | Installed from |", "|---|---|---|---|");
+  // An image that only installs Debian packages (toolbox-base) gets no empty table.
+  if (Object.keys(lock.tools).length) out.push("| Tool | Version | What it is | Installed from |", "|---|---|---|---|");
   for (const [name, t] of Object.entries(lock.tools)) {
     const from = isDebianTool(t)
       ? `Debian: \`${lock.debian.packages.find((d) => parseDebianPackage(d).name === t.package) ?? t.package}\` (apt, verified by the archive's signatures)`
@@ -26,10 +27,12 @@ export function renderContentsBlock(ctx: ImageContext): string {
         : `pip: \`${t.package}==${t.version}\` (Python requirements below)`;
     out.push(`| [${name}](${t.homepage}) | ${t.version} | ${cell(t.description)} | ${cell(from)} |`);
   }
-  out.push("");
+  if (Object.keys(lock.tools).length) out.push("");
   if (parent) {
-    const inherited = allPinnedTools({ ...ctx, lock: { ...lock, tools: {} } });
-    out.push(`From \`${parent.pkg.name}\` and its parents: ${inherited.map(([n, v]) => `${n} ${v}`).join(", ")}.`, "");
+    const tools = allPinnedTools({ ...ctx, lock: { ...lock, tools: {} } }).map(([n, v]) => `${n} ${v}`);
+    const debian = [...ctx.ancestors].reverse().flatMap((a) => a.lock.debian.packages.map((d) => `\`${d}\``));
+    const inherited = [tools.join(", "), debian.length ? `Debian packages ${debian.join(", ")}` : ""].filter(Boolean).join("; ");
+    out.push(`From \`${parent.pkg.name}\` and its parents: ${inherited}.`, "");
   }
   const pinned = lock.debian.packages.filter((d) => parseDebianPackage(d).version !== null);
   const floating = lock.debian.packages.filter((d) => parseDebianPackage(d).version === null);
@@ -75,7 +78,7 @@ export function renderUsageBlock(ctx: ImageContext): string {
     `IMAGE=${ref}`,
     'docker pull "$IMAGE"',
     'docker run --rm "$IMAGE" toolbox-help                    # each tool and its version',
-    `docker run --rm "$IMAGE" ${check}`,
+    ...(firstTool ? [`docker run --rm "$IMAGE" ${check}`] : []),
     'docker run -it --rm -v "$PWD":/work -w /work "$IMAGE"    # a shell in the current directory',
     "```",
     "",

@@ -7,8 +7,8 @@ export const TOOLBOX_DATA_DIR = "rootfs/usr/local/share/toolbox";
 export const shellQuote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
 
 /**
- * The tab-separated data toolbox-help reads without jq (buildx and pandoc
- * ship none): name, pinned version ("debian" for apt commands), version
+ * The tab-separated data toolbox-help reads without jq (toolbox-base and
+ * the images without a jq pin ship none): name, pinned version ("debian" for apt commands), version
  * command, description, examples.
  */
 export function renderToolboxTsv(lock: ToolsLock): string {

@@ -25,13 +25,13 @@ export function parseLock(text: string, file: string, image: string): LockResult
   if (!parsed.success) {
     return {
       lock: null,
-      problems: parsed.error.issues.map((issue) => {
+      problems: parsed.error.issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field" };
         // A tool matching neither shape: report the reasons of the shape its "source" asks for.
         if (issue.code === "invalid_union") {
           const source = (valueAt(raw, issue.path) as { source?: unknown } | undefined)?.source;
-          const wanted = TOOL_SOURCES.findIndex((s) => s === source);
-          const branch = issue.errors[wanted < 0 ? 0 : wanted] ?? [];
+          const wanted = TOOL_SOURCES.indexOf(source as (typeof TOOL_SOURCES)[number]);
+          const branch = issue.errors[Math.max(0, wanted)] ?? [];
           return branch.length
             ? branch.map((sub) =>
                 sub.code === "unrecognized_keys"
@@ -41,7 +41,7 @@ export function parseLock(text: string, file: string, image: string): LockResult
             : [{ file, image, field: fieldOf(issue.path), message: issue.message }];
         }
         return { file, image, field: fieldOf(issue.path), message: issue.message };
-      }).flat(),
+      }),
     };
   }
   return { lock: parsed.data, problems: [] };

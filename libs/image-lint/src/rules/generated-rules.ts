@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MetadataProblem } from "@image-tooling/image-metadata";
 import type { ImageContext } from "../generate/context.ts";
@@ -16,7 +16,6 @@ export function checkGeneratedFiles(workspaceRoot: string, ctx: ImageContext): M
       continue;
     }
     if (readFileSync(abs, "utf8") !== f.content) problems.push({ file: f.path, image: ctx.pkg.name, message: `is out of date with ${f.from}`, hint });
-    if (f.executable && (statSync(abs).mode & 0o111) === 0) problems.push({ file: f.path, image: ctx.pkg.name, message: "is not executable", hint });
   }
   // A leftover data file (a renamed image, an old layout) would still be read by toolbox-help.
   const dataDir = `${ctx.pkg.root}/${TOOLBOX_DATA_DIR}`;

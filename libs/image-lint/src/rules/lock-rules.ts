@@ -64,7 +64,10 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
         const hashes = req.sha256[arch];
         const bad = hashes.filter((h) => !isSha256(h));
         if (bad.length) p(`python.requirements[${i}].sha256.${arch}`, `has ${bad.length} value(s) that are not 64-hex sha256: ${bad.join(", ")}`);
-        if (hashes.length === 0) (missing[req.name] ??= []).push(arch);
+        if (hashes.length === 0) {
+          missing[req.name] ??= [];
+          missing[req.name]!.push(arch);
+        }
       }
     });
     const names = Object.keys(missing);

@@ -51,7 +51,7 @@ export async function attestPublished(
 ): Promise<AttestationRecord> {
   const repo = `${config.namespace}/${pkg.name}`;
   const repoRef = `${config.registry}/${repo}`;
-  let locks;
+  let locks: ReturnType<typeof lockSources>;
   try {
     locks = lockSources(run.ws, pkg.name);
   } catch (e) {

@@ -19,7 +19,7 @@ const fileSchema = z
         }
       })
       .optional(),
-    namespace: z.string().regex(/^[a-z0-9]+(?:[._\/-][a-z0-9]+)*$/, "must be a lower-case repository path").optional(),
+    namespace: z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, "must be a lower-case repository path").optional(),
     username: z.string().min(1).optional(),
     source: z.string().url("must be a URL").optional(),
     /** Speak plain HTTP to a registry that is not on loopback; the engine must be configured for it too. */

@@ -60,7 +60,7 @@ export async function buildImage(ctx: BuildContext, pkg: ImagePackage, resolvePa
 /**
  * For local runs (build, smoke): each ancestor is built from this commit in
  * the same run and handed to its child through the run's ephemeral registry,
- * by digest — never the last published parent (DESIGN.md principle 3).
+ * by digest — never the last published parent (README.md, "How it works").
  */
 export function ephemeralParents(ctx: BuildContext, registry: () => Promise<EphemeralRegistry>, publishedName: (image: string) => string): ParentResolver {
   const resolve: ParentResolver = async (parent) => {

@@ -50,8 +50,8 @@ export interface PlanTagsInput {
 }
 
 /**
- * Which tags a publish creates, moves or skips. Pure, so every rule of
- * DESIGN.md principle 4 is unit-tested without a registry:
+ * Which tags a publish creates, moves or skips. Pure, so every tag rule of
+ * README.md ("How it works", the pipeline) is unit-tested without a registry:
  * - X.Y.Z is immutable: when it exists the image is skipped.
  * - X.Y, X and latest move only forward: each points at the highest stable
  *   version of its line, so a 1.4.1 after 2.0.0 moves 1.4 and 1, never latest.

@@ -7,7 +7,7 @@
  * and the engine's bridge (the "files" service), never Debian's archive.
  * Fails, never skips, without the harness.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,9 +17,10 @@ import { Scenarios, type ExecRun } from "@image-tooling/airgap-engine/testing/sc
 import { expandTemplate, isDownloadTool, lockSchema, ARCHES } from "@image-tooling/image-lint";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const FETCH = join(PACKAGES, "tooling-k8s/rootfs/usr/local/libexec/toolbox/fetch-tools");
+const FETCH = join(PACKAGES, "toolbox-base/rootfs/usr/local/libexec/toolbox/fetch-tools");
 const REQS = join(PACKAGES, "tooling-k8s-openstack/build/requirements-from-lock");
-const IMAGES = ["tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack", "buildx", "pandoc"];
+// Every image package's lock (folder name = image name), not a list of names.
+const IMAGES = readdirSync(PACKAGES).filter((dir) => existsSync(join(PACKAGES, dir, "image.yaml")) && existsSync(join(PACKAGES, dir, "tools.lock.json")));
 
 
 // Fixture "releases", per arch: a tar.gz holding tool-<arch>/demo, a bare
@@ -162,7 +163,7 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
     expect(run("no-arch")).toMatchObject({ exitCode: 1, stderr: expect.stringContaining("TARGETARCH must be amd64 or arm64") });
   });
 
-  it("reads the five real locks exactly as the lint and README expand them", () => {
+  it("reads every real lock exactly as the lint and README expand them", () => {
     for (const arch of ARCHES) {
       const r = run(`list-real-${arch}`);
       expect(r.stderr).toBe("");

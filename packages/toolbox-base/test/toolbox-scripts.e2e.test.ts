@@ -5,7 +5,7 @@
  * image's own toolbox data, so toolbox-help runs exactly as in the image.
  * Fails, never skips, without the harness.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,10 +19,10 @@ const DATA = "rootfs/usr/local/share/toolbox";
 const PATH = "/opt/fake/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 
-/** name, pinned version and the command word of each line of an image's toolbox data. */
+/** name, pinned version and the command word of each line of an image's toolbox data (`<depth>-<image>.tsv`). */
 function toolsOf(image: string): { name: string; pinned: string; command: string }[] {
-  const depth = image === "tooling-k8s" ? 0 : 1;
-  return readFileSync(join(PACKAGES, image, DATA, `${depth}-${image}.tsv`), "utf8")
+  const file = readdirSync(join(PACKAGES, image, DATA)).find((f) => f.endsWith(`-${image}.tsv`))!;
+  return readFileSync(join(PACKAGES, image, DATA, file), "utf8")
     .split("\n")
     .filter((l) => l && !l.startsWith("#"))
     .map((l) => {
@@ -45,7 +45,7 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
       const stubs = (lie?: string): Directory => {
         let dir = dag.directory();
         const commands = new Map<string, string>();
-        for (const image of ["tooling-k8s", "tooling-k8s-aws"]) {
+        for (const image of ["toolbox-base", "tooling-k8s", "tooling-k8s-aws"]) {
           for (const t of toolsOf(image)) if (!commands.has(t.command) && t.command !== "bash") commands.set(t.command, t.pinned === "debian" ? "9.9.9" : t.pinned);
         }
         for (const [command, version] of commands) {
@@ -55,7 +55,8 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
         return dir;
       };
 
-      // The user setup of the Dockerfiles: uid 10001 in group 0, HOME, ~/.kube and /work group-writable.
+      // The user setup of the Dockerfiles: uid 10001 in group 0, HOME, ~/.kube and /work group-writable;
+      // the toolbox data of tooling-k8s's two layers (toolbox-base, then tooling-k8s).
       const base = (platform?: Platform): Container =>
         dag
           .container(platform ? { platform } : undefined)
@@ -63,6 +64,7 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
           .withEnvVariable("E2E_RUN", String(Date.now())) // every run executes, none comes from cache
           .withDirectory("/usr/local/bin", dag.host().directory(join(PKG, "rootfs/usr/local/bin")))
           .withDirectory("/usr/local/share/toolbox", dag.host().directory(join(PKG, DATA)))
+          .withDirectory("/usr/local/share/toolbox", dag.host().directory(join(PACKAGES, "tooling-k8s", DATA)))
           .withDirectory("/opt/fake/bin", stubs())
           .withEnvVariable("PATH", PATH)
           .withExec(["useradd", "--uid", "10001", "--gid", "0", "--no-log-init", "--create-home", "--home-dir", "/home/tool", "--shell", "/bin/bash", "tool"])
@@ -179,7 +181,7 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
     it("in an interactive terminal: prints toolbox-help, then starts a shell", () => {
       const r = run("no-command-tty");
       expect(r.exitCode).toBe(0);
-      expect(r.stdout).toMatch(/Toolbox: tooling-k8s\r?\n/);
+      expect(r.stdout).toMatch(/Toolbox: toolbox-base \+ tooling-k8s\r?\n/);
       expect(r.stdout.indexOf("Toolbox:")).toBeLessThan(r.stdout.indexOf("inside-shell-42"));
     });
 
@@ -191,20 +193,20 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
   });
 
   describe("toolbox-help", () => {
-    const tools = toolsOf("tooling-k8s");
+    const tools = [...toolsOf("toolbox-base"), ...toolsOf("tooling-k8s")];
 
     it("prints a header, one row per tool with the version it reports and its pin, then examples", () => {
       const r = run("help");
       expect(r.exitCode).toBe(0);
       const lines = r.stdout.split("\n");
-      expect(lines[0]).toBe("Toolbox: tooling-k8s");
+      expect(lines[0]).toBe("Toolbox: toolbox-base + tooling-k8s");
       expect(lines[3]).toMatch(/^ {2}TOOL {13}VERSION {10}PINNED$/);
       tools.forEach((t, i) => {
         const reported = t.pinned === "debian" ? (t.command === "bash" ? "\\d+\\.\\d+\\.\\d+" : "9\\.9\\.9") : t.pinned.replaceAll(".", "\\.");
         const pinned = t.pinned === "debian" ? "\\(debian\\)" : t.pinned.replaceAll(".", "\\.");
         expect(lines[4 + i]).toMatch(new RegExp(`^  ${t.name} +${reported} +${pinned}$`));
       });
-      expect(r.stdout).toContain("\nExamples\n  kubectl config get-contexts\n  kubectl get pods -A\n  helm list -A\n");
+      expect(r.stdout).toContain("\nExamples\n  bash -c 'echo hello'\n  tini -s -- sleep 1\n  kubectl config get-contexts\n  kubectl get pods -A\n  helm list -A\n");
       expect(r.stdout).toContain("Kubeconfig: mount it at /mnt/kube");
       expect(r.stdout).toMatch(/Pinned versions as JSON: toolbox-help --json\n$/);
     });
@@ -231,13 +233,14 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
       expect(r.stdout).toBe(run("help-check").stdout);
     });
 
-    it("lists a child's layer after its parent's, and --json merges both", () => {
+    it("lists a child's layer after its parents', and --json merges all three", () => {
       const r = run("help-two-layers");
       expect(r.exitCode).toBe(0);
-      expect(r.stdout.split("\n")[0]).toBe("Toolbox: tooling-k8s + tooling-k8s-aws");
+      expect(r.stdout.split("\n")[0]).toBe("Toolbox: toolbox-base + tooling-k8s + tooling-k8s-aws");
       expect(r.stdout).toMatch(/^ {2}aws +2\.36\.7 +2\.36\.7$/m);
       const json = JSON.parse(run("help-json").stdout) as Record<string, { tools: Record<string, string> }>;
-      expect(Object.keys(json)).toEqual(["tooling-k8s", "tooling-k8s-aws"]);
+      expect(Object.keys(json)).toEqual(["toolbox-base", "tooling-k8s", "tooling-k8s-aws"]);
+      expect(json["toolbox-base"]!.tools).toEqual({});
       expect(json["tooling-k8s"]!.tools.kubectl).toBe(tools.find((t) => t.name === "kubectl")!.pinned);
       expect(json["tooling-k8s-aws"]!.tools).toEqual({ aws: "2.36.7" });
     });
@@ -246,7 +249,7 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
       const r = run("help-usage");
       expect(r.stdout).toMatch(/^toolbox-help \[--check \| --json \| --help\]\n/);
       expect(r.stdout).toContain("--check  also exit 1");
-      expect(r.stdout).not.toContain("Shared file");
+      expect(r.stdout).toMatch(/--json {3}print the pinned versions of every layer as one JSON object\n$/);
     });
 
     it("runs the same on linux/arm64 (emulated)", () => {

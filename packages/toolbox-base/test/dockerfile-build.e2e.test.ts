@@ -1,12 +1,14 @@
 /**
- * The real Dockerfiles of tooling-k8s, tooling-k8s-aws and buildx, built by
- * Dagger on the air-gapped harness with one substitution: the lock's tools
- * are emptied, because their upstream downloads are unreachable here. What
- * runs for real: the BASE_IMAGE plumbing (external base, then the parent
- * pushed to the harness registry by digest for the child), the fetch stage
- * and fetch-tools inherited by the child, the apt list read from the lock
- * through a bind mount, the user/HOME/WORKDIR setup, tini + the entrypoint,
- * the generated label and toolbox data. The Dockerfiles' `apt-get update &&
+ * The real Dockerfiles of toolbox-base, tooling-k8s, tooling-k8s-aws and
+ * buildx, built by Dagger on the air-gapped harness with one substitution:
+ * the lock's tools are emptied, because their upstream downloads are
+ * unreachable here. What runs for real: the BASE_IMAGE plumbing over three
+ * levels (external base → toolbox-base → tooling-k8s and buildx →
+ * tooling-k8s-aws, each parent pushed to the harness registry by digest for
+ * its children), the fetch stages with toolbox-base's fetch-tools, the apt
+ * lists read from each lock through a bind mount and installed by
+ * toolbox-base's apt-install, the user/HOME/WORKDIR setup, tini + the
+ * entrypoint inherited from toolbox-base, the generated labels and toolbox data. The Dockerfiles' `apt-get update &&
  * apt-get install` lines run unchanged against the seeded base's offline apt
  * repository, its only apt source: no container here reaches Debian's archive.
  * Fails, never skips, without the harness.
@@ -78,13 +80,23 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
         help: { args: ["toolbox-help"] },
         json: { args: ["toolbox-help", "--json"] },
       };
-      const parent = build("tooling-k8s", env.HARNESS_DEBIAN_BASE);
-      const buildx = build("buildx", env.HARNESS_DEBIAN_BASE);
+      // The harness base is Debian bookworm (the real images pin trixie): what
+      // is checked here is the Dockerfiles' plumbing, not the Debian release.
+      const base = build("toolbox-base", env.HARNESS_DEBIAN_BASE);
       // Children build on the parent of the same run, by digest, through the registry the engine reaches over its bridge.
+      const baseRef = await base.publish(`${env.HARNESS_ENGINE_REGISTRY}/e2e/toolbox-base-dockerfile:${Date.now()}`);
+      const parent = build("tooling-k8s", baseRef);
+      const buildx = build("buildx", baseRef);
       const parentRef = await parent.publish(`${env.HARNESS_ENGINE_REGISTRY}/e2e/tooling-k8s-dockerfile:${Date.now()}`);
       const child = build("tooling-k8s-aws", parentRef);
 
       await Promise.all([
+        inspect("toolbox-base", base, {
+          ...common,
+          debian: { args: ["sh", "-c", "tini --version && test -s /etc/ssl/certs/ca-certificates.crt && echo certs"] },
+          // apt-install leaves no apt lists, logs or state backups behind.
+          aptLeftovers: { args: ["sh", "-c", "ls /var/lib/apt/lists /var/log/apt; ls /var/log/dpkg.log /var/lib/dpkg/*-old /var/cache/debconf/*-old 2>/dev/null; true"] },
+        }),
         inspect("tooling-k8s", parent, {
           ...common,
           kube: { args: ["sh", "-c", 'readlink "$HOME/.kube/config"'], files: { "/mnt/kube/config": KUBECONFIG }, user: "12345:0" },
@@ -96,7 +108,9 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
     });
   });
 
-  it.each(["tooling-k8s", "tooling-k8s-aws", "buildx"])("%s: user 10001:0, tini + entrypoint, WORKDIR /work (a child inherits them)", (image) => {
+  const IMAGES = ["toolbox-base", "tooling-k8s", "tooling-k8s-aws", "buildx"];
+
+  it.each(IMAGES)("%s: user 10001:0, tini + entrypoint, WORKDIR /work (children inherit them from toolbox-base)", (image) => {
     const b = get(image);
     expect(b.user).toBe("10001:0");
     expect(b.entrypoint).toEqual(["/usr/bin/tini", "-s", "--", "/usr/local/bin/entrypoint"]);
@@ -106,17 +120,25 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
     expect(b.runs.id!.stderr).toBe("");
   });
 
-  it.each(["tooling-k8s", "tooling-k8s-aws", "buildx"])("%s: HOME and /work are writable under an arbitrary uid in group 0", (image) => {
+  it.each(IMAGES)("%s: HOME and /work are writable under an arbitrary uid in group 0", (image) => {
     expect(get(image).runs.anyUid).toMatchObject({ exitCode: 0, stdout: "12345\nwritable\n" });
   });
 
-  it("tooling-k8s: the Debian packages named in the lock are installed; /mnt/kube is linked", () => {
+  it("toolbox-base: the Debian packages of its lock are installed, and apt leaves nothing else behind", () => {
+    const b = get("toolbox-base");
+    expect(b.runs.debian).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^tini version \d[\s\S]*\ncerts\n$/) });
+    // `ls` of the two directories prints their (empty) headers only; none of the globbed files exists.
+    expect(b.runs.aptLeftovers!.stdout).toBe("/var/lib/apt/lists:\n\n/var/log/apt:\n");
+  });
+
+  it("tooling-k8s: the Debian packages of its lock and its parent's are installed; /mnt/kube is linked", () => {
     const b = get("tooling-k8s");
     expect(b.runs.debian).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^git version \d[\s\S]*\ncurl \d[\s\S]*\ntini version \d/) });
     expect(b.runs.kube).toMatchObject({ exitCode: 0, stdout: "/mnt/kube/config\n" });
   });
 
   it("the tools label comes from the lock through the generated LABEL, a child's carrying its parent's tools", () => {
+    expect(JSON.parse(get("toolbox-base").label!)).toEqual({});
     const parentPins = JSON.parse(readFileSync(join(PACKAGES, "tooling-k8s", "rootfs/usr/local/share/toolbox/tooling-k8s.json"), "utf8")).tools;
     expect(JSON.parse(get("tooling-k8s").label!)).toEqual(parentPins);
     expect(JSON.parse(get("tooling-k8s-aws").label!)).toEqual({ ...parentPins, aws: "2.36.7" });
@@ -124,14 +146,15 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
   });
 
   it("toolbox data of every layer ships; toolbox-help reads it (downloaded tools absent here)", () => {
+    expect(get("toolbox-base").runs.help!.stdout).toMatch(/^Toolbox: toolbox-base\n[\s\S]*^ {2}tini +\d+\.\d+(\.\d+)? +\(debian\)$/m);
     const parent = get("tooling-k8s");
-    expect(parent.runs.help!.stdout).toMatch(/^Toolbox: tooling-k8s\n/);
+    expect(parent.runs.help!.stdout).toMatch(/^Toolbox: toolbox-base \+ tooling-k8s\n/);
     expect(parent.runs.help!.stdout).toMatch(/^ {2}kubectl +not-found +1\.37\.1/m);
     expect(parent.runs.help!.stdout).toMatch(/^ {2}git +\d+\.\d+(\.\d+)? +\(debian\)$/m);
     const child = get("tooling-k8s-aws");
-    expect(child.runs.help!.stdout).toMatch(/^Toolbox: tooling-k8s \+ tooling-k8s-aws\n/);
-    expect(Object.keys(JSON.parse(child.runs.json!.stdout))).toEqual(["tooling-k8s", "tooling-k8s-aws"]);
+    expect(child.runs.help!.stdout).toMatch(/^Toolbox: toolbox-base \+ tooling-k8s \+ tooling-k8s-aws\n/);
+    expect(Object.keys(JSON.parse(child.runs.json!.stdout))).toEqual(["toolbox-base", "tooling-k8s", "tooling-k8s-aws"]);
     expect(child.runs.fetchTools!.exitCode).toBe(0);
-    expect(get("buildx").runs.help!.stdout).toMatch(/^Toolbox: buildx\n/);
+    expect(get("buildx").runs.help!.stdout).toMatch(/^Toolbox: toolbox-base \+ buildx\n/);
   });
 });

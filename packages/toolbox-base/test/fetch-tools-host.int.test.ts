@@ -48,7 +48,9 @@ function fetchTools(lock: object, env: Record<string, string> = {}): Promise<{ s
   writeFileSync(lockFile, JSON.stringify(lock));
   const child = spawn("sh", [FETCH, lockFile, out], { env: { ...process.env, TARGETARCH: "arm64", CURL_CA_BUNDLE: up.caFile, TOOLS_MIRROR: "", ...env }, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr.on("data", (d: Buffer) => void (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
   return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? 1, stderr, out })));
 }
 
