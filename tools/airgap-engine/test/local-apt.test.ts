@@ -25,8 +25,8 @@ const lockPackages = (image: string): string[] =>
 
 describe("the offline apt repository's package set", () => {
   it("holds what the real Dockerfiles built on this machine install (fetch stages and the locks' packages)", () => {
-    // The images packages/tooling-k8s/test/dockerfile-build.e2e.test.ts builds here.
-    const images = ["tooling-k8s", "tooling-k8s-aws", "buildx"];
+    // The images packages/toolbox-base/test/dockerfile-build.e2e.test.ts builds here.
+    const images = ["toolbox-base", "tooling-k8s", "tooling-k8s-aws", "buildx"];
     const wanted = new Set(images.flatMap((image) => [...literalAptInstalls(readFileSync(path.join(PACKAGES, image, "Dockerfile"), "utf8")), ...lockPackages(image)]));
     expect([...wanted].sort()).toEqual(expect.arrayContaining(["ca-certificates", "curl", "git", "jq", "tini", "unzip"]));
     expect([...wanted].filter((p) => !LOCAL_APT_PACKAGES.includes(p))).toEqual([]);
