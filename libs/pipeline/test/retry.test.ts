@@ -57,7 +57,11 @@ describe("withRetries", () => {
   function fakeTime() {
     let now = 0;
     const waits: number[] = [];
-    return { now: () => now, sleep: async (ms: number) => void (waits.push(ms), (now += ms)), waits, tick: (ms: number) => (now += ms) };
+    const sleep = async (ms: number): Promise<void> => {
+      waits.push(ms);
+      now += ms;
+    };
+    return { now: () => now, sleep, waits, tick: (ms: number) => (now += ms) };
   }
   const classify = (o: Outcome<number>) => (o.ok && o.value === 503 ? { reason: "service unavailable (HTTP 503)" } : !o.ok ? null : o.value === 429 ? { reason: "rate limited (HTTP 429)", retryAfterMs: 2000 } : null);
 

@@ -71,7 +71,9 @@ export async function pipelineBench(): Promise<void> {
     };
     nxSmoke();
     let replayed = "";
-    const nxWarm = await timed(async () => void (replayed = nxSmoke()));
+    const nxWarm = await timed(async () => {
+      replayed = nxSmoke();
+    });
     if (!/Nx read the output from the cache|\[local cache\]|existing outputs match the cache/.test(replayed)) throw new Error(`the second smoke was not replayed from the Nx cache:\n${replayed}`);
     console.log(`build + smoke, cold (cache pruned)   median ${secs(median(cold))}   [${cold.map(secs).join(", ")}]`);
     console.log(`build + smoke, warm (nothing changed) median ${secs(median(warm))}   [${warm.map(secs).join(", ")}]`);

@@ -8,5 +8,6 @@
 let sdk: Promise<typeof import("@dagger.io/dagger")> | undefined;
 
 export function daggerSdk(): Promise<typeof import("@dagger.io/dagger")> {
-  return (sdk ??= import("@dagger.io/dagger"));
+  sdk ??= import("@dagger.io/dagger");
+  return sdk;
 }
