@@ -104,10 +104,10 @@ describe("what a change affects, by kind of change", () => {
     expect(seen()).toEqual(all(family("toolbox-base")));
   });
 
-  it("image.yaml of a leaf image: only it", () => {
+  it("image.yaml of a leaf image (its platforms): only it", () => {
     const file = "packages/buildx/image.yaml";
-    ws.write(file, ws.read(file).replace(/^description: .*$/m, 'description: "changed"'));
-    ws.commitAll("change buildx metadata");
+    ws.write(file, ws.read(file).replace(/^platforms: .*$/m, "platforms: [linux/amd64]"));
+    ws.commitAll("change buildx platforms");
     expect(seen()).toEqual(all(["buildx"]));
   });
 
