@@ -8,6 +8,16 @@ import { buildFailureHint, BuildFailedError, describeDockerfileFailure } from ".
 export type PlatformContainers = Map<Platform, Container>;
 
 /**
+ * The Dockerfile's build arguments: the digest-pinned base, and TOOLS_MIRROR
+ * when the environment sets it, so fetch-tools downloads through the same
+ * artifact proxy as a `docker build --build-arg TOOLS_MIRROR=…` would (its
+ * sha256 checks are unchanged, so the image cannot differ).
+ */
+export function dockerBuildArgs(baseRef: string, env: Record<string, string | undefined> = process.env): { name: string; value: string }[] {
+  return [{ name: BASE_IMAGE_ARG, value: baseRef }, ...(env.TOOLS_MIRROR ? [{ name: "TOOLS_MIRROR", value: env.TOOLS_MIRROR }] : [])];
+}
+
+/**
  * Builds the package's Dockerfile once per platform, concurrently, with the
  * digest-pinned base as BASE_IMAGE, then stamps the OCI labels (image config)
  * and the same keys as manifest annotations. Dagger applies .dockerignore.
@@ -20,7 +30,7 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
       let ctr = context.dockerBuild({
         platform: platform as DaggerPlatform,
         dockerfile: pkg.metadata.dockerfile,
-        buildArgs: [{ name: BASE_IMAGE_ARG, value: baseRef }],
+        buildArgs: dockerBuildArgs(baseRef),
       });
       for (const [k, v] of Object.entries(labels)) ctr = ctr.withLabel(k, v).withAnnotation(k, v);
       try {
