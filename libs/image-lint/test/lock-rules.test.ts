@@ -194,7 +194,7 @@ describe("lock rules fire", () => {
   });
 
   it("sources are public https URLs, not notes or internal identifiers", () => {
-    expect(fields(problemsOf({ tool: { ...validTool(), sources: ["search-index file id 123"] } }))).toContain("tools.tool.sources[0]");
+    expect(fields(problemsOf({ tool: { ...validTool(), sources: ["our notes, page 3"] } }))).toContain("tools.tool.sources[0]");
     for (const image of IMAGES) {
       const { lock } = checkLock({ text: readPackageFile(image, "tools.lock.json"), file: "x", image });
       for (const tool of Object.values(lock!.tools)) for (const s of tool.sources) expect(s).toMatch(/^https:\/\/[^\s]+$/);

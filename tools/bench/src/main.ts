@@ -6,9 +6,9 @@
  *   3. the pipeline on the engine: warm vs cold smoke, and our build vs a plain
  *      Dagger dockerBuild of the same Dockerfile (target ≤ 1.2×).
  * 2 and 3 need the harness (`npm run harness -- provision`); on a machine
- * shared with other engine work, run it under `flock /work/coord/engine.lock`
- * or whatever lock serialises engine use there. Prints figures; asserts
- * nothing (targets live here, not in timed tests).
+ * shared with other engine work, run it when nothing else uses the engine,
+ * or the figures measure the contention. Prints figures; asserts nothing
+ * (targets live here, not in timed tests).
  */
 import { performance } from "node:perf_hooks";
 import { existsSync, readdirSync, rmSync } from "node:fs";
