@@ -33,6 +33,17 @@ interface Setup {
 let ws: TempWorkspace;
 const open: Setup[] = [];
 
+/** A rule that kills the registry behind the proxy at the first request `matches` accepts, and drops that connection. */
+function killRegistryAtFirst(matches: (req: { method: string; path: string }) => boolean, registry: () => TestRegistry): FaultRule {
+  let killed = false;
+  return async (req) => {
+    if (killed || !matches(req)) return undefined;
+    killed = true;
+    await registry().kill();
+    return "reset";
+  };
+}
+
 async function setup(rule?: FaultRule): Promise<Setup> {
   const upstream = await startTestRegistry();
   const [host, port] = (await bridgeAddress()).split(":");
@@ -134,15 +145,7 @@ describe("publish against a registry that fails", () => {
   });
 
   it("registry killed during the X.Y.Z push: a clear failure; after a restart a re-run publishes, every tag on the tested digest", async () => {
-    let killed = false;
-    const s = await setup(async (req) => {
-      if (!killed && req.path.includes("/blobs/uploads/") && req.method !== "POST") {
-        killed = true;
-        await s.upstream.kill();
-        return "reset";
-      }
-      return undefined;
-    });
+    const s: Setup = await setup(killRegistryAtFirst((req) => req.path.includes("/blobs/uploads/") && req.method !== "POST", () => s.upstream));
     const failed = await s.publish();
     expect(failed.status, failed.all).toBe(1);
     expect(failed.all).toMatch(new RegExp(`✘ publish failed: .*${s.proxy.host}`));
@@ -169,15 +172,7 @@ describe("publish against a registry that fails", () => {
   });
 
   it("registry killed between the X.Y.Z push and the floating tags: X.Y.Z stays as pushed, no floating tag moves until a re-run completes them", async () => {
-    let killed = false;
-    const s = await setup(async (req) => {
-      if (!killed && req.method === "PUT" && req.path.endsWith("/manifests/1.0")) {
-        killed = true;
-        await s.upstream.kill();
-        return "reset";
-      }
-      return undefined;
-    });
+    const s: Setup = await setup(killRegistryAtFirst((req) => req.method === "PUT" && req.path.endsWith("/manifests/1.0"), () => s.upstream));
     const failed = await s.publish();
     expect(failed.status, failed.all).toBe(1);
     expect(failed.all).toContain(`cannot reach registry ${s.proxy.host}`);
