@@ -246,10 +246,14 @@ export class RegistryClient {
     return [{ platform: formatPlatform({ os: config.os ?? "unknown", architecture: config.architecture ?? "unknown", ...(config.variant && { variant: config.variant }) }), digest: m.digest, mediaType: m.mediaType, size: m.bytes.length }];
   }
 
-  /** Each platform's compressed size in bytes (the sum of its manifest's layer sizes), by platform. */
-  async platformSizes(repository: string, reference: string): Promise<Record<string, number>> {
+  /**
+   * Each platform's compressed size in bytes (the sum of its manifest's layer
+   * sizes), by platform; `listed` saves reading the index again when the
+   * caller already has its platformManifests.
+   */
+  async platformSizes(repository: string, reference: string, listed?: PlatformManifest[]): Promise<Record<string, number>> {
     const sizes: Record<string, number> = {};
-    for (const p of await this.platformManifests(repository, reference)) {
+    for (const p of listed ?? (await this.platformManifests(repository, reference))) {
       sizes[p.platform] = compressedSize((await this.getManifest(repository, p.digest)).json as ImageManifest);
     }
     return sizes;

@@ -156,8 +156,13 @@ async function moveFloating(run: LocalRun, t: Target, pkg: ImagePackage, plan: T
   }
 }
 
-async function platformDigests(t: Target, image: string, digest: string): Promise<Record<string, string>> {
-  return Object.fromEntries((await t.client.platformManifests(t.repo(image), digest)).map((m) => [m.platform, m.digest]));
+/** The pushed index's platforms: each one's manifest digest and compressed size, from one read of the index. */
+async function publishedPlatforms(t: Target, image: string, digest: string): Promise<{ platforms: Record<string, string>; sizes: Record<string, number> }> {
+  const manifests = await t.client.platformManifests(t.repo(image), digest);
+  return {
+    platforms: Object.fromEntries(manifests.map((m) => [m.platform, m.digest])),
+    sizes: await t.client.platformSizes(t.repo(image), digest, manifests),
+  };
 }
 
 async function preflight(run: LocalRun, t: Target, image: string): Promise<void> {
@@ -203,7 +208,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
     record.note({ digest, notice: skipNotice(plan) });
     record.tag(plan.tags.immutable.tag, { action: "skip", reason: plan.tags.immutable.reason, digest });
     record.plan(plan.tags.floating.filter((s) => s.action !== "skip").map((s) => s.tag));
-    const platforms = await platformDigests(t, image, digest);
+    const { platforms, sizes } = await publishedPlatforms(t, image, digest);
     record.note({ platforms });
     // ── attest (a re-run completes what an interrupted run left out; adds nothing to a complete digest) ──
     const attestations = await attestOrStop(run, t, pkg, digest, platforms, signing!, startedOn, record);
@@ -212,7 +217,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       record.finish("skipped", {
         platforms,
         attestations,
-        sizes: await t.client.platformSizes(t.repo(image), digest),
+        sizes,
         tags: tagRecord([plan.tags.immutable, ...plan.tags.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? (s === plan.tags.immutable ? digest : undefined)) : digest)),
       }),
     ];
@@ -254,7 +259,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
       );
       record.note({ digest });
       record.tag(immutable.tag, { action: immutable.action, reason: immutable.reason, digest });
-      const platforms = await platformDigests(t, image, digest);
+      const { platforms, sizes } = await publishedPlatforms(t, image, digest);
       record.note({ platforms });
       // ── attest: sign, SBOMs, provenance of the pushed digest, before any floating tag moves ──
       const attestations = await attestOrStop(run, t, pkg, digest, platforms, signing!, startedOn, record);
@@ -266,7 +271,7 @@ export async function runPublishCommand(run: LocalRun, config: PipelineConfig, i
         record.finish("pushed", {
           platforms,
           attestations,
-          sizes: await t.client.platformSizes(t.repo(image), digest),
+          sizes,
           tags: tagRecord([immutable, ...after.floating], (s) => (s.action === "skip" ? (plan.floatingDigests[s.tag] ?? undefined) : digest)),
         }),
       ];
