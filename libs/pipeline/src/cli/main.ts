@@ -29,7 +29,9 @@ Options
 
 Configuration: image-tooling.yaml at the workspace root; env IMAGE_REGISTRY,
 IMAGE_NAMESPACE, REGISTRY_USERNAME, REGISTRY_PASSWORD (DOCKERHUB_TOKEN for
-Docker Hub) override it. publish signs with COSIGN_PRIVATE_KEY + COSIGN_PASSWORD,
+Docker Hub) override it; IMAGE_REGISTRY_PLAIN_HTTP=true for a registry without
+TLS that is not on loopback; IMAGE_REGISTRY_RETRIES and
+IMAGE_REGISTRY_RETRY_MAX_SECONDS bound retries. publish signs with COSIGN_PRIVATE_KEY + COSIGN_PASSWORD,
 or keyless on GitHub Actions with id-token: write. Results:
 dist/images/<image>/result.json.
 `;
