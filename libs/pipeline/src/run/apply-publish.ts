@@ -106,7 +106,7 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
         containers = containers.map((container) => container.withRegistryAuth(authHost, config.username!, secret));
       }
       const ref = `${plan.repository}:${plan.immutable.tag}`;
-      // Check, push, verify and attest as one step for every publish on this machine (see host-lock.ts; README "Concurrent publishes"):
+      // Check, push, verify and attest as one step for every publish on this machine (see host-lock.ts; README "What a failed or concurrent publish leaves behind"):
       // a publish that finds this X.Y.Z when it gets the lock finds it attested too, rather than racing to attest it.
       const outcome = await withHostLock(ref, () => pushAndAttest(applier, ref, containers), {
         onWait: (owner) => run.log.info(`  … another publish on this machine (${owner}) is pushing ${ref}; waiting for it`),
