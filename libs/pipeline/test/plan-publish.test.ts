@@ -158,7 +158,7 @@ describe("planPublish: a child's parent", () => {
 
   it("an absent parent: the plan says nx publishes it first; publish stops with what to do", () => {
     const p = child({ ...empty, parent: null });
-    expect(p.base).toMatchObject({ kind: "parent-blocked", note: "not published yet: its own publish, which nx runs first, publishes it" });
+    expect(p.base).toMatchObject({ kind: "parent-blocked", note: "not published yet: nx runs its publish first (dependsOn ^publish)" });
     expect(p.base.kind === "parent-blocked" && p.base.error).toBe(
       "parent image registry.example:5000/acme/base:2.0.0 is not published yet: publish it first (`npx nx run <child>:publish` does, through dependsOn ^publish)",
     );

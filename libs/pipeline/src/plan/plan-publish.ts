@@ -199,7 +199,7 @@ function planBase(input: PlanInput): PlannedBase {
     return {
       kind: "parent-blocked",
       name,
-      note: "not published yet: its own publish, which nx runs first, publishes it",
+      note: "not published yet: nx runs its publish first (dependsOn ^publish)",
       error: `parent image ${name} is not published yet: publish it first (\`npx nx run <child>:publish\` does, through dependsOn ^publish)`,
     };
   }
