@@ -1,5 +1,5 @@
 import { RegistryError, type Redactor } from "./errors.ts";
-import { parseRetryAfter, transientStatus, withRetries, type Outcome, type RetryDeps, type Transient } from "./retry.ts";
+import { type Outcome, parseRetryAfter, type RetryDeps, seconds, type Transient, transientStatus, withRetries } from "./retry.ts";
 
 /** Who we were talking to, for the message when it goes wrong. */
 export interface TransportContext {
@@ -193,7 +193,7 @@ function pulled(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
 
 async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Promise<HttpResponse> {
   const method = req.method ?? "GET";
-  const seconds = `${Math.round(ctx.timeoutMs / 100) / 10}s`;
+  const within = seconds(ctx.timeoutMs);
   const failure = (e: unknown, during: string): RegistryError => {
     const fail = (kind: "unreachable" | "protocol", message: string, cause?: unknown): RegistryError =>
       new RegistryError(kind, ctx.redactor.redact(message), {
@@ -204,7 +204,7 @@ async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Prom
     if (e instanceof RegistryError) return e;
     const source = e instanceof SourceError ? e : (e as { cause?: unknown })?.cause;
     if (source instanceof SourceError) return fail("protocol", `reading what to send in ${method} ${url.pathname} to ${ctx.target} failed: ${source.message}`);
-    if (isTimeout(e)) return fail("unreachable", `${ctx.target} did not ${during} ${method} ${url.pathname} within ${seconds}: ${ctx.hint}`);
+    if (isTimeout(e)) return fail("unreachable", `${ctx.target} did not ${during} ${method} ${url.pathname} within ${within}: ${ctx.hint}`);
     const reason = networkReason(e);
     // Network errors name only host, port and code, so they are safe to keep as the cause.
     if (reason) return fail("unreachable", `cannot reach ${ctx.target} (${reason}): ${ctx.hint}`, e);
