@@ -1,5 +1,6 @@
 import { Authenticator, grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope, type Access, type Challenge } from "./auth.ts";
 import { InvalidReferenceError, Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   computeDigest,
@@ -385,14 +386,17 @@ export class RegistryClient {
     throw this.#unexpected(res, `checking blob ${digest} in`, repository);
   }
 
+  /** A small blob (a config, a signature bundle) in memory; big ones go through {@link pullBlob}. */
   async getBlob(repository: string, digest: string): Promise<Buffer> {
-    this.#checkReference(repository, digest);
-    const { res } = await this.#call({ method: "GET", url: this.#blobPath(repository, digest), repository, access: "pull" });
-    if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no blob ${digest}`, repository, 404);
-    if (res.status !== 200) throw this.#unexpected(res, `reading blob ${digest} of`, repository);
-    if (computeDigest(digest, res.body) !== digest)
-      throw this.#fail("protocol", `registry ${this.registry} returned blob content that does not match ${digest}`, repository);
-    return res.body;
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await this.pullBlob(repository, digest, sink);
+    return Buffer.concat(chunks);
   }
 
   /**
@@ -403,11 +407,11 @@ export class RegistryClient {
    */
   async pullBlob(repository: string, digest: string, sink: NodeJS.WritableStream): Promise<number> {
     this.#checkReference(repository, digest);
+    const hash = digester(digest);
+    if (!hash) throw new InvalidReferenceError(`cannot verify blob ${digest} of ${this.repositoryRef(repository)}: only sha256 and sha512 digests are supported`);
     const { res } = await this.#call({ method: "GET", url: this.#blobPath(repository, digest), repository, access: "pull", streamResponse: true });
     if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no blob ${digest}`, repository, 404);
     if (res.status !== 200 || !res.stream) throw this.#unexpected(res, `reading blob ${digest} of`, repository);
-    const hash = digester(digest);
-    if (!hash) throw new InvalidReferenceError(`cannot verify ${digest}: only sha256 and sha512 digests are supported`);
     let size = 0;
     const counted = async function* (source: AsyncIterable<Uint8Array>) {
       for await (const chunk of source) {
