@@ -19,7 +19,7 @@ import {
   type ImageManifest,
 } from "./media.ts";
 import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
-import { describeResponse, registryErrors, send, type HttpResponse, type RequestBody } from "./transport.ts";
+import { describeResponse, type HttpResponse, type RequestBody, registryErrors, retrying, send } from "./transport.ts";
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from "./retry.ts";
 import { compressedSize } from "../report/size.ts";
 
@@ -79,6 +79,8 @@ interface CallOptions {
   headers?: Record<string, string>;
   body?: RequestBody;
   streamResponse?: boolean;
+  /** No transport-level retries: the caller retries a larger unit (an upload's POST and PUT together). */
+  once?: boolean;
 }
 
 /**
@@ -408,7 +410,8 @@ export class RegistryClient {
   async pullBlob(repository: string, digest: string, sink: NodeJS.WritableStream): Promise<number> {
     this.#checkReference(repository, digest);
     const hash = digester(digest);
-    if (!hash) throw new InvalidReferenceError(`cannot verify blob ${digest} of ${this.repositoryRef(repository)}: only sha256 and sha512 digests are supported`);
+    if (!hash)
+      throw new InvalidReferenceError(`cannot verify blob ${digest} of ${this.repositoryRef(repository)}: only sha256 and sha512 digests are supported`);
     const { res } = await this.#call({ method: "GET", url: this.#blobPath(repository, digest), repository, access: "pull", streamResponse: true });
     if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no blob ${digest}`, repository, 404);
     if (res.status !== 200 || !res.stream) throw this.#unexpected(res, `reading blob ${digest} of`, repository);
@@ -441,25 +444,41 @@ export class RegistryClient {
     if (await this.blobExists(repository, digest)) return { digest, size };
     const mount =
       options.mountFrom === undefined ? "" : `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(apiRepository(this.endpoint, options.mountFrom))}`;
-    const start = await this.#call({
-      method: "POST",
-      url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/uploads/${mount}`,
-      repository,
-      access: "push",
-    });
-    if (start.res.status === 201 && mount) return { digest, size };
-    const location = start.res.headers.get("location");
-    if (start.res.status !== 202 || !location) throw this.#unexpected(start.res, "starting an upload to", repository);
-    const target = new URL(location, this.endpoint.baseUrl + "/");
-    target.searchParams.set("digest", digest);
-    const { res } = await this.#call({
-      method: "PUT",
-      url: target.href,
-      repository,
-      access: "push",
-      headers: { "content-type": "application/octet-stream", "content-length": String(size) },
-      body: blob ? blob.bytes : () => (content as BlobSource).open(),
-    });
+    // One attempt is a POST and a PUT: a PUT that failed half way may have left part of the
+    // content in its upload session, so a retry starts a new session instead of sending into that one.
+    const attempt = async (): Promise<{ res: HttpResponse; step: "start" | "upload" }> => {
+      const url = `/v2/${apiRepository(this.endpoint, repository)}/blobs/uploads/${mount}`;
+      const start = (await this.#call({ method: "POST", url, repository, access: "push", once: true })).res;
+      const location = start.headers.get("location");
+      if (start.status !== 202 || !location) return { res: start, step: "start" };
+      const target = new URL(location, this.endpoint.baseUrl + "/");
+      target.searchParams.set("digest", digest);
+      const { res } = await this.#call({
+        method: "PUT",
+        url: target.href,
+        repository,
+        access: "push",
+        headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+        body: blob ? blob.bytes : () => (content as BlobSource).open(),
+        once: true,
+      });
+      return { res, step: "upload" };
+    };
+    let step: "start" | "upload" = "start";
+    const what = { what: `upload of blob ${digest} to ${this.repositoryRef(repository)}`, short: "upload" };
+    const res = await retrying(
+      what,
+      async () => {
+        const r = await attempt();
+        step = r.step;
+        return r.res;
+      },
+      this.#retry,
+    );
+    if (step === "start") {
+      if (res.status === 201 && mount) return { digest, size };
+      throw this.#unexpected(res, "starting an upload to", repository);
+    }
     if (res.status !== 201) throw this.#unexpected(res, `uploading blob ${digest} to`, repository);
     return { digest, size };
   }
@@ -579,7 +598,7 @@ export class RegistryClient {
       hint: "is it running? check IMAGE_REGISTRY",
       timeoutMs: this.#timeoutMs,
       redactor: this.#redactor,
-      retry: this.#retry,
+      ...(!op.once && { retry: this.#retry }),
     };
     const attempt = (authorization: string | undefined): Promise<HttpResponse> =>
       send(

@@ -101,20 +101,29 @@ function transient(o: Outcome<HttpResponse>, now: number): Transient | null {
  * transiently; each retry is announced. A Buffer body is resent as is, a
  * streamed one is opened again.
  */
-export async function send(url: URL, req: HttpRequest, ctx: TransportContext): Promise<HttpResponse> {
-  if (!ctx.retry || ctx.retry.policy.retries === 0) return sendOnce(url, req, ctx);
-  const now = ctx.retry.now ?? Date.now;
-  const what = `${req.method ?? "GET"} ${url.pathname} on ${ctx.target}`;
-  const r = await withRetries(
-    what,
-    () => sendOnce(url, req, ctx),
-    (o) => transient(o, now()),
-    ctx.retry,
-  );
+export function send(url: URL, req: HttpRequest, ctx: TransportContext): Promise<HttpResponse> {
+  const method = req.method ?? "GET";
+  return retrying({ what: `${method} ${url.pathname} on ${ctx.target}`, short: `${method} ${url.pathname}` }, () => sendOnce(url, req, ctx), ctx.retry);
+}
+
+/**
+ * Runs `attempt` (one or more exchanges that must succeed or fail together,
+ * such as a blob upload's POST and PUT) again while its outcome is transient.
+ * A transient answer that stays is returned with `gaveUp` set; a failure that
+ * stays is thrown with what was tried appended.
+ */
+export async function retrying(
+  name: { what: string; short: string },
+  attempt: () => Promise<HttpResponse>,
+  retry: RetryDeps | undefined,
+): Promise<HttpResponse> {
+  if (!retry || retry.policy.retries === 0) return attempt();
+  const now = retry.now ?? Date.now;
+  const r = await withRetries(name.what, attempt, (o) => transient(o, now()), retry);
   if (r.outcome.ok) return r.gaveUp ? { ...r.outcome.value, gaveUp: r.gaveUp } : r.outcome.value;
   const e = r.outcome.error;
   if (r.gaveUp && e instanceof RegistryError) {
-    throw new RegistryError(e.kind, `${e.message} (${req.method ?? "GET"} ${url.pathname}: ${r.gaveUp})`, {
+    throw new RegistryError(e.kind, `${e.message} (${name.short}: ${r.gaveUp})`, {
       registry: e.registry,
       ...(e.repository && { repository: e.repository }),
       ...(e.cause !== undefined && { cause: e.cause }),
