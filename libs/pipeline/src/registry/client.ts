@@ -19,7 +19,7 @@ import {
   type ImageManifest,
 } from "./media.ts";
 import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
-import { describeResponse, type HttpResponse, type RequestBody, registryErrors, retrying, send } from "./transport.ts";
+import { type Chunks, describeResponse, type HttpResponse, type RequestBody, registryErrors, retrying, send } from "./transport.ts";
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from "./retry.ts";
 import { compressedSize } from "../report/size.ts";
 
@@ -91,7 +91,7 @@ interface CallOptions {
 export interface BlobSource {
   digest: string;
   size: number;
-  open(): AsyncIterable<Uint8Array>;
+  open(): Chunks;
 }
 
 const USER_AGENT = "image-tooling-registry-client";

@@ -21,7 +21,10 @@ export interface TransportContext {
  * attempt (so a retry can send it again) and yields it in chunks: a layer of
  * hundreds of MB streams through and is never held in memory whole.
  */
-export type RequestBody = Buffer | (() => AsyncIterable<Uint8Array>);
+export type RequestBody = Buffer | (() => Chunks);
+
+/** Content in chunks: a file stream, a generator. */
+export type Chunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 export interface HttpRequest {
   method?: "GET" | "HEAD" | "PUT" | "POST" | "PATCH";
@@ -163,7 +166,7 @@ class Deadline {
   }
 }
 
-async function* progressing(source: AsyncIterable<Uint8Array>, deadline: Deadline): AsyncIterable<Uint8Array> {
+async function* progressing(source: Chunks, deadline: Deadline): AsyncIterable<Uint8Array> {
   for await (const chunk of source) {
     deadline.arm();
     yield chunk;
@@ -173,7 +176,7 @@ async function* progressing(source: AsyncIterable<Uint8Array>, deadline: Deadlin
 /** The content being uploaded could not be read (a file gone, a generator that threw): our fault, not the registry's. */
 class SourceError extends Error {}
 
-async function* uploading(source: AsyncIterable<Uint8Array>, deadline: Deadline): AsyncIterable<Uint8Array> {
+async function* uploading(source: Chunks, deadline: Deadline): AsyncIterable<Uint8Array> {
   try {
     yield* progressing(source, deadline);
   } catch (e) {
