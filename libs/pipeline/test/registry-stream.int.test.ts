@@ -91,28 +91,34 @@ describe("RegistryClient streams big blobs through a real docker-registry", () =
     for (const chunk of generated(seed)) hash.update(chunk);
     digest = `sha256:${hash.digest("hex")}`;
   });
+  /** The generated blob as a BlobSource that counts how often it is read. */
+  function countingSource(): BlobSource & { opened: number } {
+    const source = {
+      digest,
+      size: BLOB_SIZE,
+      opened: 0,
+      open: () => {
+        source.opened++;
+        return generated(seed);
+      },
+    };
+    return source;
+  }
+
   afterAll(async () => {
     await registry?.stop();
     rmSync(tmp, { recursive: true, force: true });
   });
 
   it("uploads 64 MiB from a generator and reads it back with memory far below the blob's size", async () => {
-    let opened = 0;
-    const source: BlobSource = {
-      digest,
-      size: BLOB_SIZE,
-      open: () => {
-        opened++;
-        return generated(seed);
-      },
-    };
+    const source = countingSource();
     // Once as the process runs normally (for the record), then sampled after collections (the assertion).
     const sink0 = hashingSink();
     const upRaw = await peakRssGrowth(() => client.pushBlob("stream/raw", source), false);
     const downRaw = await peakRssGrowth(() => client.pullBlob("stream/raw", digest, sink0), false);
     const up = await peakRssGrowth(() => client.pushBlob("stream/big", source), true);
     expect(up.result).toEqual({ digest, size: BLOB_SIZE });
-    expect(opened).toBe(2);
+    expect(source.opened).toBe(2);
     expect(await client.blobExists("stream/big", digest)).toBe(true);
 
     const sink = hashingSink();
@@ -131,7 +137,7 @@ describe("RegistryClient streams big blobs through a real docker-registry", () =
 
     // Present already: HEAD answers, nothing is read again.
     expect(await client.pushBlob("stream/big", source)).toEqual({ digest, size: BLOB_SIZE });
-    expect(opened).toBe(2);
+    expect(source.opened).toBe(2);
   });
 
   it("uploads a layer file from a store and pulls it into a file", async () => {
@@ -146,17 +152,9 @@ describe("RegistryClient streams big blobs through a real docker-registry", () =
   });
 
   it("mounts a blob from another repository instead of sending it again", async () => {
-    let opened = 0;
-    const source: BlobSource = {
-      digest,
-      size: BLOB_SIZE,
-      open: () => {
-        opened++;
-        return generated(seed);
-      },
-    };
+    const source = countingSource();
     expect(await client.pushBlob("stream/mounted", source, { mountFrom: "stream/file" })).toEqual({ digest, size: BLOB_SIZE });
-    expect(opened).toBe(0);
+    expect(source.opened).toBe(0);
     expect(await client.blobExists("stream/mounted", digest)).toBe(true);
   });
 

@@ -215,14 +215,7 @@ export class RegistryClient {
 
   /** What a tag (or digest) points at, or null when it does not exist. */
   async manifestDigest(repository: string, reference: string): Promise<string | null> {
-    this.#checkReference(repository, reference);
-    const { res } = await this.#call({
-      method: "HEAD",
-      url: this.#manifestPath(repository, reference),
-      repository,
-      access: "pull",
-      headers: { accept: MANIFEST_ACCEPT },
-    });
+    const res = await this.#manifestRequest("HEAD", repository, reference);
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.#unexpected(res, `reading ${reference} of`, repository);
     const digest = res.headers.get("docker-content-digest");
@@ -232,14 +225,7 @@ export class RegistryClient {
   }
 
   async getManifest(repository: string, reference: string): Promise<Manifest> {
-    this.#checkReference(repository, reference);
-    const { res } = await this.#call({
-      method: "GET",
-      url: this.#manifestPath(repository, reference),
-      repository,
-      access: "pull",
-      headers: { accept: MANIFEST_ACCEPT },
-    });
+    const res = await this.#manifestRequest("GET", repository, reference);
     if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no manifest ${reference}`, repository, 404);
     if (res.status !== 200) throw this.#unexpected(res, `reading ${reference} of`, repository);
     const digest = sha256Digest(res.body);
@@ -499,6 +485,12 @@ export class RegistryClient {
 
   #manifestPath(repository: string, reference: string): string {
     return `/v2/${apiRepository(this.endpoint, repository)}/manifests/${reference}`;
+  }
+
+  async #manifestRequest(method: "GET" | "HEAD", repository: string, reference: string): Promise<HttpResponse> {
+    this.#checkReference(repository, reference);
+    const headers = { accept: MANIFEST_ACCEPT };
+    return (await this.#call({ method, url: this.#manifestPath(repository, reference), repository, access: "pull", headers })).res;
   }
 
   #blobPath(repository: string, digest: string): string {
