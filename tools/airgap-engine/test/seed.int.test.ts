@@ -5,11 +5,11 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { MediaType } from "@image-tooling/pipeline/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestRegistry, type TestRegistry } from "../../../libs/pipeline/src/testing/registry-server.ts";
+import { freePort, startTestRegistry, type TestRegistry } from "../../../libs/pipeline/src/testing/registry-server.ts";
 import { BlobStore } from "../src/blobstore.ts";
 import { type DebianArch, type HarnessConfig, resolveConfig } from "../src/config.ts";
 import { debianImage, seed } from "../src/steps/images.ts";
-import { harnessRegistry } from "../src/steps/registry.ts";
+import { harnessRegistry, registryAnswers } from "../src/steps/registry.ts";
 
 // The harness's seeding (what provision does to put the Debian base into its
 // registry) against a throwaway docker-registry, so the shared harness
@@ -78,5 +78,19 @@ describe("seed", () => {
     }
 
     expect(await seed(cfg, image)).toEqual({ pushed: [] });
+  });
+});
+
+describe("registryAnswers", () => {
+  it("is true for a distribution registry and false, within its short deadline, for a closed port", async () => {
+    const registry = await startTestRegistry();
+    try {
+      expect(await registryAnswers(registry.host)).toBe(true);
+    } finally {
+      await registry.stop();
+    }
+    const t0 = Date.now();
+    expect(await registryAnswers(`127.0.0.1:${await freePort()}`)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(2500);
   });
 });
