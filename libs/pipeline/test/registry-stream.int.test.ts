@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -9,6 +11,7 @@ import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BlobSource, RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
+import { sha256Digest } from "../src/registry/media.ts";
 import { fileBlob } from "../src/registry/push-image.ts";
 import { startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
 
@@ -196,6 +199,53 @@ describe("RegistryClient streams big blobs through a real docker-registry", () =
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).message).toMatch(
       /^reading what to send in PUT \/v2\/stream\/gone\/blobs\/uploads\/\S+ to registry \S+ failed: disk went away$/,
+    );
+  });
+});
+
+// A server that is not a registry but answers like a misbehaving one: the
+// client's own checks on a streamed download, which a real registry never trips.
+describe("pullBlob against a misbehaving server", () => {
+  const digest = sha256Digest("the real content");
+  let server: Server;
+  let host: string;
+  let behaviour: (res: ServerResponse) => void;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => (req.url === `/v2/team/app/blobs/${digest}` ? behaviour(res) : res.writeHead(404).end()));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function pullError(timeoutMs = 5000): Promise<RegistryError> {
+    const e = await new RegistryClient({ registry: host, timeoutMs, retry: { retries: 0 } }).pullBlob("team/app", digest, hashingSink()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (!(e instanceof RegistryError)) throw new Error(`expected a RegistryError, got ${String(e)}`);
+    return e;
+  }
+
+  it("refuses content that does not match the digest asked for", async () => {
+    behaviour = (res) => res.writeHead(200, { "content-type": "application/octet-stream" }).end("other content");
+    const e = await pullError();
+    expect(e.kind).toBe("protocol");
+    expect(e.message).toBe(`registry ${host} returned blob content that does not match ${digest}`);
+  });
+
+  it("gives up on a body that stops arriving, after the deadline of silence", async () => {
+    behaviour = (res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "1000" });
+      res.write("the first bytes");
+    };
+    const e = await pullError(300);
+    expect(e.kind).toBe("unreachable");
+    expect(e.message).toBe(
+      `registry ${host} did not finish sending the answer to GET /v2/team/app/blobs/${digest} within 0.3 s: is it running? check IMAGE_REGISTRY`,
     );
   });
 });
