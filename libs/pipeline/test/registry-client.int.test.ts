@@ -161,7 +161,7 @@ describe("RegistryClient when the registry is not there", () => {
       const e = await rejection(client.manifestDigest("team/tooling", "1.0.0"));
       expect(Date.now() - started).toBeLessThan(2000);
       expect(e.kind).toBe("unreachable");
-      expect(e.message).toBe(`registry 127.0.0.1:${port} did not answer HEAD /v2/team/tooling/manifests/1.0.0 within 0.3s: is it running? check IMAGE_REGISTRY`);
+      expect(e.message).toBe(`registry 127.0.0.1:${port} did not answer HEAD /v2/team/tooling/manifests/1.0.0 within 0.3 s: is it running? check IMAGE_REGISTRY`);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));

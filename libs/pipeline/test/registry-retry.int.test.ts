@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
+import { sha256Digest } from "../src/registry/media.ts";
 import { seedImage, type SeededImage } from "../src/testing/oci-image.ts";
 import { firstN, startFaultProxy, type FaultProxy } from "../src/testing/fault-proxy.ts";
 import { freePort, startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
@@ -56,6 +57,33 @@ describe("the registry client retries transient failures", () => {
     expect(await c.manifestDigest(repo, "1.0")).toBe(image.digest);
   });
 
+  it("starts a blob upload over in a new session when its PUT fails transiently", async () => {
+    const content = Buffer.from(`a layer ${Date.now()}`);
+    const source = {
+      digest: sha256Digest(content),
+      size: content.length,
+      async *open() {
+        yield content;
+      },
+    };
+    proxy.setRule(firstN(1, "reset", (req) => req.method === "PUT"));
+    const from = proxy.seen.length;
+    const { c, lines } = client();
+    expect(await c.pushBlob(repo, source)).toEqual({ digest: source.digest, size: content.length });
+    proxy.setRule(undefined);
+    expect(proxy.seen.slice(from).map((r) => `${r.method} ${r.path.split("?")[0]!.replace(/uploads\/.+$/, "uploads/<session>")} ${r.outcome}`)).toEqual([
+      `HEAD /v2/${repo}/blobs/${source.digest} pass`,
+      `POST /v2/${repo}/blobs/uploads/ pass`,
+      `PUT /v2/${repo}/blobs/uploads/<session> reset`,
+      `POST /v2/${repo}/blobs/uploads/ pass`,
+      `PUT /v2/${repo}/blobs/uploads/<session> pass`,
+    ]);
+    expect(lines.map((l) => l.replace(/waiting [\d.]+ s/, "waiting N s"))).toEqual([
+      `  ↻ upload of blob ${source.digest} to ${proxy.host}/${repo}: connection closed unexpectedly; waiting N s, then retry 1 of 5`,
+    ]);
+    expect((await c.getBlob(repo, source.digest)).equals(content)).toBe(true);
+  });
+
   it("gives up on a 503 that stays, within the bound, naming registry, operation and what to do", async () => {
     proxy.setRule(() => ({ status: 503 }));
     const { c, lines } = client({ retries: 10, maxTotalMs: 1500, baseMs: 200, capMs: 10_000 });
@@ -96,7 +124,11 @@ describe("the registry client retries transient failures", () => {
     const e = await c.listTags(repo).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(RegistryError);
     expect((e as RegistryError).kind).toBe("unreachable");
-    expect((e as Error).message).toMatch(new RegExp(`^cannot reach registry ${proxy.host} \\(connection closed unexpectedly\\): is it running\\? check IMAGE_REGISTRY \\(GET /v2/team/retry/tags/list: connection closed unexpectedly; gave up after 3 attempts \\(IMAGE_REGISTRY_RETRIES=2\\)\\)$`));
+    expect((e as Error).message).toMatch(
+      new RegExp(
+        `^cannot reach registry ${proxy.host} \\(connection closed unexpectedly\\): is it running\\? check IMAGE_REGISTRY \\(GET /v2/team/retry/tags/list: connection closed unexpectedly; gave up after 3 attempts \\(IMAGE_REGISTRY_RETRIES=2\\)\\)$`,
+      ),
+    );
     expect(lines).toHaveLength(2);
     await registry.restart();
     proxy.setRule(undefined);

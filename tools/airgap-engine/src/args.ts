@@ -27,9 +27,10 @@ const ALLOWED: Record<CommandName, ReadonlyArray<keyof typeof OPTIONS>> = {
 };
 
 export function parseCli(argv: readonly string[]): Command {
-  let parsed;
+  const parse = () => parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parse();
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -5,8 +5,8 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { type JsonBlob, type Layer, MediaType } from "@image-tooling/pipeline/registry";
 import { HarnessError } from "./errors.ts";
-import { MEDIA, type Blob, type Layer } from "./oci.ts";
 
 /** Content-addressed blobs (OCI layout style) under the cache dir. */
 export class BlobStore {
@@ -21,7 +21,7 @@ export class BlobStore {
     return existsSync(this.path(digest));
   }
 
-  putJson(blob: Blob): void {
+  putJson(blob: JsonBlob): void {
     const target = this.path(blob.descriptor.digest);
     if (existsSync(target)) return;
     mkdirSync(path.dirname(target), { recursive: true });
@@ -58,20 +58,20 @@ export class BlobStore {
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
-    tar.stderr.on("data", (d) => (stderr += String(d)));
+    tar.stderr.on("data", (d) => {
+      stderr += String(d);
+    });
     const exited = new Promise<number>((resolve) => tar.on("close", (code) => resolve(code ?? 1)));
     const diff = createHash("sha256");
     const compressed = createHash("sha256");
-    let size = 0;
-    const tap = (hash: ReturnType<typeof createHash>, count = false) =>
+    const tap = (hash: ReturnType<typeof createHash>) =>
       new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
-          if (count) size += chunk.length;
           cb(null, chunk);
         },
       });
-    await pipeline(tar.stdout, tap(diff), createGzip({ level: 6 }), tap(compressed, true), createWriteStream(tmp));
+    await pipeline(tar.stdout, tap(diff), createGzip({ level: 6 }), tap(compressed), createWriteStream(tmp));
     const code = await exited;
     if (code !== 0) {
       rmSync(tmp, { force: true });
@@ -82,7 +82,7 @@ export class BlobStore {
     mkdirSync(path.dirname(target), { recursive: true });
     renameSync(tmp, target);
     return {
-      blob: { mediaType: MEDIA.layerGzip, digest, size: statSync(target).size },
+      blob: { mediaType: MediaType.ociLayerGzip, digest, size: statSync(target).size },
       diffId: `sha256:${diff.digest("hex")}`,
       createdBy,
     };

@@ -33,7 +33,9 @@ export function aarch64ExitProgram(code: number): Buffer {
   buf.writeBigUInt64LE(BigInt(size), ph + 32);
   buf.writeBigUInt64LE(BigInt(size), ph + 40);
   buf.writeBigUInt64LE(0x1000n, ph + 48);
-  text.forEach((insn, i) => buf.writeUInt32LE(insn >>> 0, ehsize + phsize + i * 4));
+  text.forEach((insn, i) => {
+    buf.writeUInt32LE(insn >>> 0, ehsize + phsize + i * 4);
+  });
   return buf;
 }
 

@@ -40,7 +40,7 @@ export async function run(cmd: string, args: readonly string[], opts: RunOptions
     timeout: opts.timeoutMs,
     reject: false,
   };
-  let result;
+  let result: Awaited<ReturnType<typeof execa>>;
   if (opts.log) {
     mkdirSync(path.dirname(opts.log), { recursive: true });
     const stream = createWriteStream(opts.log, { flags: "a" });

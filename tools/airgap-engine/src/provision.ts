@@ -5,7 +5,6 @@ import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { dockerHubRef, type DebianArch, type HarnessConfig } from "./config.ts";
 import { HarnessError } from "./errors.ts";
 import { say } from "./exec.ts";
-import { RegistryClient } from "./registry-client.ts";
 import { harnessEnvVars, renderEnvFile } from "./render.ts";
 import { renderTimingTable } from "./report.ts";
 import { StepRunner, type StepResult } from "./runner.ts";
@@ -14,7 +13,7 @@ import { engineTcpAddress, engineVersion, ensureEngineContainer, ensureEngineIma
 import { ensureBinfmt, ensureDockerd, ensurePackages, findGo, pidAlive, requireApt, requireDisk, requireGoProxy, requireRoot } from "./steps/host.ts";
 import { debianImage, ensureDebianLayer, ensureRegistryLayer, registryImage, seed, type SeedImage } from "./steps/images.ts";
 import { bridgeHost, ensureForwarder } from "./steps/bridge.ts";
-import { ensureRegistry } from "./steps/registry.ts";
+import { ensureRegistry, harnessRegistry, registryAnswers } from "./steps/registry.ts";
 
 /** One provision at a time: two would race on caches, the registry and the engine. */
 function acquireLock(file: string): () => void {
@@ -43,7 +42,14 @@ function writeAtomic(file: string, content: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export function envVarsFor(cfg: HarnessConfig, dagger: DaggerBuild, debian: SeedImage, registry: SeedImage, bridge: string, engineTcp: string): Record<string, string> {
+export function envVarsFor(
+  cfg: HarnessConfig,
+  dagger: DaggerBuild,
+  debian: SeedImage,
+  registry: SeedImage,
+  bridge: string,
+  engineTcp: string,
+): Record<string, string> {
   return harnessEnvVars({
     cliBin: dagger.cli,
     engineContainer: cfg.engine.containerName,
@@ -85,7 +91,11 @@ async function verify(cfg: HarnessConfig, vars: Record<string, string>): Promise
   // The same engine as a remote one is reached: over the network, sharing nothing with this machine.
   const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN!;
   const overTcp = await engineVersion(cfg, cli, vars.HARNESS_ENGINE_TCP);
-  if (overTcp !== cfg.daggerTag) throw new HarnessError(`the engine does not answer at ${vars.HARNESS_ENGINE_TCP} (got ${overTcp ?? "nothing"})`, `check \`docker logs ${cfg.engine.containerName}\``);
+  if (overTcp !== cfg.daggerTag)
+    throw new HarnessError(
+      `the engine does not answer at ${vars.HARNESS_ENGINE_TCP} (got ${overTcp ?? "nothing"})`,
+      `check \`docker logs ${cfg.engine.containerName}\``,
+    );
   return { cached: false, detail: `SDK connected, ${cfg.daggerTag}, ${seen.join(" ")}; also at ${vars.HARNESS_ENGINE_TCP}` };
 }
 
@@ -102,11 +112,13 @@ export async function provisionProblems(cfg: HarnessConfig): Promise<string[]> {
   else if ((await engineVersion(cfg, cli)) !== cfg.daggerTag) problems.push(`the engine does not answer as ${cfg.daggerTag}`);
   const [ref, digest] = (vars.HARNESS_DEBIAN_BASE ?? "").split("@");
   const tag = ref?.split(":").pop() ?? "";
-  const seeded = await new RegistryClient(cfg.registry.addr).manifestDigest(cfg.seed.debianRepo, tag).catch(() => undefined);
+  const seeded = await harnessRegistry(cfg.registry.addr)
+    .manifestDigest(cfg.seed.debianRepo, tag)
+    .catch(() => undefined);
   if (!digest || seeded !== digest) problems.push(`${cfg.registry.addr} does not serve ${cfg.seed.debianRepo}:${tag} at ${digest ?? "?"}`);
   const engineRegistry = vars.HARNESS_ENGINE_REGISTRY;
   if (!engineRegistry) problems.push("the env file names no HARNESS_ENGINE_REGISTRY (written by an older harness)");
-  else if (!(await new RegistryClient(engineRegistry).ping()).distribution) problems.push(`the registry does not answer at ${engineRegistry}, where the engine reaches it`);
+  else if (!(await registryAnswers(engineRegistry))) problems.push(`the registry does not answer at ${engineRegistry}, where the engine reaches it`);
   return problems;
 }
 

@@ -3,12 +3,11 @@ import { parseEnv } from "node:util";
 import type { HarnessConfig } from "./config.ts";
 import { parseBinfmtEntry } from "./elf.ts";
 import { capture } from "./exec.ts";
-import { indexPlatforms } from "./oci.ts";
-import { RegistryClient } from "./registry-client.ts";
+import { formatPlatform, type ImageIndex } from "@image-tooling/pipeline/registry";
 import { currentDaggerBuild } from "./steps/dagger.ts";
 import { engineVersion, inspectEngine } from "./steps/engine.ts";
 import { dockerReady, pidAlive, readPid } from "./steps/host.ts";
-import { ourRegistryPid } from "./steps/registry.ts";
+import { harnessRegistry, ourRegistryPid, registryAnswers } from "./steps/registry.ts";
 
 export interface HarnessStatus {
   daggerVersion: string;
@@ -39,16 +38,17 @@ export async function collectStatus(cfg: HarnessConfig): Promise<HarnessStatus> 
   const envPresent = existsSync(cfg.envFile);
   const dockerUp = await dockerReady();
   const dockerPid = readPid(cfg.dockerd.pidFile);
-  const client = new RegistryClient(cfg.registry.addr);
-  const regUp = (await client.ping()).distribution;
+  const client = harnessRegistry(cfg.registry.addr);
+  const regUp = await registryAnswers(cfg.registry.addr);
   const repositories: HarnessStatus["registry"]["repositories"] = [];
   if (regUp) {
     for (const name of await client.catalog()) {
       const tags = [];
-      for (const tag of (await client.tags(name)).sort()) {
+      for (const tag of (await client.listTags(name)).sort()) {
         try {
           const m = await client.getManifest(name, tag);
-          tags.push({ tag, digest: m.digest, platforms: indexPlatforms(m.doc) });
+          const listed = (m.json as Partial<ImageIndex>).manifests ?? [];
+          tags.push({ tag, digest: m.digest, platforms: listed.flatMap((d) => (d.platform ? [formatPlatform(d.platform)] : [])) });
         } catch {
           tags.push({ tag });
         }
@@ -86,7 +86,7 @@ export async function collectStatus(cfg: HarnessConfig): Promise<HarnessStatus> 
       version: engine?.running && cli.present ? await engineVersion(cfg, cli.path) : undefined,
       network: engine?.network,
     },
-    engineRegistry: engineRegistryAddr ? { addr: engineRegistryAddr, answers: (await new RegistryClient(engineRegistryAddr).ping()).distribution } : undefined,
+    engineRegistry: engineRegistryAddr ? { addr: engineRegistryAddr, answers: await registryAnswers(engineRegistryAddr) } : undefined,
     cli,
     arm64: { registered: Boolean(entry?.enabled), flags: entry?.flags },
     cache: { dir: cfg.cacheDir, usage: await du(cfg.cacheDir) },
@@ -106,7 +106,9 @@ export function renderStatus(s: HarnessStatus): string {
   const seeded = (name: string) => (name.startsWith("library/") ? 0 : 1);
   const tags = [...s.registry.repositories]
     .sort((a, b) => seeded(a.name) - seeded(b.name) || a.name.localeCompare(b.name))
-    .flatMap((repo) => repo.tags.map((t) => `                     ${repo.name}:${t.tag}  ${t.digest ?? "?"}${t.platforms?.length ? `  [${t.platforms.join(", ")}]` : ""}`));
+    .flatMap((repo) =>
+      repo.tags.map((t) => `                     ${repo.name}:${t.tag}  ${t.digest ?? "?"}${t.platforms?.length ? `  [${t.platforms.join(", ")}]` : ""}`),
+    );
   lines.push(...tags.slice(0, MAX_TAG_LINES));
   if (tags.length > MAX_TAG_LINES) lines.push(`                     … ${tags.length - MAX_TAG_LINES} more tags (status --json lists all)`);
   lines.push(

@@ -29,7 +29,9 @@ function rootfsWithDownloads(names: string[]): string {
   const archives = path.join(root, "var/cache/apt/archives");
   mkdirSync(path.join(archives, "partial"), { recursive: true });
   writeFileSync(path.join(archives, "lock"), "");
-  names.forEach((n, i) => fakeDeb(archives, n, i > 0 ? names[0] : undefined));
+  names.forEach((n, i) => {
+    fakeDeb(archives, n, i > 0 ? names[0] : undefined);
+  });
   return root;
 }
 

@@ -1,4 +1,4 @@
-import { RegistryClient, formatPlatform, isIndexMediaType, type ImageIndex } from "../../../libs/pipeline/src/registry/index.ts";
+import { RegistryClient, formatPlatform, isIndexMediaType, type ImageIndex } from "@image-tooling/pipeline/registry";
 
 /** A base reference as image.yaml writes it: docker.io/library/debian:trixie-slim. */
 export interface BaseRef {

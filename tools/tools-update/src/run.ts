@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { DownloadTool } from "@image-tooling/image-lint";
 import { writeGenerated } from "../../image-docs/src/write-generated.ts";
-import { RegistryError, registryEndpoint } from "../../../libs/pipeline/src/registry/index.ts";
+import { RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
 import { newestBaseDigest, type RegistryFor } from "./base.ts";
 import { changesetPath, renderChangeset, type ImageChanges, type ToolChange } from "./changeset.ts";
 import { discover, type Discovered, type GitHubAccess } from "./discover.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
-import { RegistryClient } from "../../../libs/pipeline/src/registry/index.ts";
+import { RegistryClient } from "@image-tooling/pipeline/registry";
 import { seedImage } from "../../../libs/pipeline/src/testing/oci-image.ts";
 import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
 import { cli } from "../src/cli.ts";

@@ -36,7 +36,7 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
   };
   const quoted = (): string => {
     let v = "";
-    for (i++; i < header.length && header[i] !== '"'; i++) v += header[i] === "\\" ? header[++i] ?? "" : header[i];
+    for (i++; i < header.length && header[i] !== '"'; i++) v += header[i] === "\\" ? (header[++i] ?? "") : header[i];
     i++;
     return v;
   };
@@ -148,7 +148,8 @@ export class Authenticator {
   async authorization(challenge: Challenge, scopes: string[], repository?: string): Promise<string | undefined> {
     const scheme = challenge.scheme.toLowerCase();
     if (scheme === "basic") return this.#credentials ? `Basic ${this.#basic()}` : undefined;
-    if (scheme !== "bearer") throw this.#fail("protocol", `registry ${this.#ctx.registry} asks for unsupported "${challenge.scheme}" authentication`, repository);
+    if (scheme !== "bearer")
+      throw this.#fail("protocol", `registry ${this.#ctx.registry} asks for unsupported "${challenge.scheme}" authentication`, repository);
     const key = this.#key(challenge, scopes);
     const cached = this.#tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.header;
@@ -190,20 +191,51 @@ export class Authenticator {
     if (this.#credentials) {
       // Credentials go wherever the registry's realm says (that is the protocol), but never in clear over a network.
       if (url.protocol !== "https:" && !isLoopback(url.host)) {
-        throw this.#fail("protocol", `registry ${registry} sends logins to ${url.origin}, which is not https; refusing to send the credentials there`, repository);
+        throw this.#fail(
+          "protocol",
+          `registry ${registry} sends logins to ${url.origin}, which is not https; refusing to send the credentials there`,
+          repository,
+        );
       }
       url.searchParams.set("account", this.#credentials.username);
       headers.authorization = `Basic ${this.#basic()}`;
     }
     const target = `the token service of registry ${registry} (${url.host})`;
-    const res = await send(url, { headers }, { registry, ...(repository && { repository }), target, hint: `check network access to ${url.host}`, timeoutMs: this.#ctx.timeoutMs, redactor: this.#ctx.redactor, ...(this.#ctx.retry && { retry: this.#ctx.retry }) });
+    const res = await send(
+      url,
+      { headers },
+      {
+        registry,
+        ...(repository && { repository }),
+        target,
+        hint: `check network access to ${url.host}`,
+        timeoutMs: this.#ctx.timeoutMs,
+        redactor: this.#ctx.redactor,
+        ...(this.#ctx.retry && { retry: this.#ctx.retry }),
+      },
+    );
     if (res.status === 401) {
       throw this.#credentials
-        ? this.#fail("unauthorized", `registry ${registry} rejected the credentials for user '${this.#credentials.username}': check ${this.#ctx.credentialSource}`, repository, 401)
-        : this.#fail("unauthorized", `registry ${registry} requires credentials${repository ? ` for ${repository}` : ""}: set ${this.#ctx.credentialSource}`, repository, 401);
+        ? this.#fail(
+            "unauthorized",
+            `registry ${registry} rejected the credentials for user '${this.#credentials.username}': check ${this.#ctx.credentialSource}`,
+            repository,
+            401,
+          )
+        : this.#fail(
+            "unauthorized",
+            `registry ${registry} requires credentials${repository ? ` for ${repository}` : ""}: set ${this.#ctx.credentialSource}`,
+            repository,
+            401,
+          );
     }
     if (res.status === 403) {
-      throw this.#fail("denied", `${target} refused a token for ${scopes.join(" ") || "the registry"}${this.#credentials ? ` to user '${this.#credentials.username}'` : ""}: ${describeResponse(res)}`, repository, 403);
+      throw this.#fail(
+        "denied",
+        `${target} refused a token for ${scopes.join(" ") || "the registry"}${this.#credentials ? ` to user '${this.#credentials.username}'` : ""}: ${describeResponse(res)}`,
+        repository,
+        403,
+      );
     }
     if (res.status !== 200) throw this.#fail("protocol", `${target} answered ${describeResponse(res)}`, repository, res.status);
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };

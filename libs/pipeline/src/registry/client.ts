@@ -1,7 +1,10 @@
 import { Authenticator, grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope, type Access, type Challenge } from "./auth.ts";
 import { InvalidReferenceError, Redactor, RegistryError, type RegistryErrorKind } from "./errors.ts";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import {
   computeDigest,
+  digester,
   formatPlatform,
   isAttestation,
   isIndexMediaType,
@@ -16,7 +19,7 @@ import {
   type ImageManifest,
 } from "./media.ts";
 import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
-import { describeResponse, registryErrors, send, type HttpResponse } from "./transport.ts";
+import { type Chunks, describeResponse, type HttpResponse, type RequestBody, registryErrors, retrying, send } from "./transport.ts";
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from "./retry.ts";
 import { compressedSize } from "../report/size.ts";
 
@@ -74,11 +77,25 @@ interface CallOptions {
   repository?: string;
   access?: Access;
   headers?: Record<string, string>;
-  body?: Buffer;
+  body?: RequestBody;
+  streamResponse?: boolean;
+  /** No transport-level retries: the caller retries a larger unit (an upload's POST and PUT together). */
+  once?: boolean;
+}
+
+/**
+ * Blob content to upload without holding it in memory: its digest and size
+ * (known up front, as for a layer in a content-addressed store) and a way to
+ * read it from the start, called again for each attempt.
+ */
+export interface BlobSource {
+  digest: string;
+  size: number;
+  open(): Chunks;
 }
 
 const USER_AGENT = "image-tooling-registry-client";
-const MAX_TAG_PAGES = 1000;
+const MAX_PAGES = 1000;
 
 /**
  * A small client for the OCI Distribution API: what publishing needs to
@@ -112,10 +129,16 @@ export class RegistryClient {
     // Half a login is a configuration mistake: going anonymous instead would fail later and more obscurely.
     const { username, password } = options;
     if (username && !password) {
-      throw new RegistryError("unauthorized", `registry ${this.registry}: user '${username}' is configured but no password: set REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}, or unset REGISTRY_USERNAME to read anonymously`, { registry: this.registry });
+      throw new RegistryError(
+        "unauthorized",
+        `registry ${this.registry}: user '${username}' is configured but no password: set REGISTRY_PASSWORD${this.endpoint.dockerHub ? " (or DOCKERHUB_TOKEN)" : ""}, or unset REGISTRY_USERNAME to read anonymously`,
+        { registry: this.registry },
+      );
     }
     if (password && !username) {
-      throw new RegistryError("unauthorized", `registry ${this.registry}: a password is configured but no user: set REGISTRY_USERNAME`, { registry: this.registry });
+      throw new RegistryError("unauthorized", `registry ${this.registry}: a password is configured but no user: set REGISTRY_USERNAME`, {
+        registry: this.registry,
+      });
     }
     const credentials = username && password ? { username, password } : undefined;
     this.#auth = new Authenticator(credentials, {
@@ -146,11 +169,20 @@ export class RegistryClient {
   async ping(options: { repository?: string; push?: boolean } = {}): Promise<PingResult> {
     if (options.repository !== undefined) this.#checkRepository(options.repository);
     const access: Access = options.push ? "push" : "pull";
-    const { res, authorization } = await this.#call({ method: "GET", url: "/v2/", ...(options.repository !== undefined && { repository: options.repository, access }) });
+    const { res, authorization } = await this.#call({
+      method: "GET",
+      url: "/v2/",
+      ...(options.repository !== undefined && { repository: options.repository, access }),
+    });
     if (res.gaveUp) throw this.#unexpected(res, "checking", options.repository);
     if (res.status !== 200) {
       // Anything but 200 or a challenge on /v2/ means whatever answers is not a registry (a web server, a proxy's error page).
-      throw this.#fail("protocol", `${this.registry} answered GET /v2/ with ${describeResponse(res)}: is it an OCI registry? check IMAGE_REGISTRY`, options.repository, res.status);
+      throw this.#fail(
+        "protocol",
+        `${this.registry} answered GET /v2/ with ${describeResponse(res)}: is it an OCI registry? check IMAGE_REGISTRY`,
+        options.repository,
+        res.status,
+      );
     }
     const scheme = this.#challenge?.scheme.toLowerCase();
     const result: PingResult = { registry: this.registry, auth: scheme === "bearer" ? "bearer" : scheme === "basic" ? "basic" : "none" };
@@ -167,24 +199,23 @@ export class RegistryClient {
   /** Every tag of a repository, following `Link` pagination; `[]` when the repository does not exist yet. */
   async listTags(repository: string, options: { pageSize?: number } = {}): Promise<string[]> {
     this.#checkRepository(repository);
-    const tags: string[] = [];
-    let url: string | undefined = `/v2/${apiRepository(this.endpoint, repository)}/tags/list${options.pageSize ? `?n=${options.pageSize}` : ""}`;
-    for (let page = 0; url; page++) {
-      if (page >= MAX_TAG_PAGES) throw this.#fail("protocol", `registry ${this.registry} kept paginating the tags of ${this.repositoryRef(repository)} past ${MAX_TAG_PAGES} pages`, repository);
-      const { res } = await this.#call({ method: "GET", url, repository, access: "pull" });
-      if (res.status === 404 && page === 0) return [];
-      if (res.status !== 200) throw this.#unexpected(res, "listing tags of", repository);
-      const body = this.#json<{ tags?: string[] | null }>(res, repository, "tag list");
-      tags.push(...(body.tags ?? []));
-      url = nextLink(res.headers.get("link"));
-    }
-    return tags;
+    const first = `/v2/${apiRepository(this.endpoint, repository)}/tags/list${options.pageSize ? `?n=${options.pageSize}` : ""}`;
+    return this.#pages(first, repository, "tags", (body: { tags?: string[] | null }) => body.tags ?? []);
+  }
+
+  /** Every repository the registry lists (`GET /v2/_catalog`); registries that serve the public may refuse it. */
+  async catalog(options: { pageSize?: number } = {}): Promise<string[]> {
+    return this.#pages(
+      `/v2/_catalog${options.pageSize ? `?n=${options.pageSize}` : ""}`,
+      undefined,
+      "repositories",
+      (body: { repositories?: string[] | null }) => body.repositories ?? [],
+    );
   }
 
   /** What a tag (or digest) points at, or null when it does not exist. */
   async manifestDigest(repository: string, reference: string): Promise<string | null> {
-    this.#checkReference(repository, reference);
-    const { res } = await this.#call({ method: "HEAD", url: this.#manifestPath(repository, reference), repository, access: "pull", headers: { accept: MANIFEST_ACCEPT } });
+    const res = await this.#manifestRequest("HEAD", repository, reference);
     if (res.status === 404) return null;
     if (res.status !== 200) throw this.#unexpected(res, `reading ${reference} of`, repository);
     const digest = res.headers.get("docker-content-digest");
@@ -194,14 +225,17 @@ export class RegistryClient {
   }
 
   async getManifest(repository: string, reference: string): Promise<Manifest> {
-    this.#checkReference(repository, reference);
-    const { res } = await this.#call({ method: "GET", url: this.#manifestPath(repository, reference), repository, access: "pull", headers: { accept: MANIFEST_ACCEPT } });
+    const res = await this.#manifestRequest("GET", repository, reference);
     if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no manifest ${reference}`, repository, 404);
     if (res.status !== 200) throw this.#unexpected(res, `reading ${reference} of`, repository);
     const digest = sha256Digest(res.body);
     const expected = isDigest(reference) ? reference : res.headers.get("docker-content-digest");
     if (expected && computeDigest(expected, res.body) !== expected) {
-      throw this.#fail("protocol", `registry ${this.registry} returned a manifest for ${this.repositoryRef(repository)}:${reference} whose content does not match digest ${expected}`, repository);
+      throw this.#fail(
+        "protocol",
+        `registry ${this.registry} returned a manifest for ${this.repositoryRef(repository)}:${reference} whose content does not match digest ${expected}`,
+        repository,
+      );
     }
     const json = this.#json<ImageIndex | ImageManifest>(res, repository, "manifest");
     const mediaType = json.mediaType ?? res.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
@@ -229,7 +263,11 @@ export class RegistryClient {
     if (res.status !== 201 && res.status !== 200) throw this.#unexpected(res, `pushing ${reference} to`, repository);
     const stored = res.headers.get("docker-content-digest");
     if (stored && stored !== digest && computeDigest(stored, bytes) !== stored) {
-      throw this.#fail("protocol", `registry ${this.registry} stored ${this.repositoryRef(repository)}:${reference} as ${stored}, not the ${digest} that was sent`, repository);
+      throw this.#fail(
+        "protocol",
+        `registry ${this.registry} stored ${this.repositoryRef(repository)}:${reference} as ${stored}, not the ${digest} that was sent`,
+        repository,
+      );
     }
     return digest;
   }
@@ -243,7 +281,18 @@ export class RegistryClient {
         .map((d) => ({ platform: formatPlatform(d.platform!), digest: d.digest, mediaType: d.mediaType, size: d.size }));
     }
     const config = await this.#config(repository, m);
-    return [{ platform: formatPlatform({ os: config.os ?? "unknown", architecture: config.architecture ?? "unknown", ...(config.variant && { variant: config.variant }) }), digest: m.digest, mediaType: m.mediaType, size: m.bytes.length }];
+    return [
+      {
+        platform: formatPlatform({
+          os: config.os ?? "unknown",
+          architecture: config.architecture ?? "unknown",
+          ...(config.variant && { variant: config.variant }),
+        }),
+        digest: m.digest,
+        mediaType: m.mediaType,
+        size: m.bytes.length,
+      },
+    ];
   }
 
   /**
@@ -277,8 +326,17 @@ export class RegistryClient {
       m = await this.getManifest(repository, chosen.digest);
     }
     const config = await this.#config(repository, m);
-    if (wanted && config.os && config.architecture && !platformMatches(wanted, { os: config.os, architecture: config.architecture, ...(config.variant && { variant: config.variant }) })) {
-      throw this.#fail("not-found", `${this.repositoryRef(repository)}:${reference} is a ${config.os}/${config.architecture} image, not ${platform}`, repository);
+    if (
+      wanted &&
+      config.os &&
+      config.architecture &&
+      !platformMatches(wanted, { os: config.os, architecture: config.architecture, ...(config.variant && { variant: config.variant }) })
+    ) {
+      throw this.#fail(
+        "not-found",
+        `${this.repositoryRef(repository)}:${reference} is a ${config.os}/${config.architecture} image, not ${platform}`,
+        repository,
+      );
     }
     return config;
   }
@@ -291,11 +349,18 @@ export class RegistryClient {
    */
   async referrers(repository: string, digest: string): Promise<ReferrerDescriptor[]> {
     this.#checkReference(repository, digest);
-    const { res } = await this.#call({ method: "GET", url: `/v2/${apiRepository(this.endpoint, repository)}/referrers/${digest}`, repository, access: "pull", headers: { accept: MediaType.ociIndex } });
+    const { res } = await this.#call({
+      method: "GET",
+      url: `/v2/${apiRepository(this.endpoint, repository)}/referrers/${digest}`,
+      repository,
+      access: "pull",
+      headers: { accept: MediaType.ociIndex },
+    });
     if (res.status === 200 && res.headers.get("content-type")?.split(";")[0]?.trim() === MediaType.ociIndex) {
       return (this.#json<ImageIndex>(res, repository, "referrers index").manifests ?? []) as ReferrerDescriptor[];
     }
-    if (res.status !== 200 && res.status !== 404 && res.status !== 405 && res.status !== 400) throw this.#unexpected(res, `listing referrers of ${digest} in`, repository);
+    if (res.status !== 200 && res.status !== 404 && res.status !== 405 && res.status !== 400)
+      throw this.#unexpected(res, `listing referrers of ${digest} in`, repository);
     const tag = digest.replace(":", "-");
     if (!(await this.manifestDigest(repository, tag))) return [];
     return ((await this.getManifest(repository, tag)).json as ImageIndex).manifests as ReferrerDescriptor[];
@@ -303,42 +368,113 @@ export class RegistryClient {
 
   async blobExists(repository: string, digest: string): Promise<boolean> {
     this.#checkReference(repository, digest);
-    const { res } = await this.#call({ method: "HEAD", url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/${digest}`, repository, access: "pull" });
+    const { res } = await this.#call({ method: "HEAD", url: this.#blobPath(repository, digest), repository, access: "pull" });
     if (res.status === 200) return true;
     if (res.status === 404) return false;
     throw this.#unexpected(res, `checking blob ${digest} in`, repository);
   }
 
+  /** A small blob (a config, a signature bundle) in memory; big ones go through {@link pullBlob}. */
   async getBlob(repository: string, digest: string): Promise<Buffer> {
-    this.#checkReference(repository, digest);
-    const { res } = await this.#call({ method: "GET", url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/${digest}`, repository, access: "pull" });
-    if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no blob ${digest}`, repository, 404);
-    if (res.status !== 200) throw this.#unexpected(res, `reading blob ${digest} of`, repository);
-    if (computeDigest(digest, res.body) !== digest) throw this.#fail("protocol", `registry ${this.registry} returned blob content that does not match ${digest}`, repository);
-    return res.body;
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await this.pullBlob(repository, digest, sink);
+    return Buffer.concat(chunks);
   }
 
-  /** Monolithic upload (fine for configs and small layers); skipped when the blob is already there. */
-  async pushBlob(repository: string, bytes: Uint8Array): Promise<{ digest: string; size: number }> {
+  /**
+   * Streams a blob into `sink` (a file, a hash, another upload) and checks
+   * it against its digest on the way: nothing is held in memory beyond one
+   * chunk. Returns the size. The sink holds the bytes even when they turn out
+   * not to match, so a caller writing a file removes it on the error.
+   */
+  async pullBlob(repository: string, digest: string, sink: NodeJS.WritableStream): Promise<number> {
+    this.#checkReference(repository, digest);
+    const hash = digester(digest);
+    if (!hash)
+      throw new InvalidReferenceError(`cannot verify blob ${digest} of ${this.repositoryRef(repository)}: only sha256 and sha512 digests are supported`);
+    const { res } = await this.#call({ method: "GET", url: this.#blobPath(repository, digest), repository, access: "pull", streamResponse: true });
+    if (res.status === 404) throw this.#fail("not-found", `${this.repositoryRef(repository)} has no blob ${digest}`, repository, 404);
+    if (res.status !== 200 || !res.stream) throw this.#unexpected(res, `reading blob ${digest} of`, repository);
+    let size = 0;
+    const counted = async function* (source: AsyncIterable<Uint8Array>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        size += chunk.length;
+        yield chunk;
+      }
+    };
+    await pipeline(res.stream, counted, sink);
+    if (hash.digest() !== digest) throw this.#fail("protocol", `registry ${this.registry} returned blob content that does not match ${digest}`, repository);
+    return size;
+  }
+
+  /**
+   * Uploads a blob unless the repository already has it (HEAD first). Bytes
+   * (configs, small layers) go up as they are; a BlobSource streams, so a
+   * layer of any size passes through in chunks. With `mountFrom` (another
+   * repository of the same registry that has the blob) the registry is asked
+   * to link it instead of receiving it again; one that declines gets the upload.
+   */
+  async pushBlob(repository: string, content: Uint8Array | BlobSource, options: { mountFrom?: string } = {}): Promise<{ digest: string; size: number }> {
     this.#checkRepository(repository);
-    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const digest = sha256Digest(body);
-    if (await this.blobExists(repository, digest)) return { digest, size: body.length };
-    const start = await this.#call({ method: "POST", url: `/v2/${apiRepository(this.endpoint, repository)}/blobs/uploads/`, repository, access: "push" });
-    const location = start.res.headers.get("location");
-    if (start.res.status !== 202 || !location) throw this.#unexpected(start.res, "starting an upload to", repository);
-    const target = new URL(location, this.endpoint.baseUrl + "/");
-    target.searchParams.set("digest", digest);
-    const { res } = await this.#call({ method: "PUT", url: target.href, repository, access: "push", headers: { "content-type": "application/octet-stream" }, body });
+    const blob = content instanceof Uint8Array ? { bytes: Buffer.from(content.buffer, content.byteOffset, content.byteLength) } : undefined;
+    const digest = blob ? sha256Digest(blob.bytes) : (content as BlobSource).digest;
+    const size = blob ? blob.bytes.length : (content as BlobSource).size;
+    if (!blob && !isDigest(digest)) throw new InvalidReferenceError(`invalid digest "${digest}" for a blob to push to ${this.repositoryRef(repository)}`);
+    if (await this.blobExists(repository, digest)) return { digest, size };
+    const mount =
+      options.mountFrom === undefined ? "" : `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(apiRepository(this.endpoint, options.mountFrom))}`;
+    // One attempt is a POST and a PUT: a PUT that failed half way may have left part of the
+    // content in its upload session, so a retry starts a new session instead of sending into that one.
+    const attempt = async (): Promise<{ res: HttpResponse; step: "start" | "upload" }> => {
+      const url = `/v2/${apiRepository(this.endpoint, repository)}/blobs/uploads/${mount}`;
+      const start = (await this.#call({ method: "POST", url, repository, access: "push", once: true })).res;
+      const location = start.headers.get("location");
+      if (start.status !== 202 || !location) return { res: start, step: "start" };
+      const target = new URL(location, this.endpoint.baseUrl + "/");
+      target.searchParams.set("digest", digest);
+      const { res } = await this.#call({
+        method: "PUT",
+        url: target.href,
+        repository,
+        access: "push",
+        headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+        body: blob ? blob.bytes : () => (content as BlobSource).open(),
+        once: true,
+      });
+      return { res, step: "upload" };
+    };
+    let step: "start" | "upload" = "start";
+    const what = { what: `upload of blob ${digest} to ${this.repositoryRef(repository)}`, short: "upload" };
+    const res = await retrying(
+      what,
+      async () => {
+        const r = await attempt();
+        step = r.step;
+        return r.res;
+      },
+      this.#retry,
+    );
+    if (step === "start") {
+      if (res.status === 201 && mount) return { digest, size };
+      throw this.#unexpected(res, "starting an upload to", repository);
+    }
     if (res.status !== 201) throw this.#unexpected(res, `uploading blob ${digest} to`, repository);
-    return { digest, size: body.length };
+    return { digest, size };
   }
 
   // ---- internals ----
 
   async #config(repository: string, m: Manifest): Promise<ImageConfig> {
     const desc = (m.json as ImageManifest).config;
-    if (!desc || typeof desc.digest !== "string") throw this.#fail("protocol", `manifest ${m.digest} of ${this.repositoryRef(repository)} has no config`, repository);
+    if (!desc || typeof desc.digest !== "string")
+      throw this.#fail("protocol", `manifest ${m.digest} of ${this.repositoryRef(repository)} has no config`, repository);
     const blob = await this.getBlob(repository, desc.digest);
     try {
       return JSON.parse(blob.toString("utf8")) as ImageConfig;
@@ -351,20 +487,49 @@ export class RegistryClient {
     return `/v2/${apiRepository(this.endpoint, repository)}/manifests/${reference}`;
   }
 
+  async #manifestRequest(method: "GET" | "HEAD", repository: string, reference: string): Promise<HttpResponse> {
+    this.#checkReference(repository, reference);
+    const headers = { accept: MANIFEST_ACCEPT };
+    return (await this.#call({ method, url: this.#manifestPath(repository, reference), repository, access: "pull", headers })).res;
+  }
+
+  #blobPath(repository: string, digest: string): string {
+    return `/v2/${apiRepository(this.endpoint, repository)}/blobs/${digest}`;
+  }
+
+  /** A paginated list (tags, catalog): every page's items, following `Link`; `[]` when the first page is 404. */
+  async #pages<T>(first: string, repository: string | undefined, what: string, items: (body: T) => string[]): Promise<string[]> {
+    const out: string[] = [];
+    const listing = repository === undefined ? `the ${what} of registry ${this.registry}` : `the ${what} of ${this.repositoryRef(repository)}`;
+    let url: string | undefined = first;
+    for (let page = 0; url; page++) {
+      if (page >= MAX_PAGES) throw this.#fail("protocol", `registry ${this.registry} kept paginating ${listing} past ${MAX_PAGES} pages`, repository);
+      const { res } = await this.#call({ method: "GET", url, ...(repository !== undefined && { repository, access: "pull" as const }) });
+      if (res.status === 404 && page === 0) return [];
+      if (res.status !== 200) throw this.#unexpected(res, `listing ${what} of`, repository);
+      out.push(...items(this.#json<T>(res, repository, `${what} list`)));
+      url = nextLink(res.headers.get("link"));
+    }
+    return out;
+  }
+
   #checkRepository(repository: string): void {
-    if (!isRepositoryName(repository)) throw new InvalidReferenceError(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
+    if (!isRepositoryName(repository))
+      throw new InvalidReferenceError(`invalid repository name "${repository}" for registry ${this.registry}: lower-case path components joined by /`);
   }
 
   #checkReference(repository: string, reference: string): void {
     this.#checkRepository(repository);
-    if (!isTag(reference) && !isDigest(reference)) throw new InvalidReferenceError(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
+    if (!isTag(reference) && !isDigest(reference))
+      throw new InvalidReferenceError(`invalid tag or digest "${reference}" for ${this.repositoryRef(repository)}`);
   }
 
-  #json<T>(res: HttpResponse, repository: string, what: string): T {
+  #json<T>(res: HttpResponse, repository: string | undefined, what: string): T {
     try {
       return JSON.parse(res.body.toString("utf8")) as T;
     } catch {
-      throw this.#fail("protocol", `registry ${this.registry} answered with a ${what} for ${this.repositoryRef(repository)} that is not JSON`, repository);
+      const of = repository === undefined ? "" : ` for ${this.repositoryRef(repository)}`;
+      throw this.#fail("protocol", `registry ${this.registry} answered with a ${what}${of} that is not JSON`, repository);
     }
   }
 
@@ -388,10 +553,21 @@ export class RegistryClient {
     const codes = registryErrors(res.body).join(" ");
     if (res.status === 404) return this.#fail("not-found", `${doing} ${ref}: not found (${describeResponse(res)})`, repository, 404);
     if (res.status === 405 || /\bUNSUPPORTED\b/.test(codes)) {
-      return this.#fail("denied", `registry ${this.registry} does not allow ${doing} ${ref} (${describeResponse(res)}): is it read-only or a pull-through cache? check IMAGE_REGISTRY`, repository, res.status);
+      return this.#fail(
+        "denied",
+        `registry ${this.registry} does not allow ${doing} ${ref} (${describeResponse(res)}): is it read-only or a pull-through cache? check IMAGE_REGISTRY`,
+        repository,
+        res.status,
+      );
     }
     const retried = res.gaveUp ? ` (${res.gaveUp})` : "";
-    if (res.status === 429) return this.#fail("protocol", `registry ${this.registry} is rate-limiting us while ${doing} ${ref}${retried}: wait and re-run, or log in (${this.#credentialSource}) for a higher limit`, repository, 429);
+    if (res.status === 429)
+      return this.#fail(
+        "protocol",
+        `registry ${this.registry} is rate-limiting us while ${doing} ${ref}${retried}: wait and re-run, or log in (${this.#credentialSource}) for a higher limit`,
+        repository,
+        429,
+      );
     const where = res.status >= 500 ? `${retried}: a server-side error; re-run later, or check the registry's health` : "";
     return this.#fail("protocol", `registry ${this.registry} answered ${describeResponse(res)} while ${doing} ${ref}${where}`, repository, res.status);
   }
@@ -414,20 +590,38 @@ export class RegistryClient {
       hint: "is it running? check IMAGE_REGISTRY",
       timeoutMs: this.#timeoutMs,
       redactor: this.#redactor,
-      retry: this.#retry,
+      ...(!op.once && { retry: this.#retry }),
     };
     const attempt = (authorization: string | undefined): Promise<HttpResponse> =>
-      send(url, { method: op.method, headers: { "user-agent": USER_AGENT, ...op.headers, ...(authorization && { authorization }) }, ...(op.body && { body: op.body }) }, ctx);
+      send(
+        url,
+        {
+          method: op.method,
+          headers: { "user-agent": USER_AGENT, ...op.headers, ...(authorization && { authorization }) },
+          ...(op.body && { body: op.body }),
+          ...(op.streamResponse && { streamResponse: true }),
+        },
+        ctx,
+      );
 
     // Credentials only ever go to the registry's own origin, never to a storage host it redirects uploads to.
     let authorization = sameOrigin && this.#challenge ? await this.#auth.authorization(this.#challenge, scopes, ctx.repository) : undefined;
     let res = await attempt(authorization);
     if (res.status === 401 && sameOrigin) {
       const challenge = pickChallenge(parseWwwAuthenticate(res.headers.get("www-authenticate") ?? ""));
-      if (!challenge) throw this.#fail("protocol", `registry ${this.registry} answered 401 without a challenge we support (${res.headers.get("www-authenticate") ?? "no WWW-Authenticate header"})`, repository, 401);
+      if (!challenge)
+        throw this.#fail(
+          "protocol",
+          `registry ${this.registry} answered 401 without a challenge we support (${res.headers.get("www-authenticate") ?? "no WWW-Authenticate header"})`,
+          repository,
+          401,
+        );
       // A token that was refused may have expired or been revoked early: never offer it again.
       if (authorization && this.#challenge) this.#auth.forget(this.#challenge, scopes);
-      this.#challenge = { scheme: challenge.scheme, params: { ...(challenge.params.realm && { realm: challenge.params.realm }), ...(challenge.params.service && { service: challenge.params.service }) } };
+      this.#challenge = {
+        scheme: challenge.scheme,
+        params: { ...(challenge.params.realm && { realm: challenge.params.realm }), ...(challenge.params.service && { service: challenge.params.service }) },
+      };
       // The registry may ask for more than we assumed (e.g. pull alongside push); ask for both.
       const wanted = [...new Set([...scopes, ...(challenge.params.scope?.split(" ").filter(Boolean) ?? [])])];
       const retry = await this.#auth.authorization(this.#challenge, wanted, ctx.repository);
@@ -438,7 +632,10 @@ export class RegistryClient {
       if (res.status === 401) throw this.#refused(repository, op.access ?? "pull", authorization !== undefined);
     }
     if (res.status === 403) {
-      const message = repository === undefined ? `registry ${this.registry} refused access: check ${this.#credentialSource}` : this.#deniedMessage(repository, op.access ?? "pull");
+      const message =
+        repository === undefined
+          ? `registry ${this.registry} refused access: check ${this.#credentialSource}`
+          : this.#deniedMessage(repository, op.access ?? "pull");
       throw this.#fail("denied", `${message} (${describeResponse(res)})`, repository, 403);
     }
     return { res, authorization };
@@ -454,7 +651,12 @@ export class RegistryClient {
     // With Basic the credentials themselves were refused; a token registry already accepted them
     // when it issued the token, so a 401 now means the account lacks access.
     if (scheme === "basic" || !sentCredentials || repository === undefined) {
-      return this.#fail("unauthorized", `registry ${this.registry} rejected the credentials for user '${username}': check ${this.#credentialSource}`, repository, 401);
+      return this.#fail(
+        "unauthorized",
+        `registry ${this.registry} rejected the credentials for user '${username}': check ${this.#credentialSource}`,
+        repository,
+        401,
+      );
     }
     return this.#fail("denied", this.#deniedMessage(repository, access), repository, 401);
   }

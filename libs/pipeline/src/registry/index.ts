@@ -1,29 +1,9 @@
-export { RegistryClient, nextLink, type Manifest, type PingResult, type PlatformManifest, type RegistryClientOptions } from "./client.ts";
-export { InvalidReferenceError, RegistryError, type RegistryErrorKind } from "./errors.ts";
-export { parseWwwAuthenticate, pickChallenge, repositoryScope, grantedActions, type Challenge, type Credentials } from "./auth.ts";
-export {
-  apiRepository,
-  imageRef,
-  isDigest,
-  isLoopback,
-  isRepositoryName,
-  isTag,
-  registryEndpoint,
-  repositoryName,
-  repositoryRef,
-  type RegistryEndpoint,
-} from "./reference.ts";
-export {
-  MediaType,
-  MANIFEST_ACCEPT,
-  formatPlatform,
-  isAttestation,
-  isIndexMediaType,
-  parsePlatform,
-  sha256Digest,
-  type Descriptor,
-  type ImageConfig,
-  type ImageIndex,
-  type ImageManifest,
-  type Platform,
-} from "./media.ts";
+// The registry client's public face (`@image-tooling/pipeline/registry`): what
+// the harness and the tools updater use. The pipeline's own modules import the
+// files directly.
+export { type BlobSource, RegistryClient, type RegistryClientOptions } from "./client.ts";
+export { type ImageConfigInput, type JsonBlob, type Layer, imageConfig, imageIndex, imageManifest, jsonBlob } from "./documents.ts";
+export { RegistryError } from "./errors.ts";
+export { formatPlatform, type ImageIndex, isIndexMediaType, MediaType, type Platform } from "./media.ts";
+export { fileBlob, type ImageUpload, pushImage } from "./push-image.ts";
+export { registryEndpoint } from "./reference.ts";

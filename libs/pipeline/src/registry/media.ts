@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 
 /** The manifest formats a multi-arch publish can produce or meet in the wild. */
 export const MediaType = {
@@ -18,15 +18,29 @@ export function isIndexMediaType(mediaType: string): boolean {
   return mediaType === MediaType.ociIndex || mediaType === MediaType.dockerManifestList;
 }
 
-export function sha256Digest(bytes: Uint8Array): string {
+/** The one content digest of the code base: `sha256:<hex>` of the exact bytes (a string counts as its UTF-8). */
+export function sha256Digest(bytes: string | Uint8Array): string {
   return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+/**
+ * A running hash with the algorithm `digest` names (`sha256:…`, `sha512:…`),
+ * for content that streams past in chunks; null when the algorithm is not one
+ * the OCI spec registers.
+ */
+export function digester(digest: string): { update(chunk: Uint8Array): void; digest(): string } | null {
+  const algorithm = digest.slice(0, digest.indexOf(":"));
+  if (algorithm !== "sha256" && algorithm !== "sha512") return null;
+  const hash: Hash = createHash(algorithm);
+  return { update: (chunk) => hash.update(chunk), digest: () => `${algorithm}:${hash.digest("hex")}` };
 }
 
 /** Recomputes a digest with the algorithm it names; null when the algorithm is not one Node has. */
 export function computeDigest(algorithmOf: string, bytes: Uint8Array): string | null {
-  const algorithm = algorithmOf.slice(0, algorithmOf.indexOf(":"));
-  if (algorithm !== "sha256" && algorithm !== "sha512") return null;
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
+  const d = digester(algorithmOf);
+  if (!d) return null;
+  d.update(bytes);
+  return d.digest();
 }
 
 export interface Platform {

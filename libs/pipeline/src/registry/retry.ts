@@ -68,7 +68,10 @@ export function decideRetry(failure: Transient, attempts: number, elapsedMs: num
   const left = policy.maxTotalMs - elapsedMs;
   if (waitMs > left) {
     const asked = failure.retryAfterMs === undefined ? "" : `the registry asked to wait ${seconds(waitMs)}, `;
-    return { retry: false, why: `gave up after ${attempts} attempt${attempts > 1 ? "s" : ""} in ${seconds(elapsedMs)}: ${asked}beyond the ${seconds(policy.maxTotalMs)} allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)` };
+    return {
+      retry: false,
+      why: `gave up after ${attempts} attempt${attempts > 1 ? "s" : ""} in ${seconds(elapsedMs)}: ${asked}beyond the ${seconds(policy.maxTotalMs)} allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)`,
+    };
   }
   return { retry: true, waitMs };
 }
@@ -103,7 +106,12 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * policy gives up; returns the last outcome with how many attempts it took.
  * `what` names the operation in the retry lines (`GET /v2/… on registry x`).
  */
-export async function withRetries<T>(what: string, attempt: () => Promise<T>, classify: (o: Outcome<T>) => Transient | null, deps: RetryDeps): Promise<Retried<T>> {
+export async function withRetries<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  classify: (o: Outcome<T>) => Transient | null,
+  deps: RetryDeps,
+): Promise<Retried<T>> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
   const random = deps.random ?? Math.random;

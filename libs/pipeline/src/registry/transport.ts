@@ -1,5 +1,5 @@
 import { RegistryError, type Redactor } from "./errors.ts";
-import { parseRetryAfter, transientStatus, withRetries, type Outcome, type RetryDeps, type Transient } from "./retry.ts";
+import { type Outcome, parseRetryAfter, type RetryDeps, seconds, type Transient, transientStatus, withRetries } from "./retry.ts";
 
 /** Who we were talking to, for the message when it goes wrong. */
 export interface TransportContext {
@@ -16,11 +16,35 @@ export interface TransportContext {
   retry?: RetryDeps;
 }
 
+/**
+ * A request body: bytes, or a function that opens the content anew for each
+ * attempt (so a retry can send it again) and yields it in chunks: a layer of
+ * hundreds of MB streams through and is never held in memory whole.
+ */
+export type RequestBody = Buffer | (() => Chunks);
+
+/** Content in chunks: a file stream, a generator. */
+export type Chunks = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+export interface HttpRequest {
+  method?: "GET" | "HEAD" | "PUT" | "POST" | "PATCH";
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** Leave a 2xx response's body unread, for the caller to stream (`HttpResponse.stream`); other answers are read whole. */
+  streamResponse?: boolean;
+}
+
 export interface HttpResponse {
   status: number;
   headers: Headers;
-  /** The whole body, read under the same deadline as the request. */
+  /** The whole body, read under the same deadline as the request (empty when `stream` is set). */
   body: Buffer;
+  /**
+   * With `streamResponse`, a 2xx body as it arrives. The deadline then bounds
+   * the silence between chunks rather than the whole transfer; a stall or a
+   * dropped connection mid-body fails as a RegistryError.
+   */
+  stream?: AsyncIterable<Uint8Array>;
   url: string;
   /** Set when this is still a transient failure after the retries: what was tried, for the final message. */
   gaveUp?: string;
@@ -77,41 +101,154 @@ function transient(o: Outcome<HttpResponse>, now: number): Transient | null {
 
 /**
  * One HTTP exchange, retried under `ctx.retry` while the registry fails
- * transiently; each retry is announced. Request bodies are Buffers, so
- * resending one is safe.
+ * transiently; each retry is announced. A Buffer body is resent as is, a
+ * streamed one is opened again.
  */
-export async function send(url: URL, init: RequestInit, ctx: TransportContext): Promise<HttpResponse> {
-  if (!ctx.retry || ctx.retry.policy.retries === 0) return sendOnce(url, init, ctx);
-  const now = ctx.retry.now ?? Date.now;
-  const r = await withRetries(`${init.method ?? "GET"} ${url.pathname} on ${ctx.target}`, () => sendOnce(url, init, ctx), (o) => transient(o, now()), ctx.retry);
+export function send(url: URL, req: HttpRequest, ctx: TransportContext): Promise<HttpResponse> {
+  const method = req.method ?? "GET";
+  return retrying({ what: `${method} ${url.pathname} on ${ctx.target}`, short: `${method} ${url.pathname}` }, () => sendOnce(url, req, ctx), ctx.retry);
+}
+
+/**
+ * Runs `attempt` (one or more exchanges that must succeed or fail together,
+ * such as a blob upload's POST and PUT) again while its outcome is transient.
+ * A transient answer that stays is returned with `gaveUp` set; a failure that
+ * stays is thrown with what was tried appended.
+ */
+export async function retrying(
+  name: { what: string; short: string },
+  attempt: () => Promise<HttpResponse>,
+  retry: RetryDeps | undefined,
+): Promise<HttpResponse> {
+  if (!retry || retry.policy.retries === 0) return attempt();
+  const now = retry.now ?? Date.now;
+  const r = await withRetries(name.what, attempt, (o) => transient(o, now()), retry);
   if (r.outcome.ok) return r.gaveUp ? { ...r.outcome.value, gaveUp: r.gaveUp } : r.outcome.value;
   const e = r.outcome.error;
   if (r.gaveUp && e instanceof RegistryError) {
-    throw new RegistryError(e.kind, `${e.message} (${init.method ?? "GET"} ${url.pathname}: ${r.gaveUp})`, { registry: e.registry, ...(e.repository && { repository: e.repository }), ...(e.cause !== undefined && { cause: e.cause }) });
+    throw new RegistryError(e.kind, `${e.message} (${name.short}: ${r.gaveUp})`, {
+      registry: e.registry,
+      ...(e.repository && { repository: e.repository }),
+      ...(e.cause !== undefined && { cause: e.cause }),
+    });
   }
   throw e;
 }
 
 /**
- * One HTTP exchange with a deadline covering the whole response, so a registry
- * that accepts the connection and then stalls fails as clearly as one that is down.
+ * Aborts an exchange after `ms` without progress. Buffered exchanges arm it
+ * once (a deadline for the whole response, so a registry that accepts the
+ * connection and then stalls fails as clearly as one that is down); streamed
+ * ones re-arm it on every chunk, so a big layer may take as long as it needs
+ * while it moves.
  */
-async function sendOnce(url: URL, init: RequestInit, ctx: TransportContext): Promise<HttpResponse> {
-  const method = init.method ?? "GET";
-  const fail = (kind: "unreachable" | "protocol", message: string, cause?: unknown): RegistryError =>
-    new RegistryError(kind, ctx.redactor.redact(message), { registry: ctx.registry, ...(ctx.repository && { repository: ctx.repository }), ...(cause !== undefined && { cause }) });
-  const seconds = `${Math.round(ctx.timeoutMs / 100) / 10}s`;
+class Deadline {
+  readonly #controller = new AbortController();
+  readonly #ms: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(ms: number) {
+    this.#ms = ms;
+    this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  arm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#controller.abort(new DOMException(`no progress within ${this.#ms} ms`, "TimeoutError")), this.#ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+async function* progressing(source: Chunks, deadline: Deadline): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    deadline.arm();
+    yield chunk;
+  }
+}
+
+/** The content being uploaded could not be read (a file gone, a generator that threw): our fault, not the registry's. */
+class SourceError extends Error {}
+
+async function* uploading(source: Chunks, deadline: Deadline): AsyncIterable<Uint8Array> {
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ctx.timeoutMs) });
-    const body = method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
-    return { status: res.status, headers: res.headers, body, url: res.url || url.href };
+    yield* progressing(source, deadline);
   } catch (e) {
-    if (isTimeout(e)) throw fail("unreachable", `${ctx.target} did not answer ${method} ${url.pathname} within ${seconds}: ${ctx.hint}`);
+    throw new SourceError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
+}
+
+/**
+ * A web stream that reads `source` one chunk per pull, passing each chunk on
+ * as it is: fetch copies every chunk of an async-iterable body, which would
+ * leave a layer's worth of garbage behind a big upload.
+ */
+function pulled(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await it.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    async cancel(reason) {
+      await it.return?.(reason);
+    },
+  });
+}
+
+async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Promise<HttpResponse> {
+  const method = req.method ?? "GET";
+  const within = seconds(ctx.timeoutMs);
+  const failure = (e: unknown, during: string): RegistryError => {
+    const fail = (kind: "unreachable" | "protocol", message: string, cause?: unknown): RegistryError =>
+      new RegistryError(kind, ctx.redactor.redact(message), {
+        registry: ctx.registry,
+        ...(ctx.repository && { repository: ctx.repository }),
+        ...(cause !== undefined && { cause }),
+      });
+    if (e instanceof RegistryError) return e;
+    const source = e instanceof SourceError ? e : (e as { cause?: unknown })?.cause;
+    if (source instanceof SourceError) return fail("protocol", `reading what to send in ${method} ${url.pathname} to ${ctx.target} failed: ${source.message}`);
+    if (isTimeout(e)) return fail("unreachable", `${ctx.target} did not ${during} ${method} ${url.pathname} within ${within}: ${ctx.hint}`);
     const reason = networkReason(e);
     // Network errors name only host, port and code, so they are safe to keep as the cause.
-    if (reason) throw fail("unreachable", `cannot reach ${ctx.target} (${reason}): ${ctx.hint}`, e);
+    if (reason) return fail("unreachable", `cannot reach ${ctx.target} (${reason}): ${ctx.hint}`, e);
     // Anything else (e.g. a header value fetch refused) may quote what we sent: keep only the redacted text.
-    throw fail("protocol", `${method} ${url.pathname} to ${ctx.target} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return fail("protocol", `${method} ${url.pathname} to ${ctx.target} failed: ${e instanceof Error ? e.message : String(e)}`);
+  };
+  const streamed = typeof req.body === "function" || req.streamResponse === true;
+  const deadline = new Deadline(ctx.timeoutMs);
+  const body = typeof req.body === "function" ? pulled(uploading(req.body(), deadline)) : req.body;
+  try {
+    const init = { method, headers: req.headers, signal: deadline.signal, ...(body && { body }), ...(typeof req.body === "function" && { duplex: "half" }) };
+    const res = await fetch(url, init as RequestInit);
+    const base = { status: res.status, headers: res.headers, url: res.url || url.href };
+    if (req.streamResponse && res.ok && res.body && method !== "HEAD") {
+      const chunks = res.body as unknown as AsyncIterable<Uint8Array>;
+      const stream = (async function* () {
+        try {
+          yield* progressing(chunks, deadline);
+        } catch (e) {
+          throw failure(e, "finish sending the answer to");
+        } finally {
+          deadline.stop();
+        }
+      })();
+      return { ...base, body: Buffer.alloc(0), stream };
+    }
+    const bytes = method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+    deadline.stop();
+    return { ...base, body: bytes };
+  } catch (e) {
+    deadline.stop();
+    throw failure(e, streamed ? "make progress on" : "answer");
   }
 }
 

@@ -1,10 +1,12 @@
+import { Redactor } from "../registry/errors.ts";
+
 /**
  * Progress output for long work. Every line passes through redaction, so a
  * secret that reaches a message by accident (an error echoing a URL, a
  * misconfigured tool) is still never printed.
  */
 export class Logger {
-  private readonly secrets = new Set<string>();
+  private readonly secrets = new Redactor();
   constructor(
     private readonly out: NodeJS.WritableStream = process.stderr,
     private readonly heartbeatMs = Number(process.env.IMAGE_PIPELINE_HEARTBEAT_MS ?? 15_000),
@@ -16,9 +18,7 @@ export class Logger {
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join("***");
-    return out;
+    return this.secrets.redact(text);
   }
 
   info(message: string): void {

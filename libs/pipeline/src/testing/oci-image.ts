@@ -1,7 +1,8 @@
-import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { RegistryClient } from "../registry/client.ts";
-import { MediaType, parsePlatform, type Descriptor } from "../registry/media.ts";
+import { imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer } from "../registry/documents.ts";
+import { MediaType, parsePlatform, sha256Digest } from "../registry/media.ts";
+import { pushImage } from "../registry/push-image.ts";
 
 /**
  * Builds and pushes tiny but valid multi-platform images without Docker:
@@ -48,53 +49,57 @@ export function tarFile(name: string, content: string): Buffer {
   return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
 }
 
-const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
-const sha256 = (b: Buffer): string => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+/**
+ * One platform's image: a gzip layer holding `hello.txt`, a config with the
+ * labels, the manifest, all through the registry lib's document builders.
+ */
+function platformImage(name: string, labels: Record<string, string>): { layer: Buffer; config: JsonBlob; manifest: JsonBlob } {
+  const platform = parsePlatform(name);
+  const tar = tarFile("hello.txt", `hello from ${name}\n`);
+  const layer = gzipSync(tar, { level: 9 });
+  const layers: Layer[] = [
+    { blob: { mediaType: MediaType.ociLayerGzip, digest: sha256Digest(layer), size: layer.length }, diffId: sha256Digest(tar), createdBy: "seedImage" },
+  ];
+  const config = jsonBlob(
+    MediaType.ociConfig,
+    imageConfig({ platform, created: "2024-01-01T00:00:00Z", layers, env: ["PATH=/usr/bin"], cmd: ["cat", "/hello.txt"], labels }),
+  );
+  return { layer, config, manifest: imageManifest({ config, layers, platform }) };
+}
 
-async function pushManifestBlobs(client: RegistryClient, repository: string, config: Buffer, configMediaType: string, layers: { bytes: Buffer; mediaType: string }[]): Promise<Buffer> {
-  const configDesc = await client.pushBlob(repository, config);
-  const layerDescs: Descriptor[] = [];
-  for (const layer of layers) layerDescs.push({ mediaType: layer.mediaType, ...(await client.pushBlob(repository, layer.bytes)) });
-  return json({ schemaVersion: 2, mediaType: MediaType.ociManifest, config: { mediaType: configMediaType, ...configDesc }, layers: layerDescs });
+/** A BuildKit-style provenance entry: an in-toto statement as the one layer, `unknown/unknown` in the index. */
+function attestationImage(subject: string): { statement: Buffer; config: JsonBlob; manifest: JsonBlob } {
+  const statement = Buffer.from(JSON.stringify({ _type: "https://in-toto.io/Statement/v0.1", predicateType: "https://slsa.dev/provenance/v0.2", subject: [] }));
+  const platform = { os: "unknown", architecture: "unknown" };
+  const layers: Layer[] = [
+    {
+      blob: { mediaType: "application/vnd.in-toto+json", digest: sha256Digest(statement), size: statement.length },
+      diffId: sha256Digest(statement),
+      createdBy: "attestation",
+    },
+  ];
+  const config = jsonBlob(MediaType.ociConfig, imageConfig({ platform, created: "2024-01-01T00:00:00Z", layers }));
+  const manifest = imageManifest({ config, layers, platform });
+  const annotations = { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": subject };
+  return { statement, config, manifest: { ...manifest, descriptor: { ...manifest.descriptor, annotations } } };
 }
 
 export async function seedImage(client: RegistryClient, repository: string, tag: string, options: SeedOptions = {}): Promise<SeededImage> {
-  const platforms = options.platforms ?? ["linux/amd64", "linux/arm64"];
-  const entries: Descriptor[] = [];
+  const blobs: Buffer[] = [];
+  const manifests: JsonBlob[] = [];
   const seeded: SeededImage["platforms"] = {};
-  for (const name of platforms) {
-    const platform = parsePlatform(name);
-    const tar = tarFile("hello.txt", `hello from ${name}\n`);
-    const layer = gzipSync(tar, { level: 9 });
-    const config = {
-      architecture: platform.architecture,
-      os: platform.os,
-      ...(platform.variant && { variant: platform.variant }),
-      created: "2024-01-01T00:00:00Z",
-      config: { Env: ["PATH=/usr/bin"], Cmd: ["cat", "/hello.txt"], Labels: { ...options.labels, platform: name } },
-      rootfs: { type: "layers", diff_ids: [sha256(tar)] },
-      history: [{ created: "2024-01-01T00:00:00Z", created_by: "seedImage" }],
-    };
-    const manifest = await pushManifestBlobs(client, repository, json(config), MediaType.ociConfig, [{ bytes: layer, mediaType: MediaType.ociLayerGzip }]);
-    const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MediaType.ociManifest, bytes: manifest });
-    entries.push({ mediaType: MediaType.ociManifest, digest, size: manifest.length, platform });
-    seeded[name] = { digest, config };
+  for (const name of options.platforms ?? ["linux/amd64", "linux/arm64"]) {
+    const image = platformImage(name, { ...options.labels, platform: name });
+    blobs.push(image.layer, image.config.bytes);
+    manifests.push(image.manifest);
+    seeded[name] = { digest: image.manifest.descriptor.digest, config: JSON.parse(image.config.bytes.toString()) as Record<string, unknown> };
   }
-  if (options.attestation && entries[0]) {
-    const statement = json({ _type: "https://in-toto.io/Statement/v0.1", predicateType: "https://slsa.dev/provenance/v0.2", subject: [] });
-    const manifest = await pushManifestBlobs(client, repository, json({ architecture: "unknown", os: "unknown", config: {}, rootfs: { type: "layers", diff_ids: [sha256(statement)] } }), MediaType.ociConfig, [
-      { bytes: statement, mediaType: "application/vnd.in-toto+json" },
-    ]);
-    const digest = await client.putManifest(repository, sha256(manifest), { mediaType: MediaType.ociManifest, bytes: manifest });
-    entries.push({
-      mediaType: MediaType.ociManifest,
-      digest,
-      size: manifest.length,
-      platform: { os: "unknown", architecture: "unknown" },
-      annotations: { "vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": entries[0].digest },
-    });
+  if (options.attestation && manifests[0]) {
+    const attestation = attestationImage(manifests[0].descriptor.digest);
+    blobs.push(attestation.statement, attestation.config.bytes);
+    manifests.push(attestation.manifest);
   }
-  const index = json({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: entries });
-  const digest = await client.putManifest(repository, tag, { mediaType: MediaType.ociIndex, bytes: index });
-  return { digest, mediaType: MediaType.ociIndex, bytes: index, platforms: seeded };
+  const index = imageIndex(manifests);
+  const digest = await pushImage(client, repository, { blobs, manifests, index }, [tag]);
+  return { digest, mediaType: MediaType.ociIndex, bytes: index.bytes, platforms: seeded };
 }

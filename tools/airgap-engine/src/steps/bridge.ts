@@ -2,10 +2,9 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { HarnessConfig } from "../config.ts";
 import { HarnessError } from "../errors.ts";
 import { capture, waitFor } from "../exec.ts";
-import { RegistryClient } from "../registry-client.ts";
 import type { StepResult } from "../runner.ts";
 import { pidAlive, readPid, spawnDaemon } from "./host.ts";
-import { listenerOf } from "./registry.ts";
+import { listenerOf, registryAnswers } from "./registry.ts";
 
 /**
  * This machine's address on the engine's Docker network (the bridge's
@@ -66,15 +65,14 @@ function ourForwarderPid(cfg: HarnessConfig, args: readonly string[]): number | 
 export async function ensureForwarder(cfg: HarnessConfig, bridge: string): Promise<StepResult> {
   const addr = `${bridge}:${cfg.registry.port}`;
   const args = forwarderArgs(bridge, cfg.registry.port, cfg.registry.addr);
-  const client = new RegistryClient(addr);
   const running = ourForwarderPid(cfg, args);
-  if (running && (await client.ping()).distribution) return { cached: true, detail: `running (pid ${running}) ${addr} → ${cfg.registry.addr}` };
+  if (running && (await registryAnswers(addr))) return { cached: true, detail: `running (pid ${running}) ${addr} → ${cfg.registry.addr}` };
   await stopForwarder(cfg);
   const holder = listenerOf(cfg.registry.port, bridge);
   if (holder) throw new HarnessError(`${addr} is held by ${holder}`, "stop it and provision again: the engine reaches the registry there");
   const pid = spawnDaemon("socat", args, cfg.bridge.forwarderLogFile);
   writeFileSync(cfg.bridge.forwarderPidFile, `${pid}\n`);
-  if (!(await waitFor(async () => (await client.ping()).distribution, 10_000, 200))) {
+  if (!(await waitFor(() => registryAnswers(addr), 10_000, 200))) {
     throw new HarnessError(`the registry does not answer at ${addr} through the forwarder`, `read ${cfg.bridge.forwarderLogFile}`, cfg.bridge.forwarderLogFile);
   }
   return { cached: false, detail: `started (pid ${pid}) ${addr} → ${cfg.registry.addr}` };

@@ -197,7 +197,14 @@ export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string
     fix: "see the log; `docker logs image-tooling-dagger-engine` shows the engine's own output",
   });
   let version: string | undefined;
-  const ready = await waitFor(async () => (version = await engineVersion(cfg, dagger.cli)) !== undefined, 120_000, 1000);
+  const ready = await waitFor(
+    async () => {
+      version = await engineVersion(cfg, dagger.cli);
+      return version !== undefined;
+    },
+    120_000,
+    1000,
+  );
   if (!ready) {
     const logs = await capture("docker", ["logs", "--tail", "30", cfg.engine.containerName], { allowFail: true });
     throw new HarnessError(

@@ -1,15 +1,24 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileBlob, imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer, MediaType, pushImage } from "@image-tooling/pipeline/registry";
 import type { DebianArch, HarnessConfig } from "../config.ts";
 import { BlobStore } from "../blobstore.ts";
 import { HarnessError } from "../errors.ts";
 import { run, withProgress } from "../exec.ts";
-import { imageConfig, imageIndex, imageManifest, jsonBlob, MEDIA, platformFor, type Blob, type Layer } from "../oci.ts";
-import { LOCAL_APT_DIR, LOCAL_APT_PACKAGES, LOCAL_APT_SOURCES_FILE, checkPackageNames, renderAptDownloadScript, renderLocalAptSources, renderLocalRepoScript } from "../local-apt.ts";
+import { platformFor } from "../oci.ts";
+import {
+  LOCAL_APT_DIR,
+  LOCAL_APT_PACKAGES,
+  LOCAL_APT_SOURCES_FILE,
+  checkPackageNames,
+  renderAptDownloadScript,
+  renderLocalAptSources,
+  renderLocalRepoScript,
+} from "../local-apt.ts";
 import { cacheKey, rootfsKey, type RootfsRecipe } from "../plan.ts";
-import { RegistryClient } from "../registry-client.ts";
 import { renderDebianSources, renderRegistryImageConfig, renderSlimScript, slimConfigFiles } from "../render.ts";
 import type { StepResult } from "../runner.ts";
+import { harnessRegistry } from "./registry.ts";
 
 /**
  * Seeded images: Debian slim bases (amd64 + arm64) made with debootstrap, and
@@ -103,7 +112,10 @@ export async function ensureDebianLayer(cfg: HarnessConfig, arch: DebianArch): P
       fix: "check that deb.debian.org is reachable and that every package of LOCAL_APT_PACKAGES exists in Debian's bookworm; see the log",
     }),
   );
-  await run("sh", ["-c", renderLocalRepoScript(), "local-repo", work], { log, fix: "apt-ftparchive (apt-utils) indexes the repository: run provision as root so the packages step installs it; see the log" });
+  await run("sh", ["-c", renderLocalRepoScript(), "local-repo", work], {
+    log,
+    fix: "apt-ftparchive (apt-utils) indexes the repository: run provision as root so the packages step installs it; see the log",
+  });
   const debs = readdirSync(path.join(work, LOCAL_APT_DIR)).filter((f) => f.endsWith(".deb")).length;
   await run("sh", ["-c", renderSlimScript(), "slim", work], { log });
   // Containers here may not reach Debian's archive: the offline repository is the only source.
@@ -145,18 +157,29 @@ async function downloadDeb(cfg: HarnessConfig, pkg: string, arch: DebianArch, lo
       `deb [arch=${arch} signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${cfg.debian.securityMirror} ${cfg.debian.suite}-security main\n`,
   );
   const opts = [
-    `-o`, `Dir::State=${path.join(apt, "state")}`,
-    `-o`, `Dir::State::status=${path.join(apt, "state/status")}`,
-    `-o`, `Dir::Cache=${path.join(apt, "cache")}`,
-    `-o`, `Dir::Etc::SourceList=${path.join(apt, "etc/sources.list")}`,
-    `-o`, `Dir::Etc::SourceParts=${path.join(apt, "etc/sources.list.d")}`,
-    `-o`, `Dir::Etc::Preferences=${path.join(apt, "etc/preferences")}`,
-    `-o`, `Dir::Etc::PreferencesParts=${path.join(apt, "etc/preferences.d")}`,
-    `-o`, `APT::Architecture=${arch}`,
-    `-o`, `APT::Architectures::=${arch}`,
-    `-o`, `Acquire::Languages=none`,
+    `-o`,
+    `Dir::State=${path.join(apt, "state")}`,
+    `-o`,
+    `Dir::State::status=${path.join(apt, "state/status")}`,
+    `-o`,
+    `Dir::Cache=${path.join(apt, "cache")}`,
+    `-o`,
+    `Dir::Etc::SourceList=${path.join(apt, "etc/sources.list")}`,
+    `-o`,
+    `Dir::Etc::SourceParts=${path.join(apt, "etc/sources.list.d")}`,
+    `-o`,
+    `Dir::Etc::Preferences=${path.join(apt, "etc/preferences")}`,
+    `-o`,
+    `Dir::Etc::PreferencesParts=${path.join(apt, "etc/preferences.d")}`,
+    `-o`,
+    `APT::Architecture=${arch}`,
+    `-o`,
+    `APT::Architectures::=${arch}`,
+    `-o`,
+    `Acquire::Languages=none`,
     // The download lands in a root-owned cache dir; apt's _apt sandbox user could not write there.
-    `-o`, `APT::Sandbox::User=root`,
+    `-o`,
+    `APT::Sandbox::User=root`,
   ];
   const fix = "check that deb.debian.org is reachable; see the log";
   await run("apt-get", [...opts, "update"], { log, fix });
@@ -198,9 +221,9 @@ export interface SeedImage {
   /** Repository in the local registry (the docker.io mirror path). */
   repo: string;
   tags: readonly string[];
-  index: Blob;
-  manifests: Blob[];
-  configs: Blob[];
+  index: JsonBlob;
+  manifests: JsonBlob[];
+  configs: JsonBlob[];
   layers: Layer[];
 }
 
@@ -211,12 +234,12 @@ function assemble(
   perArch: Array<{ arch: DebianArch; created: string; layers: Layer[]; entrypoint?: string[]; cmd?: string[]; exposedPorts?: string[]; volumes?: string[] }>,
   annotations: Record<string, string>,
 ): SeedImage {
-  const manifests: Blob[] = [];
-  const configs: Blob[] = [];
+  const manifests: JsonBlob[] = [];
+  const configs: JsonBlob[] = [];
   for (const a of perArch) {
     const platform = platformFor(a.arch);
     const config = jsonBlob(
-      MEDIA.config,
+      MediaType.ociConfig,
       imageConfig({ platform, created: a.created, layers: a.layers, entrypoint: a.entrypoint, cmd: a.cmd, exposedPorts: a.exposedPorts, volumes: a.volumes }),
     );
     const manifest = imageManifest({ config, layers: a.layers, platform });
@@ -259,21 +282,19 @@ export function registryImage(cfg: HarnessConfig, base: Record<DebianArch, Layer
   );
 }
 
-/** Pushes blobs, manifests and the index; tags already at the right digest are left alone. */
+/**
+ * Pushes blobs (layers streamed from the store), manifests and the index;
+ * tags already at the right digest are left alone. The client checks that the
+ * registry stored every manifest under the digest of the bytes sent.
+ */
 export async function seed(cfg: HarnessConfig, image: SeedImage): Promise<{ pushed: string[] }> {
-  const client = new RegistryClient(cfg.registry.addr);
+  const client = harnessRegistry(cfg.registry.addr);
   const store = blobStore(cfg);
   const want = image.index.descriptor.digest;
   const stale: string[] = [];
   for (const tag of image.tags) if ((await client.manifestDigest(image.repo, tag)) !== want) stale.push(tag);
   if (stale.length === 0) return { pushed: [] };
-  for (const layer of image.layers) await client.pushBlob(image.repo, layer.blob.digest, { file: store.path(layer.blob.digest) });
-  for (const config of image.configs) await client.pushBlob(image.repo, config.descriptor.digest, { bytes: config.bytes });
-  for (const m of image.manifests) await client.putManifest(image.repo, m.descriptor.digest, MEDIA.manifest, m.bytes);
-  for (const tag of stale) {
-    const got = await client.putManifest(image.repo, tag, MEDIA.index, image.index.bytes);
-    if (got && got !== want) throw new HarnessError(`registry stored ${image.repo}:${tag} as ${got}, expected ${want}`, "the registry rewrote the index; check its version and logs");
-  }
+  const layers = image.layers.map((l) => fileBlob(store.path(l.blob.digest), l.blob.digest));
+  await pushImage(client, image.repo, { blobs: [...layers, ...image.configs.map((c) => c.bytes)], manifests: image.manifests, index: image.index }, stale);
   return { pushed: stale.map((t) => `${image.repo}:${t}`) };
 }
-

@@ -1,13 +1,35 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { RegistryClient } from "@image-tooling/pipeline/registry";
 import type { HarnessConfig } from "../config.ts";
 import { HarnessError } from "../errors.ts";
 import { capture, waitFor } from "../exec.ts";
-import { RegistryClient } from "../registry-client.ts";
 import { renderRegistryConfig } from "../render.ts";
 import type { StepResult } from "../runner.ts";
 import { pidAlive, readPid, spawnDaemon } from "./host.ts";
+
+/**
+ * The pipeline's registry client for a harness registry: plain HTTP (the
+ * harness's registries, on loopback or the engine's bridge, have no TLS), no
+ * credentials.
+ */
+export function harnessRegistry(addr: string): RegistryClient {
+  return new RegistryClient({ registry: addr, plainHttp: true });
+}
+
+/**
+ * Whether a distribution registry answers at `addr`, asked once with a short
+ * deadline: for polling a registry that is starting, where a failure is an
+ * answer ("not yet"), not something to retry.
+ */
+export async function registryAnswers(addr: string): Promise<boolean> {
+  const probe = new RegistryClient({ registry: addr, plainHttp: true, timeoutMs: 2000, retry: { retries: 0 } });
+  return probe.ping().then(
+    () => true,
+    () => false,
+  );
+}
 
 function cmdline(pid: number): string {
   try {
@@ -92,7 +114,8 @@ async function portHolderError(cfg: HarnessConfig): Promise<HarnessError> {
   let fix = `stop it and provision again`;
   if (/docker-proxy/.test(holder)) fix = "a Docker container publishes port 5000: `docker ps --filter publish=5000`, stop it, then provision again";
   else if ((await capture("systemctl", ["is-active", "docker-registry"], { allowFail: true })).stdout.trim() === "active") {
-    fix = "Debian's docker-registry service holds it: `systemctl disable --now docker-registry`, then provision again (the harness runs its own, loopback only)";
+    fix =
+      "Debian's docker-registry service holds it: `systemctl disable --now docker-registry`, then provision again (the harness runs its own, loopback only)";
   }
   return new HarnessError(`port ${cfg.registry.port} is held by ${holder}, not by the harness registry`, fix);
 }
@@ -105,10 +128,9 @@ export async function ensureRegistry(cfg: HarnessConfig): Promise<StepResult> {
   const config = renderRegistryConfig({ addr: cfg.registry.addr, storageDir: cfg.registry.storageDir });
   mkdirSync(cfg.registry.storageDir, { recursive: true });
   mkdirSync(path.dirname(cfg.registry.logFile), { recursive: true });
-  const client = new RegistryClient(cfg.registry.addr);
   const sameConfig = existsSync(cfg.registry.configFile) && readFileSync(cfg.registry.configFile, "utf8") === config;
   const running = ourRegistryPid(cfg);
-  if (running && sameConfig && (await client.ping()).distribution) {
+  if (running && sameConfig && (await registryAnswers(cfg.registry.addr))) {
     return { cached: true, detail: `running (pid ${running}) at ${cfg.registry.addr}` };
   }
   if (running) {
@@ -127,7 +149,7 @@ export async function ensureRegistry(cfg: HarnessConfig): Promise<StepResult> {
   rmSync(cfg.registry.pidFile, { force: true });
   const pid = spawnDaemon("docker-registry", ["serve", cfg.registry.configFile], cfg.registry.logFile);
   writeFileSync(cfg.registry.pidFile, `${pid}\n`);
-  const up = await waitFor(async () => (await client.ping()).distribution, 20_000, 250);
+  const up = await waitFor(() => registryAnswers(cfg.registry.addr), 20_000, 250);
   if (!up) {
     throw new HarnessError(
       `docker-registry did not answer on http://${cfg.registry.addr}/v2/ within 20 s`,
