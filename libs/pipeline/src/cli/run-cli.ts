@@ -32,7 +32,20 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [AttestError, ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, SizeBudgetError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError, ParentFailedError];
+const EXPECTED_ERRORS = [
+  AttestError,
+  ImageMetadataError,
+  RegistryError,
+  InvalidReferenceError,
+  SmokeFailedError,
+  SizeBudgetError,
+  EngineUnavailableError,
+  PublishError,
+  BuildFailedError,
+  UsageError,
+  RunRegistryError,
+  ParentFailedError,
+];
 
 /**
  * Runs one command; returns the exit code. Expected failures print one clear
@@ -93,7 +106,13 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
       const harnessEnv = adoptHarnessEngine(env);
       if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
     }
-    const run: LocalRun = { ws, git, log, config, ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE };
+    const run: LocalRun = {
+      ws,
+      git,
+      log,
+      config,
+      ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
+    };
 
     switch (opts.command) {
       case "build":

@@ -39,7 +39,11 @@ export interface LocalRun {
  * session each image is built at most once, however many of the run's images
  * share it as an ancestor.
  */
-export async function withLocalBuild<T>(run: LocalRun, fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>, opts: { verbose?: boolean } = {}): Promise<T> {
+export async function withLocalBuild<T>(
+  run: LocalRun,
+  fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>,
+  opts: { verbose?: boolean } = {},
+): Promise<T> {
   return withDaggerSession(
     run.log,
     async () => {
@@ -94,11 +98,14 @@ async function enforceSizeBudget(run: LocalRun, built: BuiltImage): Promise<void
   if (budget === undefined) return;
   const sizes = Object.fromEntries(
     await Promise.all(
-      [...built.containers].map(async ([platform, ctr]) => [platform, await ctr.asTarball({ forcedCompression: "Gzip" as ImageLayerCompression }).size()] as const),
+      [...built.containers].map(
+        async ([platform, ctr]) => [platform, await ctr.asTarball({ forcedCompression: "Gzip" as ImageLayerCompression }).size()] as const,
+      ),
     ),
   );
   const over = overBudget(built.pkg.name, built.pkg.files.metadata, sizes, budget);
-  for (const [platform, bytes] of Object.entries(sizes)) run.log.info(`  ${bytes > budget ? "✘" : "✔"} [${platform}] compressed size ${formatBytes(bytes)} (budget ${formatBytes(budget)})`);
+  for (const [platform, bytes] of Object.entries(sizes))
+    run.log.info(`  ${bytes > budget ? "✘" : "✔"} [${platform}] compressed size ${formatBytes(bytes)} (budget ${formatBytes(budget)})`);
   if (over.length) throw new SizeBudgetError(over.join("\n"));
 }
 
@@ -137,17 +144,43 @@ export async function runLocalCommand(
         const blockedBy = failedAncestor(run.ws, image, failed);
         if (blockedBy) {
           failed.add(image);
-          onOutcome({ image, error: new ParentFailedError(`${image}: not ${command === "build" ? "built" : "smoke-tested"}: its parent ${blockedBy} failed in this run`) });
+          onOutcome({
+            image,
+            error: new ParentFailedError(`${image}: not ${command === "build" ? "built" : "smoke-tested"}: its parent ${blockedBy} failed in this run`),
+          });
           continue;
         }
         try {
           const built = await build(image);
           if (command === "build") {
             writeBuildRecord(run.ws.root, built);
-            onOutcome({ image, result: { image, version: built.pkg.version, command, status: "built", base: built.baseRef, inputsDigest: built.inputsDigest, durationMs: Date.now() - t0 } });
+            onOutcome({
+              image,
+              result: {
+                image,
+                version: built.pkg.version,
+                command,
+                status: "built",
+                base: built.baseRef,
+                inputsDigest: built.inputsDigest,
+                durationMs: Date.now() - t0,
+              },
+            });
           } else {
             const checks = await smokeBuilt(run, built);
-            onOutcome({ image, result: { image, version: built.pkg.version, command, status: "passed", base: built.baseRef, inputsDigest: built.inputsDigest, checks, durationMs: Date.now() - t0 } });
+            onOutcome({
+              image,
+              result: {
+                image,
+                version: built.pkg.version,
+                command,
+                status: "passed",
+                base: built.baseRef,
+                inputsDigest: built.inputsDigest,
+                checks,
+                durationMs: Date.now() - t0,
+              },
+            });
           }
         } catch (error) {
           failed.add(image);

@@ -46,7 +46,10 @@ export function pipelineArgs(options: PipelineOptions, images: string[]): string
  * depends on its parents' publish — or in an earlier one). Within a group the
  * pipeline itself orders parents first.
  */
-export function groupTasks(taskGraph: TaskGraph, inputs: Record<string, PipelineOptions>): { options: PipelineOptions; tasks: { id: string; image: string }[] }[] {
+export function groupTasks(
+  taskGraph: TaskGraph,
+  inputs: Record<string, PipelineOptions>,
+): { options: PipelineOptions; tasks: { id: string; image: string }[] }[] {
   const groups = new Map<string, { options: PipelineOptions; tasks: { id: string; image: string }[] }>();
   for (const id of topological(taskGraph)) {
     const options = inputs[id]!;
@@ -98,12 +101,28 @@ export async function runOne(options: PipelineOptions, context: ExecutorContext)
  * result per task as the CLI reports that image on fd 3. An image the CLI
  * never reported (it crashed, or was killed) fails with all of the output.
  */
-async function* runPipeline(root: string, options: PipelineOptions, tasks: { id: string; image: string }[]): AsyncGenerator<{ task: string; result: TaskResult }> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...pipelineArgs(options, tasks.map((t) => t.image))], {
-    cwd: root,
-    env: { ...process.env, IMAGE_PIPELINE_REPORT_FD: "3" },
-    stdio: ["inherit", "pipe", "pipe", "pipe"],
-  });
+async function* runPipeline(
+  root: string,
+  options: PipelineOptions,
+  tasks: { id: string; image: string }[],
+): AsyncGenerator<{ task: string; result: TaskResult }> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      CLI,
+      ...pipelineArgs(
+        options,
+        tasks.map((t) => t.image),
+      ),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, IMAGE_PIPELINE_REPORT_FD: "3" },
+      stdio: ["inherit", "pipe", "pipe", "pipe"],
+    },
+  );
   let all = "";
   let segment = "";
   const forward = (stream: Readable, to: NodeJS.WriteStream) =>
