@@ -119,7 +119,9 @@ describe("publish against a registry that fails", () => {
     expect(run.status, run.all).toBe(0);
     const retries = retryLines(run.all);
     expect(retries).toContain(`  ↻ GET /v2/ on registry ${s.proxy.host}: rate limited (HTTP 429); waiting 1.0 s as its Retry-After asked, then retry 1 of 3`);
-    expect(retries).toContain(`  ↻ PUT /v2/${s.ns}/${IMAGE}/manifests/1.0 on registry ${s.proxy.host}: rate limited (HTTP 429); waiting 1.0 s as its Retry-After asked, then retry 1 of 3`);
+    expect(retries).toContain(
+      `  ↻ PUT /v2/${s.ns}/${IMAGE}/manifests/1.0 on registry ${s.proxy.host}: rate limited (HTTP 429); waiting 1.0 s as its Retry-After asked, then retry 1 of 3`,
+    );
     // The engine reports a 429 on its manifest PUT only as "unexpected EOF" (containerd), so its retry cannot honour Retry-After.
     expect(retries.some((l) => l.startsWith(`  ↻ push ${s.proxy.host}/${s.ns}/${IMAGE}:${VERSION}: the registry ended the request early`))).toBe(true);
     const tags = await s.tags();
@@ -137,15 +139,27 @@ describe("publish against a registry that fails", () => {
     const last503 = s.proxy.seen.filter((r) => r.outcome === 503).at(-1)!.at;
     // The bound covers the push with its retries; a push attempt itself takes a moment beyond the last wait.
     expect((last503 - first503) / 1000).toBeLessThan(15 + 10);
-    expect(run.all).toContain(`✘ publish failed: ${IMAGE}: push of ${s.proxy.host}/${s.ns}/${IMAGE}:${VERSION} failed (service unavailable (HTTP 503); gave up after`);
+    expect(run.all).toContain(
+      `✘ publish failed: ${IMAGE}: push of ${s.proxy.host}/${s.ns}/${IMAGE}:${VERSION} failed (service unavailable (HTTP 503); gave up after`,
+    );
     expect(run.all).not.toMatch(/^\s+at /m);
     expect(await s.tags()).toEqual({ [VERSION]: null, "1.0": null, "1": null, latest: null });
     expect(s.result()).toMatchObject({ status: "failed", notice: `nothing was written to the registry; not written: ${VERSION}, ${FLOATING.join(", ")}` });
-    observe("503 forever", { seconds: run.seconds, secondsFromFirst503ToLast: (last503 - first503) / 1000, injected503: s.proxy.seen.filter((r) => r.outcome === 503).length, retries: retryLines(run.all) });
+    observe("503 forever", {
+      seconds: run.seconds,
+      secondsFromFirst503ToLast: (last503 - first503) / 1000,
+      injected503: s.proxy.seen.filter((r) => r.outcome === 503).length,
+      retries: retryLines(run.all),
+    });
   });
 
   it("registry killed during the X.Y.Z push: a clear failure; after a restart a re-run publishes, every tag on the tested digest", async () => {
-    const s: Setup = await setup(killRegistryAtFirst((req) => req.path.includes("/blobs/uploads/") && req.method !== "POST", () => s.upstream));
+    const s: Setup = await setup(
+      killRegistryAtFirst(
+        (req) => req.path.includes("/blobs/uploads/") && req.method !== "POST",
+        () => s.upstream,
+      ),
+    );
     const failed = await s.publish();
     expect(failed.status, failed.all).toBe(1);
     expect(failed.all).toMatch(new RegExp(`✘ publish failed: .*${s.proxy.host}`));
@@ -172,7 +186,12 @@ describe("publish against a registry that fails", () => {
   });
 
   it("registry killed between the X.Y.Z push and the floating tags: X.Y.Z stays as pushed, no floating tag moves until a re-run completes them", async () => {
-    const s: Setup = await setup(killRegistryAtFirst((req) => req.method === "PUT" && req.path.endsWith("/manifests/1.0"), () => s.upstream));
+    const s: Setup = await setup(
+      killRegistryAtFirst(
+        (req) => req.method === "PUT" && req.path.endsWith("/manifests/1.0"),
+        () => s.upstream,
+      ),
+    );
     const failed = await s.publish();
     expect(failed.status, failed.all).toBe(1);
     expect(failed.all).toContain(`cannot reach registry ${s.proxy.host}`);
@@ -201,19 +220,25 @@ describe("publish against a registry that fails", () => {
     });
   });
 
-  it("two publishes of the same new version at once: exactly one X.Y.Z push; the other stops without overwriting", async () => {
+  it("two publishes of the same commit's new version at once: exactly one X.Y.Z push; the other finds it, built from the same inputs, and completes it", async () => {
     const s = await setup();
     const [a, b] = await Promise.all([s.publish(), s.publish()]);
     const runs = [a, b];
     expect(manifestPuts(s.proxy, VERSION, s.ns)).toHaveLength(1);
-    const ok = runs.filter((r) => r.status === 0);
-    const refused = runs.filter((r) => r.status !== 0);
-    expect(ok).toHaveLength(1);
-    expect(refused).toHaveLength(1);
-    expect(refused[0]!.all).toContain("another publish got there first; not overwriting it");
-    expect(refused[0]!.all).not.toMatch(/^\s+at /m);
+    for (const run of runs) expect(run.status, run.all).toBe(0);
+    const second = runs.filter((r) => r.all.includes("while this run was building, built from the same inputs: another publish got there first; not pushing"));
+    expect(second).toHaveLength(1);
+    expect(second[0]!.all).not.toMatch(/▶ .*: push /);
     const tags = await s.tags();
     expect(new Set(Object.values(tags)).size).toBe(1);
-    observe("two publishes at once", { seconds: runs.map((r) => r.seconds), waited: runs.some((r) => r.all.includes("is pushing")), refused: refused[0]!.all.split("\n").find((l) => l.includes("✘ publish failed")) });
+    // The first attested under the lock, so the second found nothing to add.
+    expect(second[0]!.all).toContain("signature, SBOMs and provenance present: nothing to add");
+    const results = JSON.parse(ws.read(`dist/images/${IMAGE}/result.json`)) as { digest: string };
+    expect(results.digest).toBe(tags[VERSION]);
+    observe("two publishes at once", {
+      seconds: runs.map((r) => r.seconds),
+      waited: runs.some((r) => r.all.includes("is pushing")),
+      second: second[0]!.all.split("\n").find((l) => l.includes("appeared in the registry")),
+    });
   });
 });

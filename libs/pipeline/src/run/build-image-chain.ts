@@ -33,24 +33,46 @@ export interface BuildContext {
   source?: string;
 }
 
-/** The inputs digest of an image, its ancestors' folded in. Pure file hashing: no build. */
-export function chainInputsDigest(ws: Workspace, pkg: ImagePackage): string {
-  const parent = pkg.metadata.parent ? ws.graph.images.get(pkg.metadata.parent)! : undefined;
-  return inputsDigest(ws.root, pkg, parent ? chainInputsDigest(ws, parent) : undefined);
+/** An image's inputs digest and its parent's, which is folded into it. */
+export interface ChainInputs {
+  digest: string;
+  parent?: string;
 }
 
-export async function buildImage(ctx: BuildContext, pkg: ImagePackage, resolveParent: ParentResolver): Promise<BuiltImage> {
-  // The parent's digest is folded into this one; hash its files once.
+/** The inputs digests of an image and its parent, its ancestors' folded in. Pure file hashing: no build; each image's files hashed once. */
+export function chainInputs(ws: Workspace, pkg: ImagePackage): ChainInputs {
+  const parent = pkg.metadata.parent ? chainInputsDigest(ws, ws.graph.images.get(pkg.metadata.parent)!) : undefined;
+  return { digest: inputsDigest(ws.root, pkg, parent), parent };
+}
+
+/** The inputs digest of an image, its ancestors' folded in. */
+export function chainInputsDigest(ws: Workspace, pkg: ImagePackage): string {
+  return chainInputs(ws, pkg).digest;
+}
+
+/** Builds every platform of `pkg`; `inputs` when the caller has already hashed them (publish plans with them first). */
+export async function buildImage(
+  ctx: BuildContext,
+  pkg: ImagePackage,
+  resolveParent: ParentResolver,
+  inputs: ChainInputs = chainInputs(ctx.ws, pkg),
+): Promise<BuiltImage> {
   const parent = pkg.metadata.parent ? ctx.ws.graph.images.get(pkg.metadata.parent)! : undefined;
-  const parentInputs = parent ? chainInputsDigest(ctx.ws, parent) : undefined;
-  const digest = inputsDigest(ctx.ws.root, pkg, parentInputs);
+  const digest = inputs.digest;
   let base: ResolvedBase;
   if (pkg.metadata.base) {
     base = { ref: `${pkg.metadata.base.image}@${pkg.metadata.base.digest}`, name: pkg.metadata.base.image, digest: pkg.metadata.base.digest };
   } else {
-    base = await resolveParent(parent!, parentInputs!);
+    base = await resolveParent(parent!, inputs.parent!);
   }
-  const labels = imageLabels({ pkg, revision: ctx.git.revision, created: ctx.git.created, source: ctx.source, base: { name: base.name, digest: base.digest }, inputsDigest: digest });
+  const labels = imageLabels({
+    pkg,
+    revision: ctx.git.revision,
+    created: ctx.git.created,
+    source: ctx.source,
+    base: { name: base.name, digest: base.digest },
+    inputsDigest: digest,
+  });
   const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${pkg.metadata.platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
     buildPlatforms(ctx.ws.root, pkg, base.ref, labels),
   );

@@ -49,6 +49,22 @@ export interface PlanTagsInput {
   sha?: string;
 }
 
+/** The immutable tag an image is published under in `channel`: X.Y.Z, or `<version>-<branch>.<sha7>`. */
+export function immutableTag(input: Pick<PlanTagsInput, "version" | "channel" | "branch" | "sha">): string {
+  const v = valid(input.version);
+  if (!v) throw new Error(`version "${input.version}" is not semver`);
+  if (input.channel === "release") return v;
+  if (!input.branch || !input.sha) throw new Error("the branch channel needs a branch name and a commit sha");
+  return branchTag(v, input.branch, input.sha);
+}
+
+/** The floating tags a version can move (X.Y, X, latest): none for a prerelease or a branch build. */
+export function floatingTagNames(version: string, channel: PlanTagsInput["channel"]): string[] {
+  const parsed = parse(version);
+  if (!parsed || channel !== "release" || prerelease(version)) return [];
+  return [`${parsed.major}.${parsed.minor}`, `${parsed.major}`, "latest"];
+}
+
 /**
  * Which tags a publish creates, moves or skips. Pure, so every tag rule of
  * README.md ("How it works", the pipeline) is unit-tested without a registry:
@@ -58,37 +74,44 @@ export interface PlanTagsInput {
  * - A prerelease gets only its own tag; a branch build only its branch tag.
  */
 export function planTags(input: PlanTagsInput): TagPlan {
-  const { version, existingTags, channel } = input;
-  const v = valid(version);
-  if (!v) throw new Error(`version "${version}" is not semver`);
-  const existing = new Set(existingTags);
-
-  if (channel === "branch") {
-    if (!input.branch || !input.sha) throw new Error("the branch channel needs a branch name and a commit sha");
-    const tag = branchTag(v, input.branch, input.sha);
+  const tag = immutableTag(input);
+  const existing = new Set(input.existingTags);
+  if (input.channel === "branch") {
     return {
       immutable: existing.has(tag) ? { tag, action: "skip", reason: "already published" } : { tag, action: "create", reason: "branch build" },
       floating: [],
     };
   }
+  const immutable: TagStep = existing.has(tag)
+    ? { tag, action: "skip", reason: "already published (immutable)" }
+    : { tag, action: "create", reason: "new version" };
+  return { immutable, floating: floatingSteps({ ...input, version: tag }) };
+}
 
-  const immutable: TagStep = existing.has(v) ? { tag: v, action: "skip", reason: "already published (immutable)" } : { tag: v, action: "create", reason: "new version" };
-  if (prerelease(v)) return { immutable, floating: [] };
-
+/**
+ * The floating-tag rule alone, for a release version: what X.Y, X and latest
+ * do given the tags the repository holds. Publish applies it again to the
+ * registry as it stands after the push, so a newer version published while
+ * this one was building is never overtaken.
+ */
+export function floatingSteps(input: Pick<PlanTagsInput, "version" | "existingTags" | "floatingDigests" | "digest">): TagStep[] {
+  const v = input.version;
+  const names = floatingTagNames(v, "release");
+  if (names.length === 0) return [];
+  const existing = new Set(input.existingTags);
   // Stable versions already published, plus this one: floating tags follow the highest of their line.
-  const stable = [...existingTags, v].filter((t) => valid(t) === t && !prerelease(t));
+  const stable = [...input.existingTags, v].filter((t) => valid(t) === t && !prerelease(t));
   const parsed = parse(v)!;
-  const lines: Array<[tag: string, member: (t: string) => boolean]> = [
-    [`${parsed.major}.${parsed.minor}`, (t) => parse(t)!.major === parsed.major && parse(t)!.minor === parsed.minor],
-    [`${parsed.major}`, (t) => parse(t)!.major === parsed.major],
-    ["latest", () => true],
+  const members: Array<(t: string) => boolean> = [
+    (t) => parse(t)!.major === parsed.major && parse(t)!.minor === parsed.minor,
+    (t) => parse(t)!.major === parsed.major,
+    () => true,
   ];
-  const floating = lines.map(([tag, member]): TagStep => {
-    const highest = stable.filter(member).sort(compare).at(-1)!;
+  return names.map((tag, i): TagStep => {
+    const highest = stable.filter(members[i]!).sort(compare).at(-1)!;
     if (highest !== v) return { tag, action: "skip", reason: `${highest} is newer` };
     const current = input.floatingDigests?.[tag];
     if (input.digest && current === input.digest) return { tag, action: "skip", reason: "already points here" };
     return { tag, action: existing.has(tag) ? "move" : "create", reason: existing.has(tag) ? "forward" : "new line" };
   });
-  return { immutable, floating };
 }
