@@ -123,9 +123,9 @@ export type LocalOutcome = { image: string; result: ImageResult } | { image: str
 
 /**
  * `build` / `smoke` of one or more images in one Dagger session, parents
- * first: a parent shared by several of them is built once. An image whose
- * build or smoke fails does not stop the others; its descendants in the run
- * are not built (their outcome says why). `onOutcome` hears about each image
+ * first: a parent shared by several of them is built once. An image that
+ * fails does not stop the others; when its build failed, its descendants in
+ * the run are not attempted (their outcome says why). `onOutcome` hears about each image
  * as soon as it is done.
  */
 export async function runLocalCommand(
@@ -135,23 +135,33 @@ export async function runLocalCommand(
   onOutcome: (outcome: LocalOutcome) => void,
   opts: { verbose?: boolean } = {},
 ): Promise<void> {
-  const failed = new Set<string>();
+  // Only a failed build stops descendants (they build on it); a parent whose smoke fails still leaves its children testable.
+  const unbuilt = new Set<string>();
   await withLocalBuild(
     run,
     async (_ctx, build) => {
       for (const image of images) {
         const t0 = Date.now();
-        const blockedBy = failedAncestor(run.ws, image, failed);
+        const blockedBy = failedAncestor(run.ws, image, unbuilt);
         if (blockedBy) {
-          failed.add(image);
+          unbuilt.add(image);
           onOutcome({
             image,
-            error: new ParentFailedError(`${image}: not ${command === "build" ? "built" : "smoke-tested"}: its parent ${blockedBy} failed in this run`),
+            error: new ParentFailedError(
+              `${image}: not ${command === "build" ? "built" : "smoke-tested"}: its parent ${blockedBy} failed to build in this run`,
+            ),
           });
           continue;
         }
+        let built: BuiltImage;
         try {
-          const built = await build(image);
+          built = await build(image);
+        } catch (error) {
+          unbuilt.add(image);
+          onOutcome({ image, error });
+          continue;
+        }
+        try {
           if (command === "build") {
             writeBuildRecord(run.ws.root, built);
             onOutcome({
@@ -183,7 +193,6 @@ export async function runLocalCommand(
             });
           }
         } catch (error) {
-          failed.add(image);
           onOutcome({ image, error });
         }
       }
