@@ -160,6 +160,8 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
     const again = await runPipeline(ws, ["publish", "fixture-child"], env);
     expect(again.status, again.all).toBe(0);
     expect(again.all).toContain("signature, SBOMs and provenance present: nothing to add");
+    // Nothing written, so nothing to verify: no cosign run at all on a no-op.
+    expect(again.all).not.toContain("verify signature, SBOMs and provenance with cosign");
     expect(await registry.referrers(`${ns}/fixture-child`, digests["fixture-child"]!)).toEqual(before);
     expect(JSON.parse(ws.read("dist/images/fixture-child/result.json")).attestations.status).toBe("present");
   });

@@ -3,6 +3,8 @@ import type { TargetConfiguration } from "@nx/devkit";
 /** The project that holds the shared build/smoke/publish logic. */
 export const PIPELINE_PROJECT = "@image-tooling/pipeline";
 const CLI = "tsx libs/pipeline/src/cli/main.ts";
+/** build, smoke and publish: the plugin's executor, which runs all of a run's images in one pipeline process. */
+const EXECUTOR = "@image-tooling/nx-image-plugin:pipeline";
 
 /**
  * An image's inputs as Nx sees them (the definition: image-metadata's
@@ -20,8 +22,14 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     metadata: { technologies: ["docker"], description: DESCRIPTIONS[verb] },
     ...extra,
   });
+  const pipeline = (command: "build" | "smoke" | "publish", extra: Partial<TargetConfiguration>): TargetConfiguration => ({
+    executor: EXECUTOR,
+    options: { command },
+    metadata: { technologies: ["docker"], description: DESCRIPTIONS[command] },
+    ...extra,
+  });
   return {
-    build: run("build", { cache: true, inputs: IMAGE_INPUTS, outputs: [`{workspaceRoot}/dist/images/${image}/build.json`] }),
+    build: pipeline("build", { cache: true, inputs: IMAGE_INPUTS, outputs: [`{workspaceRoot}/dist/images/${image}/build.json`] }),
     // A smoke whose inputs (the image's, its parent's, the pipeline's and the
     // smoke spec) have not changed since it last passed is replayed from the
     // Nx cache: same files, same base digests, same checks. Nx caches passing
@@ -30,8 +38,8 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     // With task-level affected (NX_LEGACY_AFFECTED=false, set in the
     // workspace's .env) the inputs also decide which images `nx affected -t
     // smoke|publish` runs: a README edit none, a smoke.yaml edit only smoke.
-    smoke: run("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
-    publish: run("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
+    smoke: pipeline("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
+    publish: pipeline("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
     lint: run("lint", { cache: true, inputs: ["default", "^image"] }),
   };
 }

@@ -41,7 +41,10 @@ describe("what a change affects, by kind of change", () => {
       publish: ws.affected("main", "HEAD", "publish"),
       smoke: ws.affected("main", "HEAD", "smoke"),
       planned: affectedImages(ws.root, { base: "main", head: "HEAD" }),
-      digestChanged: [...now].filter(([n, d]) => digestsOnMain.get(n) !== d).map(([n]) => n).sort(),
+      digestChanged: [...now]
+        .filter(([n, d]) => digestsOnMain.get(n) !== d)
+        .map(([n]) => n)
+        .sort(),
     };
   };
   const all = (images: string[], smoke = images): Seen => ({ publish: images, smoke, planned: images, digestChanged: images });

@@ -45,7 +45,7 @@ describe("graph errors reported through nx", () => {
 
   it("a Dockerfile whose FROM does not take the declared base", () => {
     edit("packages/buildx/Dockerfile", "FROM ${BASE_IMAGE}", "FROM debian:bookworm-slim");
-    expectFailure('packages/buildx/Dockerfile, image "buildx", field "FROM"', 'does not take the declared base');
+    expectFailure('packages/buildx/Dockerfile, image "buildx", field "FROM"', "does not take the declared base");
   });
 
   it("an invalid platform", () => {

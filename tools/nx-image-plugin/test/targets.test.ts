@@ -2,13 +2,22 @@ import { describe, expect, it } from "vitest";
 import { imageTargets } from "../src/targets.ts";
 
 describe("image targets", () => {
-  it("cache build and smoke (passing runs replay while inputs are unchanged), never publish; order publish after the parent's; call the pipeline CLI", () => {
+  it("cache build and smoke (passing runs replay while inputs are unchanged), never publish; order publish after the parent's; run through the batching executor", () => {
     const t = imageTargets("demo");
     expect(Object.keys(t)).toEqual(["build", "smoke", "publish", "lint"]);
-    expect(t.build).toMatchObject({ cache: true, inputs: ["image", "^image", { externalDependencies: ["@dagger.io/dagger"] }], outputs: ["{workspaceRoot}/dist/images/demo/build.json"] });
-    expect(t.smoke).toMatchObject({ cache: true, inputs: ["smoke", "^image", { externalDependencies: ["@dagger.io/dagger"] }], outputs: ["{workspaceRoot}/dist/images/demo/result.json"] });
+    expect(t.build).toMatchObject({
+      cache: true,
+      inputs: ["image", "^image", { externalDependencies: ["@dagger.io/dagger"] }],
+      outputs: ["{workspaceRoot}/dist/images/demo/build.json"],
+    });
+    expect(t.smoke).toMatchObject({
+      cache: true,
+      inputs: ["smoke", "^image", { externalDependencies: ["@dagger.io/dagger"] }],
+      outputs: ["{workspaceRoot}/dist/images/demo/result.json"],
+    });
     // publish's inputs are build's: what `nx affected -t publish` selects by (task-level affected).
     expect(t.publish).toMatchObject({ cache: false, dependsOn: ["^publish"], inputs: t.build!.inputs });
-    expect(t.publish!.options.command).toBe("tsx libs/pipeline/src/cli/main.ts publish demo");
+    for (const verb of ["build", "smoke", "publish"] as const)
+      expect(t[verb]).toMatchObject({ executor: "@image-tooling/nx-image-plugin:pipeline", options: { command: verb } });
   });
 });

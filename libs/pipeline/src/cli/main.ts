@@ -1,7 +1,8 @@
 #!/usr/bin/env tsx
 /**
- * Entry point of the image targets. Nx runs it as
- * `tsx libs/pipeline/src/cli/main.ts <command> <image>` from the workspace root.
+ * Entry point of the image targets. Nx runs it (through the image plugin's
+ * executor) as `tsx libs/pipeline/src/cli/main.ts <command> <images...>` from
+ * the workspace root.
  */
 import { parseArgs } from "node:util";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
@@ -10,12 +11,17 @@ import { runCli } from "./run-cli.ts";
 export const USAGE = `Usage: tsx libs/pipeline/src/cli/main.ts <command> [images...] [options]
 
 Commands
-  build <image>      build every platform of the image (its parents too, from this commit)
-  smoke <image>      build, then run the image's smoke spec on every platform
-  publish <image>    build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
-                     then move floating tags (X.Y, X, latest) forward
-  plan [images...]   print what publish would do (reads the registry; builds and pushes nothing)
-  lint <image>       validate image.yaml, the Dockerfile, the smoke spec and the image's files
+  build <images...>    build every platform of each image (its parents too, from this commit)
+  smoke <images...>    build, then run each image's smoke spec on every platform
+  publish <images...>  build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
+                       then move floating tags (X.Y, X, latest) forward
+  plan [images...]     print what publish would do (reads the registry; builds and pushes nothing)
+  lint <image>         validate image.yaml, the Dockerfile, the smoke spec and the image's files
+
+  Several images run in one process, parents first, whatever order they are
+  named in (Nx's targets batch the images of one \`nx run-many\` / \`nx affected\`
+  this way). An image that fails stops its descendants, not its siblings; the
+  exit code is 1 if any image failed.
 
 Options
   --dry-run          publish: print the plan and push nothing

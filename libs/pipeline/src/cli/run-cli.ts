@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import { AttestError } from "../attest/errors.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig } from "../config/load-config.ts";
@@ -11,11 +12,11 @@ import { Logger } from "../report/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
 import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
-import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
+import { failedAncestor, ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { runLint } from "../run/lint.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
-import { imageOrThrow, loadWorkspace, UsageError } from "../run/workspace.ts";
+import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../run/workspace.ts";
 
 export interface CliOptions {
   command: string;
@@ -31,9 +32,28 @@ export interface CliOptions {
 }
 
 const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
-const EXPECTED_ERRORS = [AttestError, ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, SizeBudgetError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
+const EXPECTED_ERRORS = [
+  AttestError,
+  ImageMetadataError,
+  RegistryError,
+  InvalidReferenceError,
+  SmokeFailedError,
+  SizeBudgetError,
+  EngineUnavailableError,
+  PublishError,
+  BuildFailedError,
+  UsageError,
+  RunRegistryError,
+  ParentFailedError,
+];
 
-/** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
+/**
+ * Runs one command; returns the exit code. Expected failures print one clear
+ * message, never a stack. build, smoke and publish take one or more images
+ * and run them parents first in one process (one workspace read, one Dagger
+ * SDK load): an image that fails does not stop its siblings, only its
+ * descendants. Each image's result file is written as soon as it is done.
+ */
 export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
   const root = opts.root ?? env.NX_WORKSPACE_ROOT ?? process.cwd();
   const log = new Logger();
@@ -41,21 +61,39 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
     return 2;
   }
-  if (opts.command !== "plan" && opts.images.length !== 1) {
-    log.info(`${opts.command} takes exactly one image, e.g. \`${opts.command} tooling-k8s\``);
+  if (opts.command === "lint" && opts.images.length !== 1) {
+    log.info("lint takes exactly one image, e.g. `lint tooling-k8s`");
     return 2;
   }
-  let results: ImageResult[] = [];
-  // What the run has done so far: a failure still leaves a result file per image it touched.
-  const record = new RunRecord();
+  if (opts.command !== "plan" && opts.images.length === 0) {
+    log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
+    return 2;
+  }
+  const report = resultReporter(env);
+  const done: ImageResult[] = [];
+  const complete = (results: ImageResult[]) => {
+    for (const r of results) {
+      done.push(r);
+      writeResult(root, JSON.parse(log.redact(JSON.stringify(r))) as ImageResult);
+      report(r);
+    }
+  };
+  let anyFailed = false;
+  const fail = (command: string, record: RunRecord, e: unknown) => {
+    anyFailed = true;
+    const known = EXPECTED_ERRORS.some((k) => e instanceof k);
+    const message = known ? (e as Error).message : String(e);
+    log.info(`\n✘ ${command} failed: ${known ? message : ((e as Error).stack ?? String(e))}`);
+    complete(record.failed(message, e instanceof SmokeFailedError ? { checks: e.results } : {}));
+  };
+  // plan's record (publish, build and smoke keep one per image).
+  const setup = new RunRecord();
   try {
     const ws = loadWorkspace(root);
     for (const image of opts.images) imageOrThrow(ws, image);
     if (opts.command === "lint") return (await runLint(ws, opts.images[0]!, log)) ? 0 : 1;
-    if (opts.command !== "plan") {
-      const pkg = imageOrThrow(ws, opts.images[0]!);
-      record.begin({ image: pkg.name, version: pkg.version, command: opts.command as ImageResult["command"] });
-    }
+    // Parents first, whatever order the images were named in.
+    const images = opts.command === "plan" ? opts.images : ws.graph.order.filter((name) => opts.images.includes(name));
 
     // publish and plan need a target registry; build and smoke use one only
     // to name parents in labels, and run without any configuration.
@@ -68,34 +106,88 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
       const harnessEnv = adoptHarnessEngine(env);
       if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
     }
-    const run: LocalRun = { ws, git, log, config, ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE };
+    const run: LocalRun = {
+      ws,
+      git,
+      log,
+      config,
+      ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
+    };
 
     switch (opts.command) {
       case "build":
-        results = [await runBuildCommand(run, opts.images[0]!, opts)];
+      case "smoke": {
+        const command = opts.command;
+        const records = new Map(images.map((image) => [image, recordFor(ws, image, command)]));
+        await runLocalCommand(
+          run,
+          command,
+          images,
+          (outcome) => {
+            if ("result" in outcome) complete([outcome.result]);
+            else fail(`${opts.command} ${outcome.image}`, records.get(outcome.image)!, outcome.error);
+          },
+          opts,
+        );
         break;
-      case "smoke":
-        results = [await runSmokeCommand(run, opts.images[0]!, opts)];
+      }
+      case "publish": {
+        const failed = new Set<string>();
+        for (const image of images) {
+          const record = recordFor(ws, image, "publish");
+          const blockedBy = failedAncestor(ws, image, failed);
+          try {
+            if (blockedBy) throw new ParentFailedError(`${image}: not published: its parent ${blockedBy} failed in this run`);
+            complete(await runPublishCommand(run, config!, image, { dryRun: opts.dryRun, verbose: opts.verbose }, record));
+          } catch (e) {
+            failed.add(image);
+            fail(`publish ${image}`, record, e);
+          }
+        }
         break;
-      case "publish":
-        results = await runPublishCommand(run, config!, opts.images[0]!, { dryRun: opts.dryRun, verbose: opts.verbose }, record);
-        break;
+      }
       case "plan": {
-        results = await runPlanCommand(run, config!, opts.images, { affected: opts.affected, base: opts.base }, record);
+        const results = await runPlanCommand(run, config!, images, { affected: opts.affected, base: opts.base }, setup);
+        complete(results);
         if (opts.json) process.stdout.write(`${JSON.stringify(planJson(results), null, 2)}\n`);
         break;
       }
     }
   } catch (e) {
-    const known = EXPECTED_ERRORS.some((k) => e instanceof k);
-    const message = known ? (e as Error).message : String(e);
-    results = record.failed(message, e instanceof SmokeFailedError ? { checks: e.results } : {});
-    log.info(`\n✘ ${opts.command} failed: ${known ? message : ((e as Error).stack ?? String(e))}`);
-    finish(root, results, log, env);
-    return 1;
+    // Stopped outside any one image's work (workspace, configuration, engine, plan): every named image not yet done failed with it.
+    if (opts.command === "plan" || opts.command === "lint") fail(opts.command, setup, e);
+    else {
+      const known = EXPECTED_ERRORS.some((k) => e instanceof k);
+      const message = known ? (e as Error).message : String(e);
+      anyFailed = true;
+      log.info(`\n✘ ${opts.command} failed: ${known ? message : ((e as Error).stack ?? String(e))}`);
+      for (const image of opts.images.filter((name) => !done.some((r) => r.image === name))) {
+        const record = new RunRecord();
+        record.begin({ image, version: "", command: opts.command as ImageResult["command"] });
+        complete(record.failed(message));
+      }
+    }
   }
-  finish(root, results, log, env);
-  return 0;
+  finish(done, log, env);
+  return anyFailed || done.some((r) => r.status === "failed") ? 1 : 0;
+}
+
+function recordFor(ws: Workspace, image: string, command: ImageResult["command"]): RunRecord {
+  const record = new RunRecord();
+  record.begin({ image, version: imageOrThrow(ws, image).version, command });
+  return record;
+}
+
+/**
+ * When IMAGE_PIPELINE_REPORT_FD names an open file descriptor (the Nx
+ * executor passes one), each image's result is written to it as one JSON
+ * line the moment the image is done, so Nx can finish that image's task
+ * while the run goes on with the next.
+ */
+function resultReporter(env: Record<string, string | undefined>): (r: ImageResult) => void {
+  const fd = Number(env.IMAGE_PIPELINE_REPORT_FD);
+  if (!Number.isInteger(fd) || fd < 3) return () => undefined;
+  return (r) => writeSync(fd, `${JSON.stringify({ image: r.image, command: r.command, status: r.status })}\n`);
 }
 
 /** The plan as other tools read it: images in publish order, each with its tags as a list. */
@@ -113,9 +205,8 @@ function planJson(results: ImageResult[]) {
   };
 }
 
-function finish(root: string, results: ImageResult[], log: Logger, env: Record<string, string | undefined>): void {
+function finish(results: ImageResult[], log: Logger, env: Record<string, string | undefined>): void {
   if (results.length === 0) return;
-  for (const r of results) writeResult(root, JSON.parse(log.redact(JSON.stringify(r))) as ImageResult);
   log.info(`\n${summaryTable(results)}`);
   writeStepSummary(results, env);
 }

@@ -83,15 +83,27 @@ export async function buildImage(
  * For local runs (build, smoke): each ancestor is built from this commit in
  * the same run and handed to its child through the run's ephemeral registry,
  * by digest — never the last published parent (README.md, "How it works").
+ * `build` is the run's (memoized) build, so a parent shared by several
+ * children is built and pushed once per run.
  */
-export function ephemeralParents(ctx: BuildContext, registry: () => Promise<EphemeralRegistry>, publishedName: (image: string) => string): ParentResolver {
-  const resolve: ParentResolver = async (parent) => {
-    const built = await buildImage(ctx, parent, resolve);
-    const reg = await registry();
-    const ref = await ctx.log.step(`${parent.name}: push to the run's registry (a Dagger service) for its children`, () =>
-      reg.push(parent.name, built.containers),
-    );
-    return { ref, name: `${publishedName(parent.name)}:${parent.version}`, digest: ref.slice(ref.indexOf("@") + 1) };
+export function ephemeralParents(
+  ctx: BuildContext,
+  registry: () => Promise<EphemeralRegistry>,
+  publishedName: (image: string) => string,
+  build: (pkg: ImagePackage) => Promise<BuiltImage>,
+): ParentResolver {
+  const pushed = new Map<string, Promise<ResolvedBase>>();
+  return (parent) => {
+    let base = pushed.get(parent.name);
+    if (!base) {
+      base = (async () => {
+        const built = await build(parent);
+        const reg = await registry();
+        const ref = await ctx.log.step(`${parent.name}: push to the run's registry (a Dagger service) for its children`, () => reg.push(parent.name, built.containers));
+        return { ref, name: `${publishedName(parent.name)}:${parent.version}`, digest: ref.slice(ref.indexOf("@") + 1) };
+      })();
+      pushed.set(parent.name, base);
+    }
+    return base;
   };
-  return resolve;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Platform } from "@image-tooling/image-metadata";
+import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
 import { withDaggerSession } from "../dagger/session.ts";
@@ -35,9 +35,15 @@ export interface LocalRun {
 
 /**
  * Runs fn inside one Dagger session with a build context whose parents travel
- * through an ephemeral registry that lives as long as the session.
+ * through an ephemeral registry that lives as long as the session. Within the
+ * session each image is built at most once, however many of the run's images
+ * share it as an ancestor.
  */
-export async function withLocalBuild<T>(run: LocalRun, fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>, opts: { verbose?: boolean } = {}): Promise<T> {
+export async function withLocalBuild<T>(
+  run: LocalRun,
+  fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>,
+  opts: { verbose?: boolean } = {},
+): Promise<T> {
   return withDaggerSession(
     run.log,
     async () => {
@@ -45,8 +51,18 @@ export async function withLocalBuild<T>(run: LocalRun, fn: (ctx: BuildContext, b
       let registry: Promise<EphemeralRegistry> | undefined;
       const getRegistry = () => (registry ??= run.log.step("start the run's ephemeral registry", () => EphemeralRegistry.start(run.ephemeralRegistryImage)));
       const published = (image: string) => (run.config ? repositoryRef(run.config, image) : image);
+      const builds = new Map<string, Promise<BuiltImage>>();
+      const build = (pkg: ImagePackage): Promise<BuiltImage> => {
+        let b = builds.get(pkg.name);
+        if (!b) {
+          b = buildImage(ctx, pkg, parents);
+          builds.set(pkg.name, b);
+        }
+        return b;
+      };
+      const parents = ephemeralParents(ctx, getRegistry, published, build);
       try {
-        return await fn(ctx, (image) => buildImage(ctx, imageOrThrow(run.ws, image), ephemeralParents(ctx, getRegistry, published)));
+        return await fn(ctx, (image) => build(imageOrThrow(run.ws, image)));
       } finally {
         if (registry) await (await registry).stop().catch(() => undefined);
       }
@@ -82,11 +98,14 @@ async function enforceSizeBudget(run: LocalRun, built: BuiltImage): Promise<void
   if (budget === undefined) return;
   const sizes = Object.fromEntries(
     await Promise.all(
-      [...built.containers].map(async ([platform, ctr]) => [platform, await ctr.asTarball({ forcedCompression: "Gzip" as ImageLayerCompression }).size()] as const),
+      [...built.containers].map(
+        async ([platform, ctr]) => [platform, await ctr.asTarball({ forcedCompression: "Gzip" as ImageLayerCompression }).size()] as const,
+      ),
     ),
   );
   const over = overBudget(built.pkg.name, built.pkg.files.metadata, sizes, budget);
-  for (const [platform, bytes] of Object.entries(sizes)) run.log.info(`  ${bytes > budget ? "✘" : "✔"} [${platform}] compressed size ${formatBytes(bytes)} (budget ${formatBytes(budget)})`);
+  for (const [platform, bytes] of Object.entries(sizes))
+    run.log.info(`  ${bytes > budget ? "✘" : "✔"} [${platform}] compressed size ${formatBytes(bytes)} (budget ${formatBytes(budget)})`);
   if (over.length) throw new SizeBudgetError(over.join("\n"));
 }
 
@@ -99,22 +118,96 @@ export function writeBuildRecord(root: string, built: BuiltImage): void {
   );
 }
 
-export async function runBuildCommand(run: LocalRun, image: string, opts: { verbose?: boolean } = {}): Promise<ImageResult> {
-  const t0 = Date.now();
-  const built = await withLocalBuild(run, (_ctx, build) => build(image), opts);
-  writeBuildRecord(run.ws.root, built);
-  return { image, version: built.pkg.version, command: "build", status: "built", base: built.baseRef, inputsDigest: built.inputsDigest, durationMs: Date.now() - t0 };
-}
+/** What a local command did for one image: its result, or the error that stopped it (the run goes on with the next image). */
+export type LocalOutcome = { image: string; result: ImageResult } | { image: string; error: unknown };
 
-export async function runSmokeCommand(run: LocalRun, image: string, opts: { verbose?: boolean } = {}): Promise<ImageResult> {
-  const t0 = Date.now();
-  return withLocalBuild(
+/**
+ * `build` / `smoke` of one or more images in one Dagger session, parents
+ * first: a parent shared by several of them is built once. An image that
+ * fails does not stop the others; when its build failed, its descendants in
+ * the run are not attempted (their outcome says why). `onOutcome` hears about each image
+ * as soon as it is done.
+ */
+export async function runLocalCommand(
+  run: LocalRun,
+  command: "build" | "smoke",
+  images: string[],
+  onOutcome: (outcome: LocalOutcome) => void,
+  opts: { verbose?: boolean } = {},
+): Promise<void> {
+  // Only a failed build stops descendants (they build on it); a parent whose smoke fails still leaves its children testable.
+  const unbuilt = new Set<string>();
+  await withLocalBuild(
     run,
     async (_ctx, build) => {
-      const built = await build(image);
-      const checks = await smokeBuilt(run, built);
-      return { image, version: built.pkg.version, command: "smoke", status: "passed", base: built.baseRef, inputsDigest: built.inputsDigest, checks, durationMs: Date.now() - t0 } satisfies ImageResult;
+      for (const image of images) {
+        const t0 = Date.now();
+        const blockedBy = failedAncestor(run.ws, image, unbuilt);
+        if (blockedBy) {
+          unbuilt.add(image);
+          onOutcome({
+            image,
+            error: new ParentFailedError(
+              `${image}: not ${command === "build" ? "built" : "smoke-tested"}: its parent ${blockedBy} failed to build in this run`,
+            ),
+          });
+          continue;
+        }
+        let built: BuiltImage;
+        try {
+          built = await build(image);
+        } catch (error) {
+          unbuilt.add(image);
+          onOutcome({ image, error });
+          continue;
+        }
+        try {
+          if (command === "build") {
+            writeBuildRecord(run.ws.root, built);
+            onOutcome({
+              image,
+              result: {
+                image,
+                version: built.pkg.version,
+                command,
+                status: "built",
+                base: built.baseRef,
+                inputsDigest: built.inputsDigest,
+                durationMs: Date.now() - t0,
+              },
+            });
+          } else {
+            const checks = await smokeBuilt(run, built);
+            onOutcome({
+              image,
+              result: {
+                image,
+                version: built.pkg.version,
+                command,
+                status: "passed",
+                base: built.baseRef,
+                inputsDigest: built.inputsDigest,
+                checks,
+                durationMs: Date.now() - t0,
+              },
+            });
+          }
+        } catch (error) {
+          onOutcome({ image, error });
+        }
+      }
     },
     opts,
   );
+}
+
+/** An image of the run that was not attempted because an ancestor failed earlier in the same run. */
+export class ParentFailedError extends Error {}
+
+/** The nearest ancestor of `image` that is in `failed`, if any. */
+export function failedAncestor(ws: Workspace, image: string, failed: ReadonlySet<string>): string | undefined {
+  for (let parent = ws.graph.images.get(image)?.metadata.parent; parent; parent = ws.graph.images.get(parent)?.metadata.parent) {
+    if (failed.has(parent)) return parent;
+  }
+  return undefined;
 }

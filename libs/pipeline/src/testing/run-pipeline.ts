@@ -1,7 +1,5 @@
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import type { TempWorkspace } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
-import { REPO_ROOT } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
 import { testKeyPair, type TestKeyPair } from "./cosign-keys.ts";
 
 let keys: Promise<TestKeyPair> | undefined;
@@ -20,7 +18,8 @@ export interface PipelineRun {
 export async function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
   const signing = args[0] === "publish" ? (await pipelineTestKeys()).env : {};
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/pipeline/src/cli/main.ts", ...args], {
+    // Started as the image plugin's executor starts it.
+    const child = spawn(process.execPath, ["--import", "tsx", "libs/pipeline/src/cli/main.ts", ...args], {
       cwd: ws.root,
       env: { ...process.env, NX_DAEMON: "false", FORCE_COLOR: "0", IMAGE_PIPELINE_HEARTBEAT_MS: "60000", ...signing, ...env },
       stdio: ["ignore", "pipe", "pipe"],
