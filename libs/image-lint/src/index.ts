@@ -1,7 +1,4 @@
 export { lintImage } from "./lint-image.ts";
-export * from "./lock/schema.ts";
-export * from "./lock/expand.ts";
-export * from "./lock/read-lock.ts";
 export { checkLock, type LockCheckInput } from "./rules/lock-rules.ts";
 export { checkDockerfile, type DockerfileCheckInput } from "./rules/dockerfile-rules.ts";
 export { unverifiedDownload } from "./rules/downloads.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkLock, debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "../src/index.ts";
+import { checkLock } from "../src/index.ts";
+import { debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "@image-tooling/image-metadata";
 import { IMAGES, PACKAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>

@@ -18,8 +18,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connection, dag, ReturnType, type Container, type Platform } from "@dagger.io/dagger";
-import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
-import type { ExecRun as Run } from "@image-tooling/airgap-engine/testing/scenarios";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { ExecRun as Run } from "@image-tooling/test-support/scenarios";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 

@@ -10,14 +10,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { INPUTS_DIGEST_LABEL } from "../../../libs/pipeline/src/build/labels.ts";
 import { RegistryClient } from "../../../libs/pipeline/src/registry/client.ts";
 import { chainInputsDigest } from "../../../libs/pipeline/src/run/build-image-chain.ts";
 import { loadWorkspace } from "../../../libs/pipeline/src/run/workspace.ts";
-import { fixtureWorkspace } from "../../../libs/pipeline/src/testing/fixture-workspace.ts";
-import { seedImage } from "../../../libs/pipeline/src/testing/oci-image.ts";
-import type { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { seedImage } from "@image-tooling/test-support/oci-image";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 
 export interface NoopPublishTimes {
   graph: number[];

@@ -9,9 +9,9 @@
 import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
-import { fixtureWorkspace } from "../../../libs/pipeline/src/testing/fixture-workspace.ts";
-import { runPipeline } from "../../../libs/pipeline/src/testing/run-pipeline.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 
 const harness = loadHarnessEnv();
 const baseRef = harness.HARNESS_DEBIAN_BASE;

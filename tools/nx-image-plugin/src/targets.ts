@@ -32,7 +32,8 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     // smoke|publish` runs: a README edit none, a smoke.yaml edit only smoke.
     smoke: run("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
     publish: run("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
-    lint: run("lint", { cache: true, inputs: ["default", "^image"] }),
+    // image-lint's own CLI, not the pipeline's: images do not depend on the lint lib, so a rule change re-runs lint only.
+    lint: { ...run("lint", { cache: true, inputs: ["default", "^image", "{workspaceRoot}/libs/image-lint/src/**/*"] }), options: { command: `tsx libs/image-lint/src/cli.ts ${image}`, cwd: "{workspaceRoot}" } },
   };
 }
 

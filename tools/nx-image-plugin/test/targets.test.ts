@@ -5,10 +5,21 @@ describe("image targets", () => {
   it("cache build and smoke (passing runs replay while inputs are unchanged), never publish; order publish after the parent's; call the pipeline CLI", () => {
     const t = imageTargets("demo");
     expect(Object.keys(t)).toEqual(["build", "smoke", "publish", "lint"]);
-    expect(t.build).toMatchObject({ cache: true, inputs: ["image", "^image", { externalDependencies: ["@dagger.io/dagger"] }], outputs: ["{workspaceRoot}/dist/images/demo/build.json"] });
-    expect(t.smoke).toMatchObject({ cache: true, inputs: ["smoke", "^image", { externalDependencies: ["@dagger.io/dagger"] }], outputs: ["{workspaceRoot}/dist/images/demo/result.json"] });
+    expect(t.build).toMatchObject({
+      cache: true,
+      inputs: ["image", "^image", { externalDependencies: ["@dagger.io/dagger"] }],
+      outputs: ["{workspaceRoot}/dist/images/demo/build.json"],
+    });
+    expect(t.smoke).toMatchObject({
+      cache: true,
+      inputs: ["smoke", "^image", { externalDependencies: ["@dagger.io/dagger"] }],
+      outputs: ["{workspaceRoot}/dist/images/demo/result.json"],
+    });
     // publish's inputs are build's: what `nx affected -t publish` selects by (task-level affected).
     expect(t.publish).toMatchObject({ cache: false, dependsOn: ["^publish"], inputs: t.build!.inputs });
     expect(t.publish!.options.command).toBe("tsx libs/pipeline/src/cli/main.ts publish demo");
+    // lint runs image-lint's CLI, with the lint lib's source as an input of lint alone.
+    expect(t.lint).toMatchObject({ cache: true, inputs: ["default", "^image", "{workspaceRoot}/libs/image-lint/src/**/*"] });
+    expect(t.lint!.options.command).toBe("tsx libs/image-lint/src/cli.ts demo");
   });
 });

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
-import type { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { changeset, packageJson, releaseWorkspace, tsx, writeChangeset } from "./release-workspace.ts";
 
 interface PlanJson {

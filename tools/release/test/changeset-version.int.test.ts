@@ -2,7 +2,7 @@ import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, type TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { REPO_ROOT, type TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { changeset, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
 
 const CHILDREN = ["tooling-k8s-aws", "tooling-k8s-openstack"];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { changeset, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
 
 // release:pending and release:tag as release.yml runs them, in a real git

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { REPO_ROOT, TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 
 /** Every image package of the workspace: the packages/ folders with an image.yaml (folder name = image name). */
 export const IMAGES = readdirSync(join(REPO_ROOT, "packages"))

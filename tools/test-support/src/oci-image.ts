@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { RegistryClient } from "../registry/client.ts";
-import { MediaType, parsePlatform, type Descriptor } from "../registry/media.ts";
+import type { RegistryClient } from "../../../libs/pipeline/src/registry/client.ts";
+import { MediaType, parsePlatform, type Descriptor } from "../../../libs/pipeline/src/registry/media.ts";
 
 /**
  * Builds and pushes tiny but valid multi-platform images without Docker:

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import type { TempWorkspace } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
-import { REPO_ROOT } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { REPO_ROOT, type TempWorkspace } from "./temp-workspace.ts";
 import { testKeyPair, type TestKeyPair } from "./cosign-keys.ts";
 
 let keys: Promise<TestKeyPair> | undefined;

@@ -41,7 +41,27 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
   const dir = await mkdtemp(join(tmpdir(), "test-token-"));
   const keyFile = join(dir, "key.pem");
   const certFile = join(dir, "cert.pem");
-  const r = spawnSync(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=test-token-issuer"], { encoding: "utf8" });
+  const r = spawnSync(
+    openssl,
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=test-token-issuer",
+    ],
+    { encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`openssl could not make the token signing certificate: ${r.stderr}`);
   const key = createPrivateKey(await readFile(keyFile));
   const certDer = (await readFile(certFile, "utf8")).replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, "");
@@ -73,7 +93,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       const colon = decoded.indexOf(":");
       account = decoded.slice(0, colon);
       const user = options.users[account];
-      if (!user || user.password !== decoded.slice(colon + 1)) return reply(401, { details: "incorrect username or password" }, account);
+      if (!user || user.password !== decoded.slice(colon + 1)) {
+        reply(401, { details: "incorrect username or password" }, account);
+        return;
+      }
       grant = user.grant ?? (() => ["pull", "push", "delete", "*"]);
     }
     const access = scopes.flatMap((scope) => {

@@ -15,7 +15,6 @@ Commands
   publish <image>    build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
                      then move floating tags (X.Y, X, latest) forward
   plan [images...]   print what publish would do (reads the registry; builds and pushes nothing)
-  lint <image>       validate image.yaml, the Dockerfile, the smoke spec and the image's files
 
 Options
   --dry-run          publish: print the plan and push nothing

@@ -12,7 +12,6 @@ import { RunRecord } from "../report/run-record.ts";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
 import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { runBuildCommand, runSmokeCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
-import { runLint } from "../run/lint.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
 import { imageOrThrow, loadWorkspace, UsageError } from "../run/workspace.ts";
@@ -30,7 +29,7 @@ export interface CliOptions {
   root?: string;
 }
 
-const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
+const KNOWN = ["build", "smoke", "publish", "plan"];
 const EXPECTED_ERRORS = [AttestError, ImageMetadataError, RegistryError, InvalidReferenceError, SmokeFailedError, SizeBudgetError, EngineUnavailableError, PublishError, BuildFailedError, UsageError, RunRegistryError];
 
 /** Runs one command; returns the exit code. Expected failures print one clear message, never a stack. */
@@ -51,7 +50,6 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
   try {
     const ws = loadWorkspace(root);
     for (const image of opts.images) imageOrThrow(ws, image);
-    if (opts.command === "lint") return (await runLint(ws, opts.images[0]!, log)) ? 0 : 1;
     if (opts.command !== "plan") {
       const pkg = imageOrThrow(ws, opts.images[0]!);
       record.begin({ image: pkg.name, version: pkg.version, command: opts.command as ImageResult["command"] });
