@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readImagePackage } from "@image-tooling/image-metadata";
-import { checkGeneratedFiles, loadImageContext, replaceBlock, emptyBlock, renderToolboxTsv, shellQuote, TOOLS_LABEL } from "../src/index.ts";
-import { withDescendants } from "@image-tooling/image-metadata";
-import { GRAPH, IMAGES, WORKSPACE } from "./helpers.ts";
+import { checkGeneratedFiles, loadImageContext, replaceBlock, GENERATED_NOTE, renderToolboxTsv, shellQuote, TOOLS_LABEL } from "../src/index.ts";
+import { familyOf } from "@image-tooling/test-support/workspace-images";
+import { IMAGES, WORKSPACE } from "./helpers.ts";
 
 const contextOf = (ws: string, image: string) => {
   const { ctx, problems } = loadImageContext(ws, readImagePackage(ws, `packages/${image}`));
@@ -79,7 +79,7 @@ describe("drift is caught", () => {
     copyWorkspace();
     const lockPath = join(ws, "packages/toolbox-base/tools.lock.json");
     writeFileSync(lockPath, readFileSync(lockPath, "utf8").replace('"tini"\n', '"tini",\n      "less"\n'));
-    const family = withDescendants(GRAPH, "toolbox-base");
+    const family = familyOf("toolbox-base");
     expect(family.length).toBeGreaterThan(3);
     for (const image of family) {
       expect(checkGeneratedFiles(ws, contextOf(ws, image)).map((p) => p.file)).toContain(`packages/${image}/README.md`);
@@ -109,7 +109,8 @@ describe("blocks and toolbox data", () => {
       `a\n  # BEGIN GENERATED x: do not edit, run \`npm run image-docs\` (source: tools.lock.json)\n  - one\n  - two\n  # END GENERATED x\nb\n`,
     );
     expect(replaceBlock("no markers", "x", "hash", "y")).toBeNull();
-    expect(replaceBlock(emptyBlock("html", "c"), "c", "html", "body")).toContain("\nbody\n<!-- END GENERATED c -->");
+    const empty = `<!-- BEGIN GENERATED c: ${GENERATED_NOTE} -->\n<!-- END GENERATED c -->\n`;
+    expect(replaceBlock(empty, "c", "html", "body")).toContain("\nbody\n<!-- END GENERATED c -->");
   });
 
   it("quotes version commands so the shell gets the argv back", () => {

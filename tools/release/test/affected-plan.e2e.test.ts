@@ -23,7 +23,6 @@ describe("after the version commit, the affected publish plan", { timeout: 300_0
   let plan: PlanJson;
   /** Each image's version on main, before `changeset version`. */
   let before: Record<string, string>;
-  let parent: string;
   const namespace = `release-${randomBytes(4).toString("hex")}`;
 
   beforeAll(() => {
@@ -36,7 +35,6 @@ describe("after the version commit, the affected publish plan", { timeout: 300_0
     const v = changeset(ws, "version");
     expect(v.status, v.output).toBe(0);
     ws.commitAll("Version images");
-    parent = packageJson(ws, "tooling-k8s").version;
 
     const r = tsx(ws, "libs/pipeline/src/cli/main.ts", ["plan", "--affected", "--base", "main", "--json"], {
       IMAGE_REGISTRY: harness.HARNESS_REGISTRY,

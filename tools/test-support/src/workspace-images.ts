@@ -14,6 +14,17 @@ export const WORKSPACE_GRAPH: ImageGraph = buildImageGraph(WORKSPACE_PACKAGES);
 /** Every image's name, sorted. */
 export const WORKSPACE_IMAGES: string[] = WORKSPACE_PACKAGES.map((p) => p.name).sort();
 
+/** The image and all its descendants (children, their children, …), sorted. */
+export function familyOf(image: string, graph: ImageGraph = WORKSPACE_GRAPH): string[] {
+  const family = new Set<string>();
+  const add = (name: string): void => {
+    family.add(name);
+    for (const child of graph.children.get(name) ?? []) add(child);
+  };
+  add(image);
+  return [...family].sort();
+}
+
 /**
  * Images whose Debian packages the harness's offline apt repository does not
  * carry (they are large and no e2e test needs them installed): pandoc's TeX
