@@ -92,8 +92,7 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     ws.commitAll("major changeset");
     const major = bump(before["tooling-k8s"]!, "major").split(".")[0]!;
     const docsCheck = () => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/image-docs/src/main.ts", "--check"]);
-    const lint = (image: string) =>
-      ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/pipeline/src/cli/main.ts", "lint", image]);
+    const lint = (image: string) => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/image-lint/src/cli.ts", image]);
 
     // changeset version alone leaves the README on the old major tag: the check must catch that.
     const bare = changeset(ws, "version");
