@@ -24,9 +24,8 @@ import dockerignore from "@balena/dockerignore";
  *     stale to its children.
  *
  * Not inputs of any image's build or publish: the lint rules (libs/image-lint,
- * an input of `lint` only), the shared test helpers (tools/test-support, whose
- * `image` named input is empty although image packages' tests import it), the
- * harness, the Nx plugin and the release tooling.
+ * an input of `lint` only), the shared test helpers (tools/test-support: only
+ * tests import it), the harness, the Nx plugin and the release tooling.
  *
  * The smoke spec is an input of `smoke` only: changing a check re-runs the
  * checks but changes no image and needs no release. Anything else in the
