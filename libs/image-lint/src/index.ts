@@ -1,7 +1,4 @@
 export { lintImage } from "./lint-image.ts";
-export * from "./lock/schema.ts";
-export * from "./lock/expand.ts";
-export * from "./lock/read-lock.ts";
 export { checkLock, type LockCheckInput } from "./rules/lock-rules.ts";
 export { checkDockerfile, type DockerfileCheckInput } from "./rules/dockerfile-rules.ts";
 export { unverifiedDownload } from "./rules/downloads.ts";
@@ -10,6 +7,6 @@ export { checkGeneratedFiles } from "./rules/generated-rules.ts";
 export { planGeneratedFiles, type GeneratedFile } from "./generate/plan.ts";
 export { loadImageContext, readDocsConfig } from "./generate/load-context.ts";
 export { DEFAULT_DOCS_CONFIG, type DocsConfig, type ImageContext } from "./generate/context.ts";
-export { replaceBlock, emptyBlock, GENERATED_NOTE } from "./generate/markers.ts";
+export { replaceBlock, GENERATED_NOTE } from "./generate/markers.ts";
 export { TOOLS_LABEL } from "./generate/label.ts";
 export { TOOLBOX_DATA_DIR, renderToolboxTsv, renderToolboxJson, shellQuote } from "./generate/toolbox-data.ts";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ImagePackage, MetadataProblem } from "@image-tooling/image-metadata";
 import { loadImageContext } from "./generate/load-context.ts";
-import { LOCK_FILE } from "./lock/schema.ts";
+import { LOCK_FILE } from "@image-tooling/image-metadata";
 import { checkDockerfile } from "./rules/dockerfile-rules.ts";
 import { checkGeneratedFiles } from "./rules/generated-rules.ts";
 import { checkLock } from "./rules/lock-rules.ts";

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, resolve } from "node:path";
-import { findImagePackageRoots, readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
+import { resolve } from "node:path";
+import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { WORKSPACE_GRAPH, WORKSPACE_IMAGES, WORKSPACE_PACKAGES } from "@image-tooling/test-support/workspace-images";
 
-export const WORKSPACE = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export const WORKSPACE = REPO_ROOT;
 /** The workspace's image packages, read from packages/ (never a hard-coded list). */
-export const PACKAGES: ImagePackage[] = findImagePackageRoots(WORKSPACE).map((root) => readImagePackage(WORKSPACE, root));
-export const IMAGES: string[] = PACKAGES.map((p) => p.name);
+export const PACKAGES = WORKSPACE_PACKAGES;
+export const IMAGES = WORKSPACE_IMAGES;
+export const GRAPH = WORKSPACE_GRAPH;
 export const readPackageFile = (image: string, file: string): string => readFileSync(resolve(WORKSPACE, "packages", image, file), "utf8");
 
 export const SHA_A = "a".repeat(64);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkLock, debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "../src/index.ts";
+import { checkLock } from "../src/index.ts";
+import { debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "@image-tooling/image-metadata";
 import { IMAGES, PACKAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>
@@ -44,9 +45,11 @@ describe("lock completeness of every image", () => {
   });
 
   it("children do not repeat their parent's tools", () => {
-    const parent = Object.keys(JSON.parse(readPackageFile("tooling-k8s", "tools.lock.json")).tools);
-    for (const child of ["tooling-k8s-aws", "tooling-k8s-openstack"]) {
-      const { problems } = checkLock({ text: readPackageFile(child, "tools.lock.json"), file: "x", image: child, inheritedTools: parent });
+    const children = PACKAGES.filter((p) => p.metadata.parent);
+    expect(children.length).toBeGreaterThan(0);
+    for (const child of children) {
+      const parent = Object.keys(JSON.parse(readPackageFile(child.metadata.parent!, "tools.lock.json")).tools);
+      const { problems } = checkLock({ text: readPackageFile(child.name, "tools.lock.json"), file: "x", image: child.name, inheritedTools: parent });
       expect(problems).toEqual([]);
     }
   });
@@ -67,19 +70,27 @@ describe("lock rules fire", () => {
   });
 
   it("the same hash for both arches", () => {
-    expect(problemsOf({ tool: { ...validTool(), sha256: { amd64: SHA_A, arm64: SHA_A } } })).toEqual([expect.objectContaining({ field: "tools.tool.sha256", message: expect.stringMatching(/same for amd64 and arm64/) })]);
+    expect(problemsOf({ tool: { ...validTool(), sha256: { amd64: SHA_A, arm64: SHA_A } } })).toEqual([
+      expect.objectContaining({ field: "tools.tool.sha256", message: expect.stringMatching(/same for amd64 and arm64/) }),
+    ]);
   });
 
   it("a missing version, or a moving one", () => {
     const { version: _v, ...noVersion } = validTool();
     expect(fields(problemsOf({ tool: noVersion }))).toContain("tools.tool.version");
-    expect(problemsOf({ tool: { ...validTool(), version: "latest" } })).toEqual([expect.objectContaining({ field: "tools.tool.version", message: expect.stringMatching(/latest/) })]);
+    expect(problemsOf({ tool: { ...validTool(), version: "latest" } })).toEqual([
+      expect.objectContaining({ field: "tools.tool.version", message: expect.stringMatching(/latest/) }),
+    ]);
   });
 
   it("a URL that is not https, has no {arch}, an unknown placeholder or says latest", () => {
     expect(fields(problemsOf({ tool: { ...validTool(), url: "http://example.com/tool-{version}-{arch}" } }))).toContain("tools.tool.url");
-    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/tool-{version}.tgz" } })).toEqual([expect.objectContaining({ field: "tools.tool.url", message: expect.stringMatching(/no \{arch\}/) })]);
-    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/{version}/{os}-{arch}" } })).toEqual([expect.objectContaining({ message: expect.stringMatching(/unknown placeholder \{os\}/) })]);
+    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/tool-{version}.tgz" } })).toEqual([
+      expect.objectContaining({ field: "tools.tool.url", message: expect.stringMatching(/no \{arch\}/) }),
+    ]);
+    expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/{version}/{os}-{arch}" } })).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/unknown placeholder \{os\}/) }),
+    ]);
     expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/latest/tool-{version}-{arch}" } })).toEqual([
       expect.objectContaining({ message: expect.stringMatching(/latest/) }),
       expect.objectContaining({ message: expect.stringMatching(/latest/) }),
@@ -88,7 +99,11 @@ describe("lock rules fire", () => {
 
   it("a URL template without {version}: a version bump would download the old file", () => {
     expect(problemsOf({ tool: { ...validTool(), url: "https://example.com/tool-stable-{arch}.tar.gz" } })).toEqual([
-      expect.objectContaining({ field: "tools.tool.url", message: "has no {version}: bumping tools.tool.version would still download the same file", hint: "put {version} where the release's version appears in the URL" }),
+      expect.objectContaining({
+        field: "tools.tool.url",
+        message: "has no {version}: bumping tools.tool.version would still download the same file",
+        hint: "put {version} where the release's version appears in the URL",
+      }),
     ]);
   });
 
@@ -103,7 +118,9 @@ describe("lock rules fire", () => {
     expect(fields(problemsOf({ tool: { ...validTool(), versionPattern: "tool v1.2.3" } }))).toContain("tools.tool.versionPattern");
     expect(fields(problemsOf({ tool: { ...validTool(), examples: [] } }))).toContain("tools.tool.examples");
     expect(fields(problemsOf({ tool: { ...validTool(), sources: [] } }))).toContain("tools.tool.sources");
-    expect(problemsOf({ tool: { ...validTool(), checksum: "x" } })).toEqual([expect.objectContaining({ field: "tools.tool.checksum", message: "is not a known field" })]);
+    expect(problemsOf({ tool: { ...validTool(), checksum: "x" } })).toEqual([
+      expect.objectContaining({ field: "tools.tool.checksum", message: "is not a known field" }),
+    ]);
   });
 
   it("a tab in text that toolbox-help reads as tab-separated data", () => {
@@ -111,17 +128,25 @@ describe("lock rules fire", () => {
   });
 
   it("a lock of another image, a tool the parent already has", () => {
-    expect(checkLock({ text: lockText({ tool: validTool() }, {}, "other"), file: "f", image: "demo" }).problems).toEqual([expect.objectContaining({ field: "image" })]);
-    expect(problemsOf({ tool: validTool() }, {}, ["tool"])).toEqual([expect.objectContaining({ field: "tools.tool", message: expect.stringMatching(/parent/) })]);
+    expect(checkLock({ text: lockText({ tool: validTool() }, {}, "other"), file: "f", image: "demo" }).problems).toEqual([
+      expect.objectContaining({ field: "image" }),
+    ]);
+    expect(problemsOf({ tool: validTool() }, {}, ["tool"])).toEqual([
+      expect.objectContaining({ field: "tools.tool", message: expect.stringMatching(/parent/) }),
+    ]);
   });
 
   it("pip tools: requirement present, versions agree, every wheel hashed per arch", () => {
     const pipTool = { ...validTool(), source: "pip", package: "demo-cli" } as Record<string, unknown>;
     for (const k of ["url", "sha256", "archive", "member", "update"]) delete pipTool[k];
-    const python = (sha256: unknown, version = "1.2.3") => ({ python: { index: "https://pypi.org/simple", constraints: "c", requirements: [{ name: "demo-cli", version, sha256 }] } });
+    const python = (sha256: unknown, version = "1.2.3") => ({
+      python: { index: "https://pypi.org/simple", constraints: "c", requirements: [{ name: "demo-cli", version, sha256 }] },
+    });
     expect(problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [SHA_B] }))).toEqual([]);
     const missing = problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [] }));
-    expect(missing).toEqual([expect.objectContaining({ field: "python.requirements[].sha256", message: expect.stringMatching(/1 of 1 requirements \(demo-cli: arm64\)/) })]);
+    expect(missing).toEqual([
+      expect.objectContaining({ field: "python.requirements[].sha256", message: expect.stringMatching(/1 of 1 requirements \(demo-cli: arm64\)/) }),
+    ]);
     expect(fields(problemsOf({ cli: pipTool }, python({ amd64: ["nope"], arm64: [SHA_B] })))).toContain("python.requirements[0].sha256.amd64");
     expect(fields(problemsOf({ cli: pipTool }, python({ amd64: [SHA_A], arm64: [SHA_B] }, "9.9.9")))).toContain("tools.cli.version");
     expect(fields(problemsOf({ cli: pipTool }))).toContain("python");
@@ -134,9 +159,15 @@ describe("lock rules fire", () => {
     expect(problemsOf({ cli: debTool }, debian("demo-cli=1.2.3-1"))).toEqual([]);
     // Epochs, Debian revisions and repack suffixes are not part of what the tool reports.
     expect(problemsOf({ cli: debTool }, debian("demo-cli=1:1.2.3+dfsg-2+deb13u1"))).toEqual([]);
-    expect(problemsOf({ cli: debTool }, debian("bash"))).toEqual([expect.objectContaining({ field: "tools.cli.package", message: expect.stringMatching(/not in debian.packages/) })]);
-    expect(problemsOf({ cli: debTool }, debian("demo-cli"))).toEqual([expect.objectContaining({ field: "tools.cli.package", message: expect.stringMatching(/not pinned/) })]);
-    expect(problemsOf({ cli: debTool }, debian("demo-cli=1.2.4-1"))).toEqual([expect.objectContaining({ field: "tools.cli.version", message: "is 1.2.3 but debian.packages pins demo-cli=1.2.4-1" })]);
+    expect(problemsOf({ cli: debTool }, debian("bash"))).toEqual([
+      expect.objectContaining({ field: "tools.cli.package", message: expect.stringMatching(/not in debian.packages/) }),
+    ]);
+    expect(problemsOf({ cli: debTool }, debian("demo-cli"))).toEqual([
+      expect.objectContaining({ field: "tools.cli.package", message: expect.stringMatching(/not pinned/) }),
+    ]);
+    expect(problemsOf({ cli: debTool }, debian("demo-cli=1.2.4-1"))).toEqual([
+      expect.objectContaining({ field: "tools.cli.version", message: "is 1.2.3 but debian.packages pins demo-cli=1.2.4-1" }),
+    ]);
     expect(fields(problemsOf({ cli: debTool }, debian("demo-cli=1.2.30-1")))).toEqual(["tools.cli.version"]);
   });
 
@@ -145,7 +176,10 @@ describe("lock rules fire", () => {
     for (const k of ["sha256", "archive", "member"]) delete debTool[k];
     // url belongs to downloads; package is required: both reported against the debian shape.
     expect(problemsOf({ cli: debTool })).toEqual(
-      expect.arrayContaining([expect.objectContaining({ field: "tools.cli.url", message: "is not a known field" }), expect.objectContaining({ field: "tools.cli.package" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ field: "tools.cli.url", message: "is not a known field" }),
+        expect.objectContaining({ field: "tools.cli.package" }),
+      ]),
     );
   });
 
@@ -156,7 +190,9 @@ describe("lock rules fire", () => {
     expect(fields(withPackages("python3-foo=latest"))).toEqual(["debian.packages[0]"]);
     expect(fields(withPackages("python3-foo>=1.0"))).toEqual(["debian.packages[0]"]);
     expect(fields(withPackages("Python3-Foo"))).toEqual(["debian.packages[0]"]);
-    expect(withPackages("python3-foo", "python3-foo=1.0-1")).toEqual([expect.objectContaining({ field: "debian.packages[1]", message: "names python3-foo twice" })]);
+    expect(withPackages("python3-foo", "python3-foo=1.0-1")).toEqual([
+      expect.objectContaining({ field: "debian.packages[1]", message: "names python3-foo twice" }),
+    ]);
   });
 
   it("splits Debian pins and versions", () => {
@@ -168,7 +204,9 @@ describe("lock rules fire", () => {
   });
 
   it("not JSON at all", () => {
-    expect(checkLock({ text: "{", file: "f", image: "demo" }).problems).toEqual([expect.objectContaining({ message: expect.stringMatching(/not valid JSON/) })]);
+    expect(checkLock({ text: "{", file: "f", image: "demo" }).problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/not valid JSON/) }),
+    ]);
   });
 
   it("update sources: a GitHub repository or a URL for versions, and one of the checksum formats", () => {
@@ -183,11 +221,17 @@ describe("lock rules fire", () => {
     ]) {
       expect(withUpdate({ versions, checksums })).toEqual([]);
     }
-    expect(withUpdate({ versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" }, track: "1.37", checksums: { format: "computed" } })).toEqual([]);
+    expect(
+      withUpdate({ versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" }, track: "1.37", checksums: { format: "computed" } }),
+    ).toEqual([]);
     expect(fields(problemsOf({ tool: (({ update: _, ...rest }) => rest)(validTool()) }))).toContain("tools.tool.update");
-    expect(fields(withUpdate({ versions: { github: "not a repo", tag: "v{version}" }, checksums: { format: "computed" } }))).toContain("tools.tool.update.versions.github");
+    expect(fields(withUpdate({ versions: { github: "not a repo", tag: "v{version}" }, checksums: { format: "computed" } }))).toContain(
+      "tools.tool.update.versions.github",
+    );
     expect(fields(withUpdate({ versions, track: "latest", checksums: { format: "computed" } }))).toContain("tools.tool.update.track");
-    expect(fields(withUpdate({ versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" }, checksums: { format: "computed" } }))).toContain("tools.tool.update.track");
+    expect(
+      fields(withUpdate({ versions: { url: "https://dl.k8s.io/release/stable-{track}.txt", tag: "v{version}" }, checksums: { format: "computed" } })),
+    ).toContain("tools.tool.update.track");
     expect(fields(withUpdate({ versions, checksums: { format: "md5", url: "https://example.com/x" } }))).toContain("tools.tool.update.checksums.format");
     expect(fields(withUpdate({ versions, checksums: { format: "yq", url: "https://example.com/checksums" } }))).toContain("tools.tool.update.checksums.order");
     expect(fields(withUpdate({ versions, checksums: { format: "sha256sum", url: "http://example.com/x" } }))).toContain("tools.tool.update.checksums.url");
@@ -201,10 +245,15 @@ describe("lock rules fire", () => {
     }
   });
 
-  it("the AWS CLI pins AWS's signing key by fingerprint in both images that install it", () => {
-    for (const image of ["buildx", "tooling-k8s-aws"]) {
+  it("the AWS CLI pins AWS's signing key by fingerprint in every image that installs it", () => {
+    const withAws = IMAGES.filter((image) => JSON.parse(readPackageFile(image, "tools.lock.json")).tools.aws);
+    expect(withAws.length).toBeGreaterThan(0);
+    for (const image of withAws) {
       const aws = checkLock({ text: readPackageFile(image, "tools.lock.json"), file: "x", image }).lock!.tools.aws!;
-      expect(isDownloadTool(aws) && aws.signature).toMatchObject({ fingerprint: "FB5DB77FD5C118B80511ADA8A6310ACC4672475C", url: "https://awscli.amazonaws.com/awscli-exe-linux-{arch}-{version}.zip.sig" });
+      expect(isDownloadTool(aws) && aws.signature).toMatchObject({
+        fingerprint: "FB5DB77FD5C118B80511ADA8A6310ACC4672475C",
+        url: "https://awscli.amazonaws.com/awscli-exe-linux-{arch}-{version}.zip.sig",
+      });
     }
   });
 });

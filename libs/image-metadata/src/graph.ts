@@ -26,10 +26,22 @@ export function buildImageGraph(packages: readonly ImagePackage[], otherProjects
     if (images.has(parent)) {
       children.get(parent)!.push(pkg.name);
       if (!(parent in pkg.dependencies)) {
-        problems.push({ file: pkg.files.packageJson, image: pkg.name, field: `dependencies.${parent}`, message: `is missing: image.yaml declares parent "${parent}"`, hint: `add "${parent}": "${images.get(parent)!.version}" to dependencies so changesets bumps this image when its parent is released` });
+        problems.push({
+          file: pkg.files.packageJson,
+          image: pkg.name,
+          field: `dependencies.${parent}`,
+          message: `is missing: image.yaml declares parent "${parent}"`,
+          hint: `add "${parent}": "${images.get(parent)!.version}" to dependencies so changesets bumps this image when its parent is released`,
+        });
       }
     } else if (otherProjects.has(parent)) {
-      problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `"${parent}" is a workspace project but not an image (it has no image.yaml)`, hint: "a parent must be another image package under packages/" });
+      problems.push({
+        file: pkg.files.metadata,
+        image: pkg.name,
+        field: "parent",
+        message: `"${parent}" is a workspace project but not an image (it has no image.yaml)`,
+        hint: "a parent must be another image package under packages/",
+      });
     } else {
       const known = [...images.keys()].sort().join(", ");
       problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `names unknown image "${parent}"`, hint: `known images: ${known}` });
@@ -44,7 +56,15 @@ export function buildImageGraph(packages: readonly ImagePackage[], otherProjects
     if (state.get(name) === "visiting") {
       const cycle = [...path.slice(path.indexOf(name)), name];
       const pkg = images.get(name)!;
-      throw new ImageMetadataError([{ file: pkg.files.metadata, image: name, field: "parent", message: `forms a cycle: ${cycle.join(" → ")}`, hint: "an image must not be its own ancestor; break the cycle by basing one of them on an external image" }]);
+      throw new ImageMetadataError([
+        {
+          file: pkg.files.metadata,
+          image: name,
+          field: "parent",
+          message: `forms a cycle: ${cycle.join(" → ")}`,
+          hint: "an image must not be its own ancestor; break the cycle by basing one of them on an external image",
+        },
+      ]);
     }
     state.set(name, "visiting");
     const parent = images.get(name)!.metadata.parent;
@@ -54,17 +74,6 @@ export function buildImageGraph(packages: readonly ImagePackage[], otherProjects
   };
   for (const name of [...images.keys()].sort()) visit(name, []);
   return { images, order, children };
-}
-
-/** The image and all its descendants, in build order. */
-export function withDescendants(graph: ImageGraph, name: string): string[] {
-  const wanted = new Set<string>();
-  const add = (n: string): void => {
-    wanted.add(n);
-    for (const c of graph.children.get(n) ?? []) add(c);
-  };
-  add(name);
-  return graph.order.filter((n) => wanted.has(n));
 }
 
 /** The image and all its ancestors, in build order. */

@@ -6,3 +6,6 @@ export * from "./read.ts";
 export * from "./graph.ts";
 export * from "./smoke-spec.ts";
 export * from "./inputs.ts";
+export * from "./lock/schema.ts";
+export * from "./lock/expand.ts";
+export * from "./lock/read-lock.ts";

@@ -14,13 +14,18 @@ import dockerignore from "@balena/dockerignore";
  *     the third decides what the context is;
  *   - its parent's inputs (Nx: the `^image` input; the inputs digest: the
  *     parent's digest folded in);
- *   - the shared pipeline lib and the image-metadata lib it uses, without their
- *     tests and docs (Nx: the libs' `image` named input in nx.json, reached
- *     through each image's dependency on the pipeline project). They decide
- *     how every image is built and labelled, so a change there affects every
- *     image — but they are not part of the inputs digest label: that label
- *     says which files an image was built from, and a pipeline refactor must
- *     not make every published parent look stale to its children.
+ *   - the shared pipeline lib and the libs it uses (image-metadata,
+ *     harness-location), without their tests and docs (Nx: the libs' `image`
+ *     named input in nx.json, reached through each image's dependency on the
+ *     pipeline project). They decide how every image is built and labelled,
+ *     so a change there affects every image — but they are not part of the
+ *     inputs digest label: that label says which files an image was built
+ *     from, and a pipeline refactor must not make every published parent look
+ *     stale to its children.
+ *
+ * Not inputs of any image's build or publish: the lint rules (libs/image-lint,
+ * an input of `lint` only), the shared test helpers (tools/test-support: only
+ * tests import it), the harness, the Nx plugin and the release tooling.
  *
  * The smoke spec is an input of `smoke` only: changing a check re-runs the
  * checks but changes no image and needs no release. Anything else in the
@@ -37,7 +42,8 @@ export const ALWAYS_INPUTS = ["image.yaml", "package.json", ".dockerignore"] as 
 
 // A CommonJS module whose typings declare an ES default export: take the
 // function from either shape so both tsc (NodeNext) and the runtime agree.
-const ignore = ((dockerignore as unknown as { default?: typeof dockerignore }).default ?? dockerignore) as unknown as () => import("@balena/dockerignore").Ignore;
+const ignore = ((dockerignore as unknown as { default?: typeof dockerignore }).default ??
+  dockerignore) as unknown as () => import("@balena/dockerignore").Ignore;
 
 const clean = (p: string): string => p.replace(/^\.?\//, "").replace(/\/+$/, "");
 
@@ -85,12 +91,6 @@ export function contextFiles(packageDir: string): string[] {
   };
   walk(packageDir);
   return out.sort();
-}
-
-/** Every file of a package that is an input of the image (build, publish): the context plus {@link ALWAYS_INPUTS}. */
-export function imageInputFiles(packageDir: string): string[] {
-  const always = ALWAYS_INPUTS.filter((f) => existsSync(join(packageDir, f)));
-  return [...new Set([...contextFiles(packageDir), ...always])].sort();
 }
 
 /**

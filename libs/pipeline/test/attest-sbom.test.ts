@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseLock } from "@image-tooling/image-lint";
+import { parseLock } from "@image-tooling/image-metadata";
 import { lockSources } from "../src/attest/attest-image.ts";
 import { enrichSbom, lockPackages, type SpdxDocument } from "../src/attest/sbom.ts";
 import { loadWorkspace } from "../src/run/workspace.ts";

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseLock } from "@image-tooling/image-lint";
+import { parseLock } from "@image-tooling/image-metadata";
 import { attestImage, type AttestTarget } from "../src/attest/attest-image.ts";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { PREDICATE, SIGSTORE_BUNDLE } from "../src/attest/plan.ts";
@@ -10,9 +10,9 @@ import { COSIGN, SYFT } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
 import { MediaType, type ImageIndex } from "../src/registry/media.ts";
 import { Logger } from "../src/report/logger.ts";
-import { testKeyPair, type TestKeyPair } from "../src/testing/cosign-keys.ts";
-import { seedImage, type SeededImage } from "../src/testing/oci-image.ts";
-import { startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
+import { testKeyPair, type TestKeyPair } from "@image-tooling/test-support/cosign-keys";
+import { seedImage, type SeededImage } from "@image-tooling/test-support/oci-image";
+import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
 // Signing and attesting by digest against a real registry (docker-registry,
 // distribution 2.8: no referrers API, so cosign's bundles go through the

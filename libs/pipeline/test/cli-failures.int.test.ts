@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
-import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
-import { freePort } from "../src/testing/registry-server.ts";
-import { runPipeline } from "../src/testing/run-pipeline.ts";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { freePort } from "@image-tooling/test-support/registry-server";
+import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 
 // The CLI's failures that need no engine: each ends in one message without a
 // stack, and still writes the image's result file for the notes and summary.

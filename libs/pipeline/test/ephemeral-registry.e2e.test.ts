@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { EphemeralRegistry } from "../src/dagger/ephemeral-registry.ts";
 
 // Pins the engine behaviour the parent → child hand-over rests on, on the

@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
-import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
-import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
-import { pipelineTestKeys } from "../src/testing/run-pipeline.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { pipelineTestKeys } from "@image-tooling/test-support/run-pipeline";
 
 /**
  * How users run the pipeline: through nx, which hands every image task of a

@@ -1,15 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
-import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
-import type { TestKeyPair } from "../src/testing/cosign-keys.ts";
-import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
-import { seedImage } from "../src/testing/oci-image.ts";
-import { pipelineTestKeys, runPipeline, type PipelineRun } from "../src/testing/run-pipeline.ts";
+import type { TestKeyPair } from "@image-tooling/test-support/cosign-keys";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { seedImage } from "@image-tooling/test-support/oci-image";
+import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 
 // publish signs and attests on the harness: the real engine builds and pushes
 // the fixtures over the bridge, then the pinned syft and cosign (key pair, as

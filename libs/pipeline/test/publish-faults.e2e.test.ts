@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
-import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { RegistryClient } from "../src/registry/client.ts";
-import { firstN, startFaultProxy, type FaultProxy, type FaultRule } from "../src/testing/fault-proxy.ts";
-import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
-import { bridgeAddress, startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
-import { runPipeline, type PipelineRun } from "../src/testing/run-pipeline.ts";
+import { firstN, startFaultProxy, type FaultProxy, type FaultRule } from "@image-tooling/test-support/fault-proxy";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { bridgeAddress, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
+import { runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 
 // Publish against a misbehaving registry, end to end: a real docker-registry
 // process on loopback, and in front of it, on this machine's bridge address

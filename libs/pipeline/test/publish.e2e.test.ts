@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
-import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { RegistryClient } from "../src/registry/client.ts";
-import { fixtureWorkspace, setVersion } from "../src/testing/fixture-workspace.ts";
-import { runPipeline } from "../src/testing/run-pipeline.ts";
-import { freePort, startTestRegistry } from "../src/testing/registry-server.ts";
+import { fixtureWorkspace, setVersion } from "@image-tooling/test-support/fixture-workspace";
+import { runPipeline } from "@image-tooling/test-support/run-pipeline";
+import { freePort, startTestRegistry } from "@image-tooling/test-support/registry-server";
 import { INPUTS_DIGEST_LABEL } from "../src/build/labels.ts";
 
 // End to end on the harness: a real Dagger engine, in its own container

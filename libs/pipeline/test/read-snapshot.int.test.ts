@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INPUTS_DIGEST_LABEL } from "../src/build/labels.ts";
 import { readSnapshot } from "../src/plan/read-snapshot.ts";
 import { RegistryClient } from "../src/registry/client.ts";
-import { seedImage } from "../src/testing/oci-image.ts";
-import { startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
+import { seedImage } from "@image-tooling/test-support/oci-image";
+import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
 // The planner's one read of the registry, against a real docker-registry
 // process: what it reads, and that it reads the parent only for an image

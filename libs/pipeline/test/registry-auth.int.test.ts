@@ -3,9 +3,9 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
-import { seedImage } from "../src/testing/oci-image.ts";
-import { startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
-import { startTokenServer, type TokenServer } from "../src/testing/token-server.ts";
+import { seedImage } from "@image-tooling/test-support/oci-image";
+import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
+import { startTokenServer, type TokenServer } from "@image-tooling/test-support/token-server";
 
 // Distinctive, so a leak anywhere in an error cannot be a coincidence.
 const PASSWORD = "s3cr3t-Pa55-do-NOT-print-7f3a";

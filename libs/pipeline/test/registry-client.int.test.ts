@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
 import { MediaType, type ImageIndex } from "../src/registry/media.ts";
-import { seedImage, tarFile, type SeededImage } from "../src/testing/oci-image.ts";
+import { seedImage, tarFile, type SeededImage } from "@image-tooling/test-support/oci-image";
 import { gzipSync } from "node:zlib";
-import { requireBinary } from "../src/testing/binaries.ts";
-import { freePort, startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
+import { requireBinary } from "@image-tooling/test-support/binaries";
+import { freePort, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
 async function rejection(p: Promise<unknown>): Promise<RegistryError> {
   const e = await p.then(

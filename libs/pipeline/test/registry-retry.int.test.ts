@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
 import { sha256Digest } from "../src/registry/media.ts";
-import { seedImage, type SeededImage } from "../src/testing/oci-image.ts";
-import { firstN, startFaultProxy, type FaultProxy } from "../src/testing/fault-proxy.ts";
-import { freePort, startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
+import { seedImage, type SeededImage } from "@image-tooling/test-support/oci-image";
+import { firstN, startFaultProxy, type FaultProxy } from "@image-tooling/test-support/fault-proxy";
+import { freePort, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
 // A real docker-registry behind a proxy that injects the faults real registries
 // produce: rate limits with Retry-After, 503s, dropped connections.

@@ -13,7 +13,7 @@ import { type BlobSource, RegistryClient } from "../src/registry/client.ts";
 import { RegistryError } from "../src/registry/errors.ts";
 import { sha256Digest } from "../src/registry/media.ts";
 import { fileBlob } from "../src/registry/push-image.ts";
-import { startTestRegistry, type TestRegistry } from "../src/testing/registry-server.ts";
+import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
 const MiB = 1 << 20;
 const BLOB_SIZE = 64 * MiB;

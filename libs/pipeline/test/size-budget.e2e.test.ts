@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../../tools/airgap-engine/src/testing/harness-env.ts";
-import type { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
-import { fixtureWorkspace } from "../src/testing/fixture-workspace.ts";
-import { runPipeline } from "../src/testing/run-pipeline.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 
 const harness = loadHarnessEnv();
 const baseDigest = harness.HARNESS_DEBIAN_BASE.split("@")[1]!;

@@ -18,8 +18,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connection, dag, ReturnType, type Container, type Platform } from "@dagger.io/dagger";
-import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
-import type { ExecRun as Run } from "@image-tooling/airgap-engine/testing/scenarios";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { ExecRun as Run } from "@image-tooling/test-support/scenarios";
+import { OFFLINE_BUILT_IMAGES } from "@image-tooling/test-support/workspace-images";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -58,7 +59,11 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
           .withNewFile(".e2e-run", String(Date.now())) // a fresh build every run
           .dockerBuild({ platform: "linux/amd64" as Platform, dockerfile: "Dockerfile", buildArgs: [{ name: "BASE_IMAGE", value: base }] });
 
-      const inspect = async (image: string, ctr: Container, scenarios: Record<string, { args: string[]; user?: string; files?: Record<string, string> }>): Promise<void> => {
+      const inspect = async (
+        image: string,
+        ctr: Container,
+        scenarios: Record<string, { args: string[]; user?: string; files?: Record<string, string> }>,
+      ): Promise<void> => {
         const runs: Record<string, Run> = {};
         await Promise.all(
           Object.entries(scenarios).map(async ([key, s]) => {
@@ -95,7 +100,9 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
           ...common,
           debian: { args: ["sh", "-c", "tini --version && test -s /etc/ssl/certs/ca-certificates.crt && echo certs"] },
           // apt-install leaves no apt lists, logs or state backups behind.
-          aptLeftovers: { args: ["sh", "-c", "ls /var/lib/apt/lists /var/log/apt; ls /var/log/dpkg.log /var/lib/dpkg/*-old /var/cache/debconf/*-old 2>/dev/null; true"] },
+          aptLeftovers: {
+            args: ["sh", "-c", "ls /var/lib/apt/lists /var/log/apt; ls /var/log/dpkg.log /var/lib/dpkg/*-old /var/cache/debconf/*-old 2>/dev/null; true"],
+          },
         }),
         inspect("tooling-k8s", parent, {
           ...common,
@@ -108,7 +115,8 @@ describe("the real Dockerfiles build and behave (tool downloads left out)", () =
     });
   });
 
-  const IMAGES = ["toolbox-base", "tooling-k8s", "tooling-k8s-aws", "buildx"];
+  // Every image the harness can build (a new one fails here until beforeAll builds it).
+  const IMAGES = OFFLINE_BUILT_IMAGES;
 
   it.each(IMAGES)("%s: user 10001:0, tini + entrypoint, WORKDIR /work (children inherit them from toolbox-base)", (image) => {
     const b = get(image);

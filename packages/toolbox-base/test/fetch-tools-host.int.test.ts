@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startUpstreamServer, type UpstreamServer } from "../../../tools/tools-update/test/support/upstream-server.ts";
+import { startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 
 const FETCH = resolve(dirname(fileURLToPath(import.meta.url)), "../rootfs/usr/local/libexec/toolbox/fetch-tools");
 const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");

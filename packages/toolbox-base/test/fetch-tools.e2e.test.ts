@@ -12,9 +12,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connection, dag, type Container } from "@dagger.io/dagger";
-import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
-import { Scenarios, type ExecRun } from "@image-tooling/airgap-engine/testing/scenarios";
-import { expandTemplate, isDownloadTool, lockSchema, ARCHES } from "@image-tooling/image-lint";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import { Scenarios, type ExecRun } from "@image-tooling/test-support/scenarios";
+import { expandTemplate, isDownloadTool, lockSchema, ARCHES } from "@image-tooling/image-metadata";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const FETCH = join(PACKAGES, "toolbox-base/rootfs/usr/local/libexec/toolbox/fetch-tools");

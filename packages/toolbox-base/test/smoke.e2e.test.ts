@@ -13,9 +13,9 @@
  */
 import { parseSmokeSpec } from "@image-tooling/image-metadata";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
-import { runPipeline, type PipelineRun } from "../../../libs/pipeline/src/testing/run-pipeline.ts";
-import { TempWorkspace } from "../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import { runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 
 describe("toolbox-base: build and smoke through the pipeline (harness base: Debian bookworm; linux/amd64 only: tini -s fails under qemu-user 7.2)", () => {
   let ws: TempWorkspace;

@@ -10,8 +10,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connection, dag, type Container, type Directory, type Platform } from "@dagger.io/dagger";
-import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing";
-import { Scenarios, type ExecRun } from "@image-tooling/airgap-engine/testing/scenarios";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import { Scenarios, type ExecRun } from "@image-tooling/test-support/scenarios";
 
 const PKG = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const PACKAGES = resolve(PKG, "..");

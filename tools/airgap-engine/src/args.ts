@@ -1,11 +1,8 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_CACHE_DIR, DEFAULT_STATE_DIR } from "./config.ts";
+import { DEFAULT_STATE_DIR } from "@image-tooling/harness-location";
+import { DEFAULT_CACHE_DIR } from "./config.ts";
 
-export type Command =
-  | { kind: "help"; topic?: CommandName }
-  | { kind: "provision" }
-  | { kind: "status"; json: boolean }
-  | { kind: "teardown"; purge: boolean };
+export type Command = { kind: "help"; topic?: CommandName } | { kind: "provision" } | { kind: "status"; json: boolean } | { kind: "teardown"; purge: boolean };
 
 export type CommandName = "provision" | "status" | "teardown";
 const COMMANDS: readonly CommandName[] = ["provision", "status", "teardown"];

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { harnessEnvPath, harnessStateDir } from "@image-tooling/harness-location";
 
 /**
  * Everything the harness needs to know about where things live and which
@@ -85,7 +86,6 @@ export interface SeedNames {
 }
 
 export const DEFAULT_CACHE_DIR = "/var/cache/image-tooling";
-export const DEFAULT_STATE_DIR = "/var/lib/image-tooling/harness";
 export const GO_TOOLCHAIN = "go1.26.5";
 
 export class ConfigError extends Error {
@@ -94,9 +94,7 @@ export class ConfigError extends Error {
 
 /** Reads the SDK version the workspace pins; the engine and CLI must match it. */
 export function daggerVersionFromLockfile(lock: unknown): string {
-  const version = (lock as { packages?: Record<string, { version?: unknown }> })?.packages?.[
-    "node_modules/@dagger.io/dagger"
-  ]?.version;
+  const version = (lock as { packages?: Record<string, { version?: unknown }> })?.packages?.["node_modules/@dagger.io/dagger"]?.version;
   if (typeof version !== "string" || !/^\d+\.\d+\.\d+$/.test(version)) {
     throw new ConfigError(
       'package-lock.json has no exact version for "node_modules/@dagger.io/dagger"; ' +
@@ -106,16 +104,12 @@ export function daggerVersionFromLockfile(lock: unknown): string {
   return version;
 }
 
-export function resolveConfig(input: {
-  env: Record<string, string | undefined>;
-  repoRoot: string;
-  lockfile: unknown;
-}): HarnessConfig {
+export function resolveConfig(input: { env: Record<string, string | undefined>; repoRoot: string; lockfile: unknown }): HarnessConfig {
   const { env, repoRoot } = input;
   const daggerVersion = daggerVersionFromLockfile(input.lockfile);
   const daggerTag = `v${daggerVersion}`;
   const cacheDir = path.resolve(env.IMAGE_TOOLING_CACHE_DIR || DEFAULT_CACHE_DIR);
-  const stateDir = path.resolve(env.IMAGE_TOOLING_STATE_DIR || DEFAULT_STATE_DIR);
+  const stateDir = harnessStateDir(env);
   const registryHost = "127.0.0.1";
   const registryPort = 5000;
   const registryDir = path.join(stateDir, "registry");
@@ -127,7 +121,7 @@ export function resolveConfig(input: {
     goProxy: (env.IMAGE_TOOLING_GOPROXY || "https://proxy.golang.org").replace(/\/+$/, ""),
     cacheDir,
     stateDir,
-    envFile: path.join(stateDir, "env"),
+    envFile: harnessEnvPath(env),
     logsDir: path.join(stateDir, "logs"),
     lockFile: path.join(stateDir, "provision.lock"),
     timingsFile: path.join(stateDir, "provision-timings.json"),

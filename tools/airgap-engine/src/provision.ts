@@ -245,7 +245,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
       run: async () => {
         const content = renderEnvFile(vars, [
           "Written by `npm run harness -- provision`; do not edit.",
-          "Shell: . <this file>      Tests: loadHarnessEnv() from @image-tooling/airgap-engine/testing",
+          "Shell: . <this file>      Tests: loadHarnessEnv() from @image-tooling/test-support/harness-env",
         ]);
         const same = existsSync(cfg.envFile) && readFileSync(cfg.envFile, "utf8") === content;
         if (!same) writeAtomic(cfg.envFile, content);
@@ -263,5 +263,5 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
   say("");
   say(`env file: ${cfg.envFile}`);
   say(`  shell:  . ${cfg.envFile}`);
-  say(`  tests:  import { loadHarnessEnv } from "@image-tooling/airgap-engine/testing"`);
+  say(`  tests:  import { loadHarnessEnv } from "@image-tooling/test-support/harness-env"`);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../src/testing/harness-env.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 
 // Runs against the harness the way the pipeline does: the SDK starts the
 // CLI from the env file, which reaches the engine container. Without the

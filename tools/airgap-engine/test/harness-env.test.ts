@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { harnessEnvVars, renderEnvFile } from "../src/render.ts";
-import { harnessEnvPath, HarnessEnvMissingError, loadHarnessEnv } from "../src/testing/harness-env.ts";
+import { harnessEnvPath, HarnessEnvMissingError, loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { sampleEnvInput } from "./support/env-input.ts";
 
 let dir: string;

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_APT_DIR, LOCAL_APT_PACKAGES } from "../src/local-apt.ts";
-import { loadHarnessEnv } from "../src/testing/harness-env.ts";
-import { Scenarios, type ExecRun } from "../src/testing/scenarios.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import { Scenarios, type ExecRun } from "@image-tooling/test-support/scenarios";
 
 // Containers on our machines may reach only loopback and their own bridge.
 // The seeded base answers `apt-get install` from its own offline repository;

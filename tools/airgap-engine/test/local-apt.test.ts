@@ -11,6 +11,7 @@ import {
   renderLocalAptSources,
   renderLocalRepoScript,
 } from "../src/local-apt.ts";
+import { OFFLINE_BUILT_IMAGES } from "@image-tooling/test-support/workspace-images";
 
 const PACKAGES = path.resolve(import.meta.dirname, "../../../packages");
 
@@ -26,8 +27,11 @@ const lockPackages = (image: string): string[] =>
 describe("the offline apt repository's package set", () => {
   it("holds what the real Dockerfiles built on this machine install (fetch stages and the locks' packages)", () => {
     // The images packages/toolbox-base/test/dockerfile-build.e2e.test.ts builds here.
-    const images = ["toolbox-base", "tooling-k8s", "tooling-k8s-aws", "buildx"];
-    const wanted = new Set(images.flatMap((image) => [...literalAptInstalls(readFileSync(path.join(PACKAGES, image, "Dockerfile"), "utf8")), ...lockPackages(image)]));
+    const images = OFFLINE_BUILT_IMAGES;
+    expect(images).toContain("toolbox-base");
+    const wanted = new Set(
+      images.flatMap((image) => [...literalAptInstalls(readFileSync(path.join(PACKAGES, image, "Dockerfile"), "utf8")), ...lockPackages(image)]),
+    );
     expect([...wanted].sort()).toEqual(expect.arrayContaining(["ca-certificates", "curl", "git", "jq", "tini", "unzip"]));
     expect([...wanted].filter((p) => !LOCAL_APT_PACKAGES.includes(p))).toEqual([]);
   });
@@ -37,7 +41,8 @@ describe("the offline apt repository's package set", () => {
   });
 
   it("reads apt-get lines the way the Dockerfiles write them", () => {
-    const dockerfile = "RUN apt-get update \\\n && apt-get install -y --no-install-recommends ca-certificates curl \\\n && rm -rf /x\nRUN xargs -a /meta/p apt-get install -y --no-install-recommends \\\n && true\n";
+    const dockerfile =
+      "RUN apt-get update \\\n && apt-get install -y --no-install-recommends ca-certificates curl \\\n && rm -rf /x\nRUN xargs -a /meta/p apt-get install -y --no-install-recommends \\\n && true\n";
     expect(literalAptInstalls(dockerfile)).toEqual(["ca-certificates", "curl"]);
   });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../src/config.ts";
-import { loadHarnessEnv } from "../src/testing/harness-env.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 
 const env = loadHarnessEnv();
 const root = path.resolve(import.meta.dirname, "..", "..", "..");

@@ -5,7 +5,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { MediaType } from "@image-tooling/pipeline/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startTestRegistry, type TestRegistry } from "../../../libs/pipeline/src/testing/registry-server.ts";
+import { freePort, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 import { BlobStore } from "../src/blobstore.ts";
 import { type DebianArch, type HarnessConfig, resolveConfig } from "../src/config.ts";
 import { debianImage, seed } from "../src/steps/images.ts";

@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
 import { buildImageGraph, findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { LOCAL_APT_PACKAGES } from "../../airgap-engine/src/local-apt.ts";
 
 const root = resolve(process.argv[2] ?? ".");

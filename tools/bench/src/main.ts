@@ -13,7 +13,7 @@
 import { performance } from "node:perf_hooks";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { noopPublishTimes } from "./noop-publish.ts";
 import { pipelineBench } from "./pipeline.ts";
 

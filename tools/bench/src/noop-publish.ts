@@ -9,10 +9,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
-import { testKeyPair } from "../../../libs/pipeline/src/testing/cosign-keys.ts";
-import { fixtureWorkspace } from "../../../libs/pipeline/src/testing/fixture-workspace.ts";
-import type { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { testKeyPair } from "@image-tooling/test-support/cosign-keys";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 
 export interface NoopPublishTimes {
   graph: number[];

@@ -11,10 +11,10 @@ import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { connection, dag } from "@dagger.io/dagger";
-import { REPO_ROOT } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
-import { fixtureWorkspace } from "../../../libs/pipeline/src/testing/fixture-workspace.ts";
-import { runPipeline } from "../../../libs/pipeline/src/testing/run-pipeline.ts";
+import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
+import { runPipeline } from "@image-tooling/test-support/run-pipeline";
+import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
 
 const harness = loadHarnessEnv();
 const baseRef = harness.HARNESS_DEBIAN_BASE;

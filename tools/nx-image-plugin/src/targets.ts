@@ -2,7 +2,6 @@ import type { TargetConfiguration } from "@nx/devkit";
 
 /** The project that holds the shared build/smoke/publish logic. */
 export const PIPELINE_PROJECT = "@image-tooling/pipeline";
-const CLI = "tsx libs/pipeline/src/cli/main.ts";
 /** build, smoke and publish: the plugin's executor, which runs all of a run's images in one pipeline process. */
 const EXECUTOR = "@image-tooling/nx-image-plugin:pipeline";
 
@@ -16,12 +15,6 @@ const IMAGE_INPUTS = ["image", "^image", DAGGER_SDK];
 
 /** The targets every image project gets; no project.json needed. */
 export function imageTargets(image: string): Record<string, TargetConfiguration> {
-  const run = (verb: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
-    executor: "nx:run-commands",
-    options: { command: `${CLI} ${verb} ${image}`, cwd: "{workspaceRoot}" },
-    metadata: { technologies: ["docker"], description: DESCRIPTIONS[verb] },
-    ...extra,
-  });
   const pipeline = (command: "build" | "smoke" | "publish", extra: Partial<TargetConfiguration>): TargetConfiguration => ({
     executor: EXECUTOR,
     options: { command },
@@ -40,7 +33,14 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     // smoke|publish` runs: a README edit none, a smoke.yaml edit only smoke.
     smoke: pipeline("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
     publish: pipeline("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
-    lint: run("lint", { cache: true, inputs: ["default", "^image"] }),
+    // image-lint's own CLI, not the pipeline's: images do not depend on the lint lib, so a rule change re-runs lint only.
+    lint: {
+      executor: "nx:run-commands",
+      options: { command: `tsx libs/image-lint/src/cli.ts ${image}`, cwd: "{workspaceRoot}" },
+      metadata: { technologies: ["docker"], description: DESCRIPTIONS.lint },
+      cache: true,
+      inputs: ["default", "^image", "{workspaceRoot}/libs/image-lint/src/**/*"],
+    },
   };
 }
 

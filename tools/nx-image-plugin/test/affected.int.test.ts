@@ -2,13 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chainInputsDigest } from "../../../libs/pipeline/src/run/build-image-chain.ts";
 import { affectedImages } from "../../../libs/pipeline/src/run/affected.ts";
 import { loadWorkspace } from "../../../libs/pipeline/src/run/workspace.ts";
-import { buildImageGraph, findImagePackageRoots, readImagePackage, withDescendants } from "@image-tooling/image-metadata";
-import { REPO_ROOT, TempWorkspace } from "../src/testing/temp-workspace.ts";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { familyOf as family, WORKSPACE_IMAGES as IMAGES } from "@image-tooling/test-support/workspace-images";
 
 // The image graph as committed: the expectations follow the packages instead of a list of names.
-const GRAPH = buildImageGraph(findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root)));
-const IMAGES = [...GRAPH.images.keys()].sort();
-const family = (image: string) => withDescendants(GRAPH, image).sort();
 const onlyImages = (projects: string[]) => projects.filter((p) => IMAGES.includes(p));
 
 /**
@@ -126,11 +123,13 @@ describe("what a change affects, by kind of change", () => {
     expect(seen()).toEqual({ ...all(IMAGES), digestChanged: [] });
   });
 
-  it("the Nx plugin's source reaches every image: Nx counts it as the configuration of the projects it infers", () => {
+  // It used to reach every image only because the pipeline's test helpers
+  // imported the plugin's; Nx does not count a plugin's files as inputs of the
+  // projects it infers.
+  it("the Nx plugin's source affects no image", () => {
     ws.append("tools/nx-image-plugin/src/targets.ts", "\n// changed\n");
     ws.commitAll("change plugin");
-    expect(ws.affected("main", "HEAD", "publish")).toEqual(IMAGES);
-    expect(affectedImages(ws.root, { base: "main", head: "HEAD" })).toEqual(IMAGES);
+    expect(seen()).toEqual(all([]));
   });
 
   it("release tooling affects no image", () => {
@@ -139,12 +138,31 @@ describe("what a change affects, by kind of change", () => {
     expect(ws.affected("main", "HEAD", "publish")).toEqual([]);
   });
 
-  it("the pipeline lib's README, tests and test helpers affect no image", () => {
+  it("the pipeline lib's README and tests affect no image", () => {
     ws.append("libs/pipeline/README.md", "\nmore words\n");
     ws.write("libs/pipeline/test/new.test.ts", "export {};\n");
-    ws.append("libs/pipeline/src/testing/run-pipeline.ts", "\n// changed\n");
     ws.commitAll("pipeline docs and tests");
     expect(seen()).toEqual(all([]));
+  });
+
+  it("the shared test helpers (test-support), which image packages' tests import, affect no image", () => {
+    ws.append("tools/test-support/src/run-pipeline.ts", "\n// changed\n");
+    ws.append("tools/test-support/src/temp-workspace.ts", "\n// changed\n");
+    ws.commitAll("test helpers");
+    expect(seen()).toEqual(all([]));
+  });
+
+  it("the harness affects no image", () => {
+    ws.append("tools/airgap-engine/src/provision.ts", "\n// changed\n");
+    ws.commitAll("change the harness");
+    expect(seen()).toEqual(all([]));
+  });
+
+  it("a lint rule re-runs every image's lint and affects no build, smoke or publish", () => {
+    ws.append("libs/image-lint/src/rules/dockerfile-rules.ts", "\n// changed\n");
+    ws.commitAll("change a lint rule");
+    expect(seen()).toEqual(all([]));
+    expect(onlyImages(ws.affected("main", "HEAD", "lint"))).toEqual(IMAGES);
   });
 
   it("the root README affects no project at all", () => {

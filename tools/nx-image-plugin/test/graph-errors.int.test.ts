@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
-import { REPO_ROOT, TempWorkspace } from "../src/testing/temp-workspace.ts";
+import { REPO_ROOT, TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 
 // Each bad-metadata case, as a user meets it: `nx show projects` in a real
 // workspace fails and prints one message naming the file, image and field.

@@ -2,10 +2,10 @@ import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, type TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
-import { changeset, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
+import { REPO_ROOT, type TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { changeset, childrenOf, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
 
-const CHILDREN = ["tooling-k8s-aws", "tooling-k8s-openstack"];
+const CHILDREN = childrenOf("tooling-k8s");
 const bump = (v: string, type: "patch" | "minor" | "major") => semver.inc(v, type)!;
 
 // The real changesets CLI (2.31.1) on a real git copy of the workspace: proves
@@ -39,7 +39,9 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     for (const untouched of ["toolbox-base", "buildx", "pandoc"]) expect(packageJson(ws, untouched).version).toBe(before[untouched]);
 
     const k8sLog = ws.read("packages/tooling-k8s/CHANGELOG.md");
-    expect(k8sLog).toMatch(new RegExp(`^# tooling-k8s\\n\\n## ${parent.replace(/\./g, "\\.")}\\n\\n### Minor Changes\\n\\n- [0-9a-f]{7}: Add stern for multi-pod log tailing\\.\\n`));
+    expect(k8sLog).toMatch(
+      new RegExp(`^# tooling-k8s\\n\\n## ${parent.replace(/\./g, "\\.")}\\n\\n### Minor Changes\\n\\n- [0-9a-f]{7}: Add stern for multi-pod log tailing\\.\\n`),
+    );
     for (const child of CHILDREN) {
       const log = ws.read(`packages/${child}/CHANGELOG.md`);
       expect(log).toContain(`## ${bump(before[child]!, "patch")}\n\n### Patch Changes\n\n- Updated dependencies`);
@@ -50,10 +52,9 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     // Exactly these files change: the internal @image-tooling/* packages are ignored.
     ws.git("add", "-A");
     const changed = ws.git("diff", "--cached", "--name-only").split("\n").sort();
-    expect(changed).toEqual([
-      ".changeset/k8s-stern.md",
-      ...["tooling-k8s", ...CHILDREN].flatMap((i) => [`packages/${i}/CHANGELOG.md`, `packages/${i}/package.json`]),
-    ].sort());
+    expect(changed).toEqual(
+      [".changeset/k8s-stern.md", ...["tooling-k8s", ...CHILDREN].flatMap((i) => [`packages/${i}/CHANGELOG.md`, `packages/${i}/package.json`])].sort(),
+    );
 
     ws.commitAll("Version images");
     // That commit affects exactly the three released images: what `nx affected -t publish` publishes.
@@ -91,7 +92,7 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     ws.commitAll("major changeset");
     const major = bump(before["tooling-k8s"]!, "major").split(".")[0]!;
     const docsCheck = () => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/image-docs/src/main.ts", "--check"]);
-    const lint = (image: string) => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/pipeline/src/cli/main.ts", "lint", image]);
+    const lint = (image: string) => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/image-lint/src/cli.ts", image]);
 
     // changeset version alone leaves the README on the old major tag: the check must catch that.
     const bare = changeset(ws, "version");

@@ -1,6 +1,6 @@
 import semver from "semver";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { changeset, checkChangesets, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
 
 // The real check (npm run check:changesets) in a real git copy of the

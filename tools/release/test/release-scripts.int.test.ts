@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
-import { changeset, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { changeset, childrenOf, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
 
 // release:pending and release:tag as release.yml runs them, in a real git
 // copy of the workspace with a bare repository as `origin` and a stand-in
@@ -69,12 +69,15 @@ describe("release scripts", { timeout: 120_000 }, () => {
     expect(npmRun("release:pending").output).toContain("No pending image releases.");
 
     const parent = `tooling-k8s@${semver.inc(version["tooling-k8s"]!, "minor")}`;
-    const children = ["tooling-k8s-aws", "tooling-k8s-openstack"].map((c) => `${c}@${semver.inc(version[c]!, "patch")}`);
+    const children = childrenOf("tooling-k8s").map((c) => `${c}@${semver.inc(version[c]!, "patch")}`);
     ws.write("dist/release-notes/tooling-k8s.md", "## tooling-k8s notes\n");
     const r = npmRun("release:tag", ["--notes", "dist/release-notes", "--github-releases"]);
     expect(r.status, r.output).toBe(0);
 
-    const remoteTags = ws.git("ls-remote", "--tags", "origin").split("\n").map((l) => l.replace(/^.*refs\/tags\//, "").replace(/\^\{\}$/, ""));
+    const remoteTags = ws
+      .git("ls-remote", "--tags", "origin")
+      .split("\n")
+      .map((l) => l.replace(/^.*refs\/tags\//, "").replace(/\^\{\}$/, ""));
     expect(remoteTags).toEqual(expect.arrayContaining([parent, ...children]));
     expect(r.output).toContain(`Pushed ${[parent, ...children].join(", ")}`);
 

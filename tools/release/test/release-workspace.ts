@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { REPO_ROOT, TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { WORKSPACE_GRAPH, WORKSPACE_IMAGES } from "@image-tooling/test-support/workspace-images";
 
-/** Every image package of the workspace: the packages/ folders with an image.yaml (folder name = image name). */
-export const IMAGES = readdirSync(join(REPO_ROOT, "packages"))
-  .filter((dir) => existsSync(join(REPO_ROOT, "packages", dir, "image.yaml")))
-  .sort();
+/** Every image package of the workspace, read from packages/ (never a hard-coded list). */
+export const IMAGES = WORKSPACE_IMAGES;
+/** The image's children as committed, sorted. */
+export const childrenOf = (image: string): string[] => [...(WORKSPACE_GRAPH.children.get(image) ?? [])].sort();
 const TSX = join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
 const CHANGESET = join(REPO_ROOT, "node_modules/@changesets/cli/bin.js");
 // CI exports these for nx (nrwl/nx-set-shas); a test decides its own refs.

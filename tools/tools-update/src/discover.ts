@@ -1,4 +1,4 @@
-import type { UpdateSource } from "@image-tooling/image-lint";
+import type { UpdateSource } from "@image-tooling/image-metadata";
 import { FetchError, type Http } from "./http.ts";
 import { newest, tagOf, versionOfTag, type Newest } from "./versions.ts";
 

@@ -1,5 +1,5 @@
 import { findImagePackageRoots, readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
-import { isDownloadTool, parseLock, LOCK_FILE, type DownloadTool, type ToolsLock } from "@image-tooling/image-lint";
+import { isDownloadTool, parseLock, LOCK_FILE, type DownloadTool, type ToolsLock } from "@image-tooling/image-metadata";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 

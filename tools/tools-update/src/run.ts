@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { DownloadTool } from "@image-tooling/image-lint";
+import type { DownloadTool } from "@image-tooling/image-metadata";
 import { writeGenerated } from "../../image-docs/src/write-generated.ts";
 import { RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
 import { newestBaseDigest, type RegistryFor } from "./base.ts";

@@ -1,4 +1,4 @@
-import { ARCHES, expandTemplate, type Arch, type DownloadTool } from "@image-tooling/image-lint";
+import { ARCHES, expandTemplate, type Arch, type DownloadTool } from "@image-tooling/image-metadata";
 import { fileNameOf, fromSha256sumList, fromSingleHash, fromYqChecksums } from "./checksums.ts";
 import type { Http } from "./http.ts";
 

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadHarnessEnv } from "../../airgap-engine/src/testing/harness-env.ts";
+import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { RegistryClient } from "@image-tooling/pipeline/registry";
-import { seedImage } from "../../../libs/pipeline/src/testing/oci-image.ts";
-import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { seedImage } from "@image-tooling/test-support/oci-image";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { cli } from "../src/cli.ts";
-import { startUpstreamServer, type UpstreamServer } from "./support/upstream-server.ts";
+import { startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 import { UPSTREAM_HOSTS } from "./support/stand-ins.ts";
 
 // The base digest comes from the harness's real registry (127.0.0.1:5000, no

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
 
 // Offline for certain: the command runs in a network namespace of its own
 // (unshare --net, as root; through sudo elsewhere, e.g. GitHub's runners),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TempWorkspace } from "../../nx-image-plugin/src/testing/temp-workspace.ts";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { cli } from "../src/cli.ts";
-import { startUpstreamServer, type UpstreamServer } from "./support/upstream-server.ts";
+import { startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 import { UPSTREAM_HOSTS, artifact, githubReleases, githubTags, sha256 } from "./support/stand-ins.ts";
 
 // GitHub's API and the tools' download hosts cannot be reached from our

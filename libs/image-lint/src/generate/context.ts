@@ -1,5 +1,5 @@
 import type { ImagePackage } from "@image-tooling/image-metadata";
-import type { ToolsLock } from "../lock/schema.ts";
+import type { ToolsLock } from "@image-tooling/image-metadata";
 
 /** Where README examples say the images live (image-tooling.yaml registry/namespace). */
 export interface DocsConfig {

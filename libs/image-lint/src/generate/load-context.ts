@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { findImagePackageRoots, readImagePackage, type ImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
-import { readLock } from "../lock/read-lock.ts";
+import { readLock } from "@image-tooling/image-metadata";
 import { DEFAULT_DOCS_CONFIG, type DocsConfig, type ImageContext } from "./context.ts";
 
 /**

@@ -16,11 +16,6 @@ const beginRe = (style: CommentStyle, name: string): RegExp =>
 const endRe = (style: CommentStyle, name: string): RegExp =>
   style === "html" ? new RegExp(`^[ \\t]*<!-- END GENERATED ${name} -->[ \\t]*$`, "m") : new RegExp(`^[ \\t]*# END GENERATED ${name}[ \\t]*$`, "m");
 
-/** An empty block, for files that do not have one yet. */
-export function emptyBlock(style: CommentStyle, name: string, indent = ""): string {
-  return `${indent}${begin(style, name)}\n${indent}${end(style, name)}\n`;
-}
-
 /**
  * The text with block `name` holding `body` (lines indented like the BEGIN
  * marker), or null when the file lacks the markers.
@@ -33,6 +28,9 @@ export function replaceBlock(text: string, name: string, style: CommentStyle, bo
   const e = endRe(style, name).exec(rest);
   if (!e) return null;
   const indent = b[1] ?? "";
-  const lines = body.replace(/\n$/, "").split("\n").map((l) => (l.length ? indent + l : l));
+  const lines = body
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => (l.length ? indent + l : l));
   return `${text.slice(0, b.index)}${indent}${begin(style, name)}\n${lines.join("\n")}\n${indent}${end(style, name)}${rest.slice(e.index + e[0].length)}`;
 }

@@ -1,5 +1,5 @@
-import { expandTemplate } from "../lock/expand.ts";
-import { isDebianTool, isDownloadTool, parseDebianPackage } from "../lock/schema.ts";
+import { expandTemplate } from "@image-tooling/image-metadata";
+import { isDebianTool, isDownloadTool, parseDebianPackage } from "@image-tooling/image-metadata";
 import { allPinnedTools, imageRef, majorTag, type ImageContext } from "./context.ts";
 import { TOOLS_LABEL } from "./label.ts";
 

@@ -1,5 +1,5 @@
-import { escapeRegex, versionRegex } from "../lock/expand.ts";
-import { isDebianTool, parseDebianPackage } from "../lock/schema.ts";
+import { escapeRegex, versionRegex } from "@image-tooling/image-metadata";
+import { isDebianTool, parseDebianPackage } from "@image-tooling/image-metadata";
 import type { ImageContext } from "./context.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { ToolsLock } from "../lock/schema.ts";
+import type { ToolsLock } from "@image-tooling/image-metadata";
 
 /** Where the image keeps the toolbox data (one file pair per image layer). */
 export const TOOLBOX_DATA_DIR = "rootfs/usr/local/share/toolbox";

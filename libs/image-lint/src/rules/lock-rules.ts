@@ -1,7 +1,7 @@
 import type { MetadataProblem } from "@image-tooling/image-metadata";
-import { expandTemplate, unknownPlaceholders } from "../lock/expand.ts";
-import { parseLock } from "../lock/read-lock.ts";
-import { ARCHES, debianUpstreamVersion, isDebianTool, isPipTool, isSha256, parseDebianPackage, type ToolsLock } from "../lock/schema.ts";
+import { expandTemplate, unknownPlaceholders } from "@image-tooling/image-metadata";
+import { parseLock } from "@image-tooling/image-metadata";
+import { ARCHES, debianUpstreamVersion, isDebianTool, isPipTool, isSha256, parseDebianPackage, type ToolsLock } from "@image-tooling/image-metadata";
 
 export interface LockCheckInput {
   text: string;

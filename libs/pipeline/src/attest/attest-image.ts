@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withAncestors } from "@image-tooling/image-metadata";
-import { readLock, type Arch } from "@image-tooling/image-lint";
+import { readLock, type Arch } from "@image-tooling/image-metadata";
 import type { RegistryClient } from "../registry/client.ts";
 import type { Logger } from "../report/logger.ts";
 import type { AttestationRecord } from "../report/result.ts";

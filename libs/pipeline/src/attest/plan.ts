@@ -2,11 +2,12 @@
  * What a digest already carries and what is still to do. Pure: the registry
  * is read by referrers.ts, the work done by attest-image.ts.
  */
+import { SLSA_PROVENANCE_V1 } from "./provenance.ts";
 
 export const PREDICATE = {
   signature: "https://sigstore.dev/cosign/sign/v1",
   sbom: "https://spdx.dev/Document",
-  provenance: "https://slsa.dev/provenance/v1",
+  provenance: SLSA_PROVENANCE_V1,
 } as const;
 
 /** cosign's Sigstore bundle, attached as an OCI artifact whose subject is the index. */

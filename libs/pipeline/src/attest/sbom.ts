@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { expandTemplate, isDownloadTool, type Arch, type ToolsLock } from "@image-tooling/image-lint";
+import { expandTemplate, isDownloadTool, type Arch, type ToolsLock } from "@image-tooling/image-metadata";
 
 /**
  * SBOMs are SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/): the format

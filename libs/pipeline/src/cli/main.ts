@@ -16,7 +16,6 @@ Commands
   publish <images...>  build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
                        then move floating tags (X.Y, X, latest) forward
   plan [images...]     print what publish would do (reads the registry; builds and pushes nothing)
-  lint <image>         validate image.yaml, the Dockerfile, the smoke spec and the image's files
 
   Several images run in one process, parents first, whatever order they are
   named in (Nx's targets batch the images of one \`nx run-many\` / \`nx affected\`

@@ -13,7 +13,6 @@ import { RunRecord } from "../report/run-record.ts";
 import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
 import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { failedAncestor, ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
-import { runLint } from "../run/lint.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
 import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../run/workspace.ts";
@@ -31,7 +30,7 @@ export interface CliOptions {
   root?: string;
 }
 
-const KNOWN = ["build", "smoke", "publish", "plan", "lint"];
+const KNOWN = ["build", "smoke", "publish", "plan"];
 const EXPECTED_ERRORS = [
   AttestError,
   ImageMetadataError,
@@ -61,10 +60,6 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
     return 2;
   }
-  if (opts.command === "lint" && opts.images.length !== 1) {
-    log.info("lint takes exactly one image, e.g. `lint tooling-k8s`");
-    return 2;
-  }
   if (opts.command !== "plan" && opts.images.length === 0) {
     log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
@@ -91,7 +86,6 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
   try {
     const ws = loadWorkspace(root);
     for (const image of opts.images) imageOrThrow(ws, image);
-    if (opts.command === "lint") return (await runLint(ws, opts.images[0]!, log)) ? 0 : 1;
     // Parents first, whatever order the images were named in.
     const images = opts.command === "plan" ? opts.images : ws.graph.order.filter((name) => opts.images.includes(name));
 
@@ -155,7 +149,7 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     }
   } catch (e) {
     // Stopped outside any one image's work (workspace, configuration, engine, plan): every named image not yet done failed with it.
-    if (opts.command === "plan" || opts.command === "lint") fail(opts.command, setup, e);
+    if (opts.command === "plan") fail(opts.command, setup, e);
     else {
       const known = EXPECTED_ERRORS.some((k) => e instanceof k);
       const message = known ? (e as Error).message : String(e);

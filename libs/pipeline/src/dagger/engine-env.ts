@@ -1,12 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseEnv } from "node:util";
-
-/**
- * Where `npm run harness -- provision` leaves the env file that points the
- * SDK at the air-gapped engine (tools/airgap-engine owns the format).
- */
-export const harnessEnvFile = (env: Record<string, string | undefined>): string => join(env.IMAGE_TOOLING_STATE_DIR || "/var/lib/image-tooling/harness", "env");
+import { harnessEnvPath } from "@image-tooling/harness-location";
 
 /**
  * On a machine with the harness and no engine configured otherwise, use the
@@ -16,7 +10,9 @@ export const harnessEnvFile = (env: Record<string, string | undefined>): string 
  */
 export function adoptHarnessEngine(env: Record<string, string | undefined> = process.env): string | undefined {
   if (env.DAGGER_SESSION_PORT || env._EXPERIMENTAL_DAGGER_CLI_BIN) return undefined;
-  const file = harnessEnvFile(env);
+  // Where `npm run harness -- provision` leaves the env file that points the
+  // SDK at the air-gapped engine (tools/airgap-engine owns the format).
+  const file = harnessEnvPath(env);
   if (!existsSync(file)) return undefined;
   for (const [k, v] of Object.entries(parseEnv(readFileSync(file, "utf8")))) if (env[k] === undefined) env[k] = v;
   return file;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { UpstreamServer } from "./upstream-server.ts";
+import type { UpstreamServer } from "@image-tooling/test-support/upstream-server";
 
 /** Helpers that make the stand-in server answer like GitHub's API and the tools' download hosts. */
 export const sha256 = (b: string | Buffer): string => createHash("sha256").update(b).digest("hex");

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MetadataProblem } from "@image-tooling/image-metadata";
+import type { MetadataProblem } from "../errors.ts";
 import { LOCK_FILE, TOOL_SOURCES, lockSchema, type ToolsLock } from "./schema.ts";
 
 export interface LockResult {
@@ -8,7 +8,13 @@ export interface LockResult {
   problems: MetadataProblem[];
 }
 
-const fieldOf = (path: PropertyKey[]): string | undefined => (path.length ? path.map((k) => (typeof k === "number" ? `[${k}]` : String(k))).join(".").replace(/\.\[/g, "[") : undefined);
+const fieldOf = (path: PropertyKey[]): string | undefined =>
+  path.length
+    ? path
+        .map((k) => (typeof k === "number" ? `[${k}]` : String(k)))
+        .join(".")
+        .replace(/\.\[/g, "[")
+    : undefined;
 
 const valueAt = (root: unknown, path: PropertyKey[]): unknown =>
   path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);
@@ -52,7 +58,12 @@ export function readLock(workspaceRoot: string, packageRoot: string, image: stri
   const file = `${packageRoot}/${LOCK_FILE}`;
   const abs = join(workspaceRoot, file);
   if (!existsSync(abs)) {
-    return { lock: null, problems: [{ file, image, message: "does not exist", hint: "every image pins its tools (version, https URL template, sha256 per arch) in tools.lock.json" }] };
+    return {
+      lock: null,
+      problems: [
+        { file, image, message: "does not exist", hint: "every image pins its tools (version, https URL template, sha256 per arch) in tools.lock.json" },
+      ],
+    };
   }
   return parseLock(readFileSync(abs, "utf8"), file, image);
 }

@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { newKey, openssl } from "./openssl.ts";
 
 /**
  * A local HTTPS server that STANDS IN for upstream hosts this machine cannot
@@ -32,14 +32,33 @@ export interface UpstreamServer {
   close(): Promise<void>;
 }
 
-const sh = (cwd: string, args: string[]): void => void execFileSync("openssl", args, { cwd, stdio: "pipe" });
-
 /** A CA and a leaf certificate for the given names (openssl, from Debian's base system). */
 function issue(dir: string, names: string[]): { ca: string; key: string; cert: string } {
-  sh(dir, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=tools-update test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
-  sh(dir, ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=upstream stand-in"]);
+  newKey(dir, {
+    keyFile: "ca.key",
+    out: "ca.pem",
+    subject: "/CN=tools-update test CA",
+    extensions: ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign"],
+  });
+  newKey(dir, { keyFile: "leaf.key", out: "leaf.csr", subject: "/CN=upstream stand-in", request: true });
   writeFileSync(join(dir, "ext.cnf"), `subjectAltName=${[...names.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",")}\nextendedKeyUsage=serverAuth\n`);
-  sh(dir, ["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "ext.cnf"]);
+  openssl(dir, [
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "leaf.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "ext.cnf",
+  ]);
   return { ca: readFileSync(join(dir, "ca.pem"), "utf8"), key: readFileSync(join(dir, "leaf.key"), "utf8"), cert: readFileSync(join(dir, "leaf.pem"), "utf8") };
 }
 

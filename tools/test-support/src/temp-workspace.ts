@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const NX_BIN = join(REPO_ROOT, "node_modules/nx/dist/bin/nx.js");
 
 /** Environment for nx runs in tests: no daemon, no cloud, no colour. */

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import type { TempWorkspace } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import type { TempWorkspace } from "./temp-workspace.ts";
 import { testKeyPair, type TestKeyPair } from "./cosign-keys.ts";
 
 let keys: Promise<TestKeyPair> | undefined;

@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
-import type { RegistryClient } from "../registry/client.ts";
-import { imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer } from "../registry/documents.ts";
-import { MediaType, parsePlatform, sha256Digest } from "../registry/media.ts";
-import { pushImage } from "../registry/push-image.ts";
+import type { RegistryClient } from "../../../libs/pipeline/src/registry/client.ts";
+import { imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer } from "../../../libs/pipeline/src/registry/documents.ts";
+import { MediaType, parsePlatform, sha256Digest } from "../../../libs/pipeline/src/registry/media.ts";
+import { pushImage } from "../../../libs/pipeline/src/registry/push-image.ts";
 
 /**
  * Builds and pushes tiny but valid multi-platform images without Docker:

@@ -1,9 +1,9 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { TempWorkspace } from "../../../../tools/nx-image-plugin/src/testing/temp-workspace.ts";
+import { join } from "node:path";
+import { REPO_ROOT, TempWorkspace } from "./temp-workspace.ts";
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "../../test/fixtures");
+// The fixture image packages are the pipeline's test data; they live with its tests.
+const FIXTURES = join(REPO_ROOT, "libs/pipeline/test/fixtures");
 
 /**
  * A real git workspace holding the fixture image packages (fixture-base on the

@@ -49,7 +49,11 @@ export async function startFaultProxy(upstream: string, options: { host?: string
       seen.push({ ...info, outcome: fault.status, at: Date.now() });
       // Drain what the client sends first, so it reads our answer rather than a reset.
       req.resume();
-      req.on("end", () => res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers }).end(fault.body ?? JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected fault" }] })));
+      req.on("end", () =>
+        res
+          .writeHead(fault.status, { "content-type": "application/json", ...fault.headers })
+          .end(fault.body ?? JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected fault" }] })),
+      );
       return;
     }
     seen.push({ ...info, outcome: "pass", at: Date.now() });

@@ -1,10 +1,9 @@
-import { spawnSync } from "node:child_process";
 import { createPrivateKey, randomUUID, sign } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requireBinary } from "./binaries.ts";
+import { newKey } from "./openssl.ts";
 
 /**
  * A minimal Docker token service (the protocol of Docker Hub, GHCR and
@@ -37,12 +36,10 @@ export interface TokenServerOptions {
 const b64url = (x: Buffer | string): string => Buffer.from(x).toString("base64url");
 
 export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
-  const openssl = requireBinary("openssl", "openssl");
   const dir = await mkdtemp(join(tmpdir(), "test-token-"));
   const keyFile = join(dir, "key.pem");
   const certFile = join(dir, "cert.pem");
-  const r = spawnSync(openssl, ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=test-token-issuer"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`openssl could not make the token signing certificate: ${r.stderr}`);
+  newKey(dir, { keyFile, out: certFile, subject: "/CN=test-token-issuer" });
   const key = createPrivateKey(await readFile(keyFile));
   const certDer = (await readFile(certFile, "utf8")).replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, "");
   const service = "test-registry";
@@ -73,7 +70,10 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       const colon = decoded.indexOf(":");
       account = decoded.slice(0, colon);
       const user = options.users[account];
-      if (!user || user.password !== decoded.slice(colon + 1)) return reply(401, { details: "incorrect username or password" }, account);
+      if (!user || user.password !== decoded.slice(colon + 1)) {
+        reply(401, { details: "incorrect username or password" }, account);
+        return;
+      }
       grant = user.grant ?? (() => ["pull", "push", "delete", "*"]);
     }
     const access = scopes.flatMap((scope) => {

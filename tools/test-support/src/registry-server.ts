@@ -73,7 +73,8 @@ function portFree(host: string, port: number): Promise<boolean> {
 export async function bridgeAddress(env: Record<string, string | undefined> = process.env): Promise<string> {
   const host = env.HARNESS_BRIDGE_HOST;
   const range = /^(\d+)-(\d+)$/.exec(env.HARNESS_TEST_PORTS ?? "");
-  if (!host || !range) throw new Error("HARNESS_BRIDGE_HOST / HARNESS_TEST_PORTS are not set: call loadHarnessEnv() first (run `npm run harness -- provision`)");
+  if (!host || !range)
+    throw new Error("HARNESS_BRIDGE_HOST / HARNESS_TEST_PORTS are not set: call loadHarnessEnv() first (run `npm run harness -- provision`)");
   const first = Number(range[1]);
   const last = Number(range[2]);
   // Start at a random port so test files running side by side rarely probe the same one.
@@ -88,7 +89,8 @@ export async function bridgeAddress(env: Record<string, string | undefined> = pr
 async function waitUntilServing(host: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`);
     try {
       await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(500) });
       return;
@@ -107,7 +109,9 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     await writeFile(join(dir, "htpasswd"), htpasswdFile(options.htpasswd) + "\n");
     auth = { htpasswd: { realm: "test-registry", path: join(dir, "htpasswd") } };
   } else if (options.token) {
-    auth = { token: { realm: options.token.realm, service: options.token.service, issuer: options.token.issuer, rootcertbundle: options.token.rootCertBundle } };
+    auth = {
+      token: { realm: options.token.realm, service: options.token.service, issuer: options.token.issuer, rootcertbundle: options.token.rootCertBundle },
+    };
   }
   // Another process can take the port between probing and binding; try a few.
   for (let attempt = 0; ; attempt++) {

@@ -1,4 +1,4 @@
-import type { Arch, DownloadTool } from "./schema.ts";
+import { type Arch, type DownloadTool, TEMPLATE_PLACEHOLDERS } from "./schema.ts";
 
 /**
  * Expands {version} and {arch} the way fetch-tools does in the image build,
@@ -11,7 +11,7 @@ export function expandTemplate(template: string, tool: Pick<DownloadTool, "versi
 
 /** Placeholders other than {version} and {arch}: fetch-tools would leave them in the URL. */
 export function unknownPlaceholders(template: string): string[] {
-  return [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((p) => p !== "version" && p !== "arch");
+  return [...template.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((p) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(p));
 }
 
 /**

@@ -15,5 +15,7 @@ export function requireBinary(binary: string, debianPackage: string): string {
       // not in this directory
     }
   }
-  throw new Error(`${binary} is not installed: registry tests need it. Run \`npm run harness -- provision\`, or \`apt-get install ${debianPackage}\` on Debian.`);
+  throw new Error(
+    `${binary} is not installed: registry tests need it. Run \`npm run harness -- provision\`, or \`apt-get install ${debianPackage}\` on Debian.`,
+  );
 }

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { parseEnv } from "node:util";
-import { DEFAULT_STATE_DIR } from "../config.ts";
-import { REQUIRED_ENV_KEYS } from "../render.ts";
+import { harnessEnvPath } from "@image-tooling/harness-location";
+import { REQUIRED_ENV_KEYS } from "../../airgap-engine/src/render.ts";
 
 export type HarnessEnv = Record<(typeof REQUIRED_ENV_KEYS)[number], string> & Record<string, string>;
 
@@ -10,10 +9,8 @@ export class HarnessEnvMissingError extends Error {
   override name = "HarnessEnvMissingError";
 }
 
-/** Where provision writes the env file: $IMAGE_TOOLING_STATE_DIR/env. */
-export function harnessEnvPath(env: Record<string, string | undefined> = process.env): string {
-  return path.join(path.resolve(env.IMAGE_TOOLING_STATE_DIR || DEFAULT_STATE_DIR), "env");
-}
+/** Where provision writes the env file (defined once, where the harness and the pipeline CLI read it too). */
+export { harnessEnvPath };
 
 /**
  * Loads the harness env file into process.env (values already set in the
@@ -32,15 +29,13 @@ export function loadHarnessEnv(file: string = harnessEnvPath()): HarnessEnv {
   const missing = REQUIRED_ENV_KEYS.filter((k) => !vars[k]);
   if (missing.length) {
     throw new HarnessEnvMissingError(
-      `The harness env file ${file} lacks ${missing.join(", ")} (written by an older harness?).\n` +
-        `  run: npm run harness -- provision`,
+      `The harness env file ${file} lacks ${missing.join(", ")} (written by an older harness?).\n` + `  run: npm run harness -- provision`,
     );
   }
   const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN!;
   if (!existsSync(cli)) {
     throw new HarnessEnvMissingError(
-      `The harness env file ${file} points at a Dagger CLI that no longer exists (${cli}); was the cache purged?\n` +
-        `  run: npm run harness -- provision`,
+      `The harness env file ${file} points at a Dagger CLI that no longer exists (${cli}); was the cache purged?\n` + `  run: npm run harness -- provision`,
     );
   }
   for (const [k, v] of Object.entries(vars)) {

@@ -16,7 +16,10 @@ export const TEMPLATE_PLACEHOLDERS = ["version", "arch"] as const;
 
 const SHA256 = /^[a-f0-9]{64}$/;
 // Everything that lands in a tab-separated toolbox data line must stay on one line.
-const oneLine = z.string().min(1, "must not be empty").regex(/^[^\t\r\n]*$/, "must be one line without tabs");
+const oneLine = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(/^[^\t\r\n]*$/, "must be one line without tabs");
 const httpsUrl = z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:// URL");
 const version = z
   .string()
@@ -64,7 +67,10 @@ export const updateSourceSchema = z
         .strict(),
     ]),
     /** Stay on this major ("4") or minor ("1.37") line; never leave it unless the lock is edited. */
-    track: z.string().regex(/^[0-9]+(\.[0-9]+)?$/, "must be a major (\"4\") or major.minor (\"1.37\") version").optional(),
+    track: z
+      .string()
+      .regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a major ("4") or major.minor ("1.37") version')
+      .optional(),
     /** Release notes of a version (template with {version}); GitHub sources default to the release page. */
     notes: httpsTemplate.optional(),
     checksums: z.discriminatedUnion("format", [
@@ -137,7 +143,8 @@ export const downloadToolSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.archive === "tar.gz" && !t.member) ctx.addIssue({ code: "custom", path: ["member"], message: "is required for a tar.gz: the executable's path inside it" });
+    if (t.archive === "tar.gz" && !t.member)
+      ctx.addIssue({ code: "custom", path: ["member"], message: "is required for a tar.gz: the executable's path inside it" });
     if (t.archive === "zip" && !t.installer) ctx.addIssue({ code: "custom", path: ["installer"], message: "is required for a zip (aws-cli-v2)" });
   });
 

@@ -1,0 +1,46 @@
+import { buildImageGraph, findImagePackageRoots, type ImageGraph, type ImagePackage, readImagePackage } from "@image-tooling/image-metadata";
+import { REPO_ROOT } from "./temp-workspace.ts";
+
+/**
+ * The workspace's image packages as committed (packages/<image>/image.yaml,
+ * read by image-metadata's reader), so tests follow the packages instead of
+ * a hard-coded list of names that goes stale when an image is added.
+ */
+export const WORKSPACE_PACKAGES: ImagePackage[] = findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root));
+
+/** The image graph (parents, children, build order) of {@link WORKSPACE_PACKAGES}. */
+export const WORKSPACE_GRAPH: ImageGraph = buildImageGraph(WORKSPACE_PACKAGES);
+
+/** Every image's name, sorted. */
+export const WORKSPACE_IMAGES: string[] = WORKSPACE_PACKAGES.map((p) => p.name).sort();
+
+/** The image and all its descendants (children, their children, …), sorted. */
+export function familyOf(image: string, graph: ImageGraph = WORKSPACE_GRAPH): string[] {
+  const family = new Set<string>();
+  const add = (name: string): void => {
+    family.add(name);
+    for (const child of graph.children.get(name) ?? []) add(child);
+  };
+  add(image);
+  return [...family].sort();
+}
+
+/**
+ * Images whose Debian packages the harness's offline apt repository does not
+ * carry (they are large and no e2e test needs them installed): pandoc's TeX
+ * Live, tooling-k8s-openstack's OpenStack client and its Python stack.
+ */
+const NOT_BUILT_OFFLINE: Record<string, string> = {
+  pandoc: "TeX Live",
+  "tooling-k8s-openstack": "python3-openstackclient",
+};
+
+/**
+ * The images whose real Dockerfiles the e2e tests build on the air-gapped
+ * harness (packages/toolbox-base/test/dockerfile-build.e2e.test.ts), parents
+ * first: every image but those above. A new image joins by default, so those
+ * tests fail until it is built there and its apt packages are in the offline
+ * repository (tools/airgap-engine/src/local-apt.ts), or it is listed above
+ * with a reason.
+ */
+export const OFFLINE_BUILT_IMAGES: string[] = WORKSPACE_GRAPH.order.filter((image) => !(image in NOT_BUILT_OFFLINE));
