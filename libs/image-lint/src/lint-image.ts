@@ -26,7 +26,14 @@ export async function lintImage(workspaceRoot: string, pkg: ImagePackage): Promi
     problems.push(...checkLock({ text: readFileSync(join(workspaceRoot, lockFile), "utf8"), file: lockFile, image: pkg.name, inheritedTools }).problems);
   }
 
-  problems.push(...checkDockerfile({ text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8"), file: pkg.files.dockerfile, image: pkg.name, hasParent: pkg.metadata.parent !== undefined }));
+  problems.push(
+    ...checkDockerfile({
+      text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8"),
+      file: pkg.files.dockerfile,
+      image: pkg.name,
+      hasParent: pkg.metadata.parent !== undefined,
+    }),
+  );
 
   const scripts = findShellScripts(workspaceRoot, pkg.root);
   problems.push(...checkScriptFiles(workspaceRoot, scripts, pkg.name));

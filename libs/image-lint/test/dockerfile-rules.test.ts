@@ -29,29 +29,48 @@ describe("Dockerfile rules fire", () => {
   });
 
   it("the BASE_IMAGE pattern", () => {
-    expect(only(GOOD.replace("FROM ${BASE_IMAGE} AS fetch", "FROM debian:trixie-slim AS fetch"))).toMatchObject({ field: "FROM", message: expect.stringMatching(/does not take the declared base/) });
+    expect(only(GOOD.replace("FROM ${BASE_IMAGE} AS fetch", "FROM debian:trixie-slim AS fetch"))).toMatchObject({
+      field: "FROM",
+      message: expect.stringMatching(/does not take the declared base/),
+    });
     expect(only(GOOD.replace("ARG BASE_IMAGE", "ARG BASE_IMAGE=debian:trixie"))).toMatchObject({ field: "FROM", message: expect.stringMatching(/no default/) });
   });
 
   it("latest anywhere in an instruction", () => {
-    expect(only(GOOD.replace("apt-get install -y curl jq", "npm install -g some-cli@latest"))).toMatchObject({ field: "line 3", message: expect.stringMatching(/latest/) });
+    expect(only(GOOD.replace("apt-get install -y curl jq", "npm install -g some-cli@latest"))).toMatchObject({
+      field: "line 3",
+      message: expect.stringMatching(/latest/),
+    });
   });
 
   it("a curl or wget without a sha256sum check", () => {
-    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "curl -fsSLo /k https://dl.example.com/k"))).toMatchObject({ field: "line 3", message: expect.stringMatching(/without a sha256sum -c/) });
-    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "wget -q https://dl.example.com/k"))).toMatchObject({ message: expect.stringMatching(/without a sha256sum -c/) });
-    expect(check(GOOD.replace("apt-get update && apt-get install -y curl jq", "curl -fsSLo /k https://x/k && echo \"$SHA  /k\" | sha256sum -c -"))).toEqual([]);
-    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "curl -fsSLo /k http://x/k && echo \"$SHA  /k\" | sha256sum -c -"))).toMatchObject({ message: expect.stringMatching(/plain http/) });
+    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "curl -fsSLo /k https://dl.example.com/k"))).toMatchObject({
+      field: "line 3",
+      message: expect.stringMatching(/without a sha256sum -c/),
+    });
+    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "wget -q https://dl.example.com/k"))).toMatchObject({
+      message: expect.stringMatching(/without a sha256sum -c/),
+    });
+    expect(check(GOOD.replace("apt-get update && apt-get install -y curl jq", 'curl -fsSLo /k https://x/k && echo "$SHA  /k" | sha256sum -c -'))).toEqual([]);
+    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", 'curl -fsSLo /k http://x/k && echo "$SHA  /k" | sha256sum -c -'))).toMatchObject({
+      message: expect.stringMatching(/plain http/),
+    });
   });
 
   it("ADD of a URL without --checksum", () => {
-    expect(only(GOOD.replace("COPY --from=fetch /out/ /", "ADD https://dl.example.com/k /usr/local/bin/k"))).toMatchObject({ message: expect.stringMatching(/--checksum/) });
+    expect(only(GOOD.replace("COPY --from=fetch /out/ /", "ADD https://dl.example.com/k /usr/local/bin/k"))).toMatchObject({
+      message: expect.stringMatching(/--checksum/),
+    });
     expect(check(GOOD.replace("COPY --from=fetch /out/ /", `ADD --checksum=sha256:${"a".repeat(64)} https://dl.example.com/k /usr/local/bin/k`))).toEqual([]);
   });
 
   it("pip install without --require-hashes", () => {
-    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "/opt/v/bin/pip install requests==2.32.5"))).toMatchObject({ message: expect.stringMatching(/--require-hashes/) });
-    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "python3 -m pip install requests"))).toMatchObject({ message: expect.stringMatching(/--require-hashes/) });
+    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "/opt/v/bin/pip install requests==2.32.5"))).toMatchObject({
+      message: expect.stringMatching(/--require-hashes/),
+    });
+    expect(only(GOOD.replace("apt-get update && apt-get install -y curl jq", "python3 -m pip install requests"))).toMatchObject({
+      message: expect.stringMatching(/--require-hashes/),
+    });
   });
 
   it("a final stage running as root, by name, or with no USER", () => {
@@ -67,9 +86,15 @@ describe("Dockerfile rules fire", () => {
   });
 
   it("secrets in ARG or ENV", () => {
-    expect(only(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nARG GITHUB_TOKEN\n"))).toMatchObject({ message: expect.stringMatching(/GITHUB_TOKEN looks like a secret/) });
-    expect(only(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nENV REGISTRY_PASSWORD=hunter2\n"))).toMatchObject({ message: expect.stringMatching(/REGISTRY_PASSWORD/) });
-    expect(only(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nENV AWS_DEFAULT=AKIAABCDEFGHIJKLMNOP\n"))).toMatchObject({ message: expect.stringMatching(/looks like a credential/) });
+    expect(only(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nARG GITHUB_TOKEN\n"))).toMatchObject({
+      message: expect.stringMatching(/GITHUB_TOKEN looks like a secret/),
+    });
+    expect(only(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nENV REGISTRY_PASSWORD=hunter2\n"))).toMatchObject({
+      message: expect.stringMatching(/REGISTRY_PASSWORD/),
+    });
+    expect(only(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nENV AWS_DEFAULT=AKIAABCDEFGHIJKLMNOP\n"))).toMatchObject({
+      message: expect.stringMatching(/looks like a credential/),
+    });
     expect(check(GOOD.replace("FROM ${BASE_IMAGE}\n", "FROM ${BASE_IMAGE}\nENV HOME=/home/tool LANG=C.UTF-8\nARG TARGETARCH\n"))).toEqual([]);
   });
 });

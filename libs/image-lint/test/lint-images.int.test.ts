@@ -31,7 +31,7 @@ describe("shellcheck", () => {
 
   it("reports findings with file, line and code", async () => {
     const bad = join(dir, "bad");
-    writeFileSync(bad, '#!/bin/sh\nfor f in $(ls *.txt); do echo $f; done\n', { mode: 0o755 });
+    writeFileSync(bad, "#!/bin/sh\nfor f in $(ls *.txt); do echo $f; done\n", { mode: 0o755 });
     const rel = relative(WORKSPACE, bad);
     expect(findShellScripts(WORKSPACE, relative(WORKSPACE, dir))).toEqual([rel]);
     const problems = await shellcheck(WORKSPACE, [rel], "demo");
@@ -40,7 +40,9 @@ describe("shellcheck", () => {
   });
 
   it("a missing shellcheck is a problem", async () => {
-    expect(await shellcheck(WORKSPACE, ["x.sh"], "demo", "shellcheck-that-does-not-exist")).toEqual([expect.objectContaining({ message: "cannot be checked: shellcheck is not installed" })]);
+    expect(await shellcheck(WORKSPACE, ["x.sh"], "demo", "shellcheck-that-does-not-exist")).toEqual([
+      expect.objectContaining({ message: "cannot be checked: shellcheck is not installed" }),
+    ]);
   });
 });
 

@@ -30,12 +30,23 @@ export interface ImagePackage {
 }
 
 const fieldOf = (path: PropertyKey[]): string | undefined =>
-  path.length ? path.map((k) => (typeof k === "number" ? `[${k}]` : String(k))).join(".").replace(/\.\[/g, "[") : undefined;
+  path.length
+    ? path
+        .map((k) => (typeof k === "number" ? `[${k}]` : String(k)))
+        .join(".")
+        .replace(/\.\[/g, "[")
+    : undefined;
 
 function zodProblems(file: string, image: string | undefined, error: z.ZodError): MetadataProblem[] {
   return error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return { file, image, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field", hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke, budget{compressedSize}" };
+      return {
+        file,
+        image,
+        field: fieldOf([...issue.path, issue.keys[0]!]),
+        message: "is not a known field",
+        hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke, budget{compressedSize}",
+      };
     }
     return { file, image, field: fieldOf(issue.path), message: issue.message };
   });
@@ -73,15 +84,33 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
 
   const problems: MetadataProblem[] = [];
   if (pkg.name !== image) {
-    problems.push({ file: packageJsonFile, image, field: "name", message: `is ${JSON.stringify(pkg.name)} but image.yaml names the image "${image}"`, hint: "the package name, the Nx project name and the image name must be the same" });
+    problems.push({
+      file: packageJsonFile,
+      image,
+      field: "name",
+      message: `is ${JSON.stringify(pkg.name)} but image.yaml names the image "${image}"`,
+      hint: "the package name, the Nx project name and the image name must be the same",
+    });
   }
   // semver's valid() also accepts "v1.2.3" and " 1.2.3" and answers "1.2.3": the tag must be exactly the version.
   if (typeof pkg.version !== "string" || validSemver(pkg.version) !== pkg.version) {
-    problems.push({ file: packageJsonFile, image, field: "version", message: `is ${JSON.stringify(pkg.version)}, not a plain semver version`, hint: "the package version is the image version: use X.Y.Z (no v prefix, no spaces; changesets maintains it)" });
+    problems.push({
+      file: packageJsonFile,
+      image,
+      field: "version",
+      message: `is ${JSON.stringify(pkg.version)}, not a plain semver version`,
+      hint: "the package version is the image version: use X.Y.Z (no v prefix, no spaces; changesets maintains it)",
+    });
   }
   const folder = posix.basename(src.root);
   if (folder !== image) {
-    problems.push({ file: metadataFile, image, field: "name", message: `is "${image}" but the package folder is ${src.root}`, hint: `rename the folder to packages/${image} (or the image to "${folder}"): tools find an image's files by its name` });
+    problems.push({
+      file: metadataFile,
+      image,
+      field: "name",
+      message: `is "${image}" but the package folder is ${src.root}`,
+      hint: `rename the folder to packages/${image} (or the image to "${folder}"): tools find an image's files by its name`,
+    });
   }
   const dockerfileText = src.readFile(metadata.dockerfile);
   const dockerfilePath = `${src.root}/${metadata.dockerfile}`;
@@ -91,11 +120,23 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
     const fromProblem = dockerfileBaseProblem(dockerfileText);
     if (fromProblem) {
       const declared = metadata.parent ? `parent image "${metadata.parent}"` : `base ${metadata.base!.image}@${metadata.base!.digest}`;
-      problems.push({ file: dockerfilePath, image, field: "FROM", message: `${fromProblem} (image.yaml declares ${declared})`, hint: "start the Dockerfile with `ARG BASE_IMAGE` and `FROM ${BASE_IMAGE}`" });
+      problems.push({
+        file: dockerfilePath,
+        image,
+        field: "FROM",
+        message: `${fromProblem} (image.yaml declares ${declared})`,
+        hint: "start the Dockerfile with `ARG BASE_IMAGE` and `FROM ${BASE_IMAGE}`",
+      });
     }
   }
   if (src.readFile(metadata.smoke) === null) {
-    problems.push({ file: metadataFile, image, field: "smoke", message: `points at ${src.root}/${metadata.smoke}, which does not exist`, hint: "add the smoke spec or fix the path" });
+    problems.push({
+      file: metadataFile,
+      image,
+      field: "smoke",
+      message: `points at ${src.root}/${metadata.smoke}, which does not exist`,
+      hint: "add the smoke spec or fix the path",
+    });
   }
   if (problems.length > 0) throw new ImageMetadataError(problems);
 

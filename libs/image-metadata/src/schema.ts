@@ -30,9 +30,7 @@ export const externalBaseSchema = z
       .string()
       .regex(IMAGE_REF_WITH_TAG, "must be an image reference like docker.io/library/debian:bookworm-slim (the digest goes in base.digest)")
       .refine((ref) => !ref.includes("@"), { message: "must not contain '@': put the digest in base.digest" }),
-    digest: z
-      .string({ error: "is required: pin the base by digest (sha256:<64 hex>)" })
-      .regex(DIGEST, "must be a sha256 digest: sha256:<64 lower-case hex>"),
+    digest: z.string({ error: "is required: pin the base by digest (sha256:<64 hex>)" }).regex(DIGEST, "must be a sha256 digest: sha256:<64 lower-case hex>"),
   })
   .strict();
 
@@ -72,9 +70,17 @@ export const imageMetadataSchema = z
   .strict()
   .superRefine((meta, ctx) => {
     if (meta.base && meta.parent) {
-      ctx.addIssue({ code: "custom", path: ["parent"], message: "set either base (an external image pinned by digest) or parent (an image package), not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["parent"],
+        message: "set either base (an external image pinned by digest) or parent (an image package), not both",
+      });
     } else if (!meta.base && !meta.parent) {
-      ctx.addIssue({ code: "custom", path: ["base"], message: "is required unless parent is set: name an external base pinned by digest, or a parent image package" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["base"],
+        message: "is required unless parent is set: name an external base pinned by digest, or a parent image package",
+      });
     }
     if (meta.parent === meta.name) {
       ctx.addIssue({ code: "custom", path: ["parent"], message: "an image cannot be its own parent" });

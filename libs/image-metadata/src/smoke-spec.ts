@@ -26,7 +26,10 @@ const regex = z.string().refine(
 const common = {
   name: z.string().min(1, "must not be empty"),
   /** Only on these platforms (default: all of the image's). */
-  platforms: z.array(z.enum(["linux/amd64", "linux/arm64"])).min(1).optional(),
+  platforms: z
+    .array(z.enum(["linux/amd64", "linux/arm64"]))
+    .min(1)
+    .optional(),
 };
 
 const userSpec = z.string().regex(/^\d+(:\d+)?$|^[a-z_][a-z0-9_-]*(:\w+)?$/, "must be uid[:gid] or a user name");
@@ -58,9 +61,15 @@ export const fileCheckSchema = z
     file: z.string().startsWith("/", "must be an absolute path"),
     type: z.enum(["file", "directory", "symlink"]).optional(),
     /** Octal permission bits, e.g. "0755". */
-    mode: z.string().regex(/^0?[0-7]{3,4}$/, "must be octal like 0755").optional(),
+    mode: z
+      .string()
+      .regex(/^0?[0-7]{3,4}$/, "must be octal like 0755")
+      .optional(),
     /** uid:gid, numeric. */
-    owner: z.string().regex(/^\d+:\d+$/, "must be numeric uid:gid").optional(),
+    owner: z
+      .string()
+      .regex(/^\d+:\d+$/, "must be numeric uid:gid")
+      .optional(),
   })
   .strict();
 
@@ -120,7 +129,9 @@ export function parseSmokeSpec(text: string, file: string, image: string): Smoke
       const kinds = KINDS.filter((k) => check && typeof check === "object" && k in check);
       const label = `checks[${i}]${check && typeof check === "object" && "name" in check ? ` ("${String(check.name)}")` : ""}`;
       if (kinds.length !== 1) {
-        throw new ImageMetadataError([{ file, image, field: label, message: `must have exactly one of ${KINDS.join(", ")}${kinds.length ? ` (has ${kinds.join(", ")})` : ""}` }]);
+        throw new ImageMetadataError([
+          { file, image, field: label, message: `must have exactly one of ${KINDS.join(", ")}${kinds.length ? ` (has ${kinds.join(", ")})` : ""}` },
+        ]);
       }
       const schema = { run: runCheckSchema, file: fileCheckSchema, image: imageCheckSchema, signal: signalCheckSchema }[kinds[0]!];
       const r = schema.safeParse(check);

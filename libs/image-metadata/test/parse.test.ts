@@ -43,13 +43,16 @@ describe("parseImagePackage", () => {
 
   it("rejects an invalid platform, naming file, image and field", () => {
     const e = metadataErrorOf(() =>
-      parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64, linux/s390x]\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` })),
+      parseImagePackage(
+        sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64, linux/s390x]\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` }),
+      ),
     );
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "platforms[1]": must be one of linux/amd64, linux/arm64');
   });
 
   it("reads a compressed-size budget in SI units as bytes, and names the field when it is not a size", () => {
-    const yaml = (size: string) => `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: ${DIGEST}\nbudget:\n  compressedSize: ${size}\n`;
+    const yaml = (size: string) =>
+      `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: ${DIGEST}\nbudget:\n  compressedSize: ${size}\n`;
     expect(parseImagePackage(sources({ yaml: yaml("300MB") })).metadata.budget).toEqual({ compressedSize: 300_000_000 });
     expect(parseImagePackage(sources({ yaml: yaml("1.5GB") })).metadata.budget).toEqual({ compressedSize: 1_500_000_000 });
     expect(parseImagePackage(sources()).metadata.budget).toBeUndefined();
@@ -58,12 +61,18 @@ describe("parseImagePackage", () => {
   });
 
   it("rejects a base without a digest", () => {
-    const e = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })));
+    const e = metadataErrorOf(() =>
+      parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n" })),
+    );
     expect(e.message).toBe('packages/demo/image.yaml, image "demo", field "base.digest": is required: pin the base by digest (sha256:<64 hex>)');
   });
 
   it("rejects a malformed digest and a digest hidden in the image reference", () => {
-    const bad = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: sha256:abc\n" })));
+    const bad = metadataErrorOf(() =>
+      parseImagePackage(
+        sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:bookworm-slim\n  digest: sha256:abc\n" }),
+      ),
+    );
     expect(bad.message).toContain('field "base.digest": must be a sha256 digest');
     const inRef = metadataErrorOf(() =>
       parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian@${DIGEST}\n  digest: ${DIGEST}\n` })),
@@ -73,7 +82,9 @@ describe("parseImagePackage", () => {
 
   it("rejects both base and parent, and neither", () => {
     const both = metadataErrorOf(() =>
-      parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: p\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` })),
+      parseImagePackage(
+        sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: p\nbase:\n  image: debian:bookworm\n  digest: ${DIGEST}\n` }),
+      ),
     );
     expect(both.problems[0]).toMatchObject({ field: "parent", message: expect.stringContaining("not both") });
     const neither = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\n" })));
@@ -81,7 +92,11 @@ describe("parseImagePackage", () => {
   });
 
   it("rejects unknown fields and invalid YAML", () => {
-    const unknown = metadataErrorOf(() => parseImagePackage(sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:x\n  digest: ${DIGEST}\nplatfroms: []\n` })));
+    const unknown = metadataErrorOf(() =>
+      parseImagePackage(
+        sources({ yaml: `name: demo\ndescription: d\nplatforms: [linux/amd64]\nbase:\n  image: debian:x\n  digest: ${DIGEST}\nplatfroms: []\n` }),
+      ),
+    );
     expect(unknown.message).toContain('field "platfroms": is not a known field');
     const yaml = metadataErrorOf(() => parseImagePackage(sources({ yaml: "name: demo\ndescription: a: b\n" })));
     expect(yaml.message).toMatch(/^packages\/demo\/image\.yaml: is not valid YAML \(line 2\)/);
@@ -108,9 +123,7 @@ describe("parseImagePackage", () => {
 
   it("requires package.json to agree with image.yaml", () => {
     const e = metadataErrorOf(() =>
-      parseImagePackage(
-        sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: base-img\n", pkg: { name: "other", version: "one" } }),
-      ),
+      parseImagePackage(sources({ yaml: "name: demo\ndescription: d\nplatforms: [linux/amd64]\nparent: base-img\n", pkg: { name: "other", version: "one" } })),
     );
     expect(e.problems.map((p) => [p.file, p.field])).toEqual([
       ["packages/demo/package.json", "name"],

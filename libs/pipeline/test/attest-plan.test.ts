@@ -32,7 +32,19 @@ describe("an SBOM names the platform manifest it describes", () => {
 });
 
 describe("provenance facts from the image's labels", () => {
-  const rest = { image: "i", version: "1.0.0", channel: "release" as const, ref: "r@x", packageRoot: "packages/i", locks: [], pipelineVersion: "p", daggerVersion: "0.21.8", startedOn: "s", finishedOn: "f", parent: true };
+  const rest = {
+    image: "i",
+    version: "1.0.0",
+    channel: "release" as const,
+    ref: "r@x",
+    packageRoot: "packages/i",
+    locks: [],
+    pipelineVersion: "p",
+    daggerVersion: "0.21.8",
+    startedOn: "s",
+    finishedOn: "f",
+    parent: true,
+  };
   it("reads revision, source, base and inputs digest", () => {
     const labels = {
       "org.opencontainers.image.revision": "abc",
@@ -41,9 +53,16 @@ describe("provenance facts from the image's labels", () => {
       "org.opencontainers.image.base.digest": D("f"),
       "dev.image-tooling.inputs.digest": D("0"),
     };
-    expect(factsFromLabels(labels, "dev.image-tooling.inputs.digest", rest)).toMatchObject({ revision: "abc", sourceUrl: "https://github.com/acme/images", inputsDigest: D("0"), base: { name: "reg/ns/parent:1.0.0", digest: D("f"), parent: true } });
+    expect(factsFromLabels(labels, "dev.image-tooling.inputs.digest", rest)).toMatchObject({
+      revision: "abc",
+      sourceUrl: "https://github.com/acme/images",
+      inputsDigest: D("0"),
+      base: { name: "reg/ns/parent:1.0.0", digest: D("f"), parent: true },
+    });
   });
   it("refuses an image this pipeline did not label, naming the labels", () => {
-    expect(() => factsFromLabels({}, "dev.image-tooling.inputs.digest", rest)).toThrow(/r@x has no label org.opencontainers.image.revision, .*dev.image-tooling.inputs.digest: it was not built by this pipeline/);
+    expect(() => factsFromLabels({}, "dev.image-tooling.inputs.digest", rest)).toThrow(
+      /r@x has no label org.opencontainers.image.revision, .*dev.image-tooling.inputs.digest: it was not built by this pipeline/,
+    );
   });
 });

@@ -11,7 +11,13 @@ const facts: ProvenanceFacts = {
   packageRoot: "packages/fixture-child",
   inputsDigest: `sha256:${"1".repeat(64)}`,
   base: { name: "reg/ns/fixture-base:1.0.0", digest: `sha256:${"2".repeat(64)}`, parent: true },
-  locks: [{ name: "packages/fixture-child/tools.lock.json", uri: "git+https://github.com/acme/images@0123456789abcdef0123456789abcdef01234567#packages/fixture-child/tools.lock.json", digest: `sha256:${"3".repeat(64)}` }],
+  locks: [
+    {
+      name: "packages/fixture-child/tools.lock.json",
+      uri: "git+https://github.com/acme/images@0123456789abcdef0123456789abcdef01234567#packages/fixture-child/tools.lock.json",
+      digest: `sha256:${"3".repeat(64)}`,
+    },
+  ],
   pipelineVersion: "0123456789abcdef0123456789abcdef01234567",
   daggerVersion: "0.21.8",
   startedOn: "2026-12-03T10:00:00.000Z",
@@ -32,7 +38,11 @@ describe("SLSA v1 provenance predicate", () => {
   it("names the revision, the build context, the parent by digest and each lock by digest", () => {
     const p = provenancePredicate(facts) as any;
     expect(p.buildDefinition.buildType).toBe(BUILD_TYPE);
-    expect(p.buildDefinition.externalParameters).toMatchObject({ image: "fixture-child", version: "1.0.0", source: { uri: "git+https://github.com/acme/images", revision: facts.revision } });
+    expect(p.buildDefinition.externalParameters).toMatchObject({
+      image: "fixture-child",
+      version: "1.0.0",
+      source: { uri: "git+https://github.com/acme/images", revision: facts.revision },
+    });
     expect(p.buildDefinition.resolvedDependencies).toEqual([
       { name: "source", uri: `git+https://github.com/acme/images@${facts.revision}`, digest: { gitCommit: facts.revision } },
       { name: "build-context", uri: `git+https://github.com/acme/images@${facts.revision}#packages/fixture-child`, digest: { sha256: "1".repeat(64) } },
@@ -57,7 +67,14 @@ describe("SLSA v1 provenance predicate", () => {
   });
 
   it("an external base is named base, not parent", () => {
-    const p = provenancePredicate({ ...facts, base: { name: "docker.io/library/debian:bookworm-slim", digest: `sha256:${"4".repeat(64)}`, parent: false } }) as any;
-    expect(p.buildDefinition.resolvedDependencies[2]).toEqual({ name: "base", uri: "docker://docker.io/library/debian:bookworm-slim", digest: { sha256: "4".repeat(64) } });
+    const p = provenancePredicate({
+      ...facts,
+      base: { name: "docker.io/library/debian:bookworm-slim", digest: `sha256:${"4".repeat(64)}`, parent: false },
+    }) as any;
+    expect(p.buildDefinition.resolvedDependencies[2]).toEqual({
+      name: "base",
+      uri: "docker://docker.io/library/debian:bookworm-slim",
+      digest: { sha256: "4".repeat(64) },
+    });
   });
 });

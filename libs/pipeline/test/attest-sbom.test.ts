@@ -104,7 +104,11 @@ describe("SBOM enrichment from tools.lock.json", () => {
   it("adds the lock packages to syft's document, contained by the image root, keeping what syft found", () => {
     const out = enrichSbom(syftDoc(), [source], "amd64");
     expect(out.packages!.map((p) => p.name)).toEqual(["jq", "reg/ns/demo", "kubectl", "yq"]);
-    expect(out.relationships).toContainEqual({ spdxElementId: "SPDXRef-DocumentRoot-Image-demo", relationshipType: "CONTAINS", relatedSpdxElement: "SPDXRef-Package-tools-lock-demo-kubectl" });
+    expect(out.relationships).toContainEqual({
+      spdxElementId: "SPDXRef-DocumentRoot-Image-demo",
+      relationshipType: "CONTAINS",
+      relatedSpdxElement: "SPDXRef-Package-tools-lock-demo-kubectl",
+    });
     // Idempotent: enriching twice adds nothing.
     expect(enrichSbom(out, [source], "amd64").packages).toHaveLength(4);
   });
@@ -119,7 +123,11 @@ describe("the locks an image's SBOM draws on", () => {
   it("are its own and all its ancestors' (a child contains its parents' tools, up to toolbox-base)", () => {
     const ws = loadWorkspace(fileURLToPath(new URL("../../..", import.meta.url)));
     const locks = lockSources(ws, "tooling-k8s-aws");
-    expect(locks.map((l) => l.file)).toEqual(["packages/toolbox-base/tools.lock.json", "packages/tooling-k8s/tools.lock.json", "packages/tooling-k8s-aws/tools.lock.json"]);
+    expect(locks.map((l) => l.file)).toEqual([
+      "packages/toolbox-base/tools.lock.json",
+      "packages/tooling-k8s/tools.lock.json",
+      "packages/tooling-k8s-aws/tools.lock.json",
+    ]);
     const names = locks.flatMap((l) => lockPackages(l, "arm64")).map((p) => p.name);
     expect(names).toContain("kubectl");
     expect(names).toContain("aws");

@@ -90,7 +90,11 @@ describe("attestImage with the real cosign and syft", () => {
   });
 
   const verify = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const statements = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
+  const statements = (stdout: string) =>
+    stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
 
   beforeAll(async () => {
     // First use builds both tools from the Go module proxy (minutes, once per machine).
@@ -155,7 +159,11 @@ describe("attestImage with the real cosign and syft", () => {
       const [p] = statements(r.stdout);
       expect(p.predicateType).toBe("https://slsa.dev/provenance/v1");
       expect(p.predicate.buildDefinition.externalParameters.source.revision).toBe(REVISION);
-      expect(p.predicate.buildDefinition.resolvedDependencies).toContainEqual({ name: "parent", uri: `docker://${registry.host}/ns/parent:1.0.0`, digest: { sha256: "2".repeat(64) } });
+      expect(p.predicate.buildDefinition.resolvedDependencies).toContainEqual({
+        name: "parent",
+        uri: `docker://${registry.host}/ns/parent:1.0.0`,
+        digest: { sha256: "2".repeat(64) },
+      });
     });
 
     it("leaves the index as it was: the same digest, only its two platforms", async () => {
@@ -186,10 +194,16 @@ describe("attestImage with the real cosign and syft", () => {
       bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
       const blob = await client.pushBlob(repo, Buffer.from(JSON.stringify(bundle)));
       const tamperedBytes = Buffer.from(JSON.stringify({ ...m, layers: [{ ...m.layers[0], ...blob }] }));
-      const tampered = await client.putManifest(repo, `sha256:${(await import("node:crypto")).createHash("sha256").update(tamperedBytes).digest("hex")}`, { mediaType: MediaType.ociManifest, bytes: tamperedBytes });
+      const tampered = await client.putManifest(repo, `sha256:${(await import("node:crypto")).createHash("sha256").update(tamperedBytes).digest("hex")}`, {
+        mediaType: MediaType.ociManifest,
+        bytes: tamperedBytes,
+      });
       const tag = image.digest.replace(":", "-");
       const list = (await client.getManifest(repo, tag)).json as ImageIndex;
-      const swapped = { ...list, manifests: list.manifests.map((d) => (d.digest === state.provenance ? { ...d, digest: tampered, size: tamperedBytes.length } : d)) };
+      const swapped = {
+        ...list,
+        manifests: list.manifests.map((d) => (d.digest === state.provenance ? { ...d, digest: tampered, size: tamperedBytes.length } : d)),
+      };
       await client.putManifest(repo, tag, { mediaType: MediaType.ociIndex, bytes: Buffer.from(JSON.stringify(swapped)) });
 
       // The altered provenance is there (cosign tree lists it) but fails its signature, so none verifies.
@@ -221,7 +235,11 @@ describe("attestImage with the real cosign and syft", () => {
   it("completes a digest that has only its signature, without signing it again", async () => {
     const repo = "ns/partial";
     const image = await seedImage(client, repo, "1.0.0", { labels: { partial: "yes" } });
-    execFileSync(cosign, ["sign", "--yes", "--key", "env://COSIGN_PRIVATE_KEY", "--use-signing-config=false", "--tlog-upload=false", `${registry.host}/${repo}@${image.digest}`], { env: { ...process.env, ...keys.env }, stdio: "pipe" });
+    execFileSync(
+      cosign,
+      ["sign", "--yes", "--key", "env://COSIGN_PRIVATE_KEY", "--use-signing-config=false", "--tlog-upload=false", `${registry.host}/${repo}@${image.digest}`],
+      { env: { ...process.env, ...keys.env }, stdio: "pipe" },
+    );
     const signed = await readAttestations(client, repo, image.digest);
     const r = await attestImage(target(repo, image));
     expect(r).toMatchObject({ status: "completed", signature: signed.signature });

@@ -27,7 +27,10 @@ describe("finding the Dockerfile line of a failed command", () => {
   });
 
   it("matches shell-form commands (flags and continuations aside) and exec-form argv", () => {
-    expect(findRunStep(DOCKERFILE, ["/bin/sh", "-c", "echo 'about to fail' >&2 && exit 3"])).toEqual({ line: 10, instruction: "RUN echo 'about to fail' >&2 && exit 3" });
+    expect(findRunStep(DOCKERFILE, ["/bin/sh", "-c", "echo 'about to fail' >&2 && exit 3"])).toEqual({
+      line: 10,
+      instruction: "RUN echo 'about to fail' >&2 && exit 3",
+    });
     expect(findRunStep(DOCKERFILE, ["/bin/sh", "-c", "apt-get update &&     apt-get install -y curl"])?.line).toBe(5);
     expect(findRunStep(DOCKERFILE, ["/usr/local/bin/check", "--strict"])?.line).toBe(9);
     expect(findRunStep(DOCKERFILE, ["/bin/sh", "-c", "make"])).toBeUndefined();
@@ -35,12 +38,15 @@ describe("finding the Dockerfile line of a failed command", () => {
 });
 
 describe("a build error", () => {
-  const execError = Object.assign(new Error(`process "/bin/sh -c echo 'about to fail' >&2 && exit 3" did not complete successfully: exit code: 3\n${"{\"id\":\"" + "x".repeat(6000) + "\"}"}`), {
-    cmd: ["/bin/sh", "-c", "echo 'about to fail' >&2 && exit 3"],
-    exitCode: 3,
-    stderr: "about to fail\n",
-    stdout: "",
-  });
+  const execError = Object.assign(
+    new Error(`process "/bin/sh -c echo 'about to fail' >&2 && exit 3" did not complete successfully: exit code: 3\n${'{"id":"' + "x".repeat(6000) + '"}'}`),
+    {
+      cmd: ["/bin/sh", "-c", "echo 'about to fail' >&2 && exit 3"],
+      exitCode: 3,
+      stderr: "about to fail\n",
+      stdout: "",
+    },
+  );
 
   it("names the Dockerfile, its line and the exit code up front, then the instruction and its output", () => {
     const { detail, step } = describeDockerfileFailure(execError, { file: "packages/demo/Dockerfile", text: DOCKERFILE });
@@ -64,7 +70,10 @@ describe("a build error", () => {
   });
 
   it("without a matching line, shows the command as the engine ran it", () => {
-    const { detail, step } = describeDockerfileFailure({ ...execError, cmd: ["/bin/sh", "-c", "make"], message: execError.message }, { file: "packages/demo/Dockerfile", text: DOCKERFILE });
+    const { detail, step } = describeDockerfileFailure(
+      { ...execError, cmd: ["/bin/sh", "-c", "make"], message: execError.message },
+      { file: "packages/demo/Dockerfile", text: DOCKERFILE },
+    );
     expect(step).toBeUndefined();
     expect(detail).toBe("$ /bin/sh -c make\nabout to fail");
   });

@@ -37,7 +37,11 @@ describe("a failed run still writes its result files", () => {
     const down = `127.0.0.1:${await freePort()}`;
     const run = await runPipeline(ws, ["plan"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
     expect(run.status).toBe(1);
-    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ command: "plan", status: "failed", error: expect.stringContaining("cannot reach") });
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({
+      command: "plan",
+      status: "failed",
+      error: expect.stringContaining("cannot reach"),
+    });
   });
   it("an upper-case IMAGE_NAMESPACE from the environment: one clear error naming the variable, no stack, a failed result", async () => {
     const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "Acme" });

@@ -47,8 +47,12 @@ describe("resolveConfig", () => {
   it("puts the environment's values through the same schema as the file's, naming the variable", () => {
     const upper = () => resolveConfig(file, { IMAGE_NAMESPACE: "Acme" });
     expect(upper).toThrow(ImageMetadataError);
-    expect(upper).toThrow("environment variable IMAGE_NAMESPACE: must be a lower-case repository path\n  → fix or unset IMAGE_NAMESPACE (it overrides image-tooling.yaml)");
-    expect(() => resolveConfig(file, { IMAGE_REGISTRY: "https://ghcr.io/acme" })).toThrow('environment variable IMAGE_REGISTRY: is "https://ghcr.io/acme": expected a host with an optional port');
+    expect(upper).toThrow(
+      "environment variable IMAGE_NAMESPACE: must be a lower-case repository path\n  → fix or unset IMAGE_NAMESPACE (it overrides image-tooling.yaml)",
+    );
+    expect(() => resolveConfig(file, { IMAGE_REGISTRY: "https://ghcr.io/acme" })).toThrow(
+      'environment variable IMAGE_REGISTRY: is "https://ghcr.io/acme": expected a host with an optional port',
+    );
     expect(() => resolveConfig("registry: ghcr.io/x\nnamespace: acme\n", {})).toThrow('image-tooling.yaml, field "registry": is "ghcr.io/x"');
     expect(() => resolveConfig(file, { IMAGE_SOURCE_URL: "not a url" })).toThrow("environment variable IMAGE_SOURCE_URL: must be a URL");
   });
@@ -56,7 +60,10 @@ describe("resolveConfig", () => {
   it("reads the retry bounds from the file or the environment, and refuses nonsense", () => {
     expect(resolveConfig(file, {}).retry).toEqual(DEFAULT_RETRY_POLICY);
     expect(resolveConfig(`${file}retries: 2\nretryMaxSeconds: 30\n`, {}).retry).toMatchObject({ retries: 2, maxTotalMs: 30_000 });
-    expect(resolveConfig(`${file}retries: 2\n`, { IMAGE_REGISTRY_RETRIES: "0", IMAGE_REGISTRY_RETRY_MAX_SECONDS: "2.5" }).retry).toMatchObject({ retries: 0, maxTotalMs: 2500 });
+    expect(resolveConfig(`${file}retries: 2\n`, { IMAGE_REGISTRY_RETRIES: "0", IMAGE_REGISTRY_RETRY_MAX_SECONDS: "2.5" }).retry).toMatchObject({
+      retries: 0,
+      maxTotalMs: 2500,
+    });
     expect(() => resolveConfig(file, { IMAGE_REGISTRY_RETRIES: "many" })).toThrow("environment variable IMAGE_REGISTRY_RETRIES: must be a whole number");
     expect(() => resolveConfig(file, { IMAGE_REGISTRY_RETRIES: "1.5" })).toThrow("environment variable IMAGE_REGISTRY_RETRIES: must be a whole number");
     expect(() => resolveConfig(`${file}retryMaxSeconds: -1\n`, {})).toThrow('image-tooling.yaml, field "retryMaxSeconds": must be more than 0');

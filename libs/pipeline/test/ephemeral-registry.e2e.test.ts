@@ -21,7 +21,7 @@ describe("the run's registry as a bound Dagger service", () => {
 
   it("carries a two-platform parent, by digest, to a child's Dockerfile FROM on each platform", async () => {
     const marker = randomBytes(4).toString("hex");
-    writeFileSync(join(dir, "Dockerfile"), "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo \"child of $(cat /parent) on $(uname -m)\" > /child\n");
+    writeFileSync(join(dir, "Dockerfile"), 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN echo "child of $(cat /parent) on $(uname -m)" > /child\n');
     await connection(async () => {
       const registry = await EphemeralRegistry.start(env.HARNESS_REGISTRY_IMAGE);
       try {
@@ -37,7 +37,10 @@ describe("the run's registry as a bound Dagger service", () => {
         const ref = await registry.push("parent", parents);
         expect(ref).toMatch(/^localhost:5000\/parent@sha256:[0-9a-f]{64}$/);
         for (const [platform, machine] of Object.entries(MACHINE)) {
-          const child = dag.host().directory(dir).dockerBuild({ platform: platform as Platform, buildArgs: [{ name: "BASE_IMAGE", value: ref }] });
+          const child = dag
+            .host()
+            .directory(dir)
+            .dockerBuild({ platform: platform as Platform, buildArgs: [{ name: "BASE_IMAGE", value: ref }] });
           expect((await child.file("/child").contents()).trim()).toBe(`child of parent-${marker} on ${machine}`);
         }
       } finally {

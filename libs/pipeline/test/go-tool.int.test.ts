@@ -18,6 +18,8 @@ describe("pinned Go tools", () => {
     const root = mkdtempSync(join(tmpdir(), "go-tool-"));
     const err = await goToolBinary(COSIGN, { root, env: { PATH: "/nonexistent" } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GoToolUnavailable);
-    expect((err as Error).message).toMatch(/cosign v3\.1\.3 is built with Go from the Go module proxy, but `go` could not run .*Install Go .* or set COSIGN_BIN=/);
+    expect((err as Error).message).toMatch(
+      /cosign v3\.1\.3 is built with Go from the Go module proxy, but `go` could not run .*Install Go .* or set COSIGN_BIN=/,
+    );
   });
 });

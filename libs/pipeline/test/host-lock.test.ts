@@ -42,7 +42,15 @@ describe("the machine-wide publish lock", () => {
     const name = (await import("node:crypto")).createHash("sha256").update("k").digest("hex").slice(0, 32);
     mkdirSync(join(dir, name));
     writeFileSync(join(dir, name, "owner"), `${dead}\nk\n`);
-    await expect(withHostLock("k", async () => { throw new Error("boom"); }, { dir, maxWaitMs: 1000 })).rejects.toThrow("boom");
+    await expect(
+      withHostLock(
+        "k",
+        async () => {
+          throw new Error("boom");
+        },
+        { dir, maxWaitMs: 1000 },
+      ),
+    ).rejects.toThrow("boom");
     expect(readdirSync(dir)).toEqual([]);
   });
 });

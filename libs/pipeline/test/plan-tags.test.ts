@@ -5,7 +5,12 @@ const actions = (p: ReturnType<typeof planTags>) => Object.fromEntries([p.immuta
 
 describe("planTags (release channel)", () => {
   it("creates every tag for the first version", () => {
-    expect(actions(planTags({ version: "1.0.0", existingTags: [], channel: "release" }))).toEqual({ "1.0.0": "create", "1.0": "create", "1": "create", latest: "create" });
+    expect(actions(planTags({ version: "1.0.0", existingTags: [], channel: "release" }))).toEqual({
+      "1.0.0": "create",
+      "1.0": "create",
+      "1": "create",
+      latest: "create",
+    });
   });
 
   it("moves floating tags forward to a newer version", () => {
@@ -38,7 +43,13 @@ describe("planTags (release channel)", () => {
 
   it("completes floating tags a previous, interrupted run did not move", () => {
     const d = `sha256:${"1".repeat(64)}`;
-    const p = planTags({ version: "1.1.0", existingTags: ["1.0.0", "1.1.0", "1", "latest"], floatingDigests: { "1": `sha256:${"0".repeat(64)}`, latest: d }, digest: d, channel: "release" });
+    const p = planTags({
+      version: "1.1.0",
+      existingTags: ["1.0.0", "1.1.0", "1", "latest"],
+      floatingDigests: { "1": `sha256:${"0".repeat(64)}`, latest: d },
+      digest: d,
+      channel: "release",
+    });
     expect(actions(p)).toEqual({ "1.1.0": "skip", "1.1": "create", "1": "move", latest: "skip" });
   });
 

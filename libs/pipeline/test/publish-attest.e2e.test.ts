@@ -129,9 +129,18 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
     for (const s of sboms) {
       const packages = s.predicate.packages as { name: string; versionInfo?: string; checksums?: unknown[]; downloadLocation?: string }[];
       expect(packages.find((p) => p.name === "jq")?.versionInfo).toMatch(/^1\.6/);
-      expect(packages).toContainEqual(expect.objectContaining({ name: "child-tool", versionInfo: "0.3.1", checksums: [{ algorithm: "SHA256", checksumValue: CHILD_TOOL_SHA }] }));
+      expect(packages).toContainEqual(
+        expect.objectContaining({ name: "child-tool", versionInfo: "0.3.1", checksums: [{ algorithm: "SHA256", checksumValue: CHILD_TOOL_SHA }] }),
+      );
     }
-    const arches = sboms.map((s) => (s.predicate.packages as { name: string; downloadLocation: string }[]).find((p) => p.name === "child-tool")!.downloadLocation.split("-").pop()).sort();
+    const arches = sboms
+      .map((s) =>
+        (s.predicate.packages as { name: string; downloadLocation: string }[])
+          .find((p) => p.name === "child-tool")!
+          .downloadLocation.split("-")
+          .pop(),
+      )
+      .sort();
     expect(arches).toEqual(["amd64", "arm64"]);
   });
 
@@ -142,8 +151,14 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
     expect(p.subject[0].digest.sha256).toBe(digests["fixture-child"]!.slice("sha256:".length));
     const def = p.predicate.buildDefinition;
     expect(def.externalParameters.source.revision).toBe(ws.git("rev-parse", "HEAD"));
-    expect(def.resolvedDependencies).toContainEqual({ name: "parent", uri: `docker://${REGISTRY}/${ns}/fixture-base:1.0.0`, digest: { sha256: digests["fixture-base"]!.slice("sha256:".length) } });
-    expect(def.resolvedDependencies).toContainEqual(expect.objectContaining({ name: "packages/fixture-child/tools.lock.json", digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }));
+    expect(def.resolvedDependencies).toContainEqual({
+      name: "parent",
+      uri: `docker://${REGISTRY}/${ns}/fixture-base:1.0.0`,
+      digest: { sha256: digests["fixture-base"]!.slice("sha256:".length) },
+    });
+    expect(def.resolvedDependencies).toContainEqual(
+      expect.objectContaining({ name: "packages/fixture-child/tools.lock.json", digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } }),
+    );
     expect(p.predicate.runDetails.builder.version.dagger).toBe("0.21.8");
   });
 
@@ -171,7 +186,10 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
     execFileSync("docker", ["pull", "-q", ref], { stdio: "pipe" });
     try {
       const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${ref}`], { encoding: "utf8" }));
-      expect(raw.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+      expect(raw.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual([
+        "linux/amd64",
+        "linux/arm64",
+      ]);
     } finally {
       spawnSync("docker", ["image", "rm", ref], { stdio: "ignore" });
     }
@@ -191,7 +209,13 @@ describe("publish without a way to sign", () => {
     const ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
     try {
       const ns = `e2e-nosign-${randomBytes(4).toString("hex")}`;
-      const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: REGISTRY, IMAGE_REGISTRY_PLAIN_HTTP: "true", IMAGE_NAMESPACE: ns, COSIGN_PRIVATE_KEY: undefined, COSIGN_PASSWORD: undefined });
+      const run = await runPipeline(ws, ["publish", "fixture-base"], {
+        IMAGE_REGISTRY: REGISTRY,
+        IMAGE_REGISTRY_PLAIN_HTTP: "true",
+        IMAGE_NAMESPACE: ns,
+        COSIGN_PRIVATE_KEY: undefined,
+        COSIGN_PASSWORD: undefined,
+      });
       expect(run.status).toBe(1);
       expect(run.all).toContain("publish signs every image: set COSIGN_PRIVATE_KEY");
       expect(run.all).not.toMatch(/▶ .*build/);

@@ -83,12 +83,20 @@ describe("publish to a real registry", () => {
     const repo = `${ns}/fixture-child`;
     const digest = await digestOf(repo, "1.0.0");
     const raw = JSON.parse(execFileSync("skopeo", ["inspect", "--raw", "--tls-verify=false", `docker://${REGISTRY}/${repo}:1.0.0`], { encoding: "utf8" }));
-    expect(raw.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual(["linux/amd64", "linux/arm64"]);
-    const skopeoDigest = execFileSync("skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", `docker://${REGISTRY}/${repo}:1`], { encoding: "utf8" }).trim();
+    expect(raw.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`).sort()).toEqual([
+      "linux/amd64",
+      "linux/arm64",
+    ]);
+    const skopeoDigest = execFileSync("skopeo", ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", `docker://${REGISTRY}/${repo}:1`], {
+      encoding: "utf8",
+    }).trim();
     expect(skopeoDigest).toBe(digest);
     // Docker treats only loopback registries as insecure by default: it pulls the same registry through 127.0.0.1.
     const pulled = `${harness.HARNESS_REGISTRY}/${repo}@${digest}`;
-    for (const [platform, machine] of [["linux/amd64", "x86_64"], ["linux/arm64", "aarch64"]] as const) {
+    for (const [platform, machine] of [
+      ["linux/amd64", "x86_64"],
+      ["linux/arm64", "aarch64"],
+    ] as const) {
       execFileSync("docker", ["pull", "--quiet", "--platform", platform, pulled], { encoding: "utf8" });
       const out = execFileSync("docker", ["run", "--rm", "--platform", platform, pulled, "sh", "-c", "child-tool && hello"], { encoding: "utf8" });
       expect(out).toContain("child-tool on fixture-base");
@@ -174,7 +182,11 @@ describe("a child builds and smoke-tests on its parent from the same run, on an 
     expect(run.output).toContain("fixture-base: push to the run's registry (a Dagger service) for its children");
     for (const platform of ["linux/amd64", "linux/arm64"]) expect(run.output).toContain(`✔ [${platform}] child tool sees the parent's files`);
     const result = JSON.parse(ws.read("dist/images/fixture-child/result.json"));
-    expect(result).toMatchObject({ image: "fixture-child", status: "passed", base: expect.stringMatching(/^localhost:5000\/fixture-base@sha256:[0-9a-f]{64}$/) });
+    expect(result).toMatchObject({
+      image: "fixture-child",
+      status: "passed",
+      base: expect.stringMatching(/^localhost:5000\/fixture-base@sha256:[0-9a-f]{64}$/),
+    });
   });
 
   it("the same child smoke on the engine reached as a remote one is (tcp://), sharing nothing with this machine", async () => {
@@ -201,7 +213,10 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
 
   it("a failing smoke check pushes nothing and says which check, platform and output", async () => {
     const ns = namespace();
-    ws.write("packages/fixture-base/smoke.yaml", `${ws.read("packages/fixture-base/smoke.yaml")}  - name: expects the wrong greeting\n    run: [hello]\n    stdout: '^goodbye'\n`);
+    ws.write(
+      "packages/fixture-base/smoke.yaml",
+      `${ws.read("packages/fixture-base/smoke.yaml")}  - name: expects the wrong greeting\n    run: [hello]\n    stdout: '^goodbye'\n`,
+    );
     ws.commitAll("failing smoke");
     const run = await runPipeline(ws, ["publish", "fixture-base"], target(ns));
     expect(run.status).toBe(1);
@@ -221,13 +236,21 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     ws.commitAll("broken build");
     const run = await runPipeline(ws, ["publish", "fixture-base"], target(ns));
     expect(run.status).toBe(1);
-    expect(run.all).toMatch(new RegExp(`fixture-base \\[linux/(amd64|arm64)\\]: the Dockerfile did not build: packages/fixture-base/Dockerfile line ${line} failed with exit code 3\n    RUN echo 'about to fail' >&2 && exit 3\n`));
+    expect(run.all).toMatch(
+      new RegExp(
+        `fixture-base \\[linux/(amd64|arm64)\\]: the Dockerfile did not build: packages/fixture-base/Dockerfile line ${line} failed with exit code 3\n    RUN echo 'about to fail' >&2 && exit 3\n`,
+      ),
+    );
     expect(run.all).toContain("about to fail");
     expect(run.all).not.toMatch(/^\s+at /m);
     // No line of the engine's internals (its IDs run to kilobytes) reaches the user.
     expect(run.all.split("\n").every((l) => l.length < 1000)).toBe(true);
     expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
-    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", notice: "nothing was written to the registry; not written: 1.0.0, 1.0, 1, latest", error: expect.stringContaining("the Dockerfile did not build") });
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({
+      status: "failed",
+      notice: "nothing was written to the registry; not written: 1.0.0, 1.0, 1, latest",
+      error: expect.stringContaining("the Dockerfile did not build"),
+    });
     ws.git("reset", "-q", "--hard", "HEAD~1");
   });
 
@@ -249,7 +272,10 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     expect(run.status).toBe(1);
     expect(run.all).toContain(`cannot reach registry ${down} (connection refused): is it running? check IMAGE_REGISTRY`);
     expect(run.all).not.toMatch(/▶ .*build/);
-    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", error: expect.stringContaining("connection refused") });
+    expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("connection refused"),
+    });
   });
 
   it("wrong credentials: a clear error, nothing pushed, and the secret appears in no output", async () => {
@@ -257,12 +283,21 @@ describe("publish refuses, clearly, and leaves the registry as it was", () => {
     const authed = await startTestRegistry({ htpasswd: [{ username: "ci", password: secret }] });
     try {
       const wrong = `${secret}-wrong`;
-      const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: authed.host, IMAGE_NAMESPACE: "team", REGISTRY_USERNAME: "ci", REGISTRY_PASSWORD: wrong });
+      const run = await runPipeline(ws, ["publish", "fixture-base"], {
+        IMAGE_REGISTRY: authed.host,
+        IMAGE_NAMESPACE: "team",
+        REGISTRY_USERNAME: "ci",
+        REGISTRY_PASSWORD: wrong,
+      });
       expect(run.status).toBe(1);
       expect(run.all).toContain(`registry ${authed.host} rejected the credentials`);
       expect(run.all).toContain("REGISTRY_PASSWORD");
       expect(run.all).not.toMatch(/▶ .*build/);
-      const outputs = [run.all, existsSync(join(ws.root, "dist/images/fixture-base/result.json")) ? ws.read("dist/images/fixture-base/result.json") : "", authed.output()];
+      const outputs = [
+        run.all,
+        existsSync(join(ws.root, "dist/images/fixture-base/result.json")) ? ws.read("dist/images/fixture-base/result.json") : "",
+        authed.output(),
+      ];
       for (const text of outputs) expect(text).not.toContain(secret);
       const ok = new RegistryClient({ registry: authed.host, username: "ci", password: secret });
       expect(await ok.listTags("team/fixture-base")).toEqual([]);

@@ -3,13 +3,21 @@ import { engineErrorSummary, transientPushFailure } from "../src/run/push-errors
 
 describe("reading the engine's push errors", () => {
   it("calls rate limits, gateway errors and dropped connections transient", () => {
-    expect(transientPushFailure("failed to push 172.17.0.1:5003/a/b:1.0.0: unexpected status from PUT request to http://172.17.0.1:5003/v2/a/b/manifests/1.0.0: 429 Too Many Requests")).toBe("rate limited (HTTP 429)");
+    expect(
+      transientPushFailure(
+        "failed to push 172.17.0.1:5003/a/b:1.0.0: unexpected status from PUT request to http://172.17.0.1:5003/v2/a/b/manifests/1.0.0: 429 Too Many Requests",
+      ),
+    ).toBe("rate limited (HTTP 429)");
     expect(transientPushFailure("failed to copy: unexpected status from HEAD request: 503 Service Unavailable")).toBe("service unavailable (HTTP 503)");
     expect(transientPushFailure("unexpected status: 502 Bad Gateway")).toBe("bad gateway (HTTP 502)");
     expect(transientPushFailure("504 Gateway Timeout")).toBe("gateway timeout (HTTP 504)");
-    expect(transientPushFailure('failed to do request: Put "http://172.17.0.1:5003/v2/a/b/blobs/uploads/x": EOF')).toBe("the registry ended the request early (unexpected EOF; the engine does not say why)");
+    expect(transientPushFailure('failed to do request: Put "http://172.17.0.1:5003/v2/a/b/blobs/uploads/x": EOF')).toBe(
+      "the registry ended the request early (unexpected EOF; the engine does not say why)",
+    );
     // What the engine says when the registry answers a manifest PUT with 429 (seen in publish-faults.e2e.test.ts).
-    expect(transientPushFailure("short read: expected 2247 bytes but got 0: unexpected EOF")).toBe("the registry ended the request early (unexpected EOF; the engine does not say why)");
+    expect(transientPushFailure("short read: expected 2247 bytes but got 0: unexpected EOF")).toBe(
+      "the registry ended the request early (unexpected EOF; the engine does not say why)",
+    );
     expect(transientPushFailure("read tcp 172.17.0.2:41234->172.17.0.1:5003: read: connection reset by peer")).toBe("connection dropped");
   });
 

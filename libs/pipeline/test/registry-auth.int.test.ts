@@ -56,7 +56,11 @@ describe("registry with htpasswd (Basic) auth", () => {
 
   it("rejects wrong credentials with a clear message and no password in it", async () => {
     const client = new RegistryClient({ registry: registry.host, username: "ci", password: WRONG });
-    const attempts = [() => client.ping(), () => client.listTags("team/app"), () => client.putManifest("team/app", "x", { mediaType: "application/json", bytes: Buffer.from("{}") })];
+    const attempts = [
+      () => client.ping(),
+      () => client.listTags("team/app"),
+      () => client.putManifest("team/app", "x", { mediaType: "application/json", bytes: Buffer.from("{}") }),
+    ];
     for (const attempt of attempts) {
       const e = await rejection(attempt());
       expect(e.kind).toBe("unauthorized");
@@ -82,7 +86,10 @@ describe("registry with htpasswd (Basic) auth", () => {
       throw new Error("expected the client to refuse half a login");
     };
     const noPassword = half({ username: "ci", password: "" });
-    expect([noPassword.kind, noPassword.message]).toEqual(["unauthorized", `registry ${registry.host}: user 'ci' is configured but no password: set REGISTRY_PASSWORD, or unset REGISTRY_USERNAME to read anonymously`]);
+    expect([noPassword.kind, noPassword.message]).toEqual([
+      "unauthorized",
+      `registry ${registry.host}: user 'ci' is configured but no password: set REGISTRY_PASSWORD, or unset REGISTRY_USERNAME to read anonymously`,
+    ]);
     expect(half({ password: PASSWORD }).message).toBe(`registry ${registry.host}: a password is configured but no user: set REGISTRY_USERNAME`);
     expect(() => new RegistryClient({ registry: "docker.io", username: "ci" })).toThrow("set REGISTRY_PASSWORD (or DOCKERHUB_TOKEN)");
   });
@@ -158,13 +165,21 @@ describe("a registry that echoes credentials back", () => {
       const auth = req.headers.authorization;
       if (!auth) return res.writeHead(401, { "www-authenticate": 'Basic realm="echo"' }).end();
       const decoded = Buffer.from(auth.replace(/^Basic /, ""), "base64").toString();
-      res.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ code: "UNKNOWN", message: `upstream refused ${auth} (${decoded})` }] }));
+      res
+        .writeHead(502, { "content-type": "application/json" })
+        .end(JSON.stringify({ errors: [{ code: "UNKNOWN", message: `upstream refused ${auth} (${decoded})` }] }));
     });
     await new Promise<void>((r) => echo.listen(0, "127.0.0.1", r));
     const host = `127.0.0.1:${(echo.address() as { port: number }).port}`;
     try {
       const retries: string[] = [];
-      const client = new RegistryClient({ registry: host, username: "ci", password: PASSWORD, retry: { retries: 1, baseMs: 10 }, onRetry: (l) => retries.push(l) });
+      const client = new RegistryClient({
+        registry: host,
+        username: "ci",
+        password: PASSWORD,
+        retry: { retries: 1, baseMs: 10 },
+        onRetry: (l) => retries.push(l),
+      });
       const e = await rejection(client.listTags("team/app"));
       expect(e.kind).toBe("protocol");
       expect(e.message).toBe(

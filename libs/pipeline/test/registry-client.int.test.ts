@@ -126,10 +126,18 @@ describe("RegistryClient against docker-registry", () => {
   });
 
   it("reports the registry's reason when it refuses a manifest", async () => {
-    const dangling = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.ociIndex, manifests: [{ mediaType: MediaType.ociManifest, digest: `sha256:${"1".repeat(64)}`, size: 10, platform: { os: "linux", architecture: "amd64" } }] }));
+    const dangling = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.ociIndex,
+        manifests: [{ mediaType: MediaType.ociManifest, digest: `sha256:${"1".repeat(64)}`, size: 10, platform: { os: "linux", architecture: "amd64" } }],
+      }),
+    );
     const e = await rejection(client.putManifest(repo, "broken", { mediaType: MediaType.ociIndex, bytes: dangling }));
     expect(e.kind).toBe("protocol");
-    expect(e.message).toMatch(new RegExp(`^registry ${registry.host} answered HTTP 400 \\(MANIFEST_BLOB_UNKNOWN.*\\) while pushing broken to ${registry.host}/${repo}$`));
+    expect(e.message).toMatch(
+      new RegExp(`^registry ${registry.host} answered HTTP 400 \\(MANIFEST_BLOB_UNKNOWN.*\\) while pushing broken to ${registry.host}/${repo}$`),
+    );
   });
 
   it("refuses bad names before asking the registry", async () => {
@@ -161,7 +169,9 @@ describe("RegistryClient when the registry is not there", () => {
       const e = await rejection(client.manifestDigest("team/tooling", "1.0.0"));
       expect(Date.now() - started).toBeLessThan(2000);
       expect(e.kind).toBe("unreachable");
-      expect(e.message).toBe(`registry 127.0.0.1:${port} did not answer HEAD /v2/team/tooling/manifests/1.0.0 within 0.3 s: is it running? check IMAGE_REGISTRY`);
+      expect(e.message).toBe(
+        `registry 127.0.0.1:${port} did not answer HEAD /v2/team/tooling/manifests/1.0.0 within 0.3 s: is it running? check IMAGE_REGISTRY`,
+      );
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));

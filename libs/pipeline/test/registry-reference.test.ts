@@ -124,7 +124,12 @@ describe("grantedActions", () => {
   const jwt = (claims: unknown) => ["e30", Buffer.from(JSON.stringify(claims)).toString("base64url"), "sig"].join(".");
 
   it("reads the access claim of a JWT for one repository", () => {
-    const token = jwt({ access: [{ type: "repository", name: "team/app", actions: ["pull"] }, { type: "repository", name: "other", actions: ["push"] }] });
+    const token = jwt({
+      access: [
+        { type: "repository", name: "team/app", actions: ["pull"] },
+        { type: "repository", name: "other", actions: ["push"] },
+      ],
+    });
     expect(grantedActions(token, "team/app")).toEqual(["pull"]);
     expect(grantedActions(token, "missing")).toEqual([]);
   });
@@ -174,7 +179,9 @@ describe("networkReason", () => {
     expect(networkReason(fetchFailed(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })))).toBe("connection refused");
     expect(networkReason(fetchFailed(Object.assign(new Error("dns"), { code: "ENOTFOUND" })))).toBe("host not found");
     expect(networkReason(fetchFailed(new AggregateError([Object.assign(new Error("x"), { code: "ECONNREFUSED" })])))).toBe("connection refused");
-    expect(networkReason(fetchFailed(Object.assign(new Error("tls"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" })))).toMatch(/untrusted TLS certificate.*NODE_EXTRA_CA_CERTS/);
+    expect(networkReason(fetchFailed(Object.assign(new Error("tls"), { code: "DEPTH_ZERO_SELF_SIGNED_CERT" })))).toMatch(
+      /untrusted TLS certificate.*NODE_EXTRA_CA_CERTS/,
+    );
     expect(networkReason(new TypeError("Headers.append: invalid header value"))).toBeNull();
   });
 });

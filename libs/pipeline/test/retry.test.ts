@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, transientStatus, withRetries, type Outcome, type RetryPolicy } from "../src/registry/retry.ts";
+import {
+  backoffMs,
+  decideRetry,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  transientStatus,
+  withRetries,
+  type Outcome,
+  type RetryPolicy,
+} from "../src/registry/retry.ts";
 
 const policy: RetryPolicy = { retries: 4, maxTotalMs: 30_000, baseMs: 1_000, capMs: 8_000 };
 const NOW = Date.parse("2026-12-03T12:00:00Z");
@@ -19,7 +28,12 @@ describe("Retry-After", () => {
 
 describe("which failures are transient", () => {
   it("429 and 502/503/504, not other statuses", () => {
-    expect([429, 502, 503, 504].map(transientStatus)).toEqual(["rate limited (HTTP 429)", "bad gateway (HTTP 502)", "service unavailable (HTTP 503)", "gateway timeout (HTTP 504)"]);
+    expect([429, 502, 503, 504].map(transientStatus)).toEqual([
+      "rate limited (HTTP 429)",
+      "bad gateway (HTTP 502)",
+      "service unavailable (HTTP 503)",
+      "gateway timeout (HTTP 504)",
+    ]);
     expect([200, 400, 401, 403, 404, 500, 501].map(transientStatus)).toEqual([null, null, null, null, null, null, null]);
   });
 });
@@ -40,7 +54,10 @@ describe("backoff", () => {
   });
 
   it("stops when the next wait would pass the total bound, and says whether the server asked for it", () => {
-    expect(decideRetry({ reason: "r" }, 3, 27_000, policy, () => 1)).toEqual({ retry: false, why: "gave up after 3 attempts in 27 s: beyond the 30 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)" });
+    expect(decideRetry({ reason: "r" }, 3, 27_000, policy, () => 1)).toEqual({
+      retry: false,
+      why: "gave up after 3 attempts in 27 s: beyond the 30 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)",
+    });
     expect(decideRetry({ reason: "r", retryAfterMs: 3_600_000 }, 1, 100, policy, () => 1).retry).toBe(false);
     expect((decideRetry({ reason: "r", retryAfterMs: 3_600_000 }, 1, 100, policy, () => 1) as { why: string }).why).toBe(
       "gave up after 1 attempt in 0.1 s: the registry asked to wait 3600 s, beyond the 30 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)",
@@ -63,13 +80,25 @@ describe("withRetries", () => {
     };
     return { now: () => now, sleep, waits, tick: (ms: number) => (now += ms) };
   }
-  const classify = (o: Outcome<number>) => (o.ok && o.value === 503 ? { reason: "service unavailable (HTTP 503)" } : !o.ok ? null : o.value === 429 ? { reason: "rate limited (HTTP 429)", retryAfterMs: 2000 } : null);
+  const classify = (o: Outcome<number>) =>
+    o.ok && o.value === 503
+      ? { reason: "service unavailable (HTTP 503)" }
+      : !o.ok
+        ? null
+        : o.value === 429
+          ? { reason: "rate limited (HTTP 429)", retryAfterMs: 2000 }
+          : null;
 
   it("retries transient outcomes, announcing each wait, and returns the first good one", async () => {
     const t = fakeTime();
     const answers = [429, 503, 200];
     const lines: string[] = [];
-    const r = await withRetries("GET /v2/ on registry r", async () => answers.shift()!, classify, { policy, onRetry: (l) => lines.push(l), ...t, random: () => 0 });
+    const r = await withRetries("GET /v2/ on registry r", async () => answers.shift()!, classify, {
+      policy,
+      onRetry: (l) => lines.push(l),
+      ...t,
+      random: () => 0,
+    });
     expect(r).toEqual({ outcome: { ok: true, value: 200 }, attempts: 3, elapsedMs: 3000 });
     expect(t.waits).toEqual([2000, 1000]);
     expect(lines).toEqual([

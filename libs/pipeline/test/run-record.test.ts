@@ -43,14 +43,21 @@ describe("a run's record", () => {
     record.begin({ image: "pandoc", version: "1.1.0", command: "publish" });
     record.plan(["1.1.0", "1.1"]);
     const [r] = record.failed("smoke failed");
-    expect(r).toMatchObject({ status: "failed", error: "smoke failed", notice: "nothing was written to the registry; not written: 1.1.0, 1.1", pendingTags: ["1.1.0", "1.1"] });
+    expect(r).toMatchObject({
+      status: "failed",
+      error: "smoke failed",
+      notice: "nothing was written to the registry; not written: 1.1.0, 1.1",
+      pendingTags: ["1.1.0", "1.1"],
+    });
     expect(r!.tags).toBeUndefined();
   });
 
   it("a build that fails records the image as failed, with no publish notice", () => {
     const record = new RunRecord(clock());
     record.begin({ image: "pandoc", version: "1.1.0", command: "build" });
-    expect(record.failed("the Dockerfile did not build")).toEqual([{ image: "pandoc", version: "1.1.0", command: "build", status: "failed", error: "the Dockerfile did not build", durationMs: 500 }]);
+    expect(record.failed("the Dockerfile did not build")).toEqual([
+      { image: "pandoc", version: "1.1.0", command: "build", status: "failed", error: "the Dockerfile did not build", durationMs: 500 },
+    ]);
   });
 
   it("a plan that fails on its second image keeps the first one's result", () => {
@@ -74,7 +81,12 @@ describe("the step summary", () => {
     const failed = new RunRecord(clock());
     failed.begin({ image: "pandoc", version: "1.1.0", command: "publish" });
     const results = failed.failed("pandoc [linux/arm64]: the Dockerfile did not build\n    $ make | tee log");
-    expect(failureLines(results)).toEqual(["**Failed:**", "", "- pandoc 1.1.0 (publish): pandoc [linux/arm64]: the Dockerfile did not build — nothing was written to the registry", ""]);
+    expect(failureLines(results)).toEqual([
+      "**Failed:**",
+      "",
+      "- pandoc 1.1.0 (publish): pandoc [linux/arm64]: the Dockerfile did not build — nothing was written to the registry",
+      "",
+    ]);
     const file = join(mkdtempSync(join(tmpdir(), "summary-")), "summary.md");
     writeStepSummary(results, { GITHUB_STEP_SUMMARY: file });
     expect(readFileSync(file, "utf8")).toContain("| pandoc | 1.1.0 | failed | — | — |\n\n**Failed:**\n\n- pandoc 1.1.0 (publish)");

@@ -26,7 +26,11 @@ describe("compressed-size budget", () => {
     const r = await runPipeline(ws, ["smoke", "fixture-base"], {});
     expect(r.status, r.all).toBe(1);
     for (const platform of ["linux/amd64", "linux/arm64"]) {
-      expect(r.all).toMatch(new RegExp(`fixture-base ${platform} is [\\d.]+ MB compressed \\(\\d+ bytes\\), over its budget of 1\\.0 kB \\(1000 bytes\\) set in packages/fixture-base/image.yaml budget\\.compressedSize`));
+      expect(r.all).toMatch(
+        new RegExp(
+          `fixture-base ${platform} is [\\d.]+ MB compressed \\(\\d+ bytes\\), over its budget of 1\\.0 kB \\(1000 bytes\\) set in packages/fixture-base/image.yaml budget\\.compressedSize`,
+        ),
+      );
     }
     expect(r.all).not.toMatch(/\n\s+at /);
     expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed" });

@@ -29,7 +29,8 @@ interface Key {
 function makeKey(name: string): Key {
   const home = join(dir, `gnupg-${name}`);
   mkdirSync(home, { mode: 0o700 });
-  const gpg = (...args: string[]): string => execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const gpg = (...args: string[]): string =>
+    execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   gpg("--passphrase", "", "--quick-gen-key", `${name} <${name}@example.invalid>`, "ed25519", "sign", "never");
   const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys"))![1]!;
   return { home, fingerprint, armored: gpg("--armor", "--export", fingerprint) };
@@ -46,7 +47,10 @@ function fetchTools(lock: object, env: Record<string, string> = {}): Promise<{ s
   const lockFile = join(dir, `tools-${Math.random().toString(36).slice(2)}.lock.json`);
   const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
   writeFileSync(lockFile, JSON.stringify(lock));
-  const child = spawn("sh", [FETCH, lockFile, out], { env: { ...process.env, TARGETARCH: "arm64", CURL_CA_BUNDLE: up.caFile, TOOLS_MIRROR: "", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("sh", [FETCH, lockFile, out], {
+    env: { ...process.env, TARGETARCH: "arm64", CURL_CA_BUNDLE: up.caFile, TOOLS_MIRROR: "", ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
@@ -56,7 +60,16 @@ function fetchTools(lock: object, env: Record<string, string> = {}): Promise<{ s
 
 const demoLock = (url: string, sha: string, signature?: object) => ({
   image: "demo",
-  tools: { demo: { version: "1.0.0", url, sha256: { amd64: "0".repeat(64), arm64: sha }, archive: "binary", install: "/usr/local/bin/demo", ...(signature ? { signature } : {}) } },
+  tools: {
+    demo: {
+      version: "1.0.0",
+      url,
+      sha256: { amd64: "0".repeat(64), arm64: sha },
+      archive: "binary",
+      install: "/usr/local/bin/demo",
+      ...(signature ? { signature } : {}),
+    },
+  },
 });
 
 let pinned: Key;
@@ -65,7 +78,10 @@ const CONTENT = "#!/bin/sh\necho demo 1.0.0\n";
 
 beforeAll(async () => {
   const missing = ["curl", "jq", "gpg", "gpgv", "sha256sum"].filter((c) => spawnSync("sh", ["-c", `command -v ${c}`]).status !== 0);
-  if (missing.length) throw new Error(`fetch-tools needs ${missing.join(", ")} on this machine: apt-get install ${missing.map((c) => (c === "sha256sum" ? "coreutils" : c)).join(" ")}`);
+  if (missing.length)
+    throw new Error(
+      `fetch-tools needs ${missing.join(", ")} on this machine: apt-get install ${missing.map((c) => (c === "sha256sum" ? "coreutils" : c)).join(" ")}`,
+    );
   dir = mkdtempSync(join(tmpdir(), "fetch-tools-host-"));
   up = await startUpstreamServer([]);
   base = `https://127.0.0.1:${up.port}`;
@@ -84,7 +100,12 @@ afterAll(async () => {
 });
 
 describe("fetch-tools: a pinned OpenPGP signature is checked after the sha256 (local HTTPS stand-in for the download host)", () => {
-  const signature = (prefix: string, key: Key, fingerprint = key.fingerprint) => ({ url: `${base}${prefix}/demo-{version}-{arch}.sig`, fingerprint, keySource: "https://example.invalid/key", key: key.armored });
+  const signature = (prefix: string, key: Key, fingerprint = key.fingerprint) => ({
+    url: `${base}${prefix}/demo-{version}-{arch}.sig`,
+    fingerprint,
+    keySource: "https://example.invalid/key",
+    key: key.armored,
+  });
 
   it("installs a download signed by the pinned key", async () => {
     const r = await fetchTools(demoLock(`${base}/demo-{version}-{arch}`, sha256(CONTENT), signature("", pinned)));
@@ -101,9 +122,13 @@ describe("fetch-tools: a pinned OpenPGP signature is checked after the sha256 (l
   });
 
   it("refuses a good signature by a key that is not the pinned fingerprint", async () => {
-    const r = await fetchTools(demoLock(`${base}/other/demo-{version}-{arch}`, sha256(CONTENT), { ...signature("/other", other), fingerprint: pinned.fingerprint }));
+    const r = await fetchTools(
+      demoLock(`${base}/other/demo-{version}-{arch}`, sha256(CONTENT), { ...signature("/other", other), fingerprint: pinned.fingerprint }),
+    );
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): ${base}/other/demo-1.0.0-arm64 is signed by '${other.fingerprint}', not the pinned key ${pinned.fingerprint}`);
+    expect(r.stderr).toContain(
+      `fetch-tools: demo 1.0.0 (arm64): ${base}/other/demo-1.0.0-arm64 is signed by '${other.fingerprint}', not the pinned key ${pinned.fingerprint}`,
+    );
     expect(existsSync(join(r.out, "usr/local/bin/demo"))).toBe(false);
   });
 
@@ -130,11 +155,16 @@ describe("fetch-tools: a pinned OpenPGP signature is checked after the sha256 (l
 
 describe("the AWS CLI's signing key pinned in the locks", () => {
   it.each(["buildx", "tooling-k8s-aws"])("%s: the armored key has the pinned fingerprint", (image) => {
-    const lock = JSON.parse(readFileSync(resolve(dirname(FETCH), "../../../../../..", image, "tools.lock.json"), "utf8")) as { tools: { aws: { signature: { key: string; fingerprint: string } } } };
+    const lock = JSON.parse(readFileSync(resolve(dirname(FETCH), "../../../../../..", image, "tools.lock.json"), "utf8")) as {
+      tools: { aws: { signature: { key: string; fingerprint: string } } };
+    };
     const keyFile = join(dir, `${image}-aws.asc`);
     writeFileSync(keyFile, lock.tools.aws.signature.key);
     mkdirSync(join(dir, "show-keys"), { recursive: true, mode: 0o700 });
-    const shown = execFileSync("gpg", ["--batch", "--with-colons", "--show-keys", keyFile], { encoding: "utf8", env: { ...process.env, GNUPGHOME: join(dir, "show-keys") } });
+    const shown = execFileSync("gpg", ["--batch", "--with-colons", "--show-keys", keyFile], {
+      encoding: "utf8",
+      env: { ...process.env, GNUPGHOME: join(dir, "show-keys") },
+    });
     expect(/^fpr:+([0-9A-F]{40}):/m.exec(shown)![1]).toBe(lock.tools.aws.signature.fingerprint);
     expect(lock.tools.aws.signature.fingerprint).toBe("FB5DB77FD5C118B80511ADA8A6310ACC4672475C");
   });
@@ -146,7 +176,9 @@ describe("fetch-tools: TOOLS_MIRROR (local HTTPS server standing in for an artif
 
   it("downloads through the mirror and checks the same sha256", async () => {
     up.route(`${base}/mirror/demo-1.0.0-arm64`, CONTENT);
-    const r = await fetchTools(demoLock(`${UPSTREAM}/demo-{version}-{arch}`, sha256(CONTENT)), { TOOLS_MIRROR: `https://unrelated.example.invalid/=https://nowhere.invalid/ ${mirror()}` });
+    const r = await fetchTools(demoLock(`${UPSTREAM}/demo-{version}-{arch}`, sha256(CONTENT)), {
+      TOOLS_MIRROR: `https://unrelated.example.invalid/=https://nowhere.invalid/ ${mirror()}`,
+    });
     expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64) from ${base}/mirror/demo-1.0.0-arm64`);
     expect(r.status).toBe(0);
     expect(readFileSync(join(r.out, "usr/local/bin/demo"), "utf8")).toBe(CONTENT);
@@ -156,7 +188,9 @@ describe("fetch-tools: TOOLS_MIRROR (local HTTPS server standing in for an artif
     up.route(`${base}/mirror/demo-1.0.0-arm64`, "#!/bin/sh\necho not demo\n");
     const r = await fetchTools(demoLock(`${UPSTREAM}/demo-{version}-{arch}`, sha256(CONTENT)), { TOOLS_MIRROR: mirror() });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): sha256 mismatch: expected ${sha256(CONTENT)}, got ${sha256("#!/bin/sh\necho not demo\n")} from ${base}/mirror/demo-1.0.0-arm64`);
+    expect(r.stderr).toContain(
+      `fetch-tools: demo 1.0.0 (arm64): sha256 mismatch: expected ${sha256(CONTENT)}, got ${sha256("#!/bin/sh\necho not demo\n")} from ${base}/mirror/demo-1.0.0-arm64`,
+    );
   });
 
   it("a malformed entry stops with a message naming it", async () => {

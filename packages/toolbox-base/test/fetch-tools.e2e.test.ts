@@ -22,7 +22,6 @@ const REQS = join(PACKAGES, "tooling-k8s-openstack/build/requirements-from-lock"
 // Every image package's lock (folder name = image name), not a list of names.
 const IMAGES = readdirSync(PACKAGES).filter((dir) => existsSync(join(PACKAGES, dir, "image.yaml")) && existsSync(join(PACKAGES, dir, "tools.lock.json")));
 
-
 // Fixture "releases", per arch: a tar.gz holding tool-<arch>/demo, a bare
 // binary, and a zip with an installer shaped like the AWS CLI's.
 const FIXTURES = `
@@ -67,12 +66,33 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
         dag
           .container()
           .from(env.HARNESS_DEBIAN_BASE)
-          .withExec(["sh", "-c", `apt-get update -qq && apt-get install -qq -y --no-install-recommends ${packages.join(" ")} >/dev/null && rm -rf /var/lib/apt/lists/*`]);
+          .withExec([
+            "sh",
+            "-c",
+            `apt-get update -qq && apt-get install -qq -y --no-install-recommends ${packages.join(" ")} >/dev/null && rm -rf /var/lib/apt/lists/*`,
+          ]);
 
       const server = debian(["openssl", "zip"])
         .withEnvVariable("E2E_RUN", String(Date.now()))
         .withExec(["sh", "-c", FIXTURES], { redirectStdout: "/srv/sums" })
-        .withExec(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=files", "-addext", "subjectAltName=DNS:files", "-keyout", "/srv/key.pem", "-out", "/srv/cert.pem"])
+        .withExec([
+          "openssl",
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=files",
+          "-addext",
+          "subjectAltName=DNS:files",
+          "-keyout",
+          "/srv/key.pem",
+          "-out",
+          "/srv/cert.pem",
+        ])
         .withWorkdir("/srv/www")
         .withExposedPort(8443);
       for (const line of (await server.file("/srv/sums").contents()).trim().split("\n")) {
@@ -107,32 +127,63 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
       const lock = (tools: Record<string, unknown>): string => JSON.stringify({ image: "demo", tools, debian: { packages: [], commands: {} } });
       const good = lock({
         demo: tool(),
-        bare: tool({ version: "4.5.6", url: "https://files:8443/bare-{version}-{arch}", sha256: { amd64: sums["bare-4.5.6-amd64"], arm64: sums["bare-4.5.6-arm64"] }, archive: "binary", member: undefined, install: "/usr/local/libexec/demo/bare" }),
-        aws: tool({ url: "https://files:8443/aws-{arch}.zip", sha256: { amd64: sums["aws-amd64.zip"], arm64: sums["aws-arm64.zip"] }, archive: "zip", member: undefined, installer: "aws-cli-v2", install: "/usr/local/bin/aws" }),
+        bare: tool({
+          version: "4.5.6",
+          url: "https://files:8443/bare-{version}-{arch}",
+          sha256: { amd64: sums["bare-4.5.6-amd64"], arm64: sums["bare-4.5.6-arm64"] },
+          archive: "binary",
+          member: undefined,
+          install: "/usr/local/libexec/demo/bare",
+        }),
+        aws: tool({
+          url: "https://files:8443/aws-{arch}.zip",
+          sha256: { amd64: sums["aws-amd64.zip"], arm64: sums["aws-arm64.zip"] },
+          archive: "zip",
+          member: undefined,
+          installer: "aws-cli-v2",
+          install: "/usr/local/bin/aws",
+        }),
       });
       // Every problem here must stop the build before anything is installed.
       const wrongSha = lock({ demo: tool({ sha256: { amd64: sums["demo-1.2.3-arm64.tar.gz"], arm64: sums["demo-1.2.3-arm64.tar.gz"] } }) });
       const plainHttp = lock({ demo: tool({ url: "http://files:8443/demo-{version}-{arch}.tar.gz" }) });
       const noSha = lock({ demo: tool({ sha256: { amd64: "", arm64: sums["demo-1.2.3-arm64.tar.gz"] } }) });
 
-      const show = "for f in /out/usr/local/bin/demo /out/usr/local/libexec/demo/bare /out/usr/local/bin/aws; do \"$f\"; done; readlink /out/usr/local/bin/aws; stat -c '%a %u' /out/usr/local/bin/demo";
+      const show =
+        "for f in /out/usr/local/bin/demo /out/usr/local/libexec/demo/bare /out/usr/local/bin/aws; do \"$f\"; done; readlink /out/usr/local/bin/aws; stat -c '%a %u' /out/usr/local/bin/demo";
       const exec = (key: string, c: Container, script: string): Promise<void> => scenarios.exec(key, c, ["sh", "-c", script]);
       const withLock = (text: string, name = "/lock.json"): Container => client.withNewFile(name, text);
 
       const realLocks = IMAGES.reduce((c, image) => c.withFile(`/locks/${image}.json`, dag.host().file(join(PACKAGES, image, "tools.lock.json"))), client);
-      const pyLock = (sha: unknown) => JSON.stringify({ python: { requirements: [{ name: "a-pkg", version: "1.0", sha256: sha }, { name: "b", version: "2.0", sha256: { amd64: ["c".repeat(64)], arm64: ["c".repeat(64)] } }] } });
+      const pyLock = (sha: unknown) =>
+        JSON.stringify({
+          python: {
+            requirements: [
+              { name: "a-pkg", version: "1.0", sha256: sha },
+              { name: "b", version: "2.0", sha256: { amd64: ["c".repeat(64)], arm64: ["c".repeat(64)] } },
+            ],
+          },
+        });
 
       await Promise.all([
         exec("amd64", withLock(good).withEnvVariable("TARGETARCH", "amd64"), `fetch-tools /lock.json /out && ${show}`),
         exec("arm64", withLock(good).withEnvVariable("TARGETARCH", "arm64"), `fetch-tools /lock.json /out && ${show}`),
-        exec("wrong-sha", withLock(wrongSha).withEnvVariable("TARGETARCH", "amd64"), "fetch-tools /lock.json /out; rc=$?; ls -A /out/usr/local/bin 2>/dev/null; echo rc=$rc"),
+        exec(
+          "wrong-sha",
+          withLock(wrongSha).withEnvVariable("TARGETARCH", "amd64"),
+          "fetch-tools /lock.json /out; rc=$?; ls -A /out/usr/local/bin 2>/dev/null; echo rc=$rc",
+        ),
         exec("plain-http", withLock(plainHttp).withEnvVariable("TARGETARCH", "amd64"), "fetch-tools /lock.json /out"),
         exec("no-sha", withLock(noSha).withEnvVariable("TARGETARCH", "amd64"), "fetch-tools /lock.json /out"),
         exec("no-arch", withLock(good), "fetch-tools /lock.json /out"),
         exec("list-real-amd64", realLocks.withEnvVariable("TARGETARCH", "amd64"), `for i in ${IMAGES.join(" ")}; do fetch-tools --list /locks/$i.json; done`),
         exec("list-real-arm64", realLocks.withEnvVariable("TARGETARCH", "arm64"), `for i in ${IMAGES.join(" ")}; do fetch-tools --list /locks/$i.json; done`),
         exec("reqs-missing", withLock(pyLock({ amd64: [], arm64: ["d".repeat(64)] })), "requirements-from-lock /lock.json amd64"),
-        exec("reqs-ok", withLock(pyLock({ amd64: ["a".repeat(64), "b".repeat(64)], arm64: ["d".repeat(64)] })), "requirements-from-lock /lock.json amd64 && requirements-from-lock /lock.json arm64"),
+        exec(
+          "reqs-ok",
+          withLock(pyLock({ amd64: ["a".repeat(64), "b".repeat(64)], arm64: ["d".repeat(64)] })),
+          "requirements-from-lock /lock.json amd64 && requirements-from-lock /lock.json arm64",
+        ),
       ]);
     });
   });
@@ -153,7 +204,9 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
 
   it("stops on a sha256 mismatch, naming expected and actual, before installing anything", () => {
     const r = run("wrong-sha");
-    expect(r.stderr).toContain(`fetch-tools: demo 1.2.3 (amd64): sha256 mismatch: expected ${sums["demo-1.2.3-arm64.tar.gz"]}, got ${sums["demo-1.2.3-amd64.tar.gz"]} from https://files:8443/demo-1.2.3-amd64.tar.gz`);
+    expect(r.stderr).toContain(
+      `fetch-tools: demo 1.2.3 (amd64): sha256 mismatch: expected ${sums["demo-1.2.3-arm64.tar.gz"]}, got ${sums["demo-1.2.3-amd64.tar.gz"]} from https://files:8443/demo-1.2.3-amd64.tar.gz`,
+    );
     expect(r.stdout).toBe("rc=1\n");
   });
 
@@ -170,7 +223,9 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
       expect(r.exitCode).toBe(0);
       const expected = IMAGES.flatMap((image) => {
         const lock = lockSchema.parse(JSON.parse(readFileSync(join(PACKAGES, image, "tools.lock.json"), "utf8")));
-        return Object.entries(lock.tools).flatMap(([name, t]) => (isDownloadTool(t) ? [[name, t.version, expandTemplate(t.url, t, arch), t.sha256[arch]].join("\t")] : []));
+        return Object.entries(lock.tools).flatMap(([name, t]) =>
+          isDownloadTool(t) ? [[name, t.version, expandTemplate(t.url, t, arch), t.sha256[arch]].join("\t")] : [],
+        );
       });
       expect(r.stdout.trim().split("\n")).toEqual(expected);
     }
@@ -181,6 +236,10 @@ describe("fetch-tools against an HTTPS server (fixtures)", () => {
       exitCode: 0,
       stdout: `a-pkg==1.0 --hash=sha256:${"a".repeat(64)} --hash=sha256:${"b".repeat(64)}\nb==2.0 --hash=sha256:${"c".repeat(64)}\na-pkg==1.0 --hash=sha256:${"d".repeat(64)}\nb==2.0 --hash=sha256:${"c".repeat(64)}\n`,
     });
-    expect(run("reqs-missing")).toMatchObject({ exitCode: 1, stdout: "", stderr: expect.stringContaining("no wheel sha256 for amd64 in /lock.json:\n  a-pkg==1.0\n") });
+    expect(run("reqs-missing")).toMatchObject({
+      exitCode: 1,
+      stdout: "",
+      stderr: expect.stringContaining("no wheel sha256 for amd64 in /lock.json:\n  a-pkg==1.0\n"),
+    });
   });
 });

@@ -18,7 +18,6 @@ const PACKAGES = resolve(PKG, "..");
 const DATA = "rootfs/usr/local/share/toolbox";
 const PATH = "/opt/fake/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-
 /** name, pinned version and the command word of each line of an image's toolbox data (`<depth>-<image>.tsv`). */
 function toolsOf(image: string): { name: string; pinned: string; command: string }[] {
   const file = readdirSync(join(PACKAGES, image, DATA)).find((f) => f.endsWith(`-${image}.tsv`))!;
@@ -46,7 +45,8 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
         let dir = dag.directory();
         const commands = new Map<string, string>();
         for (const image of ["toolbox-base", "tooling-k8s", "tooling-k8s-aws"]) {
-          for (const t of toolsOf(image)) if (!commands.has(t.command) && t.command !== "bash") commands.set(t.command, t.pinned === "debian" ? "9.9.9" : t.pinned);
+          for (const t of toolsOf(image))
+            if (!commands.has(t.command) && t.command !== "bash") commands.set(t.command, t.pinned === "debian" ? "9.9.9" : t.pinned);
         }
         for (const [command, version] of commands) {
           const v = command === lie ? "0.0.1" : version;
@@ -82,7 +82,8 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
 
       const exec = (key: string, c: Container, args: string[], stdin?: string): Promise<void> => scenarios.exec(key, c, args, stdin);
       const E = "/usr/local/bin/entrypoint";
-      const showKube = 'id -u; for e in config certs cache .switch-state; do printf "%s -> %s\\n" "$e" "$(readlink "$HOME/.kube/$e" || echo none)"; done; touch "$HOME/.kube/probe" && echo kube-writable; echo "KUBECONFIG=${KUBECONFIG:-unset}"';
+      const showKube =
+        'id -u; for e in config certs cache .switch-state; do printf "%s -> %s\\n" "$e" "$(readlink "$HOME/.kube/$e" || echo none)"; done; touch "$HOME/.kube/probe" && echo kube-writable; echo "KUBECONFIG=${KUBECONFIG:-unset}"';
 
       const signalScript = [
         `${E} sh -c 'echo $$ > /tmp/cmd.pid; trap "echo got TERM; exit 42" TERM; while :; do sleep 0.1; done' &`,
@@ -127,7 +128,18 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
     it("links each entry of a mounted directory into ~/.kube, leaves the host's cache out, keeps ~/.kube writable", () => {
       const r = run("link-dir");
       expect(r.exitCode).toBe(0);
-      expect(r.stdout).toBe(["10001", "config -> /mnt/kube/config", "certs -> /mnt/kube/certs", "cache -> none", ".switch-state -> /mnt/kube/.switch-state", "kube-writable", "KUBECONFIG=unset", ""].join("\n"));
+      expect(r.stdout).toBe(
+        [
+          "10001",
+          "config -> /mnt/kube/config",
+          "certs -> /mnt/kube/certs",
+          "cache -> none",
+          ".switch-state -> /mnt/kube/.switch-state",
+          "kube-writable",
+          "KUBECONFIG=unset",
+          "",
+        ].join("\n"),
+      );
     });
 
     it("works the same under an arbitrary uid in group 0", () => {
@@ -206,7 +218,9 @@ describe("entrypoint and toolbox-help in the mirrored Debian base", () => {
         const pinned = t.pinned === "debian" ? "\\(debian\\)" : t.pinned.replaceAll(".", "\\.");
         expect(lines[4 + i]).toMatch(new RegExp(`^  ${t.name} +${reported} +${pinned}$`));
       });
-      expect(r.stdout).toContain("\nExamples\n  bash -c 'echo hello'\n  tini -s -- sleep 1\n  kubectl config get-contexts\n  kubectl get pods -A\n  helm list -A\n");
+      expect(r.stdout).toContain(
+        "\nExamples\n  bash -c 'echo hello'\n  tini -s -- sleep 1\n  kubectl config get-contexts\n  kubectl get pods -A\n  helm list -A\n",
+      );
       expect(r.stdout).toContain("Kubeconfig: mount it at /mnt/kube");
       expect(r.stdout).toMatch(/Pinned versions as JSON: toolbox-help --json\n$/);
     });

@@ -45,6 +45,10 @@ export function parseBinfmtEntry(text: string): { enabled: boolean; interpreter?
   return {
     enabled: lines[0] === "enabled",
     interpreter: lines.find((l) => l.startsWith("interpreter "))?.slice("interpreter ".length),
-    flags: lines.find((l) => l.startsWith("flags:"))?.slice("flags:".length).trim() ?? "",
+    flags:
+      lines
+        .find((l) => l.startsWith("flags:"))
+        ?.slice("flags:".length)
+        .trim() ?? "",
   };
 }

@@ -5,11 +5,46 @@
 
 /** Capabilities by number, as in linux/capability.h (0..40). */
 export const CAPABILITIES = [
-  "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
-  "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
-  "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
-  "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
-  "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "DAC_READ_SEARCH",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "SETGID",
+  "SETUID",
+  "SETPCAP",
+  "LINUX_IMMUTABLE",
+  "NET_BIND_SERVICE",
+  "NET_BROADCAST",
+  "NET_ADMIN",
+  "NET_RAW",
+  "IPC_LOCK",
+  "IPC_OWNER",
+  "SYS_MODULE",
+  "SYS_RAWIO",
+  "SYS_CHROOT",
+  "SYS_PTRACE",
+  "SYS_PACCT",
+  "SYS_ADMIN",
+  "SYS_BOOT",
+  "SYS_NICE",
+  "SYS_RESOURCE",
+  "SYS_TIME",
+  "SYS_TTY_CONFIG",
+  "MKNOD",
+  "LEASE",
+  "AUDIT_WRITE",
+  "AUDIT_CONTROL",
+  "SETFCAP",
+  "MAC_OVERRIDE",
+  "MAC_ADMIN",
+  "SYSLOG",
+  "WAKE_ALARM",
+  "BLOCK_SUSPEND",
+  "AUDIT_READ",
+  "PERFMON",
+  "BPF",
   "CHECKPOINT_RESTORE",
 ] as const;
 
@@ -61,21 +96,29 @@ export function engineRunArgs(spec: EngineRunSpec): string[] {
     args.push("--cap-add", "ALL");
     for (const cap of spec.missingCaps) args.push("--cap-drop", cap);
     args.push(
-      "--security-opt", "seccomp=unconfined",
-      "--security-opt", "apparmor=unconfined",
-      "--security-opt", "systempaths=unconfined",
-      "--device-cgroup-rule", "a *:* rwm",
+      "--security-opt",
+      "seccomp=unconfined",
+      "--security-opt",
+      "apparmor=unconfined",
+      "--security-opt",
+      "systempaths=unconfined",
+      "--device-cgroup-rule",
+      "a *:* rwm",
       // Nested runc must create cgroups; Docker mounts cgroupfs read-only unless privileged.
-      "--volume", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+      "--volume",
+      "/sys/fs/cgroup:/sys/fs/cgroup:rw",
     );
   }
   for (const [k, v] of Object.entries(spec.labels).sort()) args.push("--label", `${k}=${v}`);
   args.push(
-    "--volume", `${spec.volume}:/var/lib/dagger`,
-    "--volume", `${spec.engineJson}:/etc/dagger/engine.json:ro`,
+    "--volume",
+    `${spec.volume}:/var/lib/dagger`,
+    "--volume",
+    `${spec.engineJson}:/etc/dagger/engine.json:ro`,
     spec.image,
     // Engine flags; the unix socket the docker-container:// driver dials stays.
-    "--addr", `tcp://0.0.0.0:${spec.tcpPort}`,
+    "--addr",
+    `tcp://0.0.0.0:${spec.tcpPort}`,
   );
   return args;
 }

@@ -44,10 +44,7 @@ export const DAGGER_BINARIES: readonly GoBinary[] = [
 export function goBuildArgs(bin: GoBinary, outPath: string, daggerTag: string): string[] {
   const ldflags = ["-s", "-w"];
   if (bin.stampVersion) {
-    ldflags.push(
-      `-X github.com/dagger/dagger/engine.Version=${daggerTag}`,
-      `-X github.com/dagger/dagger/engine.Tag=${daggerTag}`,
-    );
+    ldflags.push(`-X github.com/dagger/dagger/engine.Version=${daggerTag}`, `-X github.com/dagger/dagger/engine.Tag=${daggerTag}`);
   }
   const args = ["build", "-trimpath", "-o", outPath];
   if (bin.tags.length > 0) args.push("-tags", bin.tags.join(","));
@@ -99,11 +96,7 @@ export function goModEditArgs(daggerTag: string, overlay: DaggerOverlay): string
   return args;
 }
 
-export function daggerBuildKey(opts: {
-  daggerTag: string;
-  goToolchain: string;
-  overlayDigest: string;
-}): string {
+export function daggerBuildKey(opts: { daggerTag: string; goToolchain: string; overlayDigest: string }): string {
   return cacheKey({
     kind: "dagger-binaries",
     tag: opts.daggerTag,

@@ -53,6 +53,10 @@ describe("timing report", () => {
     expect(lines[0]).toMatch(/^step\s+result\s+time\s+detail$/);
     expect(lines.find((l) => l.startsWith("dagger-binaries"))).toMatch(/done\s+8m10s\s+go1\.26\.5$/);
     expect(lines.at(-1)).toMatch(/^total \(wall clock\)\s+ok\s+8m20s$/);
-    expect(renderTimingTable([{ step: "x", outcome: "failed", ms: 1 }], 1).split("\n").at(-1)).toMatch(/failed/);
+    expect(
+      renderTimingTable([{ step: "x", outcome: "failed", ms: 1 }], 1)
+        .split("\n")
+        .at(-1),
+    ).toMatch(/failed/);
   });
 });

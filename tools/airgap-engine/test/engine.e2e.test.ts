@@ -16,7 +16,11 @@ async function getManifest(registry: string, repo: string, ref: string) {
     headers: { accept: [...INDEX_TYPES, "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ") },
   });
   expect(res.status, `GET ${repo}:${ref}`).toBe(200);
-  return { contentType: res.headers.get("content-type"), digest: res.headers.get("docker-content-digest"), doc: (await res.json()) as { mediaType?: string; manifests?: Array<{ platform?: { os: string; architecture: string } }> } };
+  return {
+    contentType: res.headers.get("content-type"),
+    digest: res.headers.get("docker-content-digest"),
+    doc: (await res.json()) as { mediaType?: string; manifests?: Array<{ platform?: { os: string; architecture: string } }> },
+  };
 }
 
 const platformsOf = (doc: { manifests?: Array<{ platform?: { os: string; architecture: string } }> }) =>
@@ -59,7 +63,14 @@ describe("air-gapped Dagger engine", () => {
     const path = `${name!.replace(/^docker\.io\//, "")}:bookworm-slim`;
     await connection(async () => {
       // containerd speaks plain HTTP to 127.0.0.1 by default: only the topology can refuse this.
-      const loopback = await dag.container().from(`${env.HARNESS_REGISTRY}/${path}`).sync().then(() => "pulled", (e: Error) => e.message);
+      const loopback = await dag
+        .container()
+        .from(`${env.HARNESS_REGISTRY}/${path}`)
+        .sync()
+        .then(
+          () => "pulled",
+          (e: Error) => e.message,
+        );
       expect(loopback).toMatch(/connection refused/);
       const bridged = await dag.container().from(`${env.HARNESS_ENGINE_REGISTRY}/${path}`).withExec(["cat", "/etc/debian_version"]).stdout();
       expect(bridged.trim()).toMatch(/^12\./);
@@ -95,11 +106,7 @@ describe("air-gapped Dagger engine", () => {
         .from(env.HARNESS_DEBIAN_BASE)
         .withServiceBinding("registry", registry)
         .withEnvVariable("CACHE_BUST", randomBytes(4).toString("hex"))
-        .withExec([
-          "bash",
-          "-c",
-          'exec 3<>/dev/tcp/registry/5000; printf "GET /v2/ HTTP/1.0\\r\\nHost: registry\\r\\n\\r\\n" >&3; cat <&3',
-        ])
+        .withExec(["bash", "-c", 'exec 3<>/dev/tcp/registry/5000; printf "GET /v2/ HTTP/1.0\\r\\nHost: registry\\r\\n\\r\\n" >&3; cat <&3'])
         .stdout();
       expect(out).toMatch(/^HTTP\/1\.[01] 200/);
       expect(out).toMatch(/Docker-Distribution-Api-Version: registry\/2\.0/i);

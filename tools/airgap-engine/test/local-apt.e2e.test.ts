@@ -16,7 +16,6 @@ const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 const MACHINE: Record<string, string> = { "linux/amd64": "x86_64", "linux/arm64": "aarch64" };
 const NO_NETWORK = "-o Acquire::http::Proxy=http://127.0.0.1:9 -o Acquire::https::Proxy=http://127.0.0.1:9 -o Acquire::ftp::Proxy=http://127.0.0.1:9";
 
-
 describe("the seeded Debian base's offline apt repository", () => {
   const scenarios = new Scenarios();
   const run = (key: string): ExecRun => scenarios.get(key);
@@ -33,7 +32,11 @@ describe("the seeded Debian base's offline apt repository", () => {
             .withEnvVariable("CACHE_BUST", randomBytes(4).toString("hex"));
           return [
             // Every source apt would read, comments and blank lines dropped.
-            exec(`sources-${platform}`, base, "cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -Ev '^[[:space:]]*(#|$)'; ls /etc/apt/sources.list.d"),
+            exec(
+              `sources-${platform}`,
+              base,
+              "cat /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null | grep -Ev '^[[:space:]]*(#|$)'; ls /etc/apt/sources.list.d",
+            ),
             exec(
               `install-${platform}`,
               base,

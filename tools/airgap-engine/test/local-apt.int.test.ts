@@ -63,7 +63,8 @@ describe("offline repository script", () => {
     const root = rootfsWithDownloads(["harness-demo-a", "harness-demo-b"]);
     expect(repoScript(root).status).toBe(0);
     const apt = path.join(tmp, "apt-state");
-    for (const d of ["state/lists/partial", "cache/archives/partial", "etc/sources.list.d", "etc/preferences.d", "dl"]) mkdirSync(path.join(apt, d), { recursive: true });
+    for (const d of ["state/lists/partial", "cache/archives/partial", "etc/sources.list.d", "etc/preferences.d", "dl"])
+      mkdirSync(path.join(apt, d), { recursive: true });
     writeFileSync(path.join(apt, "state/status"), "");
     writeFileSync(path.join(apt, "etc/sources.list"), `deb [trusted=yes] file:${path.join(root, LOCAL_APT_DIR)} ./\n`);
     const opts = [

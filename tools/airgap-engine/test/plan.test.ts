@@ -56,8 +56,14 @@ describe("Go build plan", () => {
   it("stamps the version into engine and CLI and enables the dockerfile tags on the engine", () => {
     const engine = goBuildArgs(DAGGER_BINARIES[0]!, "/out/dagger-engine", "v0.21.8");
     expect(engine).toEqual([
-      "build", "-trimpath", "-o", "/out/dagger-engine", "-tags", "dfexcludepatterns,dfparents",
-      "-ldflags", "-s -w -X github.com/dagger/dagger/engine.Version=v0.21.8 -X github.com/dagger/dagger/engine.Tag=v0.21.8",
+      "build",
+      "-trimpath",
+      "-o",
+      "/out/dagger-engine",
+      "-tags",
+      "dfexcludepatterns,dfparents",
+      "-ldflags",
+      "-s -w -X github.com/dagger/dagger/engine.Version=v0.21.8 -X github.com/dagger/dagger/engine.Tag=v0.21.8",
       "./cmd/engine",
     ]);
     const init = goBuildArgs(DAGGER_BINARIES[2]!, "/out/dagger-init", "v0.21.8");
@@ -72,10 +78,19 @@ describe("Go build plan", () => {
   });
 
   it("points dagger.io/dagger at the published module and refused modules at the overlay", () => {
-    expect(goModEditArgs("v0.21.8", { replace: { "github.com/vito/tuist": "./third_party/github.com/vito/tuist", "github.com/a/b": "./third_party/a" } })).toEqual([
-      "mod", "edit", "-dropreplace", "dagger.io/dagger", "-require", "dagger.io/dagger@v0.21.8",
-      "-replace", "github.com/a/b=./third_party/a",
-      "-replace", "github.com/vito/tuist=./third_party/github.com/vito/tuist",
+    expect(
+      goModEditArgs("v0.21.8", { replace: { "github.com/vito/tuist": "./third_party/github.com/vito/tuist", "github.com/a/b": "./third_party/a" } }),
+    ).toEqual([
+      "mod",
+      "edit",
+      "-dropreplace",
+      "dagger.io/dagger",
+      "-require",
+      "dagger.io/dagger@v0.21.8",
+      "-replace",
+      "github.com/a/b=./third_party/a",
+      "-replace",
+      "github.com/vito/tuist=./third_party/github.com/vito/tuist",
     ]);
     expect(() => goModEditArgs("v0.21.8", { replace: { "x/y": "/abs" } })).toThrow(/relative/);
   });
@@ -89,7 +104,18 @@ describe("host packages", () => {
   });
 
   it("installs what the harness and the tests after it use", () => {
-    for (const p of ["docker.io", "docker-registry", "qemu-user-static", "binfmt-support", "debootstrap", "apt-utils", "socat", "skopeo", "shellcheck", "apache2-utils"]) {
+    for (const p of [
+      "docker.io",
+      "docker-registry",
+      "qemu-user-static",
+      "binfmt-support",
+      "debootstrap",
+      "apt-utils",
+      "socat",
+      "skopeo",
+      "shellcheck",
+      "apache2-utils",
+    ]) {
       expect(HOST_PACKAGES).toContain(p);
     }
   });

@@ -48,7 +48,12 @@ describe("env file", () => {
     writeFileSync(file, text);
     const fromShell = execFileSync("/bin/sh", ["-c", '. "$0"; /usr/bin/env', file], { env: {} }).toString();
     rmSync(path.dirname(file), { recursive: true });
-    const shellVars = Object.fromEntries(fromShell.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    const shellVars = Object.fromEntries(
+      fromShell
+        .trim()
+        .split("\n")
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
     for (const [k, v] of Object.entries(vars)) expect(shellVars[k], k).toBe(v);
   });
 

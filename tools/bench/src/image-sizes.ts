@@ -40,7 +40,10 @@ interface Index {
 
 async function registryJson<T>(repo: string, ref: string): Promise<T> {
   const res = await fetch(`http://${harness.HARNESS_REGISTRY}/v2/${repo}/manifests/${ref}`, {
-    headers: { accept: "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json" },
+    headers: {
+      accept:
+        "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json",
+    },
   });
   if (!res.ok) throw new Error(`GET ${repo}@${ref}: HTTP ${res.status}`);
   return (await res.json()) as T;
@@ -55,8 +58,13 @@ async function main(): Promise<void> {
     for (const name of graph.order) {
       const pkg = graph.images.get(name)!;
       const base = pkg.metadata.parent ? refs.get(pkg.metadata.parent)! : harness.HARNESS_DEBIAN_BASE;
-      const dir = dag.host().directory(join(root, pkg.root)).withNewFile("tools.lock.json", offlineLock(join(root, pkg.root)));
-      const variants: Container[] = PLATFORMS.map((platform) => dir.dockerBuild({ platform, dockerfile: "Dockerfile", buildArgs: [{ name: "BASE_IMAGE", value: base }] }));
+      const dir = dag
+        .host()
+        .directory(join(root, pkg.root))
+        .withNewFile("tools.lock.json", offlineLock(join(root, pkg.root)));
+      const variants: Container[] = PLATFORMS.map((platform) =>
+        dir.dockerBuild({ platform, dockerfile: "Dockerfile", buildArgs: [{ name: "BASE_IMAGE", value: base }] }),
+      );
       const repo = `bench/sizes-${name}`;
       const ref = await dag.container().publish(`${harness.HARNESS_ENGINE_REGISTRY}/${repo}:${run}`, { platformVariants: variants });
       refs.set(name, ref);

@@ -40,13 +40,16 @@ function generateFamily(ws: TempWorkspace): { count: number; oneRoot: string; on
   const digest = `sha256:${"0".repeat(64)}`;
   const add = (name: string, parent?: string) => {
     const dir = `packages/${name}`;
-    ws.write(`${dir}/package.json`, JSON.stringify({ name, version: "1.0.0", private: true, ...(parent ? { dependencies: { [parent]: "1.0.0" } } : {}) }, null, 2));
+    ws.write(
+      `${dir}/package.json`,
+      JSON.stringify({ name, version: "1.0.0", private: true, ...(parent ? { dependencies: { [parent]: "1.0.0" } } : {}) }, null, 2),
+    );
     ws.write(
       `${dir}/image.yaml`,
       `name: ${name}\ndescription: generated\nplatforms: [linux/amd64, linux/arm64]\n${parent ? `parent: ${parent}\n` : `base:\n  image: docker.io/library/debian:bookworm-slim\n  digest: ${digest}\n`}`,
     );
     ws.write(`${dir}/Dockerfile`, "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN true\n");
-    ws.write(`${dir}/smoke.yaml`, "checks:\n  - name: true runs\n    run: [\"true\"]\n");
+    ws.write(`${dir}/smoke.yaml`, 'checks:\n  - name: true runs\n    run: ["true"]\n');
     ws.write(`${dir}/.dockerignore`, "README.md\nsmoke.yaml\n");
   };
   let count = 0;

@@ -26,7 +26,17 @@ interface Lockfile {
 }
 
 const OS = ["darwin", "linux", "win32", "freebsd", "android", "openbsd", "sunos", "aix"];
-const CPU: Record<string, string> = { x64: "x64", arm64: "arm64", arm: "arm", ia32: "ia32", ppc64: "ppc64", s390x: "s390x", riscv64: "riscv64", loong64: "loong64", wasm32: "wasm32" };
+const CPU: Record<string, string> = {
+  x64: "x64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "ia32",
+  ppc64: "ppc64",
+  s390x: "s390x",
+  riscv64: "riscv64",
+  loong64: "loong64",
+  wasm32: "wasm32",
+};
 
 /** os / cpu / libc of a platform package, read from its name (`@nx/nx-linux-x64-musl`). */
 export function platformOf(name: string): Pick<LockEntry, "os" | "cpu" | "libc"> | null {

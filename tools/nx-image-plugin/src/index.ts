@@ -1,12 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  createNodesFromFiles,
-  DependencyType,
-  type CreateDependencies,
-  type CreateNodes,
-  type RawProjectGraphDependency,
-} from "@nx/devkit";
+import { createNodesFromFiles, DependencyType, type CreateDependencies, type CreateNodes, type RawProjectGraphDependency } from "@nx/devkit";
 import { buildImageGraph, nxImageInputs, type ImagePackage } from "@image-tooling/image-metadata";
 import { readImagePackageCached } from "./package-cache.ts";
 import { imageTargets, PIPELINE_PROJECT } from "./targets.ts";

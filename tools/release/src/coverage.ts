@@ -55,7 +55,11 @@ export function judge(images: AffectedImage[], changesets: NewChangeset[], relea
     }
     const bumpedParents = img.parents.filter((p) => released.has(p));
     if (release && img.ownChanges.length === 0) {
-      return { image, status: "covered", reason: `${release.type} → ${release.newVersion} as a dependent of ${bumpedParents.join(", ") || "a released package"}` };
+      return {
+        image,
+        status: "covered",
+        reason: `${release.type} → ${release.newVersion} as a dependent of ${bumpedParents.join(", ") || "a released package"}`,
+      };
     }
     if (empty.length > 0) {
       return { image, status: "waived", reason: `no release needed, says ${empty.map((c) => file(c.id)).join(", ")}` };
@@ -67,9 +71,7 @@ export function judge(images: AffectedImage[], changesets: NewChangeset[], relea
 function missing(img: AffectedImage, affected: Set<string>, bumpedParents: string[]): { reason: string; via: Via } {
   if (img.ownChanges.length > 0) {
     const shown = img.ownChanges.slice(0, 5).join(", ") + (img.ownChanges.length > 5 ? `, … (${img.ownChanges.length} files)` : "");
-    const viaParent = bumpedParents.length
-      ? ` (the patch it gets from ${bumpedParents.join(", ")}'s changeset does not describe its own change)`
-      : "";
+    const viaParent = bumpedParents.length ? ` (the patch it gets from ${bumpedParents.join(", ")}'s changeset does not describe its own change)` : "";
     return { reason: `its files changed: ${shown}${viaParent}`, via: { kind: "own" } };
   }
   const parents = img.parents.filter((p) => affected.has(p));

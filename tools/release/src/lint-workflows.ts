@@ -11,7 +11,10 @@ import { workflowProblems } from "./workflow-rules.ts";
 
 async function main(cwd: string): Promise<number> {
   const dir = join(".github", "workflows");
-  const files = readdirSync(join(cwd, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort();
+  const files = readdirSync(join(cwd, dir))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(dir, f))
+    .sort();
   const findings = [
     ...actionlint(await actionlintBinary(cwd), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
     ...files.flatMap((f) => workflowProblems(readFileSync(join(cwd, f), "utf8")).map((p) => `${f}:${p.line}: ${p.message}`)),

@@ -20,7 +20,9 @@ export function renderCheck(verdicts: Verdict[], base: string): string {
   const byParent = new Map<string, string[]>();
   for (const m of missing) if (m.via.kind === "parent") for (const p of m.via.parents) byParent.set(p, [...(byParent.get(p) ?? []), m.image]);
   for (const [parent, children] of byParent) {
-    out.push(`  - ${list(children)}: a changeset for ${parent} covers ${children.length > 1 ? "them" : "it"} (changesets patch-bumps an image when its parent's version changes).`);
+    out.push(
+      `  - ${list(children)}: a changeset for ${parent} covers ${children.length > 1 ? "them" : "it"} (changesets patch-bumps an image when its parent's version changes).`,
+    );
   }
   const shared = missing.filter((m) => m.via.kind === "shared").map((m) => m.image);
   if (shared.length) {

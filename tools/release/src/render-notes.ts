@@ -53,7 +53,14 @@ export function renderReleaseNotes(results: ImageResult[], changelogs: Map<strin
   return [
     "# Image release notes",
     "",
-    ...(failed.length ? [`**${failed.length} image${failed.length > 1 ? "s" : ""} failed:**`, "", ...failed.map((r) => `- ${r.image} ${r.version}: ${firstLine(r.error) || "no error recorded"}${r.notice ? ` (${firstLine(r.notice)})` : ""}`), ""] : []),
+    ...(failed.length
+      ? [
+          `**${failed.length} image${failed.length > 1 ? "s" : ""} failed:**`,
+          "",
+          ...failed.map((r) => `- ${r.image} ${r.version}: ${firstLine(r.error) || "no error recorded"}${r.notice ? ` (${firstLine(r.notice)})` : ""}`),
+          "",
+        ]
+      : []),
     "| image | version | status | tags | digest |",
     "|---|---|---|---|---|",
     ...summary,

@@ -41,7 +41,8 @@ export function workflowProblems(text: string): Problem[] {
     return [...problems, { line: 1, message: `not valid YAML: ${(e as Error).message}` }];
   }
   const permissions = doc.permissions;
-  if (permissions === undefined) problems.push({ line: 1, message: "set top-level `permissions:` (e.g. `{}` or `contents: read`); jobs add only what they need" });
+  if (permissions === undefined)
+    problems.push({ line: 1, message: "set top-level `permissions:` (e.g. `{}` or `contents: read`); jobs add only what they need" });
   else if (typeof permissions === "string" ? permissions !== "read-all" : Object.values(permissions as object).some((v) => v === "write")) {
     problems.push({ line: 1, message: "top-level `permissions:` must not grant write access; grant it in the job that needs it" });
   }

@@ -16,7 +16,13 @@ const cs = (id: string, releases: Record<string, "patch" | "minor" | "major" | "
   summary: id,
   releases: Object.entries(releases).map(([name, type]) => ({ name, type })),
 });
-const rel = (name: string, type: "patch" | "minor", newVersion: string): ComprehensiveRelease => ({ name, type, oldVersion: "1.0.0", newVersion, changesets: [] });
+const rel = (name: string, type: "patch" | "minor", newVersion: string): ComprehensiveRelease => ({
+  name,
+  type,
+  oldVersion: "1.0.0",
+  newVersion,
+  changesets: [],
+});
 
 describe("which affected images a change releases", () => {
   const k8s = img("tooling-k8s", { ownChanges: ["packages/tooling-k8s/Dockerfile"] });

@@ -21,10 +21,14 @@ describe("release-notes CLI", () => {
     mkdirSync(join(dir, "packages/tooling-k8s"), { recursive: true });
     cpSync(join(FIXTURES, "CHANGELOG.tooling-k8s.md"), join(dir, "packages/tooling-k8s/CHANGELOG.md"));
     writeFileSync(join(dir, "summary.md"), "");
-    const r = spawnSync(process.execPath, [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "tools/release/src/release-notes.ts"), "--cwd", dir, "--out", "dist/release-notes"], {
-      encoding: "utf8",
-      env: { ...process.env, GITHUB_STEP_SUMMARY: join(dir, "summary.md") },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "tools/release/src/release-notes.ts"), "--cwd", dir, "--out", "dist/release-notes"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, GITHUB_STEP_SUMMARY: join(dir, "summary.md") },
+      },
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("| tooling-k8s | 1.1.0 | pushed |");
@@ -40,7 +44,9 @@ describe("release-notes CLI", () => {
     dir = mkdtempSync(join(tmpdir(), "release-notes-"));
     mkdirSync(join(dir, "dist/images/pandoc"), { recursive: true });
     writeFileSync(join(dir, "dist/images/pandoc/result.json"), JSON.stringify({ image: "pandoc", version: "1.0.0" }));
-    const r = spawnSync(process.execPath, [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "tools/release/src/release-notes.ts"), "--cwd", dir], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "tools/release/src/release-notes.ts"), "--cwd", dir], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^release-notes: .*dist\/images\/pandoc\/result\.json: status: /);
   });

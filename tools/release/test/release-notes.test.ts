@@ -126,7 +126,9 @@ describe("rendered notes", () => {
       "result.json",
     );
     const notes = renderReleaseNotes([partial]);
-    expect(notes).toContain(`- pandoc 1.1.0: registry 127.0.0.1:5000 answered HTTP 503 while pushing 1.1 to 127.0.0.1:5000/acme/pandoc (written before the failure: 1.1.0 → ${D("d")}; not written: 1.1, 1, latest)`);
+    expect(notes).toContain(
+      `- pandoc 1.1.0: registry 127.0.0.1:5000 answered HTTP 503 while pushing 1.1 to 127.0.0.1:5000/acme/pandoc (written before the failure: 1.1.0 → ${D("d")}; not written: 1.1, 1, latest)`,
+    );
     expect(notes).toContain("| pandoc | 1.1.0 | failed | `1.1.0` (create) |");
   });
 

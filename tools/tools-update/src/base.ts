@@ -14,7 +14,8 @@ export function parseBaseRef(image: string): BaseRef {
   const registry = hasRegistry ? first : "docker.io";
   const rest = hasRegistry ? image.slice(slash + 1) : image;
   const colon = rest.lastIndexOf(":");
-  if (colon < 0 || colon < rest.lastIndexOf("/")) throw new Error(`base.image "${image}" has no tag: the updater follows a tag (e.g. debian:trixie-slim) to its newest digest`);
+  if (colon < 0 || colon < rest.lastIndexOf("/"))
+    throw new Error(`base.image "${image}" has no tag: the updater follows a tag (e.g. debian:trixie-slim) to its newest digest`);
   return { registry, repository: rest.slice(0, colon), tag: rest.slice(colon + 1) };
 }
 

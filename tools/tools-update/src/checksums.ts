@@ -26,7 +26,10 @@ export function fromSingleHash(text: string): string | null {
  * line; the sha256 column is the line "SHA-256").
  */
 export function fromYqChecksums(text: string, order: string, fileName: string): string | null {
-  const algorithms = order.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const algorithms = order
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const column = algorithms.findIndex((a) => a.toUpperCase() === "SHA-256");
   if (column < 0) return null;
   for (const line of text.split(/\r?\n/)) {

@@ -60,7 +60,14 @@ export async function cli(argv: string[], deps: CliDeps): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { image: { type: "string", multiple: true }, tool: { type: "string", multiple: true }, check: { type: "boolean" }, "dry-run": { type: "boolean" }, summary: { type: "string" }, help: { type: "boolean" } },
+      options: {
+        image: { type: "string", multiple: true },
+        tool: { type: "string", multiple: true },
+        check: { type: "boolean" },
+        "dry-run": { type: "boolean" },
+        summary: { type: "string" },
+        help: { type: "boolean" },
+      },
       strict: true,
       allowPositionals: false,
     }));

@@ -86,7 +86,11 @@ export interface Discovered extends Newest {
 export async function discover(http: Http, access: GitHubAccess, update: UpdateSource): Promise<Discovered> {
   const v = update.versions;
   const notes = (version: string): string | null =>
-    update.notes ? update.notes.replaceAll("{version}", version) : "github" in v ? `https://github.com/${v.github}/releases/tag/${encodeURIComponent(tagOf(v.tag, version))}` : null;
+    update.notes
+      ? update.notes.replaceAll("{version}", version)
+      : "github" in v
+        ? `https://github.com/${v.github}/releases/tag/${encodeURIComponent(tagOf(v.tag, version))}`
+        : null;
   if ("github" in v) {
     const tags = v.from === "tags" ? await githubTags(http, access, v.github, v.tag) : await githubReleaseTags(http, access, v.github);
     const versions = tags.map((t) => versionOfTag(v.tag, t)).filter((x): x is string => x !== null);

@@ -105,7 +105,8 @@ export class Http {
     try {
       return await attempt(target);
     } catch (e) {
-      const transient = e instanceof FetchError && (e.kind === "timeout" || (e.kind === "status" && (e.status ?? 0) >= 500) || e.message.includes(NETWORK.ECONNRESET!));
+      const transient =
+        e instanceof FetchError && (e.kind === "timeout" || (e.kind === "status" && (e.status ?? 0) >= 500) || e.message.includes(NETWORK.ECONNRESET!));
       if (!transient) throw e;
       this.#opts.log?.(`retrying ${target} once after: ${(e as Error).message}`);
       return attempt(target);
@@ -143,13 +144,17 @@ export class Http {
     const headers: Record<string, string> = { "user-agent": USER_AGENT, host: u.host, ...options.headers };
     if (options.originHeaders && options.originHeaders.origin === u.origin) Object.assign(headers, options.originHeaders.headers);
     return new Promise((resolve, reject) => {
-      const req = request({ host: connect.host, port: connect.port, servername: u.hostname, path: `${u.pathname}${u.search}`, method: "GET", headers, ca: this.#ca, timeout }, resolve);
+      const req = request(
+        { host: connect.host, port: connect.port, servername: u.hostname, path: `${u.pathname}${u.search}`, method: "GET", headers, ca: this.#ca, timeout },
+        resolve,
+      );
       req.on("timeout", () => req.destroy(new FetchError("timeout", `${u.host} did not answer within ${timeout / 1000}s (${url})`, u.host)));
       req.on("error", (e: NodeJS.ErrnoException) => {
         if (e instanceof FetchError) return reject(e);
         const reason = NETWORK[e.code ?? ""];
         if (reason) return reject(new FetchError("unreachable", `cannot reach ${u.host} (${reason})`, u.host));
-        if (/CERT|SSL|TLS|self.signed|verify/i.test(`${e.code} ${e.message}`)) return reject(new FetchError("tls", `TLS with ${u.host} failed: ${e.message}`, u.host));
+        if (/CERT|SSL|TLS|self.signed|verify/i.test(`${e.code} ${e.message}`))
+          return reject(new FetchError("tls", `TLS with ${u.host} failed: ${e.message}`, u.host));
         reject(new FetchError("unreachable", `cannot reach ${u.host} (${e.message})`, u.host));
       });
       req.end();

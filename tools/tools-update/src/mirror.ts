@@ -24,7 +24,10 @@ export function parseMirror(value: string | undefined): MirrorEntry[] {
       const eq = entry.indexOf("=");
       const upstream = eq < 0 ? "" : entry.slice(0, eq);
       const mirror = eq < 0 ? "" : entry.slice(eq + 1);
-      if (!upstream || !mirror) throw new MirrorConfigError(`TOOLS_MIRROR entry "${entry}" is not UPSTREAM_PREFIX=MIRROR_PREFIX (e.g. https://github.com/=https://nexus.example.com/repository/github/)`);
+      if (!upstream || !mirror)
+        throw new MirrorConfigError(
+          `TOOLS_MIRROR entry "${entry}" is not UPSTREAM_PREFIX=MIRROR_PREFIX (e.g. https://github.com/=https://nexus.example.com/repository/github/)`,
+        );
       if (!/^https:\/\//.test(mirror)) throw new MirrorConfigError(`TOOLS_MIRROR entry "${entry}": the mirror must be an https:// URL prefix`);
       return { upstream, mirror };
     });

@@ -50,16 +50,20 @@ function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
 
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 // The registry client's unreachable hint is about IMAGE_REGISTRY (where we publish); a base lives elsewhere.
 const baseMessage = (e: unknown): string =>
-  e instanceof RegistryError && e.kind === "unreachable" ? `cannot reach ${registryEndpoint(e.registry).baseUrl.replace(/^https?:\/\//, "")} (${/\(([^)]+)\)/.exec(e.message)?.[1] ?? e.message})` : messageOf(e);
+  e instanceof RegistryError && e.kind === "unreachable"
+    ? `cannot reach ${registryEndpoint(e.registry).baseUrl.replace(/^https?:\/\//, "")} (${/\(([^)]+)\)/.exec(e.message)?.[1] ?? e.message})`
+    : messageOf(e);
 
 /**
  * The updater: reads every selected image, finds each tool's newest version
@@ -80,7 +84,9 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
   };
   let behind = false;
 
-  const jobs: { input: ImageInput; name: string; tool: DownloadTool }[] = inputs.flatMap((input) => selectedTools(input, opts).map(([name, tool]) => ({ input, name, tool })));
+  const jobs: { input: ImageInput; name: string; tool: DownloadTool }[] = inputs.flatMap((input) =>
+    selectedTools(input, opts).map(([name, tool]) => ({ input, name, tool })),
+  );
   await pool(jobs, opts.concurrency ?? 4, async ({ input, name, tool }) => {
     const image = input.pkg.name;
     const row: Row = { image, item: name, pinned: tool.version, onTrack: "?", overall: "?", status: "" };
@@ -89,9 +95,15 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
       const found = await discovered(JSON.stringify(tool.update.versions) + (tool.update.track ?? ""), () => discover(opts.http, opts.github, tool.update));
       row.onTrack = found.onTrack ?? "none";
       row.overall = found.overall ?? "none";
-      if (found.onTrack === null) throw new Error(`no release${tool.update.track ? ` on track ${tool.update.track}` : ""} matches tag ${"tag" in tool.update.versions ? tool.update.versions.tag : ""}`);
+      if (found.onTrack === null)
+        throw new Error(
+          `no release${tool.update.track ? ` on track ${tool.update.track}` : ""} matches tag ${"tag" in tool.update.versions ? tool.update.versions.tag : ""}`,
+        );
       if (compareVersions(found.onTrack, tool.version) <= 0) {
-        row.status = found.overall && compareVersions(found.overall, found.onTrack) > 0 ? `current on track ${tool.update.track} (${found.overall} is on another line)` : "current";
+        row.status =
+          found.overall && compareVersions(found.overall, found.onTrack) > 0
+            ? `current on track ${tool.update.track} (${found.overall} is on another line)`
+            : "current";
         return;
       }
       behind = true;
@@ -115,7 +127,14 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
   for (const input of inputs) {
     for (const [name, tool] of Object.entries(input.lock.tools)) {
       if (tool.source === "debian" && (opts.tools.length === 0 || opts.tools.includes(name))) {
-        rows.push({ image: input.pkg.name, item: name, pinned: tool.version, onTrack: "—", overall: "—", status: "Debian package: moves with the base's release (edit debian.packages)" });
+        rows.push({
+          image: input.pkg.name,
+          item: name,
+          pinned: tool.version,
+          onTrack: "—",
+          overall: "—",
+          status: "Debian package: moves with the base's release (edit debian.packages)",
+        });
       }
     }
   }
@@ -155,7 +174,13 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
 }
 
 /** Everything computed first, then written: a lock, image.yaml, the generated docs, a changeset per image. */
-function writeChanges(root: string, inputs: ImageInput[], perImage: Map<string, { versions: Record<string, VerifiedVersion>; base?: ImageChanges["base"] }>, changes: ImageChanges[], errors: string[]): string[] {
+function writeChanges(
+  root: string,
+  inputs: ImageInput[],
+  perImage: Map<string, { versions: Record<string, VerifiedVersion>; base?: ImageChanges["base"] }>,
+  changes: ImageChanges[],
+  errors: string[],
+): string[] {
   const files: [string, string][] = [];
   for (const change of changes) {
     const input = inputs.find((i) => i.pkg.name === change.image)!;

@@ -27,7 +27,11 @@ export async function verifyVersion(http: Http, tool: DownloadTool, version: str
   const checksums = tool.update.checksums;
   const texts = new Map<string, Promise<string>>();
   const text = (url: string): Promise<string> => {
-    if (!texts.has(url)) texts.set(url, http.text(url).then((r) => r.body));
+    if (!texts.has(url))
+      texts.set(
+        url,
+        http.text(url).then((r) => r.body),
+      );
     return texts.get(url)!;
   };
   const checksumFiles = new Set<string>();

@@ -21,16 +21,26 @@ const repo = `tools-update-test/debian-${randomBytes(4).toString("hex")}`;
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = await cli(args, { root: ws.root, env: {}, http: { ca: up.ca, connectTo: up.connectTo }, today: "2026-12-03", out: (t) => {
+  const code = await cli(args, {
+    root: ws.root,
+    env: {},
+    http: { ca: up.ca, connectTo: up.connectTo },
+    today: "2026-12-03",
+    out: (t) => {
       out += t;
-    }, err: (t) => {
+    },
+    err: (t) => {
       err += t;
-    }  });
+    },
+  });
   return { code, out, err };
 }
 
 const pointBaseAt = (image: string, digest: string): void => {
-  const yaml = ws.read("packages/toolbox-base/image.yaml").replace(/^( {2}image: ).*$/m, `$1${image}`).replace(/^( {2}digest: ).*$/m, `$1${digest}`);
+  const yaml = ws
+    .read("packages/toolbox-base/image.yaml")
+    .replace(/^( {2}image: ).*$/m, `$1${image}`)
+    .replace(/^( {2}digest: ).*$/m, `$1${digest}`);
   ws.write("packages/toolbox-base/image.yaml", yaml);
 };
 

@@ -28,7 +28,9 @@ describe("checksum formats", () => {
     expect(fromYqChecksums(`yq_linux_amd64  1 2 3 ${A}\n`, order, "yq_linux_arm64")).toBeNull();
   });
   it("a download is named by its URL's last segment, decoded", () => {
-    expect(fileNameOf("https://github.com/kubernetes-sigs/kustomize/releases/download/kustomize%2Fv5.8.3/kustomize_v5.8.3_linux_amd64.tar.gz")).toBe("kustomize_v5.8.3_linux_amd64.tar.gz");
+    expect(fileNameOf("https://github.com/kubernetes-sigs/kustomize/releases/download/kustomize%2Fv5.8.3/kustomize_v5.8.3_linux_amd64.tar.gz")).toBe(
+      "kustomize_v5.8.3_linux_amd64.tar.gz",
+    );
   });
 });
 
@@ -72,7 +74,9 @@ describe("rewriting files", () => {
   it("changes only version, sha256, sources and the computed date; key order kept", () => {
     const text = `${JSON.stringify({ image: "x", tools: { t: { version: "1.0.0", url: "u", sha256: { amd64: A, arm64: B }, sources: ["s"], update: { versions: {}, checksums: { format: "computed" } } } } }, null, 2)}\n`;
     const out = applyVersions(text, { t: { version: "1.0.1", sha256: { amd64: B, arm64: A }, sources: ["n"], computedOn: "2026-12-03" } });
-    expect(out).toBe(`${JSON.stringify({ image: "x", tools: { t: { version: "1.0.1", url: "u", sha256: { amd64: B, arm64: A }, sources: ["n"], update: { versions: {}, checksums: { format: "computed", computedOn: "2026-12-03" } } } } }, null, 2)}\n`);
+    expect(out).toBe(
+      `${JSON.stringify({ image: "x", tools: { t: { version: "1.0.1", url: "u", sha256: { amd64: B, arm64: A }, sources: ["n"], update: { versions: {}, checksums: { format: "computed", computedOn: "2026-12-03" } } } } }, null, 2)}\n`,
+    );
   });
   it("image.yaml: only the digest line changes, comments kept", () => {
     const yaml = "name: x\nbase:\n  image: docker.io/library/debian:trixie-slim\n  digest: sha256:old # pinned\nsmoke: smoke.yaml\n";
@@ -88,7 +92,17 @@ describe("rewriting files", () => {
   it("changesets: the largest bump of the image, base moves listed", () => {
     const c = { image: "pandoc", tools: [], base: { image: "docker.io/library/debian:trixie-slim", from: "sha256:1", to: "sha256:2" } };
     expect(bumpOf(c)).toBe("patch");
-    expect(renderChangeset(c)).toBe('---\n"pandoc": patch\n---\n\nUpdate base image (npm run tools:update):\n\n- base `docker.io/library/debian:trixie-slim` → `sha256:2` (the tag\'s newest multi-platform digest; was `sha256:1`)\n');
-    expect(bumpOf({ image: "x", tools: [{ tool: "a", from: "1.0.0", to: "1.0.1", bump: "patch", notes: null }, { tool: "b", from: "1.0.0", to: "1.1.0", bump: "minor", notes: null }] })).toBe("minor");
+    expect(renderChangeset(c)).toBe(
+      '---\n"pandoc": patch\n---\n\nUpdate base image (npm run tools:update):\n\n- base `docker.io/library/debian:trixie-slim` → `sha256:2` (the tag\'s newest multi-platform digest; was `sha256:1`)\n',
+    );
+    expect(
+      bumpOf({
+        image: "x",
+        tools: [
+          { tool: "a", from: "1.0.0", to: "1.0.1", bump: "patch", notes: null },
+          { tool: "b", from: "1.0.0", to: "1.1.0", bump: "minor", notes: null },
+        ],
+      }),
+    ).toBe("minor");
   });
 });

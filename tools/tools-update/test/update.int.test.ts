@@ -14,11 +14,18 @@ let ws: TempWorkspace;
 async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const code = await cli(args, { root: ws.root, env, http: { ca: up.ca, connectTo: up.connectTo, timeoutMs: 5_000 }, today: TODAY, out: (t) => {
+  const code = await cli(args, {
+    root: ws.root,
+    env,
+    http: { ca: up.ca, connectTo: up.connectTo, timeoutMs: 5_000 },
+    today: TODAY,
+    out: (t) => {
       out += t;
-    }, err: (t) => {
+    },
+    err: (t) => {
       err += t;
-    }  });
+    },
+  });
   return { code, out, err };
 }
 
@@ -38,7 +45,13 @@ function serveNewReleases(): Record<string, { amd64: string; arm64: string }> {
     hashes.kubectl[arch] = h;
   }
   // helm: GitHub releases (a pre-release, a draft and a new major are not taken), per-arch sha256sum files.
-  githubReleases(up, "helm/helm", [{ tag: "v5.0.0" }, { tag: "v4.5.0", draft: true }, { tag: "v4.4.1-rc.1", prerelease: true }, { tag: "v4.4.0" }, { tag: "v4.3.0" }]);
+  githubReleases(up, "helm/helm", [
+    { tag: "v5.0.0" },
+    { tag: "v4.5.0", draft: true },
+    { tag: "v4.4.1-rc.1", prerelease: true },
+    { tag: "v4.4.0" },
+    { tag: "v4.3.0" },
+  ]);
   hashes.helm = { amd64: "", arm64: "" };
   for (const arch of ["amd64", "arm64"] as const) {
     const h = artifact(up, `https://get.helm.sh/helm-v4.4.0-linux-${arch}.tar.gz`, `helm 4.4.0 ${arch}`);
@@ -52,11 +65,15 @@ function serveNewReleases(): Record<string, { amd64: string; arm64: string }> {
   hashes.yq = { amd64: yqA, arm64: yqB };
   const other = "0".repeat(40);
   artifact(up, "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums_hashes_order", "CRC32\nMD5\nSHA-1\nSHA-256\nSHA-512\n");
-  artifact(up, "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums", [
-    `yq_darwin_amd64  1234abcd ${"1".repeat(32)} ${other} ${"2".repeat(64)} ${"3".repeat(128)}`,
-    `yq_linux_amd64  1234abcd ${"1".repeat(32)} ${other} ${yqA} ${"3".repeat(128)}`,
-    `yq_linux_arm64  1234abcd ${"1".repeat(32)} ${other} ${yqB} ${"3".repeat(128)}`,
-  ].join("\n") + "\n");
+  artifact(
+    up,
+    "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums",
+    [
+      `yq_darwin_amd64  1234abcd ${"1".repeat(32)} ${other} ${"2".repeat(64)} ${"3".repeat(128)}`,
+      `yq_linux_amd64  1234abcd ${"1".repeat(32)} ${other} ${yqA} ${"3".repeat(128)}`,
+      `yq_linux_arm64  1234abcd ${"1".repeat(32)} ${other} ${yqB} ${"3".repeat(128)}`,
+    ].join("\n") + "\n",
+  );
   // docker: GitHub tags, no upstream checksums (computed from both downloads).
   githubTags(up, "docker/cli", "v", ["v29.8.2", "v29.8.3", "v29.8.3-rc.1", "v30.0.0"]);
   hashes.docker = {
@@ -68,11 +85,30 @@ function serveNewReleases(): Record<string, { amd64: string; arm64: string }> {
   const bxA = artifact(up, "https://github.com/docker/buildx/releases/download/v0.37.3/buildx-v0.37.3.linux-amd64", "buildx amd64");
   const bxB = artifact(up, "https://github.com/docker/buildx/releases/download/v0.37.3/buildx-v0.37.3.linux-arm64", "buildx arm64");
   hashes["docker-buildx"] = { amd64: bxA, arm64: bxB };
-  artifact(up, "https://github.com/docker/buildx/releases/download/v0.37.3/checksums.txt", `${"9".repeat(64)} *buildx-v0.37.3.darwin-amd64\n${bxA} *buildx-v0.37.3.linux-amd64\n${bxB} *buildx-v0.37.3.linux-arm64\n`);
+  artifact(
+    up,
+    "https://github.com/docker/buildx/releases/download/v0.37.3/checksums.txt",
+    `${"9".repeat(64)} *buildx-v0.37.3.darwin-amd64\n${bxA} *buildx-v0.37.3.linux-amd64\n${bxB} *buildx-v0.37.3.linux-arm64\n`,
+  );
   return hashes;
 }
 
-const FIVE = ["--image", "tooling-k8s", "--image", "buildx", "--tool", "kubectl", "--tool", "helm", "--tool", "yq", "--tool", "docker", "--tool", "docker-buildx"];
+const FIVE = [
+  "--image",
+  "tooling-k8s",
+  "--image",
+  "buildx",
+  "--tool",
+  "kubectl",
+  "--tool",
+  "helm",
+  "--tool",
+  "yq",
+  "--tool",
+  "docker",
+  "--tool",
+  "docker-buildx",
+];
 
 beforeAll(async () => {
   up = await startUpstreamServer(UPSTREAM_HOSTS);
@@ -107,15 +143,47 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
     };
     expect(lockOf("tooling-k8s")).toBe(
       expected(before.k8s, {
-        kubectl: { version: "1.37.3", sources: ["https://dl.k8s.io/release/v1.37.3/bin/linux/amd64/kubectl.sha256", "https://dl.k8s.io/release/v1.37.3/bin/linux/arm64/kubectl.sha256", "https://github.com/kubernetes/kubernetes/releases/tag/v1.37.3"] },
-        helm: { version: "4.4.0", sources: ["https://get.helm.sh/helm-v4.4.0-linux-amd64.tar.gz.sha256sum", "https://get.helm.sh/helm-v4.4.0-linux-arm64.tar.gz.sha256sum", "https://github.com/helm/helm/releases/tag/v4.4.0"] },
-        yq: { version: "4.54.2", sources: ["https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums", "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums_hashes_order", "https://github.com/mikefarah/yq/releases/tag/v4.54.2"] },
+        kubectl: {
+          version: "1.37.3",
+          sources: [
+            "https://dl.k8s.io/release/v1.37.3/bin/linux/amd64/kubectl.sha256",
+            "https://dl.k8s.io/release/v1.37.3/bin/linux/arm64/kubectl.sha256",
+            "https://github.com/kubernetes/kubernetes/releases/tag/v1.37.3",
+          ],
+        },
+        helm: {
+          version: "4.4.0",
+          sources: [
+            "https://get.helm.sh/helm-v4.4.0-linux-amd64.tar.gz.sha256sum",
+            "https://get.helm.sh/helm-v4.4.0-linux-arm64.tar.gz.sha256sum",
+            "https://github.com/helm/helm/releases/tag/v4.4.0",
+          ],
+        },
+        yq: {
+          version: "4.54.2",
+          sources: [
+            "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums",
+            "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums_hashes_order",
+            "https://github.com/mikefarah/yq/releases/tag/v4.54.2",
+          ],
+        },
       }),
     );
     expect(lockOf("buildx")).toBe(
       expected(before.buildx, {
-        docker: { version: "29.8.3", computedOn: TODAY, sources: ["https://download.docker.com/linux/static/stable/x86_64/docker-29.8.3.tgz", "https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz", "https://docs.docker.com/engine/release-notes/"] },
-        "docker-buildx": { version: "0.37.3", sources: ["https://github.com/docker/buildx/releases/download/v0.37.3/checksums.txt", "https://github.com/docker/buildx/releases/tag/v0.37.3"] },
+        docker: {
+          version: "29.8.3",
+          computedOn: TODAY,
+          sources: [
+            "https://download.docker.com/linux/static/stable/x86_64/docker-29.8.3.tgz",
+            "https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz",
+            "https://docs.docker.com/engine/release-notes/",
+          ],
+        },
+        "docker-buildx": {
+          version: "0.37.3",
+          sources: ["https://github.com/docker/buildx/releases/download/v0.37.3/checksums.txt", "https://github.com/docker/buildx/releases/tag/v0.37.3"],
+        },
       }),
     );
 
@@ -152,7 +220,11 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
         "",
       ].join("\n"),
     );
-    const changed = ws.git("status", "--porcelain", "--untracked-files=all").split("\n").map((l) => l.replace(/^\s*\S+\s+/, "")).sort();
+    const changed = ws
+      .git("status", "--porcelain", "--untracked-files=all")
+      .split("\n")
+      .map((l) => l.replace(/^\s*\S+\s+/, ""))
+      .sort();
     expect(changed).toEqual(
       [
         ".changeset/tools-update-buildx.md",
@@ -196,7 +268,9 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
     expect(r.out).toContain("something is behind");
     expect(ws.git("status", "--porcelain")).toBe("");
     // --check looks versions up only: no checksum file or download is fetched.
-    expect(up.requests.slice(requestsBefore).map((q) => new URL(q.url).hostname)).toEqual(expect.not.arrayContaining(["get.helm.sh", "download.docker.com", "objects.githubusercontent.com"]));
+    expect(up.requests.slice(requestsBefore).map((q) => new URL(q.url).hostname)).toEqual(
+      expect.not.arrayContaining(["get.helm.sh", "download.docker.com", "objects.githubusercontent.com"]),
+    );
   });
 
   it("--check: a repository that only tags (aws/aws-cli), read in one request; 2.36.10 is newer than 2.36.9, and the 1.x line is not on track", async () => {
@@ -222,7 +296,9 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
       const before = lockOf("tooling-k8s");
       const r = await run(["--image", "tooling-k8s", "--tool", "helm"]);
       expect(r.code).toBe(1);
-      expect(r.err).toBe("error: tooling-k8s helm: https://get.helm.sh/helm-v4.4.0-linux-arm64.tar.gz.sha256sum lacks arm64: no sha256 entry for helm-v4.4.0-linux-arm64.tar.gz\n");
+      expect(r.err).toBe(
+        "error: tooling-k8s helm: https://get.helm.sh/helm-v4.4.0-linux-arm64.tar.gz.sha256sum lacks arm64: no sha256 entry for helm-v4.4.0-linux-arm64.tar.gz\n",
+      );
       unchanged("tooling-k8s", before);
     });
 
@@ -232,7 +308,9 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
       artifact(up, "https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums", `yq_linux_amd64  1 2 3 ${sha256("yq 4.54.2 amd64")} 5\n`);
       const r = await run(["--image", "tooling-k8s", "--tool", "yq"]);
       expect(r.code).toBe(1);
-      expect(r.err).toContain("error: tooling-k8s yq: https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums lacks arm64: no sha256 entry for yq_linux_arm64");
+      expect(r.err).toContain(
+        "error: tooling-k8s yq: https://github.com/mikefarah/yq/releases/download/v4.54.2/checksums lacks arm64: no sha256 entry for yq_linux_arm64",
+      );
       unchanged("tooling-k8s", before);
     });
 
@@ -242,7 +320,9 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
       const before = lockOf("tooling-k8s");
       const r = await run(["--image", "tooling-k8s", "--tool", "kubectl"]);
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(/^error: tooling-k8s kubectl: arm64: https:\/\/dl\.k8s\.io\/release\/v1\.37\.3\/bin\/linux\/arm64\/kubectl has sha256 [0-9a-f]{64}, but upstream's checksums say [0-9a-f]{64}; not updating\n$/);
+      expect(r.err).toMatch(
+        /^error: tooling-k8s kubectl: arm64: https:\/\/dl\.k8s\.io\/release\/v1\.37\.3\/bin\/linux\/arm64\/kubectl has sha256 [0-9a-f]{64}, but upstream's checksums say [0-9a-f]{64}; not updating\n$/,
+      );
       unchanged("tooling-k8s", before);
     });
 
@@ -252,18 +332,26 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
       const before = lockOf("buildx");
       const r = await run(["--image", "buildx", "--tool", "docker"]);
       expect(r.code).toBe(1);
-      expect(r.err).toContain("retrying https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz once after: https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz answered HTTP 503");
+      expect(r.err).toContain(
+        "retrying https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz once after: https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz answered HTTP 503",
+      );
       expect(r.err).toContain("error: buildx docker: https://download.docker.com/linux/static/stable/aarch64/docker-29.8.3.tgz answered HTTP 503\n");
       unchanged("buildx", before);
     });
 
     it("GitHub's rate limit: the error says GITHUB_TOKEN raises it", async () => {
       serveNewReleases();
-      up.route("https://api.github.com/repos/helm/helm/releases?per_page=100&page=1", { status: 403, body: '{"message":"API rate limit exceeded"}', headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1796212800" } });
+      up.route("https://api.github.com/repos/helm/helm/releases?per_page=100&page=1", {
+        status: 403,
+        body: '{"message":"API rate limit exceeded"}',
+        headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1796212800" },
+      });
       const before = lockOf("tooling-k8s");
       const r = await run(["--image", "tooling-k8s", "--tool", "helm"]);
       expect(r.code).toBe(1);
-      expect(r.err).toBe("error: tooling-k8s helm: GitHub API rate limit reached until 12:00 UTC (60 requests an hour without a token); set GITHUB_TOKEN to raise it to 5,000\n");
+      expect(r.err).toBe(
+        "error: tooling-k8s helm: GitHub API rate limit reached until 12:00 UTC (60 requests an hour without a token); set GITHUB_TOKEN to raise it to 5,000\n",
+      );
       unchanged("tooling-k8s", before);
     });
 
@@ -323,14 +411,18 @@ describe("tools:update against a local HTTPS server standing in for GitHub and t
       const before = lockOf("tooling-k8s");
       const r = await run(["--image", "tooling-k8s", "--tool", "helm"], { TOOLS_MIRROR: MIRROR });
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(/error: tooling-k8s helm: amd64: https:\/\/get\.helm\.sh\/helm-v4\.4\.0-linux-amd64\.tar\.gz has sha256 [0-9a-f]{64}, but upstream's checksums say/);
+      expect(r.err).toMatch(
+        /error: tooling-k8s helm: amd64: https:\/\/get\.helm\.sh\/helm-v4\.4\.0-linux-amd64\.tar\.gz has sha256 [0-9a-f]{64}, but upstream's checksums say/,
+      );
       expect(lockOf("tooling-k8s")).toBe(before);
     });
 
     it("a malformed TOOLS_MIRROR is a usage error naming the entry", async () => {
       const r = await run(["--check"], { TOOLS_MIRROR: "https://get.helm.sh/" });
       expect(r.code).toBe(2);
-      expect(r.err).toBe('tools:update: TOOLS_MIRROR entry "https://get.helm.sh/" is not UPSTREAM_PREFIX=MIRROR_PREFIX (e.g. https://github.com/=https://nexus.example.com/repository/github/)\n');
+      expect(r.err).toBe(
+        'tools:update: TOOLS_MIRROR entry "https://get.helm.sh/" is not UPSTREAM_PREFIX=MIRROR_PREFIX (e.g. https://github.com/=https://nexus.example.com/repository/github/)\n',
+      );
     });
   });
 });

@@ -15,7 +15,12 @@ interface Step {
   run?: string;
   env?: Record<string, string>;
 }
-const w = parse(text) as { on: Record<string, unknown>; permissions: unknown; concurrency: unknown; jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }> };
+const w = parse(text) as {
+  on: Record<string, unknown>;
+  permissions: unknown;
+  concurrency: unknown;
+  jobs: Record<string, { permissions?: Record<string, string>; steps: Step[] }>;
+};
 const steps = Object.values(w.jobs).flatMap((j) => j.steps);
 
 describe("update-tools.yml", { timeout: 60_000 }, () => {

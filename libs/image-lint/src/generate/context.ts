@@ -20,7 +20,10 @@ export interface ImageContext {
 
 /** Pinned tools of the image and its ancestors, oldest layer first: what the image contains. */
 export function allPinnedTools(ctx: ImageContext): [string, string][] {
-  return [...ctx.ancestors].reverse().concat([{ pkg: ctx.pkg, lock: ctx.lock }]).flatMap(({ lock }) => Object.entries(lock.tools).map(([n, t]) => [n, t.version] as [string, string]));
+  return [...ctx.ancestors]
+    .reverse()
+    .concat([{ pkg: ctx.pkg, lock: ctx.lock }])
+    .flatMap(({ lock }) => Object.entries(lock.tools).map(([n, t]) => [n, t.version] as [string, string]));
 }
 
 export const imageRef = (ctx: ImageContext, image = ctx.pkg.name): string => `${ctx.config.registry}/${ctx.config.namespace}/${image}`;

@@ -53,7 +53,11 @@ export function loadImageContext(workspaceRoot: string, pkg: ImagePackage): { ct
     }
     const parentLock = readLock(workspaceRoot, parent.root, parent.name);
     if (!parentLock.lock) {
-      problems.push({ file: `${parent.root}/tools.lock.json`, image: pkg.name, message: `the parent's lock is unreadable, so ${pkg.name}'s generated files cannot be checked` });
+      problems.push({
+        file: `${parent.root}/tools.lock.json`,
+        image: pkg.name,
+        message: `the parent's lock is unreadable, so ${pkg.name}'s generated files cannot be checked`,
+      });
       break;
     }
     ancestors.push({ pkg: parent, lock: parentLock.lock });

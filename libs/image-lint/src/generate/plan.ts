@@ -42,7 +42,13 @@ export function planGeneratedFiles(workspaceRoot: string, ctx: ImageContext): { 
       const next = replaceBlock(text, name, style, body);
       if (next === null) {
         const marker = style === "html" ? `<!-- BEGIN GENERATED ${name} -->` : `# BEGIN GENERATED ${name}`;
-        problems.push({ file: path, image: pkg.name, field: name, message: `has no generated ${name} block`, hint: `add the lines "${marker}" and its END GENERATED twin where it belongs, then run npm run image-docs` });
+        problems.push({
+          file: path,
+          image: pkg.name,
+          field: name,
+          message: `has no generated ${name} block`,
+          hint: `add the lines "${marker}" and its END GENERATED twin where it belongs, then run npm run image-docs`,
+        });
         return;
       }
       text = next;

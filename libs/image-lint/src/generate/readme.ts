@@ -48,7 +48,12 @@ export function renderContentsBlock(ctx: ImageContext): string {
 
   if (lock.python) {
     const py = lock.python;
-    out.push("### Python packages", "", `Installed with \`pip --require-hashes --no-deps\` into a virtualenv from ${py.index}; versions from ${py.constraints}.`, "");
+    out.push(
+      "### Python packages",
+      "",
+      `Installed with \`pip --require-hashes --no-deps\` into a virtualenv from ${py.index}; versions from ${py.constraints}.`,
+      "",
+    );
     out.push("| Package | Version | sha256 amd64 / arm64 |", "|---|---|---|");
     for (const r of py.requirements) {
       const status = (hs: string[]): string => (hs.length ? `${hs.length} recorded` : "**missing**");
@@ -83,7 +88,7 @@ export function renderUsageBlock(ctx: ImageContext): string {
     "```",
     "",
     `\`:${majorTag(ctx.pkg.version)}\` follows the newest ${majorTag(ctx.pkg.version)}.x.y release. \`X.Y.Z\` tags are never overwritten: pin one where a job must get the same bytes every time.`,
-    "The image runs as uid 10001 (group 0) and under any other uid, e.g. `--user \"$(id -u):0\"`.",
+    'The image runs as uid 10001 (group 0) and under any other uid, e.g. `--user "$(id -u):0"`.',
     "",
   ];
   if (kube) {

@@ -10,28 +10,30 @@ import type { ImageContext } from "./context.ts";
  * part. JSON scalars are valid YAML.
  */
 export function renderSmokeBlock(ctx: ImageContext): string {
-  return Object.entries(ctx.lock.tools)
-    .flatMap(([name, t]) => {
-      const checks = [
-        [
-          `- name: ${JSON.stringify(`${name} reports its pinned version ${t.version}`)}`,
-          `  run: [${t.versionCommand.map((a) => JSON.stringify(a)).join(", ")}]`,
-          `  output: ${JSON.stringify(versionRegex(t.versionPattern, t.version))}`,
-        ].join("\n"),
-      ];
-      if (!isDebianTool(t)) return checks;
-      // The lock rules require the pin; without it there is nothing exact to check.
-      const pin = ctx.lock.debian.packages.map(parseDebianPackage).find((d) => d.name === t.package)?.version;
-      if (pin) {
-        checks.push(
+  return (
+    Object.entries(ctx.lock.tools)
+      .flatMap(([name, t]) => {
+        const checks = [
           [
-            `- name: ${JSON.stringify(`${t.package} is installed at its pinned Debian version ${pin}`)}`,
-            `  run: ["dpkg-query", "--show", "--showformat", "\${Version}", ${JSON.stringify(t.package)}]`,
-            `  stdout: ${JSON.stringify(`^${escapeRegex(pin)}$`)}`,
+            `- name: ${JSON.stringify(`${name} reports its pinned version ${t.version}`)}`,
+            `  run: [${t.versionCommand.map((a) => JSON.stringify(a)).join(", ")}]`,
+            `  output: ${JSON.stringify(versionRegex(t.versionPattern, t.version))}`,
           ].join("\n"),
-        );
-      }
-      return checks;
-    })
-    .join("\n") + "\n";
+        ];
+        if (!isDebianTool(t)) return checks;
+        // The lock rules require the pin; without it there is nothing exact to check.
+        const pin = ctx.lock.debian.packages.map(parseDebianPackage).find((d) => d.name === t.package)?.version;
+        if (pin) {
+          checks.push(
+            [
+              `- name: ${JSON.stringify(`${t.package} is installed at its pinned Debian version ${pin}`)}`,
+              `  run: ["dpkg-query", "--show", "--showformat", "\${Version}", ${JSON.stringify(t.package)}]`,
+              `  stdout: ${JSON.stringify(`^${escapeRegex(pin)}$`)}`,
+            ].join("\n"),
+          );
+        }
+        return checks;
+      })
+      .join("\n") + "\n"
+  );
 }

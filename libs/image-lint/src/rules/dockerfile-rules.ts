@@ -14,7 +14,8 @@ export interface DockerfileCheckInput {
 // up in the image config or the build cache, where anyone who pulls reads it.
 const SECRET_NAME = /(PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH)(_|$)/i;
 // Values that look like credentials whatever their name.
-const SECRET_VALUE = /(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|npm_[A-Za-z0-9]{30,})/;
+const SECRET_VALUE =
+  /(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}|-----BEGIN [A-Z ]*PRIVATE KEY-----|npm_[A-Za-z0-9]{30,})/;
 const NUMERIC_USER = /^(\d+)(:\d+)?$/;
 
 const lineOf = (i: Instruction): number => i.getRange().start.line + 1;
@@ -51,7 +52,8 @@ export function checkDockerfile(input: DockerfileCheckInput): MetadataProblem[] 
     }
     if (keyword === "ADD") {
       const remote = ins.getArguments().some((a) => /^(https?|git|ftp):\/\/|^git@/.test(a.getValue()));
-      if (remote && !/--checksum=sha256:[a-f0-9]{64}/.test(ins.getTextContent())) p(at, "ADD fetches a URL without --checksum=sha256:<hex>", "use fetch-tools and tools.lock.json");
+      if (remote && !/--checksum=sha256:[a-f0-9]{64}/.test(ins.getTextContent()))
+        p(at, "ADD fetches a URL without --checksum=sha256:<hex>", "use fetch-tools and tools.lock.json");
       if (remote && /^http:\/\//m.test(args.replace(/\s+/g, "\n"))) p(at, "ADD fetches over plain http", "use https");
     }
     if (keyword === "USER") {
@@ -64,7 +66,12 @@ export function checkDockerfile(input: DockerfileCheckInput): MetadataProblem[] 
       for (const prop of props) {
         const name = prop.getName();
         const value = prop.getValue() ?? "";
-        if (SECRET_NAME.test(name)) p(at, `${keyword} ${name} looks like a secret: build args and env vars are readable by anyone who pulls the image`, "pass secrets at run time, or with RUN --mount=type=secret at build time");
+        if (SECRET_NAME.test(name))
+          p(
+            at,
+            `${keyword} ${name} looks like a secret: build args and env vars are readable by anyone who pulls the image`,
+            "pass secrets at run time, or with RUN --mount=type=secret at build time",
+          );
         else if (SECRET_VALUE.test(value)) p(at, `${keyword} ${name} has a value that looks like a credential`, "never bake credentials into an image");
       }
     }
@@ -75,7 +82,8 @@ export function checkDockerfile(input: DockerfileCheckInput): MetadataProblem[] 
     if (!input.hasParent) p("USER", "the final stage sets no USER: the image would run as root", "add `USER <uid>:0` with a non-zero numeric uid");
   } else {
     const m = NUMERIC_USER.exec(finalUser);
-    if (m && Number(m[1]) === 0) p("USER", `the final stage runs as root (USER ${finalUser})`, "end the final stage with a non-zero numeric USER, e.g. USER 10001:0");
+    if (m && Number(m[1]) === 0)
+      p("USER", `the final stage runs as root (USER ${finalUser})`, "end the final stage with a non-zero numeric USER, e.g. USER 10001:0");
   }
   return problems;
 }

@@ -11,7 +11,9 @@ export function unverifiedDownload(command: string): string | null {
     if (!verified) return "downloads with curl/wget without a sha256sum -c check";
     if (fetchers.some((c) => c.some((a) => /^["']?http:\/\//.test(a)))) return "downloads over plain http";
   }
-  const pip = commands.find((c) => c.some((a, i) => a === "install" && /(^|\/)pip3?$/.test(c[i - 1] ?? "")) || (c.includes("pip") && c.includes("install") && c.includes("-m")));
+  const pip = commands.find(
+    (c) => c.some((a, i) => a === "install" && /(^|\/)pip3?$/.test(c[i - 1] ?? "")) || (c.includes("pip") && c.includes("install") && c.includes("-m")),
+  );
   if (pip && !pip.includes("--require-hashes")) return "runs pip install without --require-hashes";
   return null;
 }
@@ -30,7 +32,13 @@ const stripComments = (s: string): string =>
 function simpleCommands(text: string): string[][] {
   return text
     .split(/&&|\|\||[;|\n`]|\$\(|\bthen\b|\bdo\b|\belse\b/)
-    .map((part) => part.replace(/[(){}]/g, " ").trim().split(/\s+/).filter(Boolean))
+    .map((part) =>
+      part
+        .replace(/[(){}]/g, " ")
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean),
+    )
     .map((words) => {
       let i = 0;
       while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i]!) || /^(exec|sudo|env|command|if|!|time)$/.test(words[i]!))) i += 1;

@@ -22,7 +22,8 @@ export function checkGeneratedFiles(workspaceRoot: string, ctx: ImageContext): M
   if (existsSync(join(workspaceRoot, dataDir))) {
     for (const name of readdirSync(join(workspaceRoot, dataDir))) {
       const path = `${dataDir}/${name}`;
-      if (!files.some((f) => f.path === path)) problems.push({ file: path, image: ctx.pkg.name, message: "is not generated from tools.lock.json, yet toolbox-help would read it", hint: "delete it" });
+      if (!files.some((f) => f.path === path))
+        problems.push({ file: path, image: ctx.pkg.name, message: "is not generated from tools.lock.json, yet toolbox-help would read it", hint: "delete it" });
     }
   }
   return problems;

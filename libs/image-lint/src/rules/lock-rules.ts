@@ -34,8 +34,14 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
     if (isDebianTool(tool)) {
       const entry = lock.debian.packages.map(parseDebianPackage).find((d) => d.name === tool.package);
       if (!entry) p(`${at}.package`, `"${tool.package}" is not in debian.packages`, `add "${tool.package}=<Debian version>" to debian.packages`);
-      else if (entry.version === null) p(`${at}.package`, `"${tool.package}" is not pinned in debian.packages: apt would install whatever the base's release has`, `write it as "${tool.package}=<Debian version>"`);
-      else if (!upstreamMatches(debianUpstreamVersion(entry.version), tool.version)) p(`${at}.version`, `is ${tool.version} but debian.packages pins ${tool.package}=${entry.version}`);
+      else if (entry.version === null)
+        p(
+          `${at}.package`,
+          `"${tool.package}" is not pinned in debian.packages: apt would install whatever the base's release has`,
+          `write it as "${tool.package}=<Debian version>"`,
+        );
+      else if (!upstreamMatches(debianUpstreamVersion(entry.version), tool.version))
+        p(`${at}.version`, `is ${tool.version} but debian.packages pins ${tool.package}=${entry.version}`);
       continue;
     }
     if (isPipTool(tool)) {
@@ -45,7 +51,8 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
       continue;
     }
     for (const placeholder of unknownPlaceholders(tool.url)) p(`${at}.url`, `has an unknown placeholder {${placeholder}}`, "use {version} and {arch}");
-    for (const placeholder of unknownPlaceholders(tool.member ?? "")) p(`${at}.member`, `has an unknown placeholder {${placeholder}}`, "use {version} and {arch}");
+    for (const placeholder of unknownPlaceholders(tool.member ?? ""))
+      p(`${at}.member`, `has an unknown placeholder {${placeholder}}`, "use {version} and {arch}");
     for (const arch of ARCHES) {
       const url = expandTemplate(tool.url, tool, arch);
       if (!/^https:\/\/[^/\s]+\/\S*$/.test(url)) p(`${at}.url`, `expands to "${url}" for ${arch}, not an https URL`);
@@ -53,7 +60,12 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
     }
     if (!tool.url.includes("{arch}")) p(`${at}.url`, "has no {arch}: amd64 and arm64 would download the same file");
     // Without {version} a version bump downloads the old file, and its sha256 no longer pins what the lock says.
-    if (!tool.url.includes("{version}")) p(`${at}.url`, `has no {version}: bumping tools.${name}.version would still download the same file`, "put {version} where the release's version appears in the URL");
+    if (!tool.url.includes("{version}"))
+      p(
+        `${at}.url`,
+        `has no {version}: bumping tools.${name}.version would still download the same file`,
+        "put {version} where the release's version appears in the URL",
+      );
     if (tool.sha256.amd64 === tool.sha256.arm64) p(`${at}.sha256`, "is the same for amd64 and arm64: one of them is wrong");
   }
 
@@ -94,4 +106,5 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
 }
 
 // Debian repacks keep the upstream version as a prefix ("2.32.3+dfsg", "1.0~rc1").
-const upstreamMatches = (upstream: string, version: string): boolean => upstream === version || upstream.startsWith(`${version}+`) || upstream.startsWith(`${version}~`);
+const upstreamMatches = (upstream: string, version: string): boolean =>
+  upstream === version || upstream.startsWith(`${version}+`) || upstream.startsWith(`${version}~`);

@@ -40,12 +40,22 @@ interface ShellcheckComment {
 export async function shellcheck(workspaceRoot: string, files: string[], image?: string, bin = "shellcheck"): Promise<MetadataProblem[]> {
   if (files.length === 0) return [];
   const result = await new Promise<{ stdout: string; error: (Error & { code?: string | number | null }) | null }>((resolve) => {
-    execFile(bin, ["--format=json1", "--severity=style", "--external-sources", ...files], { cwd: workspaceRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
-      resolve({ stdout, error }),
+    execFile(
+      bin,
+      ["--format=json1", "--severity=style", "--external-sources", ...files],
+      { cwd: workspaceRoot, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => resolve({ stdout, error }),
     );
   });
   if (result.error?.code === "ENOENT") {
-    return [{ file: files[0]!, image, message: "cannot be checked: shellcheck is not installed", hint: "apt-get install shellcheck (the harness provision step installs it)" }];
+    return [
+      {
+        file: files[0]!,
+        image,
+        message: "cannot be checked: shellcheck is not installed",
+        hint: "apt-get install shellcheck (the harness provision step installs it)",
+      },
+    ];
   }
   let comments: ShellcheckComment[];
   try {
@@ -53,7 +63,13 @@ export async function shellcheck(workspaceRoot: string, files: string[], image?:
   } catch {
     return [{ file: files[0]!, image, message: `shellcheck failed: ${result.error?.message ?? "unreadable output"}` }];
   }
-  return comments.map((c) => ({ file: c.file, image, field: `line ${c.line}`, message: `SC${c.code} (${c.level}): ${c.message}`, hint: `https://www.shellcheck.net/wiki/SC${c.code}` }));
+  return comments.map((c) => ({
+    file: c.file,
+    image,
+    field: `line ${c.line}`,
+    message: `SC${c.code} (${c.level}): ${c.message}`,
+    hint: `https://www.shellcheck.net/wiki/SC${c.code}`,
+  }));
 }
 
 /** Scripts must be executable (COPY keeps the mode) and must not fetch unverified. */
@@ -61,7 +77,8 @@ export function checkScriptFiles(workspaceRoot: string, files: string[], image?:
   const problems: MetadataProblem[] = [];
   for (const file of files) {
     const abs = join(workspaceRoot, file);
-    if ((statSync(abs).mode & 0o111) === 0) problems.push({ file, image, message: "is not executable", hint: `chmod +x ${file} (git keeps the bit; COPY keeps it in the image)` });
+    if ((statSync(abs).mode & 0o111) === 0)
+      problems.push({ file, image, message: "is not executable", hint: `chmod +x ${file} (git keeps the bit; COPY keeps it in the image)` });
     const why = unverifiedDownload(readFileSync(abs, "utf8"));
     if (why) problems.push({ file, image, message: `${why}` });
   }

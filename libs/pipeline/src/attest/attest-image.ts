@@ -44,7 +44,8 @@ export function lockSources(ws: Workspace, image: string): LockSource[] {
     const file = `${pkg.root}/tools.lock.json`;
     if (!existsSync(join(ws.root, file))) continue;
     const { lock, problems } = readLock(ws.root, pkg.root, name);
-    if (!lock) throw new AttestError(`${file}: ${problems.map((p) => `${p.field ? `${p.field} ` : ""}${p.message}`).join("; ")} — run \`npx nx run ${name}:lint\``);
+    if (!lock)
+      throw new AttestError(`${file}: ${problems.map((p) => `${p.field ? `${p.field} ` : ""}${p.message}`).join("; ")} — run \`npx nx run ${name}:lint\``);
     out.push({ file, lock });
   }
   return out;
@@ -52,7 +53,11 @@ export function lockSources(ws: Workspace, image: string): LockSource[] {
 
 /** The locks as provenance dependencies: path and sha256 of the file's bytes at this commit. */
 export function lockDependencies(ws: Workspace, locks: LockSource[], sourceUrl: string | undefined, revision: string): Dependency[] {
-  return locks.map((l) => ({ name: l.file, ...(sourceUrl && { uri: `git+${sourceUrl}@${revision}#${l.file}` }), digest: sha256Digest(readFileSync(join(ws.root, l.file))) }));
+  return locks.map((l) => ({
+    name: l.file,
+    ...(sourceUrl && { uri: `git+${sourceUrl}@${revision}#${l.file}` }),
+    digest: sha256Digest(readFileSync(join(ws.root, l.file))),
+  }));
 }
 
 export function daggerVersion(): string {

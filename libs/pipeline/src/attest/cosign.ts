@@ -23,14 +23,21 @@ export class Cosign {
   ) {}
 
   /** `dir` is the private tool directory (withToolEnvironment): the public key is written there. */
-  static async open(mode: SigningMode, env: NodeJS.ProcessEnv, dir: string, opts: { plainHttp?: boolean; onBuild?: (what: string) => void } = {}): Promise<Cosign> {
+  static async open(
+    mode: SigningMode,
+    env: NodeJS.ProcessEnv,
+    dir: string,
+    opts: { plainHttp?: boolean; onBuild?: (what: string) => void } = {},
+  ): Promise<Cosign> {
     const bin = await goToolBinary(COSIGN, { env, onBuild: opts.onBuild });
     const registryFlags = opts.plainHttp ? ["--allow-http-registry", "--allow-insecure-registry"] : [];
     if (mode.kind === "keyless") return new Cosign(bin, mode, env, registryFlags);
     const keyEnv = { ...env, COSIGN_PRIVATE_KEY: mode.privateKey, COSIGN_PASSWORD: mode.password };
     const pub = await execTool(bin, ["public-key", "--key", "env://COSIGN_PRIVATE_KEY"], keyEnv);
     if (pub.code !== 0) {
-      throw new AttestError(`COSIGN_PRIVATE_KEY could not be opened with COSIGN_PASSWORD (cosign public-key exit ${pub.code}): ${lastLine(pub.stderr)}. Set both from the same \`cosign generate-key-pair\`.`);
+      throw new AttestError(
+        `COSIGN_PRIVATE_KEY could not be opened with COSIGN_PASSWORD (cosign public-key exit ${pub.code}): ${lastLine(pub.stderr)}. Set both from the same \`cosign generate-key-pair\`.`,
+      );
     }
     const file = join(dir, "cosign.pub");
     writeFileSync(file, pub.stdout);

@@ -55,7 +55,9 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
   const dir = dirname(bin);
   mkdirSync(dir, { recursive: true });
   if (!onPath("go", env.PATH)) {
-    throw new GoToolUnavailable(`${tool.name} ${tool.version} is built with Go from the Go module proxy, but \`go\` could not run (not on PATH). Install Go (https://go.dev/doc/install) or set ${tool.envVar}=/path/to/${tool.name}.`);
+    throw new GoToolUnavailable(
+      `${tool.name} ${tool.version} is built with Go from the Go module proxy, but \`go\` could not run (not on PATH). Install Go (https://go.dev/doc/install) or set ${tool.envVar}=/path/to/${tool.name}.`,
+    );
   }
   const tmp = mkdtempSync(join(dir, ".build-"));
   onBuild?.(`${tool.name} ${tool.version}: building ${tool.pkg} from the Go module proxy (first use; cached in ${dir})`);
@@ -74,7 +76,9 @@ async function build(tool: GoTool, bin: string, env: NodeJS.ProcessEnv, onBuild?
     });
     const output = `${stdout}${stderr}`;
     if (code !== 0 || !existsSync(join(tmp, tool.name))) {
-      throw new GoToolUnavailable(`go install ${tool.pkg}@${tool.version} failed (exit ${code}); set ${tool.envVar}=/path/to/${tool.name} to use another build:\n${output.trim().split("\n").slice(-15).join("\n")}`);
+      throw new GoToolUnavailable(
+        `go install ${tool.pkg}@${tool.version} failed (exit ${code}); set ${tool.envVar}=/path/to/${tool.name} to use another build:\n${output.trim().split("\n").slice(-15).join("\n")}`,
+      );
     }
     renameSync(join(tmp, tool.name), bin);
     return bin;

@@ -77,9 +77,7 @@ const digestSet = (d: string): Record<string, string> => {
 
 export function provenancePredicate(f: ProvenanceFacts): Record<string, unknown> {
   const source = f.sourceUrl ? `git+${f.sourceUrl}` : undefined;
-  const builderId = f.github
-    ? `${f.github.serverUrl}/${f.github.workflowRef}`
-    : LOCAL_BUILDER_ID;
+  const builderId = f.github ? `${f.github.serverUrl}/${f.github.workflowRef}` : LOCAL_BUILDER_ID;
   return {
     buildDefinition: {
       buildType: BUILD_TYPE,

@@ -27,7 +27,9 @@ export async function readAttestations(client: RegistryClient, repository: strin
     else if (type === PREDICATE.provenance) state.provenance ??= ref.digest;
     else if (type === PREDICATE.sbom && json.layers?.[0]) {
       const bundle = JSON.parse((await client.getBlob(repository, json.layers[0].digest)).toString("utf8")) as { dsseEnvelope?: { payload?: string } };
-      const statement = bundle.dsseEnvelope?.payload ? (JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8")) as { predicate?: { name?: unknown } }) : undefined;
+      const statement = bundle.dsseEnvelope?.payload
+        ? (JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8")) as { predicate?: { name?: unknown } })
+        : undefined;
       const described = describedDigest(statement?.predicate?.name);
       if (described) state.sbom[described] ??= ref.digest;
     }

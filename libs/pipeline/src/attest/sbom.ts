@@ -51,7 +51,9 @@ const noAssertion = { licenseConcluded: "NOASSERTION", licenseDeclared: "NOASSER
 
 /** The package that stands for the image: what the document describes. */
 export function describedRoot(doc: SpdxDocument): string {
-  const described = doc.documentDescribes?.[0] ?? doc.relationships?.find((r) => r.spdxElementId === "SPDXRef-DOCUMENT" && r.relationshipType === "DESCRIBES")?.relatedSpdxElement;
+  const described =
+    doc.documentDescribes?.[0] ??
+    doc.relationships?.find((r) => r.spdxElementId === "SPDXRef-DOCUMENT" && r.relationshipType === "DESCRIBES")?.relatedSpdxElement;
   if (!described) throw new Error(`SBOM ${doc.name} describes no package: expected syft's image root (documentDescribes or a DESCRIBES relationship)`);
   return described;
 }
@@ -96,7 +98,13 @@ export function lockPackages(source: LockSource, arch: Arch): SpdxPackage[] {
       ...(hashes.length === 1 && { checksums: [{ algorithm: "SHA256", checksumValue: hashes[0] }] }),
       sourceInfo: `pinned in ${file} (python.requirements); pip --require-hashes accepts sha256 ${hashes.join(", ")} for ${arch}`,
       ...noAssertion,
-      externalRefs: [{ referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: `pkg:pypi/${encodeURIComponent(req.name.toLowerCase())}@${encodeURIComponent(req.version)}` }],
+      externalRefs: [
+        {
+          referenceCategory: "PACKAGE-MANAGER",
+          referenceType: "purl",
+          referenceLocator: `pkg:pypi/${encodeURIComponent(req.name.toLowerCase())}@${encodeURIComponent(req.version)}`,
+        },
+      ],
     });
   }
   return out;

@@ -7,9 +7,7 @@
  *   job's OIDC token for a short-lived Fulcio certificate naming the workflow;
  *   the signature is logged in Rekor. Verified by identity and issuer.
  */
-export type SigningMode =
-  | { kind: "key"; privateKey: string; password: string }
-  | { kind: "keyless"; identityRegexp: string; issuer: string };
+export type SigningMode = { kind: "key"; privateKey: string; password: string } | { kind: "keyless"; identityRegexp: string; issuer: string };
 
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 
@@ -31,7 +29,11 @@ export function keylessIdentityRegexp(serverUrl: string, workflowRef: string): s
 export function signingMode(env: Record<string, string | undefined>): SigningMode {
   if (env.COSIGN_PRIVATE_KEY) return { kind: "key", privateKey: env.COSIGN_PRIVATE_KEY, password: env.COSIGN_PASSWORD ?? "" };
   if (env.GITHUB_ACTIONS === "true" && env.ACTIONS_ID_TOKEN_REQUEST_URL && env.GITHUB_WORKFLOW_REF) {
-    return { kind: "keyless", identityRegexp: keylessIdentityRegexp(env.GITHUB_SERVER_URL ?? "https://github.com", env.GITHUB_WORKFLOW_REF), issuer: GITHUB_OIDC_ISSUER };
+    return {
+      kind: "keyless",
+      identityRegexp: keylessIdentityRegexp(env.GITHUB_SERVER_URL ?? "https://github.com", env.GITHUB_WORKFLOW_REF),
+      issuer: GITHUB_OIDC_ISSUER,
+    };
   }
   throw new SigningNotConfigured(
     env.GITHUB_ACTIONS === "true"
@@ -42,5 +44,7 @@ export function signingMode(env: Record<string, string | undefined>): SigningMod
 
 /** What a plan says about signing. */
 export function describeSigning(mode: SigningMode): string {
-  return mode.kind === "key" ? "cosign key pair (COSIGN_PRIVATE_KEY)" : `keyless: GitHub OIDC → Fulcio certificate, Rekor log (identity ${mode.identityRegexp})`;
+  return mode.kind === "key"
+    ? "cosign key pair (COSIGN_PRIVATE_KEY)"
+    : `keyless: GitHub OIDC → Fulcio certificate, Rekor log (identity ${mode.identityRegexp})`;
 }

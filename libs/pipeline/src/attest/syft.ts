@@ -4,8 +4,6 @@ import type { SpdxDocument } from "./sbom.ts";
 import { execTool } from "./tool-env.ts";
 import { SYFT } from "./tools.ts";
 
-
-
 /**
  * syft's SPDX 2.3 JSON of one platform's image, read from the registry by
  * digest — exactly the bytes that were pushed and smoke-tested, not a local

@@ -34,7 +34,11 @@ export function toolEnvironment(access: RegistryAccess, dir: string, base: NodeJ
 }
 
 /** Runs fn with a private DOCKER_CONFIG that is removed afterwards, whatever happens. */
-export async function withToolEnvironment<T>(access: RegistryAccess, fn: (env: NodeJS.ProcessEnv) => Promise<T>, base: NodeJS.ProcessEnv = process.env): Promise<T> {
+export async function withToolEnvironment<T>(
+  access: RegistryAccess,
+  fn: (env: NodeJS.ProcessEnv) => Promise<T>,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "image-tooling-attest-"));
   try {
     return await fn(toolEnvironment(access, dir, base));

@@ -47,7 +47,10 @@ export function describeDockerfileFailure(e: unknown, dockerfile?: { file: strin
   const tail = (s: string | undefined) => readable((s ?? "").trim().split("\n").slice(-25).join("\n"));
   if (err.cmd) {
     const found = dockerfile ? findRunStep(dockerfile.text, err.cmd) : undefined;
-    const step = found && dockerfile ? { file: dockerfile.file, ...found, ...(typeof err.exitCode === "number" && err.exitCode >= 0 && { exitCode: err.exitCode }) } : undefined;
+    const step =
+      found && dockerfile
+        ? { file: dockerfile.file, ...found, ...(typeof err.exitCode === "number" && err.exitCode >= 0 && { exitCode: err.exitCode }) }
+        : undefined;
     const head = step ? step.instruction : `$ ${err.cmd.join(" ")}`;
     return { detail: [readable(head), tail(err.stderr) || tail(err.stdout)].filter(Boolean).join("\n"), ...(step && { step }) };
   }
@@ -56,7 +59,11 @@ export function describeDockerfileFailure(e: unknown, dockerfile?: { file: strin
 
 /** What to do next, when the failure says the base image could not be fetched rather than a step failing. */
 export function buildFailureHint(detail: string, baseRef: string): string | undefined {
-  if (!detail.includes(baseRef.split("@")[0]!) || !/not found|failed to resolve|pull access denied|failed to do request|unauthorized|connection refused/i.test(detail)) return undefined;
+  if (
+    !detail.includes(baseRef.split("@")[0]!) ||
+    !/not found|failed to resolve|pull access denied|failed to do request|unauthorized|connection refused/i.test(detail)
+  )
+    return undefined;
   const reach = engineReachHint(baseRef.split("/")[0]!);
   if (reach) return `the base ${baseRef} could not be pulled: ${reach}`;
   return `the base ${baseRef} could not be pulled: check the digest in image.yaml (or that the parent was built), and that the engine reaches its registry${process.env.HARNESS_REGISTRY ? ` (the air-gapped harness mirrors only what it seeded into ${process.env.HARNESS_REGISTRY})` : ""}`;
@@ -65,7 +72,13 @@ export function buildFailureHint(detail: string, baseRef: string): string | unde
 /** A push the engine could not complete: names the reference, the engine's reason and what to do. */
 export function describePushFailure(ref: string, e: unknown, retried?: string): string {
   const registry = ref.split("/")[0]!;
-  const detail = describeBuildError(e).split("\n").filter((l) => !/^\s*$/.test(l)).slice(-6).join("\n");
-  const hint = engineReachHint(registry) ?? `check that the engine reaches ${registry} and may push there (credentials: REGISTRY_USERNAME / REGISTRY_PASSWORD), then run publish again: a re-run completes what this one left`;
+  const detail = describeBuildError(e)
+    .split("\n")
+    .filter((l) => !/^\s*$/.test(l))
+    .slice(-6)
+    .join("\n");
+  const hint =
+    engineReachHint(registry) ??
+    `check that the engine reaches ${registry} and may push there (credentials: REGISTRY_USERNAME / REGISTRY_PASSWORD), then run publish again: a re-run completes what this one left`;
   return `push of ${ref} failed${retried ? ` (${retried})` : ""}\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`;
 }

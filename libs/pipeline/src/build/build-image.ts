@@ -36,7 +36,10 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
       try {
         await ctr.sync();
       } catch (e) {
-        const { detail, step } = describeDockerfileFailure(e, { file: pkg.files.dockerfile, text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8") });
+        const { detail, step } = describeDockerfileFailure(e, {
+          file: pkg.files.dockerfile,
+          text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8"),
+        });
         throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef), step);
       }
       return [platform, ctr] as const;

@@ -15,11 +15,17 @@ const fileSchema = z
         try {
           registryEndpoint(value);
         } catch {
-          ctx.addIssue({ code: "custom", message: `is "${value}": expected a host with an optional port, such as docker.io, ghcr.io or 127.0.0.1:5000 (no scheme, no path)` });
+          ctx.addIssue({
+            code: "custom",
+            message: `is "${value}": expected a host with an optional port, such as docker.io, ghcr.io or 127.0.0.1:5000 (no scheme, no path)`,
+          });
         }
       })
       .optional(),
-    namespace: z.string().regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, "must be a lower-case repository path").optional(),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, "must be a lower-case repository path")
+      .optional(),
     username: z.string().min(1).optional(),
     source: z.string().url("must be a URL").optional(),
     /** Speak plain HTTP to a registry that is not on loopback; the engine must be configured for it too. */
@@ -27,7 +33,12 @@ const fileSchema = z
     /** Image used for the ephemeral registry that carries parents to their children in local runs. */
     ephemeralRegistryImage: z.string().min(1).optional(),
     /** Retries of a registry request that failed transiently (429, 502/503/504, dropped connection). */
-    retries: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must be 0 or more").max(20, "must be at most 20").optional(),
+    retries: z.coerce
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(0, "must be 0 or more")
+      .max(20, "must be at most 20")
+      .optional(),
     /** Bound on one registry operation with its retries, in seconds. */
     retryMaxSeconds: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0").max(3600, "must be at most 3600").optional(),
   })
@@ -87,13 +98,24 @@ function problems(issues: z.core.$ZodIssue[], from: (key: string) => string, hin
  * The root config file, overridden by the environment. Pure: the caller reads
  * the file (null when absent) and passes the environment.
  */
-export function resolveConfig(fileText: string | null, env: Record<string, string | undefined>, flags: { channel?: string; branch?: string } = {}): PipelineConfig {
+export function resolveConfig(
+  fileText: string | null,
+  env: Record<string, string | undefined>,
+  flags: { channel?: string; branch?: string } = {},
+): PipelineConfig {
   let file: z.output<typeof fileSchema> = {};
   if (fileText !== null) {
     const doc = parseDocument(fileText);
     if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
     const parsed = fileSchema.safeParse(doc.toJS() ?? {});
-    if (!parsed.success) throw new ImageMetadataError(problems(parsed.error.issues, () => CONFIG_FILE, () => undefined));
+    if (!parsed.success)
+      throw new ImageMetadataError(
+        problems(
+          parsed.error.issues,
+          () => CONFIG_FILE,
+          () => undefined,
+        ),
+      );
     file = parsed.data;
   }
   // The environment's values pass the same schema as the file's, and an error names the variable.
@@ -114,7 +136,9 @@ export function resolveConfig(fileText: string | null, env: Record<string, strin
   const namespace = cfg.namespace;
   const missing = [!registry && "registry (env IMAGE_REGISTRY)", !namespace && "namespace (env IMAGE_NAMESPACE)"].filter(Boolean);
   if (missing.length) {
-    throw new ImageMetadataError([{ file: CONFIG_FILE, field: missing.join(", "), message: "is not set", hint: `set it in ${CONFIG_FILE} or the environment` }]);
+    throw new ImageMetadataError([
+      { file: CONFIG_FILE, field: missing.join(", "), message: "is not set", hint: `set it in ${CONFIG_FILE} or the environment` },
+    ]);
   }
   const channel = (flags.channel ?? env.IMAGE_CHANNEL ?? "release") as Channel;
   if (channel !== "release" && channel !== "branch") {
@@ -147,4 +171,5 @@ function parseFlag(value: string, name: string): boolean {
 }
 
 /** `<registry>/<namespace>/<image>` as Dagger and docker pull spell it. */
-export const repositoryRef = (config: Pick<PipelineConfig, "registry" | "namespace">, image: string): string => `${config.registry}/${config.namespace}/${image}`;
+export const repositoryRef = (config: Pick<PipelineConfig, "registry" | "namespace">, image: string): string =>
+  `${config.registry}/${config.namespace}/${image}`;

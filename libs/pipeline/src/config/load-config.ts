@@ -7,7 +7,11 @@ export function hasConfig(root: string, env: Record<string, string | undefined> 
   return existsSync(join(root, CONFIG_FILE)) || Boolean(env.IMAGE_REGISTRY || env.IMAGE_NAMESPACE);
 }
 
-export function loadConfig(root: string, env: Record<string, string | undefined> = process.env, flags: { channel?: string; branch?: string } = {}): PipelineConfig {
+export function loadConfig(
+  root: string,
+  env: Record<string, string | undefined> = process.env,
+  flags: { channel?: string; branch?: string } = {},
+): PipelineConfig {
   const file = join(root, CONFIG_FILE);
   return resolveConfig(existsSync(file) ? readFileSync(file, "utf8") : null, env, flags);
 }

@@ -60,7 +60,14 @@ export class EphemeralRegistry {
     try {
       const published = await first!.publish(`${EphemeralRegistry.HOST}/${name}:run`, { platformVariants: rest, registryService: this.service });
       const ref = `${EphemeralRegistry.HOST}/${name}@${published.slice(published.indexOf("@") + 1)}`;
-      await Promise.all([...containers.keys()].map((platform) => dag.container({ platform: platform as DaggerPlatform }).from(ref, { registryService: this.service }).sync()));
+      await Promise.all(
+        [...containers.keys()].map((platform) =>
+          dag
+            .container({ platform: platform as DaggerPlatform })
+            .from(ref, { registryService: this.service })
+            .sync(),
+        ),
+      );
       return ref;
     } catch (e) {
       throw new RunRegistryError(name, e);

@@ -28,7 +28,10 @@ export async function withDaggerSession<T>(log: Logger, fn: () => Promise<T>, op
     );
   } catch (e) {
     const err = e as Error & { name?: string };
-    if (/InitEngineSessionBinaryError|EngineSessionError|SessionError|DockerImageRefValidationError|connect ECONNREFUSED/.test(`${err.name} ${err.message}`) && !process.env.DAGGER_SESSION_PORT) {
+    if (
+      /InitEngineSessionBinaryError|EngineSessionError|SessionError|DockerImageRefValidationError|connect ECONNREFUSED/.test(`${err.name} ${err.message}`) &&
+      !process.env.DAGGER_SESSION_PORT
+    ) {
       throw new EngineUnavailableError(
         `cannot start a Dagger session: ${err.message.split("\n")[0]}\n  → on this project's air-gapped machines run \`npm run harness -- provision\` and source the env file it prints; elsewhere install the dagger CLI (same version as @dagger.io/dagger) or set _EXPERIMENTAL_DAGGER_CLI_BIN`,
       );

@@ -76,7 +76,16 @@ function tagCell(r: ImageResult): string {
 /** The human summary printed at the end of a run. */
 export function summaryTable(results: ImageResult[]): string {
   const table = new Table({ head: ["image", "version", "status", "tags", "digest", "compressed size", "time"], style: { head: [], border: [] } });
-  for (const r of results) table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), formatSizes(r.sizes).replace(/, /g, "\n"), `${(r.durationMs / 1000).toFixed(1)} s`]);
+  for (const r of results)
+    table.push([
+      r.image,
+      r.version,
+      r.status,
+      tagCell(r),
+      shortDigest(r.digest),
+      formatSizes(r.sizes).replace(/, /g, "\n"),
+      `${(r.durationMs / 1000).toFixed(1)} s`,
+    ]);
   return table.toString();
 }
 
@@ -85,7 +94,10 @@ export function writeStepSummary(results: ImageResult[], env: Record<string, str
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   const rows = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagCell(r) || "—"} | ${r.digest ? `\`${r.digest}\`` : "—"} |`);
-  appendFileSync(file, ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, "", ...failureLines(results)].join("\n") + "\n");
+  appendFileSync(
+    file,
+    ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, "", ...failureLines(results)].join("\n") + "\n",
+  );
 }
 
 /** A list of the images that failed, each with the first line of its error and what it left written. */
@@ -93,5 +105,10 @@ export function failureLines(results: ImageResult[]): string[] {
   const failed = results.filter((r) => r.status === "failed");
   if (failed.length === 0) return [];
   const oneLine = (s = ""): string => s.split("\n")[0]!.replace(/\|/g, "\\|");
-  return ["**Failed:**", "", ...failed.map((r) => `- ${r.image} ${r.version} (${r.command}): ${oneLine(r.error) || "no error recorded"}${r.notice ? ` — ${oneLine(r.notice)}` : ""}`), ""];
+  return [
+    "**Failed:**",
+    "",
+    ...failed.map((r) => `- ${r.image} ${r.version} (${r.command}): ${oneLine(r.error) || "no error recorded"}${r.notice ? ` — ${oneLine(r.notice)}` : ""}`),
+    "",
+  ];
 }

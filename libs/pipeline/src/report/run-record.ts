@@ -74,7 +74,12 @@ export class RunRecord {
       .filter(Boolean)
       .join("; ");
     const earlier = d.notice ? `${d.notice}; ` : "";
-    this.finish("failed", { error, ...((d.command === "publish" || pending.length > 0) && { notice: earlier + notice }), ...(pending.length && { pendingTags: pending }), ...fields });
+    this.finish("failed", {
+      error,
+      ...((d.command === "publish" || pending.length > 0) && { notice: earlier + notice }),
+      ...(pending.length && { pendingTags: pending }),
+      ...fields,
+    });
     return this.results();
   }
 }

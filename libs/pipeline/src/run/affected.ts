@@ -33,7 +33,11 @@ export function affectedImages(cwd: string, opts: { base: string; head?: string;
   const output = `${r.stdout}${r.stderr}`;
   if (r.status !== 0) throw new Error(`nx ${args.join(" ")} failed:\n${output.trim()}`);
   // nx may print notices before the JSON; the list is the last line that parses.
-  const json = r.stdout.trim().split("\n").reverse().find((l) => l.startsWith("["));
+  const json = r.stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("["));
   if (!json) throw new Error(`nx ${args.join(" ")} printed no project list:\n${output.trim()}`);
   return (JSON.parse(json) as string[]).sort();
 }

@@ -99,7 +99,9 @@ export function ephemeralParents(
       base = (async () => {
         const built = await build(parent);
         const reg = await registry();
-        const ref = await ctx.log.step(`${parent.name}: push to the run's registry (a Dagger service) for its children`, () => reg.push(parent.name, built.containers));
+        const ref = await ctx.log.step(`${parent.name}: push to the run's registry (a Dagger service) for its children`, () =>
+          reg.push(parent.name, built.containers),
+        );
         return { ref, name: `${publishedName(parent.name)}:${parent.version}`, digest: ref.slice(ref.indexOf("@") + 1) };
       })();
       pushed.set(parent.name, base);

@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildImageGraph, findImagePackageRoots, parseSmokeSpec, readImagePackage, type ImageGraph, type ImagePackage, type SmokeSpec } from "@image-tooling/image-metadata";
+import {
+  buildImageGraph,
+  findImagePackageRoots,
+  parseSmokeSpec,
+  readImagePackage,
+  type ImageGraph,
+  type ImagePackage,
+  type SmokeSpec,
+} from "@image-tooling/image-metadata";
 
 export interface Workspace {
   root: string;

@@ -1,5 +1,14 @@
 import type { Container, ReturnType as DaggerReturnType } from "@dagger.io/dagger";
-import { checkKind, type FileCheck, type ImageCheck, type Platform, type RunCheck, type SignalCheck, type SmokeCheck, type SmokeSpec } from "@image-tooling/image-metadata";
+import {
+  checkKind,
+  type FileCheck,
+  type ImageCheck,
+  type Platform,
+  type RunCheck,
+  type SignalCheck,
+  type SmokeCheck,
+  type SmokeSpec,
+} from "@image-tooling/image-metadata";
 
 // ReturnType.Any's value, without loading the SDK just to read an enum (see dagger/sdk.ts).
 const EXPECT_ANY = "ANY" as DaggerReturnType;
@@ -66,7 +75,12 @@ async function runCheck(ctr: Container, check: RunCheck): Promise<Verdict> {
   return fail(`$ ${check.run.join(" ")}\n${problems.join("; ")}\n--- stdout\n${clip(r.stdout)}\n--- stderr\n${clip(r.stderr)}`);
 }
 
-const FILE_TYPES: Record<string, FileCheck["type"]> = { "regular file": "file", "regular empty file": "file", directory: "directory", "symbolic link": "symlink" };
+const FILE_TYPES: Record<string, FileCheck["type"]> = {
+  "regular file": "file",
+  "regular empty file": "file",
+  directory: "directory",
+  "symbolic link": "symlink",
+};
 
 async function fileCheck(ctr: Container, check: FileCheck): Promise<Verdict> {
   // stat from the image itself: Dagger's Stat has no owner, and -L would hide symlinks.
@@ -89,7 +103,8 @@ async function imageCheck(ctr: Container, check: ImageCheck): Promise<Verdict> {
   }
   if (want.entrypoint) {
     const ep = await ctr.entrypoint();
-    if (JSON.stringify(ep) !== JSON.stringify(want.entrypoint)) problems.push(`entrypoint is ${JSON.stringify(ep)}, expected ${JSON.stringify(want.entrypoint)}`);
+    if (JSON.stringify(ep) !== JSON.stringify(want.entrypoint))
+      problems.push(`entrypoint is ${JSON.stringify(ep)}, expected ${JSON.stringify(want.entrypoint)}`);
   }
   if (want.workdir !== undefined) {
     const wd = await ctr.workdir();
@@ -139,7 +154,9 @@ async function signalCheck(ctr: Container, check: SignalCheck): Promise<Verdict>
   // with the trap's status: an orphaned command that gets the signal later,
   // from the container's init at exit, proves nothing.
   if (new RegExp(`^${SIGNAL_MARK}\\s*\\nexit=0\\s*$`, "m").test(r.stdout)) return pass;
-  return fail(`SIG${check.signal} did not reach the command run by the entrypoint ${JSON.stringify(entrypoint)} (does it \`exec "$@"\`?)\n--- stdout\n${clip(r.stdout)}\n--- stderr\n${clip(r.stderr)}`);
+  return fail(
+    `SIG${check.signal} did not reach the command run by the entrypoint ${JSON.stringify(entrypoint)} (does it \`exec "$@"\`?)\n--- stdout\n${clip(r.stdout)}\n--- stderr\n${clip(r.stderr)}`,
+  );
 }
 
 function runOne(ctr: Container, check: SmokeCheck): Promise<Verdict> {

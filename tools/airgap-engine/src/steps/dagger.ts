@@ -26,7 +26,11 @@ function walk(dir: string, base = dir): string[] {
 /** Hash of every overlay file, so editing the overlay invalidates the cached binaries. */
 export function overlayDigest(dir: string): string {
   const h = createHash("sha256");
-  for (const rel of walk(dir).sort()) h.update(rel).update("\0").update(readFileSync(path.join(dir, rel))).update("\0");
+  for (const rel of walk(dir).sort())
+    h.update(rel)
+      .update("\0")
+      .update(readFileSync(path.join(dir, rel)))
+      .update("\0");
   return h.digest("hex");
 }
 
@@ -112,7 +116,10 @@ export async function ensureDaggerBinaries(cfg: HarnessConfig): Promise<StepResu
 
   const goVersion = (await capture(go, ["env", "GOVERSION"], { env, cwd: src })).stdout.trim();
   if (goVersion !== cfg.goToolchain) {
-    throw new HarnessError(`building with ${goVersion}, expected ${cfg.goToolchain}`, "GOTOOLCHAIN was not honoured; check GOFLAGS/GOTOOLCHAIN in your environment and go.env");
+    throw new HarnessError(
+      `building with ${goVersion}, expected ${cfg.goToolchain}`,
+      "GOTOOLCHAIN was not honoured; check GOFLAGS/GOTOOLCHAIN in your environment and go.env",
+    );
   }
   for (const [i, bin] of DAGGER_BINARIES.entries()) {
     const label = i === 0 ? `downloading modules and compiling ${bin.name} (the long one)` : `compiling ${bin.name}`;

@@ -2,13 +2,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { HarnessConfig } from "../config.ts";
-import {
-  ENGINE_IMAGE_BINARIES,
-  ENGINE_IMAGE_CHANGES,
-  ENGINE_IMAGE_SYMLINKS,
-  engineRunArgs,
-  missingCapabilities,
-} from "../engine-spec.ts";
+import { ENGINE_IMAGE_BINARIES, ENGINE_IMAGE_CHANGES, ENGINE_IMAGE_SYMLINKS, engineRunArgs, missingCapabilities } from "../engine-spec.ts";
 import { HarnessError } from "../errors.ts";
 import { capture, run, waitFor, withProgress } from "../exec.ts";
 import { cacheKey, ENGINE_ROOTFS_PACKAGES, engineImageRef, rootfsKey, type RootfsRecipe } from "../plan.ts";
@@ -140,24 +134,47 @@ interface ContainerState {
 export async function inspectEngine(cfg: HarnessConfig): Promise<ContainerState | undefined> {
   const r = await capture(
     "docker",
-    ["container", "inspect", "--format", '{{json .State.Running}} {{json .Config.Image}} {{json (index .Config.Labels "image-tooling.harness.spec")}} {{json .HostConfig.NetworkMode}}', cfg.engine.containerName],
+    [
+      "container",
+      "inspect",
+      "--format",
+      '{{json .State.Running}} {{json .Config.Image}} {{json (index .Config.Labels "image-tooling.harness.spec")}} {{json .HostConfig.NetworkMode}}',
+      cfg.engine.containerName,
+    ],
     { allowFail: true },
   );
   if (r.exitCode !== 0) return undefined;
-  const [running, image, spec, network] = r.stdout.trim().split(" ").map((s) => JSON.parse(s) as unknown);
-  return { running: running === true, image: String(image), spec: typeof spec === "string" ? spec : undefined, network: typeof network === "string" ? network : undefined };
+  const [running, image, spec, network] = r.stdout
+    .trim()
+    .split(" ")
+    .map((s) => JSON.parse(s) as unknown);
+  return {
+    running: running === true,
+    image: String(image),
+    spec: typeof spec === "string" ? spec : undefined,
+    network: typeof network === "string" ? network : undefined,
+  };
 }
 
 /** The engine's address on its network, where clients reach it as they would a remote engine. */
 export async function engineTcpAddress(cfg: HarnessConfig): Promise<string> {
-  const r = await capture("docker", ["container", "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", cfg.engine.containerName], { allowFail: true });
+  const r = await capture(
+    "docker",
+    ["container", "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", cfg.engine.containerName],
+    { allowFail: true },
+  );
   const ip = r.stdout.split(/\s+/).find(Boolean);
-  if (r.exitCode !== 0 || !ip) throw new HarnessError(`cannot read the address of ${cfg.engine.containerName}: ${(r.stderr || r.stdout).trim()}`, "run provision again");
+  if (r.exitCode !== 0 || !ip)
+    throw new HarnessError(`cannot read the address of ${cfg.engine.containerName}: ${(r.stderr || r.stdout).trim()}`, "run provision again");
   return `tcp://${ip}:${cfg.engine.tcpPort}`;
 }
 
 /** Asks the engine for its version through the CLI, the same path the SDK takes. */
-export async function engineVersion(cfg: HarnessConfig, cli: string, runnerHost = `docker-container://${cfg.engine.containerName}`): Promise<string | undefined> {
+export async function engineVersion(
+  cfg: HarnessConfig,
+  cli: string,
+  runnerHost = `docker-container://${cfg.engine.containerName}`,
+): Promise<string | undefined> {
   const r = await capture(cli, ["core", "version", "--progress=plain"], {
     allowFail: true,
     env: {
@@ -183,7 +200,15 @@ export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string
   const jsonChanged = !existsSync(cfg.engine.configFile) || readFileSync(cfg.engine.configFile, "utf8") !== engineJson;
   if (jsonChanged) writeFileSync(cfg.engine.configFile, engineJson);
   const missingCaps = hostMissingCaps();
-  const base = { name: cfg.engine.containerName, image: imageRef, volume: cfg.engine.volumeName, engineJson: cfg.engine.configFile, network: cfg.bridge.network, tcpPort: cfg.engine.tcpPort, missingCaps };
+  const base = {
+    name: cfg.engine.containerName,
+    image: imageRef,
+    volume: cfg.engine.volumeName,
+    engineJson: cfg.engine.configFile,
+    network: cfg.bridge.network,
+    tcpPort: cfg.engine.tcpPort,
+    missingCaps,
+  };
   const spec = cacheKey({ args: engineRunArgs({ ...base, labels: {} }), engineJson });
   const current = await inspectEngine(cfg);
   if (current?.running && current.spec === spec) {
@@ -213,10 +238,16 @@ export async function ensureEngineContainer(cfg: HarnessConfig, imageRef: string
     );
   }
   if (version !== cfg.daggerTag) {
-    throw new HarnessError(`the engine reports ${version}, the SDK is ${cfg.daggerTag}`, "run provision again; it rebuilds the engine image for the SDK's version");
+    throw new HarnessError(
+      `the engine reports ${version}, the SDK is ${cfg.daggerTag}`,
+      "run provision again; it rebuilds the engine image for the SDK's version",
+    );
   }
   const mode = missingCaps.length ? `privileged minus ${missingCaps.join(",")} (not in this host's bounding set)` : "privileged";
-  return { cached: false, detail: `${cfg.engine.containerName} ${version}, ${mode}, network ${cfg.bridge.network} (registry at ${bridgeHost}:${cfg.registry.port})` };
+  return {
+    cached: false,
+    detail: `${cfg.engine.containerName} ${version}, ${mode}, network ${cfg.bridge.network} (registry at ${bridgeHost}:${cfg.registry.port})`,
+  };
 }
 
 export async function stopEngine(cfg: HarnessConfig): Promise<string> {

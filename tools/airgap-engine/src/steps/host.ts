@@ -129,7 +129,9 @@ export async function ensureBinfmt(): Promise<StepResult> {
     // remount), so fall back to the systemd-binfmt line qemu-user-static ships.
     const r = await capture("update-binfmts", ["--enable", "qemu-aarch64"], { allowFail: true });
     if (!existsSync(entryPath) && existsSync(QEMU_BINFMT_CONF)) {
-      const line = readFileSync(QEMU_BINFMT_CONF, "utf8").split("\n").find((l) => l.startsWith(":qemu-aarch64:"));
+      const line = readFileSync(QEMU_BINFMT_CONF, "utf8")
+        .split("\n")
+        .find((l) => l.startsWith(":qemu-aarch64:"));
       if (line) writeFileSync(path.join(BINFMT_DIR, "register"), line);
     }
     actions.push(r.exitCode === 0 ? "enabled qemu-aarch64" : "registered qemu-aarch64");
@@ -197,7 +199,10 @@ export function spawnDaemon(cmd: string, args: readonly string[], log: string): 
 export async function ensureDockerd(cfg: HarnessConfig): Promise<StepResult> {
   if (await dockerReady()) {
     const ours = readPid(cfg.dockerd.pidFile);
-    return { cached: true, detail: ours && pidAlive(ours) && existsSync(cfg.dockerd.startedMarker) ? `running (pid ${ours}, started by harness)` : "already running" };
+    return {
+      cached: true,
+      detail: ours && pidAlive(ours) && existsSync(cfg.dockerd.startedMarker) ? `running (pid ${ours}, started by harness)` : "already running",
+    };
   }
   if (!(await commandExists("dockerd"))) {
     throw new HarnessError("dockerd not found", "install Debian's docker.io (`apt-get install docker.io`)");

@@ -25,14 +25,26 @@ export interface Release {
 
 /** GET /repos/<repo>/releases, newest first, as GitHub's REST API answers it (one page). */
 export function githubReleases(s: UpstreamServer, repo: string, releases: Release[]): void {
-  const body = releases.map((r) => ({ tag_name: r.tag, name: r.tag, draft: r.draft ?? false, prerelease: r.prerelease ?? false, html_url: `https://github.com/${repo}/releases/tag/${r.tag}` }));
-  s.route(`https://api.github.com/repos/${repo}/releases?per_page=100&page=1`, { body: JSON.stringify(body), headers: { "content-type": "application/json", "x-ratelimit-remaining": "59" } });
+  const body = releases.map((r) => ({
+    tag_name: r.tag,
+    name: r.tag,
+    draft: r.draft ?? false,
+    prerelease: r.prerelease ?? false,
+    html_url: `https://github.com/${repo}/releases/tag/${r.tag}`,
+  }));
+  s.route(`https://api.github.com/repos/${repo}/releases?per_page=100&page=1`, {
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", "x-ratelimit-remaining": "59" },
+  });
 }
 
 /** GET /repos/<repo>/git/matching-refs/tags/<prefix> (repositories that tag without releases: docker/cli, aws/aws-cli). */
 export function githubTags(s: UpstreamServer, repo: string, prefix: string, tags: string[]): void {
   const body = tags.map((name) => ({ ref: `refs/tags/${name}`, object: { type: "commit", sha: "0".repeat(40) } }));
-  s.route(`https://api.github.com/repos/${repo}/git/matching-refs/tags${prefix ? `/${prefix}` : ""}`, { body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  s.route(`https://api.github.com/repos/${repo}/git/matching-refs/tags${prefix ? `/${prefix}` : ""}`, {
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
 }
 
 /** A download; GitHub release assets answer with a redirect to their storage host, like github.com does. */
