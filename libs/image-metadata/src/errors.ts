@@ -33,3 +33,12 @@ export class ImageMetadataError extends Error {
     return this.problems[0]!.file;
   }
 }
+
+/** A schema issue's path as a problem's field: `tools.kubectl.sha256[0]`; none for the document itself. */
+export const fieldOf = (path: PropertyKey[]): string | undefined =>
+  path.length
+    ? path
+        .map((k) => (typeof k === "number" ? `[${k}]` : String(k)))
+        .join(".")
+        .replace(/\.\[/g, "[")
+    : undefined;

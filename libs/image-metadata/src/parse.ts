@@ -3,7 +3,7 @@ import { posix } from "node:path";
 import { valid as validSemver } from "semver";
 import type { z } from "zod";
 import { imageMetadataSchema, type ImageMetadata } from "./schema.ts";
-import { ImageMetadataError, type MetadataProblem } from "./errors.ts";
+import { fieldOf, ImageMetadataError, type MetadataProblem } from "./errors.ts";
 import { dockerfileBaseProblem } from "./dockerfile-base.ts";
 
 /** The files of one image package, as text, keyed by workspace-relative path. */
@@ -28,14 +28,6 @@ export interface ImagePackage {
   /** Workspace-relative paths of the files the metadata points at. */
   files: { metadata: string; packageJson: string; dockerfile: string; smoke: string };
 }
-
-const fieldOf = (path: PropertyKey[]): string | undefined =>
-  path.length
-    ? path
-        .map((k) => (typeof k === "number" ? `[${k}]` : String(k)))
-        .join(".")
-        .replace(/\.\[/g, "[")
-    : undefined;
 
 function zodProblems(file: string, image: string | undefined, error: z.ZodError): MetadataProblem[] {
   return error.issues.map((issue) => {

@@ -13,6 +13,15 @@ function graph(tasks: [id: string, deps: string[]][]): TaskGraph {
   } as unknown as TaskGraph;
 }
 
+/** The pipeline command line each group of a batch becomes. */
+const commandLines = (groups: ReturnType<typeof groupTasks>) =>
+  groups.map((grp) =>
+    pipelineArgs(
+      grp.options,
+      grp.tasks.map((t) => t.image),
+    ),
+  );
+
 describe("the pipeline executor's batches", () => {
   it("run one pipeline per command and options, each task's dependencies in the same run or an earlier one", () => {
     const g = graph([
@@ -30,14 +39,7 @@ describe("the pipeline executor's batches", () => {
       "other:publish": publish,
       "root:smoke": { command: "smoke" },
     });
-    expect(
-      groups.map((grp) =>
-        pipelineArgs(
-          grp.options,
-          grp.tasks.map((t) => t.image),
-        ),
-      ),
-    ).toEqual([
+    expect(commandLines(groups)).toEqual([
       ["publish", "root", "mid", "leaf", "other"],
       ["smoke", "root"],
     ]);
@@ -52,14 +54,7 @@ describe("the pipeline executor's batches", () => {
       "a:publish": { command: "publish", dryRun: true },
       "b:publish": { command: "publish", channel: "branch", branch: "feat/x", verbose: true },
     });
-    expect(
-      groups.map((grp) =>
-        pipelineArgs(
-          grp.options,
-          grp.tasks.map((t) => t.image),
-        ),
-      ),
-    ).toEqual([
+    expect(commandLines(groups)).toEqual([
       ["publish", "a", "--dry-run"],
       ["publish", "b", "--verbose", "--channel", "branch", "--branch", "feat/x"],
     ]);

@@ -1,20 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { MetadataProblem } from "../errors.ts";
+import { fieldOf, type MetadataProblem } from "../errors.ts";
 import { LOCK_FILE, TOOL_SOURCES, lockSchema, type ToolsLock } from "./schema.ts";
 
 export interface LockResult {
   lock: ToolsLock | null;
   problems: MetadataProblem[];
 }
-
-const fieldOf = (path: PropertyKey[]): string | undefined =>
-  path.length
-    ? path
-        .map((k) => (typeof k === "number" ? `[${k}]` : String(k)))
-        .join(".")
-        .replace(/\.\[/g, "[")
-    : undefined;
 
 const valueAt = (root: unknown, path: PropertyKey[]): unknown =>
   path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);

@@ -162,35 +162,13 @@ export async function runLocalCommand(
           continue;
         }
         try {
+          const done = { image, version: built.pkg.version, command, base: built.baseRef, inputsDigest: built.inputsDigest };
           if (command === "build") {
             writeBuildRecord(run.ws.root, built);
-            onOutcome({
-              image,
-              result: {
-                image,
-                version: built.pkg.version,
-                command,
-                status: "built",
-                base: built.baseRef,
-                inputsDigest: built.inputsDigest,
-                durationMs: Date.now() - t0,
-              },
-            });
+            onOutcome({ image, result: { ...done, status: "built", durationMs: Date.now() - t0 } });
           } else {
             const checks = await smokeBuilt(run, built);
-            onOutcome({
-              image,
-              result: {
-                image,
-                version: built.pkg.version,
-                command,
-                status: "passed",
-                base: built.baseRef,
-                inputsDigest: built.inputsDigest,
-                checks,
-                durationMs: Date.now() - t0,
-              },
-            });
+            onOutcome({ image, result: { ...done, status: "passed", checks, durationMs: Date.now() - t0 } });
           }
         } catch (error) {
           onOutcome({ image, error });
