@@ -10,7 +10,7 @@ import { COSIGN, SYFT } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
 import { MediaType, type ImageIndex } from "../src/registry/media.ts";
 import { Logger } from "../src/report/logger.ts";
-import { testKeyPair, type TestKeyPair } from "@image-tooling/test-support/cosign-keys";
+import { testKeyPair, type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";
 import { seedImage, type SeededImage } from "@image-tooling/test-support/oci-image";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
@@ -90,11 +90,6 @@ describe("attestImage with the real cosign and syft", () => {
   });
 
   const verify = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const statements = (stdout: string) =>
-    stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
 
   beforeAll(async () => {
     // First use builds both tools from the Go module proxy (minutes, once per machine).
@@ -134,7 +129,7 @@ describe("attestImage with the real cosign and syft", () => {
     it("the SBOM attestations verify and list the lock's tool with its version, URL and sha256 per platform", () => {
       const r = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", ref);
       expect(r.status, r.stderr).toBe(0);
-      const sboms = statements(r.stdout);
+      const sboms = verifiedStatements(r.stdout);
       expect(sboms).toHaveLength(2);
       for (const s of sboms) {
         expect(s.predicateType).toBe(PREDICATE.sbom);
@@ -156,7 +151,7 @@ describe("attestImage with the real cosign and syft", () => {
     it("the provenance verifies and names the revision and the parent's digest", () => {
       const r = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "slsaprovenance1", ref);
       expect(r.status, r.stderr).toBe(0);
-      const [p] = statements(r.stdout);
+      const [p] = verifiedStatements(r.stdout);
       expect(p.predicateType).toBe("https://slsa.dev/provenance/v1");
       expect(p.predicate.buildDefinition.externalParameters.source.revision).toBe(REVISION);
       expect(p.predicate.buildDefinition.resolvedDependencies).toContainEqual({

@@ -6,7 +6,7 @@ import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
-import type { TestKeyPair } from "@image-tooling/test-support/cosign-keys";
+import { type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { seedImage } from "@image-tooling/test-support/oci-image";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
@@ -82,11 +82,6 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   // SBOM bundles are megabytes: well past spawnSync's default 1 MB output buffer.
   const cosignRun = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const verifyArgs = () => ["--key", keys.publicKeyFile, "--insecure-ignore-tlog=true"];
-  const statements = (stdout: string) =>
-    stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
 
   beforeAll(async () => {
     cosign = await goToolBinary(COSIGN);
@@ -124,7 +119,7 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   it("the child's SBOM lists the Debian package it installs and its lock's tool with version and sha256, per platform", () => {
     const r = cosignRun("verify-attestation", ...verifyArgs(), "--type", "spdxjson", hostRef("fixture-child"));
     expect(r.status, r.stderr).toBe(0);
-    const sboms = statements(r.stdout);
+    const sboms = verifiedStatements(r.stdout);
     expect(sboms).toHaveLength(2);
     for (const s of sboms) {
       const packages = s.predicate.packages as { name: string; versionInfo?: string; checksums?: unknown[]; downloadLocation?: string }[];
@@ -147,7 +142,7 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   it("the child's provenance names this commit's revision and the parent's digest", () => {
     const r = cosignRun("verify-attestation", ...verifyArgs(), "--type", "slsaprovenance1", hostRef("fixture-child"));
     expect(r.status, r.stderr).toBe(0);
-    const [p] = statements(r.stdout);
+    const [p] = verifiedStatements(r.stdout);
     expect(p.subject[0].digest.sha256).toBe(digests["fixture-child"]!.slice("sha256:".length));
     const def = p.predicate.buildDefinition;
     expect(def.externalParameters.source.revision).toBe(ws.git("rev-parse", "HEAD"));

@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { rejection } from "@image-tooling/test-support/rejection";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
@@ -10,15 +11,6 @@ import { startTokenServer, type TokenServer } from "@image-tooling/test-support/
 // Distinctive, so a leak anywhere in an error cannot be a coincidence.
 const PASSWORD = "s3cr3t-Pa55-do-NOT-print-7f3a";
 const WRONG = "wr0ng-Pa55-also-secret-91bc";
-
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RegistryError)) throw new Error(`expected a RegistryError, got ${String(e)}`);
-  return e;
-}
 
 /** Everything a logger or a test reporter could print of an error: message, stack, causes, own properties, JSON. */
 function printable(e: unknown): string {
@@ -50,7 +42,7 @@ describe("registry with htpasswd (Basic) auth", () => {
     expect(await client.manifestDigest("team/app", "1.0.0")).toBe(image.digest);
     expect((await client.imageConfig("team/app", "1.0.0", "linux/arm64")).config?.Labels).toEqual({ platform: "linux/arm64" });
     // Errors of an authenticated client do not carry its password either.
-    expectNoSecrets(printable(await rejection(client.getManifest("team/app", "9.9.9"))), "ci");
+    expectNoSecrets(printable(await rejection(client.getManifest("team/app", "9.9.9"), RegistryError)), "ci");
     expectNoSecrets(inspect(client, { depth: 10, showHidden: true }), "ci");
   });
 
@@ -62,7 +54,7 @@ describe("registry with htpasswd (Basic) auth", () => {
       () => client.putManifest("team/app", "x", { mediaType: "application/json", bytes: Buffer.from("{}") }),
     ];
     for (const attempt of attempts) {
-      const e = await rejection(attempt());
+      const e = await rejection(attempt(), RegistryError);
       expect(e.kind).toBe("unauthorized");
       expect(e.message).toBe(`registry ${registry.host} rejected the credentials for user 'ci': check REGISTRY_USERNAME / REGISTRY_PASSWORD`);
       expect(e.status).toBe(401);
@@ -71,7 +63,7 @@ describe("registry with htpasswd (Basic) auth", () => {
   });
 
   it("asks for credentials when none were given", async () => {
-    const e = await rejection(new RegistryClient({ registry: registry.host }).listTags("team/app"));
+    const e = await rejection(new RegistryClient({ registry: registry.host }).listTags("team/app"), RegistryError);
     expect(e.kind).toBe("unauthorized");
     expect(e.message).toBe(`registry ${registry.host} requires credentials to read ${registry.host}/team/app: set REGISTRY_USERNAME / REGISTRY_PASSWORD`);
   });
@@ -129,7 +121,7 @@ describe("registry with token (Bearer) auth", () => {
   it("rejects wrong credentials at the token service, with no password in the error", async () => {
     const client = new RegistryClient({ registry: registry.host, username: "ci", password: WRONG });
     for (const attempt of [() => client.ping(), () => client.manifestDigest("team/app", "1.0.0")]) {
-      const e = await rejection(attempt());
+      const e = await rejection(attempt(), RegistryError);
       expect(e.kind).toBe("unauthorized");
       expect(e.message).toBe(`registry ${registry.host} rejected the credentials for user 'ci': check REGISTRY_USERNAME / REGISTRY_PASSWORD`);
       expectNoSecrets(printable(e), "ci");
@@ -139,11 +131,11 @@ describe("registry with token (Bearer) auth", () => {
   it("tells an account that may read but not push, before and during a push", async () => {
     const client = new RegistryClient({ registry: registry.host, username: "reader", password: PASSWORD });
     const denied = `registry ${registry.host} does not let user 'reader' push to ${registry.host}/team/app: check that the account (or token) has write access to that repository and IMAGE_NAMESPACE is right`;
-    const early = await rejection(client.ping({ repository: "team/app", push: true }));
+    const early = await rejection(client.ping({ repository: "team/app", push: true }), RegistryError);
     expect([early.kind, early.message]).toEqual(["denied", denied]);
     expect(await client.manifestDigest("team/app", "1.0.0")).toMatch(/^sha256:/);
     const m = await client.getManifest("team/app", "1.0.0");
-    const late = await rejection(client.putManifest("team/app", "2", m));
+    const late = await rejection(client.putManifest("team/app", "2", m), RegistryError);
     expect([late.kind, late.message, late.status]).toEqual(["denied", denied, 401]);
     expectNoSecrets(printable(late), "reader");
   });
@@ -152,7 +144,7 @@ describe("registry with token (Bearer) auth", () => {
     const client = new RegistryClient({ registry: registry.host });
     expect(await client.listTags("team/app")).toContain("1.0.0");
     const m = await client.getManifest("team/app", "1.0.0");
-    const e = await rejection(client.putManifest("team/app", "3", m));
+    const e = await rejection(client.putManifest("team/app", "3", m), RegistryError);
     expect(e.kind).toBe("unauthorized");
     expect(e.message).toBe(`registry ${registry.host} requires credentials to push to ${registry.host}/team/app: set REGISTRY_USERNAME / REGISTRY_PASSWORD`);
   });
@@ -180,7 +172,7 @@ describe("a registry that echoes credentials back", () => {
         retry: { retries: 1, baseMs: 10 },
         onRetry: (l) => retries.push(l),
       });
-      const e = await rejection(client.listTags("team/app"));
+      const e = await rejection(client.listTags("team/app"), RegistryError);
       expect(e.kind).toBe("protocol");
       expect(e.message).toBe(
         `registry ${host} answered HTTP 502 (UNKNOWN: upstream refused Basic *** (ci:***)) while listing tags of ${host}/team/app (bad gateway (HTTP 502); gave up after 2 attempts (IMAGE_REGISTRY_RETRIES=1)): a server-side error; re-run later, or check the registry's health`,

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:net";
+import { rejection } from "@image-tooling/test-support/rejection";
 import { createServer as createHttpServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RegistryClient } from "../src/registry/client.ts";
@@ -8,15 +9,6 @@ import { seedImage, tarFile, type SeededImage } from "@image-tooling/test-suppor
 import { gzipSync } from "node:zlib";
 import { requireBinary } from "@image-tooling/test-support/binaries";
 import { freePort, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
-
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RegistryError)) throw new Error(`expected a RegistryError, got ${String(e)}`);
-  return e;
-}
 
 describe("RegistryClient against docker-registry", () => {
   let registry: TestRegistry;
@@ -84,12 +76,12 @@ describe("RegistryClient against docker-registry", () => {
     }
     // A platform manifest by digest needs no platform; a matching one is checked.
     expect((await client.imageConfig(repo, image.platforms["linux/arm64"]!.digest)).architecture).toBe("arm64");
-    const mismatch = await rejection(client.imageConfig(repo, image.platforms["linux/arm64"]!.digest, "linux/amd64"));
+    const mismatch = await rejection(client.imageConfig(repo, image.platforms["linux/arm64"]!.digest, "linux/amd64"), RegistryError);
     expect(mismatch.message).toMatch(/is a linux\/arm64 image, not linux\/amd64/);
   });
 
   it("says which platforms exist when the wanted one does not, or when none was named", async () => {
-    const e = await rejection(client.imageConfig(repo, "1.0.0", "linux/s390x"));
+    const e = await rejection(client.imageConfig(repo, "1.0.0", "linux/s390x"), RegistryError);
     expect(e.kind).toBe("not-found");
     expect(e.message).toBe(`${registry.host}/${repo}:1.0.0 has no linux/s390x image (it has linux/amd64, linux/arm64)`);
     await expect(client.imageConfig(repo, "1.0.0")).rejects.toThrow(/multi-platform index \(linux\/amd64, linux\/arm64\): say which platform/);
@@ -111,7 +103,7 @@ describe("RegistryClient against docker-registry", () => {
     expect(await client.manifestDigest(repo, "9.9.9")).toBeNull();
     expect(await client.manifestDigest(repo, `sha256:${"0".repeat(64)}`)).toBeNull();
     expect(await client.blobExists(repo, `sha256:${"0".repeat(64)}`)).toBe(false);
-    const e = await rejection(client.getManifest(repo, "9.9.9"));
+    const e = await rejection(client.getManifest(repo, "9.9.9"), RegistryError);
     expect(e.kind).toBe("not-found");
     expect(e.message).toBe(`${registry.host}/${repo} has no manifest 9.9.9`);
     expect(e.repository).toBe(`${registry.host}/${repo}`);
@@ -133,7 +125,7 @@ describe("RegistryClient against docker-registry", () => {
         manifests: [{ mediaType: MediaType.ociManifest, digest: `sha256:${"1".repeat(64)}`, size: 10, platform: { os: "linux", architecture: "amd64" } }],
       }),
     );
-    const e = await rejection(client.putManifest(repo, "broken", { mediaType: MediaType.ociIndex, bytes: dangling }));
+    const e = await rejection(client.putManifest(repo, "broken", { mediaType: MediaType.ociIndex, bytes: dangling }), RegistryError);
     expect(e.kind).toBe("protocol");
     expect(e.message).toMatch(
       new RegExp(`^registry ${registry.host} answered HTTP 400 \\(MANIFEST_BLOB_UNKNOWN.*\\) while pushing broken to ${registry.host}/${repo}$`),
@@ -150,10 +142,10 @@ describe("RegistryClient when the registry is not there", () => {
   it("says a closed port is unreachable and what to check", async () => {
     const host = `127.0.0.1:${await freePort()}`;
     const client = new RegistryClient({ registry: host, timeoutMs: 2000 });
-    const e = await rejection(client.ping());
+    const e = await rejection(client.ping(), RegistryError);
     expect(e.kind).toBe("unreachable");
     expect(e.message).toBe(`cannot reach registry ${host} (connection refused): is it running? check IMAGE_REGISTRY`);
-    const tags = await rejection(client.listTags("team/tooling"));
+    const tags = await rejection(client.listTags("team/tooling"), RegistryError);
     expect(tags.kind).toBe("unreachable");
     expect(tags.repository).toBe(`${host}/team/tooling`);
   });
@@ -166,7 +158,7 @@ describe("RegistryClient when the registry is not there", () => {
     try {
       const client = new RegistryClient({ registry: `127.0.0.1:${port}`, timeoutMs: 300 });
       const started = Date.now();
-      const e = await rejection(client.manifestDigest("team/tooling", "1.0.0"));
+      const e = await rejection(client.manifestDigest("team/tooling", "1.0.0"), RegistryError);
       expect(Date.now() - started).toBeLessThan(2000);
       expect(e.kind).toBe("unreachable");
       expect(e.message).toBe(
@@ -183,7 +175,7 @@ describe("RegistryClient when the registry is not there", () => {
     await new Promise<void>((r) => web.listen(0, "127.0.0.1", r));
     const host = `127.0.0.1:${(web.address() as { port: number }).port}`;
     try {
-      const e = await rejection(new RegistryClient({ registry: host }).ping());
+      const e = await rejection(new RegistryClient({ registry: host }).ping(), RegistryError);
       expect(e.kind).toBe("protocol");
       expect(e.message).toBe(`${host} answered GET /v2/ with HTTP 404 (<h1>Not Found</h1>): is it an OCI registry? check IMAGE_REGISTRY`);
     } finally {

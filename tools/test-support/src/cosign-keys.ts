@@ -23,3 +23,11 @@ export async function testKeyPair(password = "test-password-not-secret"): Promis
   const privateKey = readFileSync(join(dir, "cosign.key"), "utf8");
   return { privateKey, password, publicKeyFile: join(dir, "cosign.pub"), env: { COSIGN_PRIVATE_KEY: privateKey, COSIGN_PASSWORD: password } };
 }
+
+/** The in-toto statements `cosign verify-attestation` printed: one JSON envelope a line, payload base64. */
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on the statements' shape
+export const verifiedStatements = (stdout: string): any[] =>
+  stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(Buffer.from(JSON.parse(l).payload, "base64").toString("utf8")));
