@@ -74,11 +74,13 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     }
   };
   let anyFailed = false;
-  const fail = (command: string, record: RunRecord, e: unknown) => {
+  // One line in the form every failure has had since single-image runs: `✘ <command> failed: <image>: …`.
+  const fail = (image: string | undefined, record: RunRecord, e: unknown) => {
     anyFailed = true;
     const known = EXPECTED_ERRORS.some((k) => e instanceof k);
     const message = known ? (e as Error).message : String(e);
-    log.info(`\n✘ ${command} failed: ${known ? message : ((e as Error).stack ?? String(e))}`);
+    const detail = known ? message : ((e as Error).stack ?? String(e));
+    log.info(`\n✘ ${opts.command} failed: ${image && !detail.startsWith(`${image}:`) ? `${image}: ` : ""}${detail}`);
     complete(record.failed(message, e instanceof SmokeFailedError ? { checks: e.results } : {}));
   };
   // plan's record (publish, build and smoke keep one per image).
@@ -119,7 +121,7 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
           images,
           (outcome) => {
             if ("result" in outcome) complete([outcome.result]);
-            else fail(`${opts.command} ${outcome.image}`, records.get(outcome.image)!, outcome.error);
+            else fail(outcome.image, records.get(outcome.image)!, outcome.error);
           },
           opts,
         );
@@ -135,7 +137,7 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
             complete(await runPublishCommand(run, config!, image, { dryRun: opts.dryRun, verbose: opts.verbose }, record));
           } catch (e) {
             failed.add(image);
-            fail(`publish ${image}`, record, e);
+            fail(image, record, e);
           }
         }
         break;
@@ -149,7 +151,7 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     }
   } catch (e) {
     // Stopped outside any one image's work (workspace, configuration, engine, plan): every named image not yet done failed with it.
-    if (opts.command === "plan") fail(opts.command, setup, e);
+    if (opts.command === "plan") fail(undefined, setup, e);
     else {
       const known = EXPECTED_ERRORS.some((k) => e instanceof k);
       const message = known ? (e as Error).message : String(e);
