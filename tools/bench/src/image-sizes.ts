@@ -15,6 +15,8 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
 import { buildImageGraph, findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
+import { compressedSize } from "../../../libs/pipeline/src/report/size.ts";
+import { type ImageManifest, RegistryClient } from "@image-tooling/pipeline/registry";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { LOCAL_APT_PACKAGES } from "../../airgap-engine/src/local-apt.ts";
 
@@ -22,31 +24,13 @@ const root = resolve(process.argv[2] ?? ".");
 const harness = loadHarnessEnv();
 const PLATFORMS: Platform[] = ["linux/amd64", "linux/arm64"] as Platform[];
 const run = Date.now();
+const registry = new RegistryClient({ registry: harness.HARNESS_REGISTRY });
 
 /** The lock as committed, minus downloads and Debian packages the offline repository lacks. */
 function offlineLock(dir: string): string {
   const lock = JSON.parse(readFileSync(join(dir, "tools.lock.json"), "utf8")) as { tools: object; debian?: { packages: string[] } };
   const packages = (lock.debian?.packages ?? []).filter((p) => LOCAL_APT_PACKAGES.includes(p.split("=")[0]!));
   return JSON.stringify({ ...lock, tools: {}, debian: { ...lock.debian, packages } });
-}
-
-interface Manifest {
-  layers: { size: number }[];
-  config: { size: number };
-}
-interface Index {
-  manifests: { digest: string; platform: { os: string; architecture: string } }[];
-}
-
-async function registryJson<T>(repo: string, ref: string): Promise<T> {
-  const res = await fetch(`http://${harness.HARNESS_REGISTRY}/v2/${repo}/manifests/${ref}`, {
-    headers: {
-      accept:
-        "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json",
-    },
-  });
-  if (!res.ok) throw new Error(`GET ${repo}@${ref}: HTTP ${res.status}`);
-  return (await res.json()) as T;
 }
 
 async function main(): Promise<void> {
@@ -68,11 +52,10 @@ async function main(): Promise<void> {
       const repo = `bench/sizes-${name}`;
       const ref = await dag.container().publish(`${harness.HARNESS_ENGINE_REGISTRY}/${repo}:${run}`, { platformVariants: variants });
       refs.set(name, ref);
-      const index = await registryJson<Index>(repo, ref.split("@")[1]!);
       const perPlatform: Record<string, { bytes: number; layers: number }> = {};
-      for (const m of index.manifests) {
-        const manifest = await registryJson<Manifest>(repo, m.digest);
-        perPlatform[`${m.platform.os}/${m.platform.architecture}`] = { bytes: manifest.layers.reduce((s, l) => s + l.size, 0), layers: manifest.layers.length };
+      for (const m of await registry.platformManifests(repo, ref.split("@")[1]!)) {
+        const manifest = (await registry.getManifest(repo, m.digest)).json as ImageManifest;
+        perPlatform[m.platform] = { bytes: compressedSize(manifest), layers: manifest.layers.length };
       }
       sizes.set(name, perPlatform);
       console.error(`built ${name}`);

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { noopPublishTimes } from "./noop-publish.ts";
 import { pipelineBench } from "./pipeline.ts";
+import { median } from "./stats.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -29,11 +30,8 @@ function time(_label: string, fn: () => void): number[] {
   return samples;
 }
 
-const fmt = (ms: number[]) => {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return `median ${(median / 1000).toFixed(2)} s  (min ${(sorted[0]! / 1000).toFixed(2)}, max ${(sorted.at(-1)! / 1000).toFixed(2)}, n=${ms.length})`;
-};
+const fmt = (ms: number[]) =>
+  `median ${(median(ms) / 1000).toFixed(2)} s  (min ${(Math.min(...ms) / 1000).toFixed(2)}, max ${(Math.max(...ms) / 1000).toFixed(2)}, n=${ms.length})`;
 
 /** 10 roots × 7 children × 6 grandchildren = 10 + 70 + 420 = 500 images. */
 function generateFamily(ws: TempWorkspace): { count: number; oneRoot: string; oneLeaf: string } {
@@ -126,7 +124,6 @@ async function main(): Promise<void> {
 
   console.log("\nno-op publish: fixture-base + fixture-child already published in the harness registry");
   const noop = await noopPublishTimes(RUNS);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`  nx show projects (the floor)             ${fmt(noop.graph)}`);
   console.log(`  nx run fixture-child:publish, nothing to do ${fmt(noop.noop)}`);
   console.log(`  no-op publish / graph                    ${(median(noop.noop) / median(noop.graph)).toFixed(2)}×  (target ≤ 1.5×)\n`);

@@ -15,13 +15,13 @@ import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace"
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { median } from "./stats.ts";
 
 const harness = loadHarnessEnv();
 const baseRef = harness.HARNESS_DEBIAN_BASE;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function pruneEngineCache(): Promise<void> {
   await connection(async () => {

@@ -64,25 +64,28 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
   }
-  const report = resultReporter(env);
+  const reportToNx = resultReporter(env);
   const done: ImageResult[] = [];
   const complete = (results: ImageResult[]) => {
     for (const r of results) {
       done.push(r);
       writeResult(root, JSON.parse(log.redact(JSON.stringify(r))) as ImageResult);
-      report(r);
+      reportToNx(r);
     }
   };
   let anyFailed = false;
   // One line in the form every failure has had since single-image runs: `✘ <command> failed: <image>: …`.
-  const fail = (image: string | undefined, record: RunRecord, e: unknown) => {
+  /** Says a failure once (an unexpected one with its stack) and returns the message the result files record. */
+  const sayFailure = (image: string | undefined, e: unknown): string => {
     anyFailed = true;
     const known = EXPECTED_ERRORS.some((k) => e instanceof k);
     const message = known ? (e as Error).message : String(e);
     const detail = known ? message : ((e as Error).stack ?? String(e));
     log.info(`\n✘ ${opts.command} failed: ${image && !detail.startsWith(`${image}:`) ? `${image}: ` : ""}${detail}`);
-    complete(record.failed(message, e instanceof SmokeFailedError ? { checks: e.results } : {}));
+    return message;
   };
+  const fail = (image: string | undefined, record: RunRecord, e: unknown) =>
+    complete(record.failed(sayFailure(image, e), e instanceof SmokeFailedError ? { checks: e.results } : {}));
   // plan's record (publish, build and smoke keep one per image).
   const setup = new RunRecord();
   try {
@@ -153,10 +156,7 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     // Stopped outside any one image's work (workspace, configuration, engine, plan): every named image not yet done failed with it.
     if (opts.command === "plan") fail(undefined, setup, e);
     else {
-      const known = EXPECTED_ERRORS.some((k) => e instanceof k);
-      const message = known ? (e as Error).message : String(e);
-      anyFailed = true;
-      log.info(`\n✘ ${opts.command} failed: ${known ? message : ((e as Error).stack ?? String(e))}`);
+      const message = sayFailure(undefined, e);
       for (const image of opts.images.filter((name) => !done.some((r) => r.image === name))) {
         const record = new RunRecord();
         record.begin({ image, version: "", command: opts.command as ImageResult["command"] });

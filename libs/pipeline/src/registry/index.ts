@@ -4,6 +4,6 @@
 export { type BlobSource, RegistryClient, type RegistryClientOptions } from "./client.ts";
 export { type ImageConfigInput, type JsonBlob, type Layer, imageConfig, imageIndex, imageManifest, jsonBlob } from "./documents.ts";
 export { RegistryError } from "./errors.ts";
-export { formatPlatform, type ImageIndex, isIndexMediaType, MediaType, type Platform } from "./media.ts";
+export { formatPlatform, type ImageIndex, type ImageManifest, isIndexMediaType, MediaType, type Platform } from "./media.ts";
 export { fileBlob, type ImageUpload, pushImage } from "./push-image.ts";
 export { registryEndpoint } from "./reference.ts";
