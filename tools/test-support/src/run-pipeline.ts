@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { compiledEntry } from "@image-tooling/compile";
 import type { TempWorkspace } from "./temp-workspace.ts";
 import { testKeyPair, type TestKeyPair } from "./cosign-keys.ts";
 
@@ -18,8 +19,8 @@ export interface PipelineRun {
 export async function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
   const signing = args[0] === "publish" ? (await pipelineTestKeys()).env : {};
   return new Promise((resolve, reject) => {
-    // Started as the image plugin's executor starts it.
-    const child = spawn(process.execPath, ["--import", "tsx", "libs/pipeline/src/cli/main.ts", ...args], {
+    // Started as the image plugin's executor starts it: the workspace's compiled CLI.
+    const child = spawn(process.execPath, [compiledEntry(ws.root, "pipeline-cli"), ...args], {
       cwd: ws.root,
       env: { ...process.env, NX_DAEMON: "false", FORCE_COLOR: "0", IMAGE_PIPELINE_HEARTBEAT_MS: "60000", ...signing, ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { ExecutorContext, TaskGraph } from "@nx/devkit";
+import { compiledEntry } from "@image-tooling/compile";
 
 export interface PipelineOptions {
   command: "build" | "smoke" | "publish";
@@ -25,8 +26,6 @@ export interface TaskResult {
   success: boolean;
   terminalOutput: string;
 }
-
-const CLI = "libs/pipeline/src/cli/main.ts";
 
 /** The pipeline's arguments for a group of tasks sharing one command and the same options. */
 export function pipelineArgs(options: PipelineOptions, images: string[]): string[] {
@@ -106,12 +105,19 @@ async function* runPipeline(
   options: PipelineOptions,
   tasks: { id: string; image: string }[],
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
+  let cli: string;
+  try {
+    cli = compiledEntry(root, "pipeline-cli");
+  } catch (e) {
+    const why = `${(e as Error).message}\n`;
+    process.stderr.write(why);
+    for (const t of tasks) yield { task: t.id, result: { success: false, terminalOutput: why } };
+    return;
+  }
   const child = spawn(
     process.execPath,
     [
-      "--import",
-      "tsx",
-      CLI,
+      cli,
       ...pipelineArgs(
         options,
         tasks.map((t) => t.image),

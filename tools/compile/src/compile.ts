@@ -1,0 +1,76 @@
+/**
+ * Compiles the pipeline CLI and the image plugin's Nx executor into single
+ * JavaScript files under dist/compiled (see ../compiled.cjs for why, and for
+ * the freshness check that calls this when sources change).
+ *
+ * Each entry is one bundle of our code and the small libraries it uses. The
+ * Dagger SDK stays outside: the pipeline loads it only when a run needs an
+ * engine, so a publish with nothing to build never pays for it.
+ */
+import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { build, type Format } from "esbuild";
+import compiled from "../compiled.cjs";
+
+export interface Entry {
+  source: string;
+  file: string;
+  format: Format;
+}
+
+export const ENTRIES: Record<string, Entry> = {
+  "pipeline-cli": { source: "libs/pipeline/src/cli/main.ts", file: "pipeline-cli.mjs", format: "esm" },
+  // Nx require()s executors.
+  "nx-executor": { source: "tools/nx-image-plugin/src/executor/pipeline-executor.ts", file: "nx-executor.cjs", format: "cjs" },
+};
+
+/** Loaded at run time from node_modules, never bundled. */
+const EXTERNAL = ["@dagger.io/dagger"];
+
+/** Lets bundled CommonJS libraries `require` inside an ES module. */
+const ESM_REQUIRE = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
+
+/** One bundle of `source`, written to `outfile` whole or not at all; returns the workspace files it was made from. */
+export async function bundle(root: string, source: string, outfile: string, format: Format): Promise<string[]> {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [source],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format,
+    external: EXTERNAL,
+    banner: format === "esm" ? { js: ESM_REQUIRE } : undefined,
+    write: false,
+    metafile: true,
+    outfile,
+    logLevel: "warning",
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild wrote nothing for ${source}`);
+  mkdirSync(join(outfile, ".."), { recursive: true });
+  const tmp = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(tmp, output.contents);
+  renameSync(tmp, outfile);
+  return Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/"));
+}
+
+/** Compiles every entry of the workspace at `root` and records what they were made from. */
+export async function compile(root: string): Promise<void> {
+  const out = join(root, compiled.OUT_DIR);
+  const inputs = new Set<string>(["package-lock.json"]);
+  for (const entry of Object.values(ENTRIES)) {
+    for (const file of await bundle(root, entry.source, join(out, entry.file), entry.format)) inputs.add(file);
+  }
+  const manifest = {
+    entries: Object.fromEntries(Object.entries(ENTRIES).map(([name, e]) => [name, e.file])),
+    inputs: [...inputs].sort().map((path) => {
+      const stat = statSync(join(root, path));
+      return { path, size: stat.size, mtimeMs: stat.mtimeMs, sha256: compiled.sha256Of(join(root, path)) };
+    }),
+  };
+  // The manifest last: until it is written, the next run finds the compile unfinished and compiles again.
+  const tmp = join(out, `${compiled.MANIFEST}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(tmp, join(out, compiled.MANIFEST));
+}
