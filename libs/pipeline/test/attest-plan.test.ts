@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeWork, missingWork, nothingToDo } from "../src/attest/plan.ts";
 import { factsFromLabels } from "../src/attest/provenance.ts";
-import { describedDigest, sbomName } from "../src/attest/referrers.ts";
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const platforms = { "linux/amd64": D("1"), "linux/arm64": D("2") };
@@ -20,14 +19,6 @@ describe("what a digest still needs", () => {
     expect(nothingToDo(missingWork(complete, platforms))).toBe(true);
     expect(describeWork(missingWork(complete, platforms), [], "key")).toBe("signature, SBOMs and provenance present: nothing to add");
     expect(missingWork({ ...complete, sbom: { [D("9")]: D("b") } }, platforms).sbom).toEqual(["linux/amd64", "linux/arm64"]);
-  });
-});
-
-describe("an SBOM names the platform manifest it describes", () => {
-  it("round-trips through the document name", () => {
-    expect(describedDigest(sbomName("reg:5000/ns/img", D("e")))).toBe(D("e"));
-    expect(describedDigest("reg/ns/img:1.0.0")).toBeUndefined();
-    expect(describedDigest(42)).toBeUndefined();
   });
 });
 

@@ -126,16 +126,25 @@ describe("attestImage with the real cosign and syft", () => {
       expect(r.status, r.stderr).toBe(0);
     });
 
-    it("the SBOM attestations verify and list the lock's tool with its version, URL and sha256 per platform", () => {
-      const r = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", ref);
-      expect(r.status, r.stderr).toBe(0);
-      const sboms = verifiedStatements(r.stdout);
-      expect(sboms).toHaveLength(2);
-      for (const s of sboms) {
+    it("each platform manifest carries its SBOM, which verifies and lists the lock's tool with its version, URL and sha256 for that platform", () => {
+      for (const [platform, { digest }] of Object.entries(image.platforms)) {
+        const r = verify(
+          "verify-attestation",
+          "--key",
+          keys.publicKeyFile,
+          "--insecure-ignore-tlog=true",
+          "--type",
+          "spdxjson",
+          `${registry.host}/${repo}@${digest}`,
+        );
+        expect(r.status, r.stderr).toBe(0);
+        const sboms = verifiedStatements(r.stdout);
+        expect(sboms).toHaveLength(1);
+        const [s] = sboms;
         expect(s.predicateType).toBe(PREDICATE.sbom);
-        expect(s.subject[0].digest.sha256).toBe(image.digest.slice("sha256:".length));
+        expect(s.subject[0].digest.sha256).toBe(digest.slice("sha256:".length));
         expect(s.predicate.spdxVersion).toBe("SPDX-2.3");
-        const platform = Object.entries(image.platforms).find(([, v]) => s.predicate.name === `${registry.host}/${repo}@${v.digest}`)![0];
+        expect(s.predicate.name).toBe(`${registry.host}/${repo}@${digest}`);
         const arch = platform.split("/")[1] as "amd64" | "arm64";
         expect(s.predicate.packages).toContainEqual(
           expect.objectContaining({
@@ -165,22 +174,25 @@ describe("attestImage with the real cosign and syft", () => {
       const index = await client.getManifest(repo, "1.0.0");
       expect(index.digest).toBe(image.digest);
       expect((index.json as ImageIndex).manifests.map((m) => `${m.platform!.os}/${m.platform!.architecture}`)).toEqual(["linux/amd64", "linux/arm64"]);
-      // Attachments live beside it, under the referrers tag scheme.
-      expect((await client.listTags(repo)).sort()).toEqual(["1.0.0", image.digest.replace(":", "-")]);
+      // Attachments live beside it, under the referrers tag scheme: the index's and each platform manifest's.
+      const subjects = [image.digest, ...Object.values(image.platforms).map((p) => p.digest)];
+      expect((await client.listTags(repo)).sort()).toEqual(["1.0.0", ...subjects.map((d) => d.replace(":", "-"))].sort());
     });
 
     it("a re-run adds no referrer and no signature", async () => {
-      const before = await client.referrers(repo, image.digest);
-      expect(before.every((r) => r.artifactType === SIGSTORE_BUNDLE)).toBe(true);
-      expect(before).toHaveLength(4);
+      const subjects = [image.digest, ...Object.values(image.platforms).map((p) => p.digest)];
+      const before = await Promise.all(subjects.map((d) => client.referrers(repo, d)));
+      expect(before.flat().every((r) => r.artifactType === SIGSTORE_BUNDLE)).toBe(true);
+      // The index: signature and provenance; each platform manifest: its SBOM.
+      expect(before.map((r) => r.length)).toEqual([2, 1, 1]);
       const again = await attestImage(target(repo, image));
       expect(again).toEqual({ ...first, status: "present" });
-      expect(await client.referrers(repo, image.digest)).toEqual(before);
+      expect(await Promise.all(subjects.map((d) => client.referrers(repo, d)))).toEqual(before);
     });
 
     it("a tampered provenance no longer verifies", async () => {
       // Change the signed statement inside the provenance bundle and point the referrers list at the altered copy.
-      const state = await readAttestations(client, repo, image.digest);
+      const state = await readAttestations(client, repo, image.digest, []);
       const manifest = await client.getManifest(repo, state.provenance!);
       const m = manifest.json as { layers: { digest: string; size: number; mediaType: string }[] };
       const bundle = JSON.parse((await client.getBlob(repo, m.layers[0]!.digest)).toString("utf8"));
@@ -207,7 +219,8 @@ describe("attestImage with the real cosign and syft", () => {
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain("none of the attestations matched the predicate type: slsaprovenance1");
       // The untouched ones still verify.
-      expect(verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", ref).status).toBe(0);
+      const amd64 = `${registry.host}/${repo}@${image.platforms["linux/amd64"]!.digest}`;
+      expect(verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "spdxjson", amd64).status).toBe(0);
     });
   });
 
@@ -235,10 +248,11 @@ describe("attestImage with the real cosign and syft", () => {
       ["sign", "--yes", "--key", "env://COSIGN_PRIVATE_KEY", "--use-signing-config=false", "--tlog-upload=false", `${registry.host}/${repo}@${image.digest}`],
       { env: { ...process.env, ...keys.env }, stdio: "pipe" },
     );
-    const signed = await readAttestations(client, repo, image.digest);
+    const signed = await readAttestations(client, repo, image.digest, []);
     const r = await attestImage(target(repo, image));
     expect(r).toMatchObject({ status: "completed", signature: signed.signature });
-    expect(await client.referrers(repo, image.digest)).toHaveLength(4);
+    expect(await client.referrers(repo, image.digest)).toHaveLength(2);
+    for (const { digest } of Object.values(image.platforms)) expect(await client.referrers(repo, digest)).toHaveLength(1);
   });
 
   it("a wrong COSIGN_PASSWORD fails with a clear reason, never printing the password or the key", async () => {

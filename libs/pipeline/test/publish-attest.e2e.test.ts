@@ -78,7 +78,14 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   const runs: Record<string, PipelineRun> = {};
   const digests: Record<string, string> = {};
   // cosign on the host reads the same registry through its loopback address.
-  const hostRef = (image: string) => `${HOST_REGISTRY}/${ns}/${image}@${digests[image]}`;
+  const hostRef = (image: string, digest = digests[image]) => `${HOST_REGISTRY}/${ns}/${image}@${digest}`;
+  /** Platform → manifest digest, from the published index. */
+  const platformsOf = async (image: string): Promise<Record<string, string>> => {
+    const index = (await registry.getManifest(`${ns}/${image}`, digests[image]!)).json as {
+      manifests: { digest: string; platform: { os: string; architecture: string } }[];
+    };
+    return Object.fromEntries(index.manifests.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest]));
+  };
   // SBOM bundles are megabytes: well past spawnSync's default 1 MB output buffer.
   const cosignRun = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const verifyArgs = () => ["--key", keys.publicKeyFile, "--insecure-ignore-tlog=true"];
@@ -104,8 +111,13 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
       const result = JSON.parse(ws.read(`dist/images/${image}/result.json`));
       const referrers = (await registry.referrers(`${ns}/${image}`, digests[image]!)).map((r) => r.digest).sort();
       expect(result.attestations.status).toBe("created");
-      expect([result.attestations.signature, result.attestations.provenance, ...Object.values(result.attestations.sbom)].sort()).toEqual(referrers);
+      // The index carries the signature and the provenance; each platform manifest its own SBOM.
+      expect([result.attestations.signature, result.attestations.provenance].sort()).toEqual(referrers);
+      const platforms = await platformsOf(image);
       expect(Object.keys(result.attestations.sbom).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+      for (const [platform, digest] of Object.entries(platforms)) {
+        expect((await registry.referrers(`${ns}/${image}`, digest)).map((r) => r.digest)).toEqual([result.attestations.sbom[platform]]);
+      }
     }
   });
 
@@ -116,10 +128,15 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
     }
   });
 
-  it("the child's SBOM lists the Debian package it installs and its lock's tool with version and sha256, per platform", () => {
-    const r = cosignRun("verify-attestation", ...verifyArgs(), "--type", "spdxjson", hostRef("fixture-child"));
-    expect(r.status, r.stderr).toBe(0);
-    const sboms = verifiedStatements(r.stdout);
+  it("the child's SBOM lists the Debian package it installs and its lock's tool with version and sha256, per platform", async () => {
+    const sboms = Object.values(await platformsOf("fixture-child")).map((digest) => {
+      const r = cosignRun("verify-attestation", ...verifyArgs(), "--type", "spdxjson", hostRef("fixture-child", digest));
+      expect(r.status, r.stderr).toBe(0);
+      const statements = verifiedStatements(r.stdout);
+      expect(statements).toHaveLength(1);
+      expect(statements[0].subject[0].digest.sha256).toBe(digest.slice("sha256:".length));
+      return statements[0];
+    });
     expect(sboms).toHaveLength(2);
     for (const s of sboms) {
       const packages = s.predicate.packages as { name: string; versionInfo?: string; checksums?: unknown[]; downloadLocation?: string }[];
@@ -166,13 +183,15 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   });
 
   it("a re-run adds no referrer and no signature, and says so", async () => {
-    const before = await registry.referrers(`${ns}/fixture-child`, digests["fixture-child"]!);
+    const subjects = [digests["fixture-child"]!, ...Object.values(await platformsOf("fixture-child"))];
+    const referrers = () => Promise.all(subjects.map((d) => registry.referrers(`${ns}/fixture-child`, d)));
+    const before = await referrers();
     const again = await runPipeline(ws, ["publish", "fixture-child"], env);
     expect(again.status, again.all).toBe(0);
     expect(again.all).toContain("signature, SBOMs and provenance present: nothing to add");
     // Nothing written, so nothing to verify: no cosign run at all on a no-op.
     expect(again.all).not.toContain("verify signature, SBOMs and provenance with cosign");
-    expect(await registry.referrers(`${ns}/fixture-child`, digests["fixture-child"]!)).toEqual(before);
+    expect(await referrers()).toEqual(before);
     expect(JSON.parse(ws.read("dist/images/fixture-child/result.json")).attestations.status).toBe("present");
   });
 

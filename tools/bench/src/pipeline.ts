@@ -4,13 +4,16 @@
  *   - build + smoke, cold (engine cache pruned) and warm (nothing changed), and their ratio;
  *   - our build alone, cold, next to a plain Dagger `dockerBuild` of the same
  *     Dockerfile for the same two platforms, cold, each in a process of its
- *     own started the same way (plain-docker-build.ts): the pipeline's overhead.
+ *     own compiled and started the same way (plain-docker-build.ts): the
+ *     pipeline's overhead.
  * Needs the harness (`npm run harness -- provision`) or another engine.
  */
 import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { connection, dag } from "@dagger.io/dagger";
+import { bundle } from "@image-tooling/compile/compile";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { runPipeline } from "@image-tooling/test-support/run-pipeline";
@@ -29,12 +32,9 @@ async function pruneEngineCache(): Promise<void> {
   });
 }
 
-/** plain-docker-build.ts in its own process, started as the pipeline's CLI is. */
-async function plainBuild(context: string, base: string): Promise<void> {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "plain-docker-build.ts"), context, base], {
-    encoding: "utf8",
-    cwd: REPO_ROOT,
-  });
+/** plain-docker-build.ts compiled as the pipeline's CLI is (esbuild, the Dagger SDK loaded from node_modules), in its own process. */
+async function plainBuild(script: string, context: string, base: string): Promise<void> {
+  const r = spawnSync(process.execPath, [script, context, base], { encoding: "utf8", cwd: REPO_ROOT });
   if (r.status !== 0) throw new Error(`plain dockerBuild failed:\n${r.stderr}`);
 }
 
@@ -47,6 +47,9 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 /** Prints the pipeline figures; `npm run bench` calls it after the graph and no-op publish figures. */
 export async function pipelineBench(): Promise<void> {
   const ws = fixtureWorkspace(baseRef.split("@")[1]!, ["fixture-base"]);
+  // Beside the workspace's node_modules, so the compiled script finds the SDK as the compiled CLI does.
+  const plainScript = join(REPO_ROOT, "dist", `plain-docker-build-${process.pid}.mjs`);
+  await bundle(REPO_ROOT, "tools/bench/src/plain-docker-build.ts", plainScript, "esm");
   const pipeline = async (verb: string) => {
     const r = await runPipeline(ws, [verb, "fixture-base"], {});
     if (r.status !== 0) throw new Error(`${verb} failed:\n${r.all}`);
@@ -64,7 +67,7 @@ export async function pipelineBench(): Promise<void> {
       await pruneEngineCache();
       buildCold.push(await timed(() => pipeline("build")));
       await pruneEngineCache();
-      plainCold.push(await timed(() => plainBuild(join(ws.root, "packages/fixture-base"), baseRef)));
+      plainCold.push(await timed(() => plainBuild(plainScript, join(ws.root, "packages/fixture-base"), baseRef)));
     }
     // Through nx, as users run it: the second run with unchanged inputs replays the passing smoke from the Nx cache.
     const nxSmoke = () => {
@@ -91,6 +94,7 @@ export async function pipelineBench(): Promise<void> {
     );
   } finally {
     ws.dispose();
+    rmSync(plainScript, { force: true });
   }
 }
 

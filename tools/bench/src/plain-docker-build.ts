@@ -1,9 +1,10 @@
 /**
  * The floor the pipeline's build is measured against: the smallest Dagger
- * program that builds the same Dockerfile for both platforms. It runs as its
- * own process, started the way the pipeline is (`node --import tsx`), so both
- * sides pay Node's start, the SDK load and a session.
- *   node --import tsx tools/bench/src/plain-docker-build.ts <context dir> <BASE_IMAGE>
+ * program that builds the same Dockerfile for both platforms. The bench
+ * compiles it as the pipeline's CLI is compiled (esbuild, the SDK left in
+ * node_modules) and runs it as a process of its own, so both sides pay Node's
+ * start, the SDK load and a session.
+ *   node --import tsx tools/bench/src/plain-docker-build.ts <context dir> <BASE_IMAGE>   (from source)
  */
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 

@@ -60,7 +60,10 @@ describe("the compiled pipeline CLI and executor", () => {
   });
 
   it("are compiled again when a source changed, and then run the change", () => {
-    ws.write("libs/pipeline/src/cli/main.ts", ws.read("libs/pipeline/src/cli/main.ts").replace("build, then run each image's smoke spec", "build, then smoke-check each image"));
+    ws.write(
+      "libs/pipeline/src/cli/main.ts",
+      ws.read("libs/pipeline/src/cli/main.ts").replace("build, then run each image's smoke spec", "build, then smoke-check each image"),
+    );
     expect(compiled.staleness(ws.root)).toBe("libs/pipeline/src/cli/main.ts changed");
     logs.length = 0;
     const r = help();

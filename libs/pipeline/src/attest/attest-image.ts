@@ -24,9 +24,9 @@ export interface AttestTarget {
   repo: string;
   /** `<registry>/<repo>`. */
   repoRef: string;
-  /** The index digest: what is signed and what every attestation's subject is. */
+  /** The index digest: what is signed, and the subject of the provenance. */
   digest: string;
-  /** Platform → manifest digest. */
+  /** Platform → manifest digest: each the subject of its own SBOM. */
   platforms: Record<string, string>;
   access: RegistryAccess;
   mode: SigningMode;
@@ -67,9 +67,22 @@ export function daggerVersion(): string {
 const archOf = (platform: string): Arch => platform.split("/")[1] as Arch;
 
 /**
- * Signs an index digest and attaches its SBOMs (one per platform) and its
- * provenance, skipping whatever the digest already carries, then verifies the
- * whole as a user would. Never throws: a failure comes back as status
+ * Checks one platform's SBOM as a user would (`cosign verify-attestation
+ * --type spdxjson <repository>@<platform digest>`) and that it describes
+ * that manifest.
+ */
+async function verifySbom(cosign: Cosign, repoRef: string, platformDigest: string): Promise<void> {
+  const statements = await cosign.verifyAttestation(`${repoRef}@${platformDigest}`, "spdxjson");
+  const name = sbomName(repoRef, platformDigest);
+  if (!statements.some((s) => (s as { predicate?: { name?: string } }).predicate?.name === name)) {
+    throw new AttestError(`no verified SBOM describing ${name}`);
+  }
+}
+
+/**
+ * Signs an index digest and attaches its provenance, and to each platform
+ * manifest that platform's SBOM, skipping whatever is already there, then
+ * verifies what it added as a user would. Never throws: a failure comes back as status
  * "failed" with the reason, for the result file.
  */
 export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
@@ -83,14 +96,16 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
     return await withToolEnvironment(t.access, async (env) => {
       const dir = env.DOCKER_CONFIG!;
       const onBuild = (what: string) => log.info(`  ${what}`);
-      const before = await readAttestations(t.client, t.repo, t.digest);
+      const platformDigests = Object.values(t.platforms);
+      const before = await readAttestations(t.client, t.repo, t.digest, platformDigests);
       const work = missingWork(before, t.platforms);
       log.info(`${t.image}: attest ${t.digest.slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`);
       if (nothingToDo(work)) {
         // Verification proves what a run writes, and the run that wrote these
         // verified them. Re-verifying on every run with nothing to publish
-        // would cost more than the rest of it (four cosign processes reading
-        // megabytes of SBOM), and would fail every old version forever after
+        // would cost more than the rest of it (a cosign process for the
+        // signature, the provenance and each platform's SBOM, reading megabytes
+        // of SBOM), and would fail every old version forever after
         // a signing key is rotated. Users check with the command below.
         log.info(`  (verified when they were written; check with \`cosign verify${t.mode.kind === "key" ? " --key cosign.pub" : ""} ${ref}\`)`);
         const sbom = Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, before.sbom[d]!]));
@@ -103,7 +118,7 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
         await log.step(`${t.image}: SBOM ${platform} (syft → SPDX 2.3 + tools.lock.json)`, async () => {
           const scanned = await scanImage(`${t.repoRef}@${platformDigest}`, env, onBuild);
           const sbom = { ...enrichSbom(scanned, t.locks, archOf(platform)), name: sbomName(t.repoRef, platformDigest) };
-          await cosign.attest(ref, "spdxjson", sbom, dir);
+          await cosign.attest(`${t.repoRef}@${platformDigest}`, "spdxjson", sbom, dir);
         });
       }
       if (work.provenance) {
@@ -112,15 +127,16 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       if (work.sign) await log.step(`${t.image}: sign ${ref}`, () => cosign.sign(ref));
 
       // What a user will run, over everything the digest now carries; also catches a referrer that is there but does not verify.
-      // The three checks are independent reads: run side by side.
+      // The checks are independent reads: run side by side.
       await log.step(`${t.image}: verify signature, SBOMs and provenance with cosign`, async () => {
-        const [, sboms] = await Promise.all([cosign.verify(ref), cosign.verifyAttestation(ref, "spdxjson"), cosign.verifyAttestation(ref, "slsaprovenance1")]);
-        const described = new Set(sboms.map((s) => (s as { predicate?: { name?: string } }).predicate?.name));
-        const unverified = Object.values(t.platforms).filter((d) => !described.has(sbomName(t.repoRef, d)));
-        if (unverified.length) throw new AttestError(`no verified SBOM for ${unverified.join(", ")} of ${ref}`);
+        await Promise.all([
+          cosign.verify(ref),
+          cosign.verifyAttestation(ref, "slsaprovenance1"),
+          ...platformDigests.map((d) => verifySbom(cosign, t.repoRef, d)),
+        ]);
       });
 
-      const after = await readAttestations(t.client, t.repo, t.digest);
+      const after = await readAttestations(t.client, t.repo, t.digest, platformDigests);
       const sbom = Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, after.sbom[d]!]));
       return {
         status: !before.signature && !before.provenance && Object.keys(before.sbom).length === 0 ? "created" : "completed",

@@ -1,14 +1,15 @@
 #!/usr/bin/env tsx
 /**
- * Entry point of the image targets. Nx runs it (through the image plugin's
- * executor) as `tsx libs/pipeline/src/cli/main.ts <command> <images...>` from
- * the workspace root.
+ * Entry point of the image targets. The image plugin's Nx executor runs it,
+ * compiled (tools/compile), as `node dist/compiled/pipeline-cli.mjs <command>
+ * <images...>` from the workspace root; `tsx` runs this source the same way.
  */
 import { parseArgs } from "node:util";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { runCli } from "./run-cli.ts";
 
-export const USAGE = `Usage: tsx libs/pipeline/src/cli/main.ts <command> [images...] [options]
+export const USAGE = `Usage: node dist/compiled/pipeline-cli.mjs <command> [images...] [options]
+       (npm ci / npm run compile make it; from source: npx tsx libs/pipeline/src/cli/main.ts <command> …)
 
 Commands
   build <images...>    build every platform of each image (its parents too, from this commit)
