@@ -4,8 +4,11 @@
  * compiled (tools/compile), as `node dist/compiled/pipeline-cli.mjs <command>
  * <images...>` from the workspace root; `tsx` runs this source the same way.
  */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
+import type { ImageResult } from "../report/result.ts";
 import { runCli } from "./run-cli.ts";
 
 export const USAGE = `Usage: node dist/compiled/pipeline-cli.mjs <command> [images...] [options]
@@ -58,7 +61,16 @@ const parse = (argv: string[]) =>
     },
   });
 
-async function main(argv: string[]): Promise<number> {
+/** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
+export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
+
+/**
+ * Runs one command line and returns its exit code; never throws, never exits
+ * the process. The Nx executor calls it in its own worker process (one Node
+ * start for the whole run) with `onImage`; run as a program, this file calls
+ * it below.
+ */
+export async function runArgv(argv: string[], env: Record<string, string | undefined> = process.env, onImage?: (report: ImageReport) => void): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -71,25 +83,34 @@ async function main(argv: string[]): Promise<number> {
     (parsed.values.help ? process.stdout : process.stderr).write(USAGE);
     return parsed.values.help ? 0 : 2;
   }
-  return runCli({
-    command,
-    images,
-    dryRun: parsed.values["dry-run"]!,
-    channel: parsed.values.channel,
-    branch: parsed.values.branch,
-    affected: parsed.values.affected!,
-    base: parsed.values.base,
-    json: parsed.values.json!,
-    verbose: parsed.values.verbose!,
-  });
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
+  try {
+    return await runCli(
+      {
+        command,
+        images,
+        dryRun: parsed.values["dry-run"]!,
+        channel: parsed.values.channel,
+        branch: parsed.values.branch,
+        affected: parsed.values.affected!,
+        base: parsed.values.base,
+        json: parsed.values.json!,
+        verbose: parsed.values.verbose!,
+      },
+      env,
+      onImage,
+    );
+  } catch (e) {
     // Anything that reaches here is a bug or an unexpected engine failure: still one clear line first.
     const message = e instanceof ImageMetadataError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
     process.stderr.write(`image-pipeline: ${message}\n`);
-    process.exit(1);
-  },
-);
+    return 1;
+  }
+}
+
+/** True when this module is the program Node was started with (not imported by the executor). */
+const isProgram = (): boolean => {
+  const entry = process.argv[1];
+  return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
+};
+
+if (isProgram()) runArgv(process.argv.slice(2)).then((code) => process.exit(code));

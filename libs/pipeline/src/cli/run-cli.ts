@@ -1,4 +1,3 @@
-import { writeSync } from "node:fs";
 import { AttestError } from "../attest/errors.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig } from "../config/load-config.ts";
@@ -51,9 +50,14 @@ const EXPECTED_ERRORS = [
  * message, never a stack. build, smoke and publish take one or more images
  * and run them parents first in one process (one workspace read, one Dagger
  * SDK load): an image that fails does not stop its siblings, only its
- * descendants. Each image's result file is written as soon as it is done.
+ * descendants. Each image's result file is written, and `onImage` told, as
+ * soon as the image is done.
  */
-export async function runCli(opts: CliOptions, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runCli(
+  opts: CliOptions,
+  env: Record<string, string | undefined> = process.env,
+  onImage?: (report: Pick<ImageResult, "image" | "command" | "status">) => void,
+): Promise<number> {
   const root = opts.root ?? env.NX_WORKSPACE_ROOT ?? process.cwd();
   const log = new Logger();
   if (!KNOWN.includes(opts.command)) {
@@ -64,7 +68,7 @@ export async function runCli(opts: CliOptions, env: Record<string, string | unde
     log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
   }
-  const reportToNx = resultReporter(env);
+  const reportToNx = (r: ImageResult) => onImage?.({ image: r.image, command: r.command, status: r.status });
   const done: ImageResult[] = [];
   const complete = (results: ImageResult[]) => {
     for (const r of results) {
@@ -172,18 +176,6 @@ function recordFor(ws: Workspace, image: string, command: ImageResult["command"]
   const record = new RunRecord();
   record.begin({ image, version: imageOrThrow(ws, image).version, command });
   return record;
-}
-
-/**
- * When IMAGE_PIPELINE_REPORT_FD names an open file descriptor (the Nx
- * executor passes one), each image's result is written to it as one JSON
- * line the moment the image is done, so Nx can finish that image's task
- * while the run goes on with the next.
- */
-function resultReporter(env: Record<string, string | undefined>): (r: ImageResult) => void {
-  const fd = Number(env.IMAGE_PIPELINE_REPORT_FD);
-  if (!Number.isInteger(fd) || fd < 3) return () => undefined;
-  return (r) => writeSync(fd, `${JSON.stringify({ image: r.image, command: r.command, status: r.status })}\n`);
 }
 
 /** The plan as other tools read it: images in publish order, each with its tags as a list. */

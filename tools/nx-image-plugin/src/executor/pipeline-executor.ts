@@ -1,16 +1,14 @@
 /**
  * The executor of the images' build, smoke and publish targets. Nx hands it
  * every such task of a run at once (`preferBatch`), and it runs each command's
- * images in ONE pipeline process — one Node start, one workspace read, one
- * Dagger SDK load, one engine session for build/smoke — instead of one
- * process per image. The pipeline runs them parents first and reports each
- * image the moment it is done, so Nx finishes (and caches) that task while
- * the others go on. `--batch=false` (or NX_BATCH_MODE=false) runs one image
- * per process, as `runOne`.
+ * images in ONE pipeline run inside Nx's batch worker — one Node start, one
+ * workspace read, one Dagger SDK load, one engine session for build/smoke —
+ * instead of one process per image. The pipeline runs them parents first and
+ * reports each image the moment it is done, so Nx finishes (and caches) that
+ * task while the others go on. `--batch=false` (or NX_BATCH_MODE=false) runs
+ * one image per task process, as `runOne`.
  */
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import type { ExecutorContext, TaskGraph } from "@nx/devkit";
 import { compiledEntry } from "@image-tooling/compile";
 
@@ -95,52 +93,23 @@ export async function runOne(options: PipelineOptions, context: ExecutorContext)
   return { success };
 }
 
+/** The compiled CLI's entry for a caller in the same process (libs/pipeline/src/cli/main.ts). */
+type RunArgv = (argv: string[], env: Record<string, string | undefined>, onImage: (report: { image: string; status: string }) => void) => Promise<number>;
+
 /**
- * Runs the pipeline CLI once for `tasks`, streaming its output, and yields a
- * result per task as the CLI reports that image on fd 3. An image the CLI
- * never reported (it crashed, or was killed) fails with all of the output.
+ * Runs the pipeline once for `tasks`, in this process (Nx's worker: no second
+ * Node start), and yields a result per task as the pipeline reports its image.
+ * Everything it prints still goes to this process's stdout and stderr, live;
+ * each task's terminal output is what was printed since the previous task
+ * finished. An image the pipeline never reported fails with all of the output.
  */
 async function* runPipeline(
   root: string,
   options: PipelineOptions,
   tasks: { id: string; image: string }[],
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
-  let cli: string;
-  try {
-    cli = compiledEntry(root, "pipeline-cli");
-  } catch (e) {
-    const why = `${(e as Error).message}\n`;
-    process.stderr.write(why);
-    for (const t of tasks) yield { task: t.id, result: { success: false, terminalOutput: why } };
-    return;
-  }
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      ...pipelineArgs(
-        options,
-        tasks.map((t) => t.image),
-      ),
-    ],
-    {
-      cwd: root,
-      env: { ...process.env, IMAGE_PIPELINE_REPORT_FD: "3" },
-      stdio: ["inherit", "pipe", "pipe", "pipe"],
-    },
-  );
   let all = "";
   let segment = "";
-  const forward = (stream: Readable, to: NodeJS.WriteStream) =>
-    stream.on("data", (chunk: Buffer) => {
-      to.write(chunk);
-      const text = chunk.toString();
-      all += text;
-      segment += text;
-    });
-  forward(child.stdout!, process.stdout);
-  forward(child.stderr!, process.stderr);
-
   const queue: ({ task: string; result: TaskResult } | null)[] = [];
   let wake: (() => void) | undefined;
   const push = (item: { task: string; result: TaskResult } | null) => {
@@ -148,35 +117,37 @@ async function* runPipeline(
     wake?.();
   };
   const reported = new Set<string>();
-  const lines = createInterface({ input: child.stdio[3] as Readable });
-  lines.on("line", (line) => {
-    let msg: { image?: string; status?: string };
-    try {
-      msg = JSON.parse(line) as typeof msg;
-    } catch {
-      return;
-    }
-    const task = tasks.find((t) => t.image === msg.image);
+  const onImage = (report: { image: string; status: string }) => {
+    const task = tasks.find((t) => t.image === report.image);
     if (!task || reported.has(task.id)) return;
     reported.add(task.id);
-    push({ task: task.id, result: { success: msg.status !== "failed", terminalOutput: segment } });
+    push({ task: task.id, result: { success: report.status !== "failed", terminalOutput: segment } });
     segment = "";
+  };
+
+  const restore = teeOutput((text) => {
+    all += text;
+    segment += text;
   });
-  let exitCode: number | null = null;
-  const linesClosed = new Promise<void>((resolve) => lines.on("close", () => resolve()));
-  const exited = new Promise<void>((resolve) => {
-    child.on("close", (code, signal) => {
-      exitCode = code ?? (signal ? 128 : 1);
-      resolve();
-    });
-    child.on("error", (e) => {
-      all += `\ncannot start the pipeline: ${e.message}\n`;
-      exitCode = 1;
-      resolve();
-    });
-  });
-  // Every report line is read before the end is announced.
-  Promise.all([exited, linesClosed]).then(() => push(null));
+  let exitCode = 1;
+  const run = (async () => {
+    try {
+      const { runArgv } = (await import(pathToFileURL(compiledEntry(root, "pipeline-cli")).href)) as { runArgv: RunArgv };
+      exitCode = await runArgv(
+        pipelineArgs(
+          options,
+          tasks.map((t) => t.image),
+        ),
+        process.env,
+        onImage,
+      );
+    } catch (e) {
+      process.stderr.write(`cannot run the pipeline: ${(e as Error).message}\n`);
+    } finally {
+      restore();
+      push(null);
+    }
+  })();
 
   for (;;) {
     if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
@@ -186,10 +157,27 @@ async function* runPipeline(
     if (item === null) break;
     yield item;
   }
+  await run;
   for (const t of tasks) {
     if (reported.has(t.id)) continue;
     const why = `the pipeline (exit code ${exitCode}) reported no result for ${t.image}\n`;
     process.stderr.write(why);
     yield { task: t.id, result: { success: false, terminalOutput: all + why } };
   }
+}
+
+/** Copies everything written to stdout and stderr to `sink` as well, until the returned function is called. */
+function teeOutput(sink: (text: string) => void): () => void {
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write);
+  for (const [i, stream] of streams.entries()) {
+    const write = originals[i]!;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      sink(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
+      return (write as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+    }) as typeof stream.write;
+  }
+  return () => {
+    for (const [i, stream] of streams.entries()) stream.write = originals[i]!;
+  };
 }
