@@ -75,7 +75,7 @@ describe("nx runs every image task of a run in one pipeline process", () => {
     }
   });
 
-  it("publish: parent then child in one process; a re-run with nothing to publish opens no engine session and runs no cosign", async () => {
+  it("publish: parent then child in one process; a re-run with nothing to publish starts no pipeline process, opens no engine session and runs no cosign", async () => {
     const env = {
       IMAGE_REGISTRY: harness.HARNESS_ENGINE_REGISTRY,
       IMAGE_REGISTRY_PLAIN_HTTP: "true",
@@ -88,8 +88,15 @@ describe("nx runs every image task of a run in one pipeline process", () => {
     const live = first.live;
     expect(live.indexOf("▶ fixture-base: push ")).toBeGreaterThan(-1);
     expect(live.indexOf("▶ fixture-base: push ")).toBeLessThan(live.indexOf("▶ fixture-child: push "));
-    const again = nx(ws, ["run", "fixture-child:publish"], env);
+    // Every Node process the re-run starts writes its entry script here (a --require preload).
+    const started = join(ws.root, "node-processes.log");
+    ws.write("record-process.cjs", `require("node:fs").appendFileSync(${JSON.stringify(started)}, (process.argv[1] ?? "") + "\\n");\n`);
+    const again = nx(ws, ["run", "fixture-child:publish"], { ...env, NODE_OPTIONS: `--require ${join(ws.root, "record-process.cjs")}` });
     expect(again.status, again.output).toBe(0);
+    // The pipeline runs inside Nx's batch worker, not in a Node process of its own.
+    const scripts = ws.read("node-processes.log");
+    expect(scripts).toMatch(/batch\/run-batch\.js/);
+    expect(scripts).not.toContain("pipeline-cli");
     expect(count(again.live, "is already published")).toBe(2);
     expect(again.output).not.toMatch(/▶ .*build|verify signature, SBOMs and provenance with cosign/);
     for (const image of ["fixture-base", "fixture-child"])

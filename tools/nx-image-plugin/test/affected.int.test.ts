@@ -126,9 +126,10 @@ describe("what a change affects, by kind of change", () => {
   // It used to reach every image only because the pipeline's test helpers
   // imported the plugin's; Nx does not count a plugin's files as inputs of the
   // projects it infers.
-  it("the Nx plugin's source affects no image", () => {
+  it("the Nx plugin's source and the compiler that bundles the pipeline affect no image", () => {
     ws.append("tools/nx-image-plugin/src/targets.ts", "\n// changed\n");
-    ws.commitAll("change plugin");
+    ws.append("tools/compile/src/compile.ts", "\n// changed\n");
+    ws.commitAll("change plugin and compiler");
     expect(seen()).toEqual(all([]));
   });
 
