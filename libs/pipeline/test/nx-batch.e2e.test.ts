@@ -14,7 +14,7 @@ import { pipelineTestKeys } from "@image-tooling/test-support/run-pipeline";
  */
 const harness = loadHarnessEnv();
 const baseDigest = harness.HARNESS_DEBIAN_BASE.split("@")[1]!;
-const ONE_PROCESS = "Running 2 tasks with @image-tooling/nx-image-plugin:pipeline";
+const ONE_PROCESS = "Running 2 tasks with @image-tooling/nx-image-executor:pipeline";
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 /**

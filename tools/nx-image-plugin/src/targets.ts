@@ -3,7 +3,7 @@ import type { TargetConfiguration } from "@nx/devkit";
 /** The project that holds the shared build/smoke/publish logic. */
 export const PIPELINE_PROJECT = "@image-tooling/pipeline";
 /** build, smoke and publish: the plugin's executor, which runs all of a run's images in one pipeline process. */
-const EXECUTOR = "@image-tooling/nx-image-plugin:pipeline";
+const EXECUTOR = "@image-tooling/nx-image-executor:pipeline";
 
 /**
  * An image's inputs as Nx sees them (the definition: image-metadata's

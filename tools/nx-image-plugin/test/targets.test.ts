@@ -18,7 +18,7 @@ describe("image targets", () => {
     // publish's inputs are build's: what `nx affected -t publish` selects by (task-level affected).
     expect(t.publish).toMatchObject({ cache: false, dependsOn: ["^publish"], inputs: t.build!.inputs });
     for (const verb of ["build", "smoke", "publish"] as const)
-      expect(t[verb]).toMatchObject({ executor: "@image-tooling/nx-image-plugin:pipeline", options: { command: verb } });
+      expect(t[verb]).toMatchObject({ executor: "@image-tooling/nx-image-executor:pipeline", options: { command: verb } });
     // lint runs image-lint's CLI, with the lint lib's source as an input of lint alone.
     expect(t.lint).toMatchObject({ cache: true, inputs: ["default", "^image", "{workspaceRoot}/libs/image-lint/src/**/*"] });
     expect(t.lint!.options.command).toBe("tsx libs/image-lint/src/cli.ts demo");
