@@ -28,7 +28,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case "status": {
       const status = await collectStatus(cfg);
-      process.stdout.write(command.json ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatus(status)}\n`);
+      // Past 64 KB (a registry holding many repositories) a pipe takes it in
+      // several writes: wait for the last, or process.exit cuts the JSON short.
+      await new Promise<void>((resolve) =>
+        process.stdout.write(command.json ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatus(status)}\n`, () => resolve()),
+      );
       return 0;
     }
     case "teardown":

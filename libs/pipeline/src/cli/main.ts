@@ -113,4 +113,11 @@ const isProgram = (): boolean => {
   return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
 };
 
-if (isProgram()) runArgv(process.argv.slice(2)).then((code) => process.exit(code));
+/** Resolves once everything written so far to `stream` has been handed to the OS: a pipe takes a large plan in several writes. */
+const drained = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write("", () => resolve()));
+
+if (isProgram())
+  runArgv(process.argv.slice(2)).then(async (code) => {
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    process.exit(code);
+  });
