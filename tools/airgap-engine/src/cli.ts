@@ -8,6 +8,7 @@ import { formatHarnessError, HarnessError } from "./errors.ts";
 import { provision } from "./provision.ts";
 import { collectStatus, renderStatus } from "./status.ts";
 import { teardown } from "./teardown.ts";
+import { exitWhenFlushed } from "@image-tooling/pipeline/exit";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
@@ -28,11 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case "status": {
       const status = await collectStatus(cfg);
-      // Past 64 KB (a registry holding many repositories) a pipe takes it in
-      // several writes: wait for the last, or process.exit cuts the JSON short.
-      await new Promise<void>((resolve) =>
-        process.stdout.write(command.json ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatus(status)}\n`, () => resolve()),
-      );
+      process.stdout.write(command.json ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatus(status)}\n`);
       return 0;
     }
     case "teardown":
@@ -41,22 +38,19 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`✗ ${err.message}\n  → see: npm run harness -- --help\n`);
-      process.exit(2);
-    }
-    if (err instanceof HarnessError) {
-      process.stderr.write(`\n${formatHarnessError(err)}\n`);
-      process.exit(1);
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`\n✗ ${err.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`\n✗ unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`✗ ${err.message}\n  → see: npm run harness -- --help\n`);
+    return exitWhenFlushed(2);
+  }
+  if (err instanceof HarnessError) {
+    process.stderr.write(`\n${formatHarnessError(err)}\n`);
+    return exitWhenFlushed(1);
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`\n✗ ${err.message}\n`);
+    return exitWhenFlushed(1);
+  }
+  process.stderr.write(`\n✗ unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return exitWhenFlushed(1);
+});

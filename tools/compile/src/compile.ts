@@ -48,10 +48,7 @@ export async function bundle(root: string, source: string, outfile: string, form
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error(`esbuild wrote nothing for ${source}`);
-  mkdirSync(join(outfile, ".."), { recursive: true });
-  const tmp = `${outfile}.${process.pid}.tmp`;
-  writeFileSync(tmp, output.contents);
-  renameSync(tmp, outfile);
+  writeWhole(outfile, output.contents);
   return Object.keys(result.metafile.inputs).filter((f) => !f.includes("node_modules/"));
 }
 
@@ -70,7 +67,13 @@ export async function compile(root: string): Promise<void> {
     }),
   };
   // The manifest last: until it is written, the next run finds the compile unfinished and compiles again.
-  const tmp = join(out, `${compiled.MANIFEST}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
-  renameSync(tmp, join(out, compiled.MANIFEST));
+  writeWhole(join(out, compiled.MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Writes `file` whole or not at all (a concurrent reader sees the old file or the new one), through a rename. */
+function writeWhole(file: string, contents: string | Uint8Array): void {
+  mkdirSync(join(file, ".."), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
 }

@@ -66,13 +66,16 @@ export function daggerVersion(): string {
 
 const archOf = (platform: string): Arch => platform.split("/")[1] as Arch;
 
+/** One platform manifest by digest: what syft scans and what its SBOM is attached to. */
+const platformRef = (repoRef: string, platformDigest: string): string => `${repoRef}@${platformDigest}`;
+
 /**
  * Checks one platform's SBOM as a user would (`cosign verify-attestation
  * --type spdxjson <repository>@<platform digest>`) and that it describes
  * that manifest.
  */
 async function verifySbom(cosign: Cosign, repoRef: string, platformDigest: string): Promise<void> {
-  const statements = await cosign.verifyAttestation(`${repoRef}@${platformDigest}`, "spdxjson");
+  const statements = await cosign.verifyAttestation(platformRef(repoRef, platformDigest), "spdxjson");
   const name = sbomName(repoRef, platformDigest);
   if (!statements.some((s) => (s as { predicate?: { name?: string } }).predicate?.name === name)) {
     throw new AttestError(`no verified SBOM describing ${name}`);
@@ -116,9 +119,9 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       for (const platform of work.sbom) {
         const platformDigest = t.platforms[platform]!;
         await log.step(`${t.image}: SBOM ${platform} (syft → SPDX 2.3 + tools.lock.json)`, async () => {
-          const scanned = await scanImage(`${t.repoRef}@${platformDigest}`, env, onBuild);
+          const scanned = await scanImage(platformRef(t.repoRef, platformDigest), env, onBuild);
           const sbom = { ...enrichSbom(scanned, t.locks, archOf(platform)), name: sbomName(t.repoRef, platformDigest) };
-          await cosign.attest(`${t.repoRef}@${platformDigest}`, "spdxjson", sbom, dir);
+          await cosign.attest(platformRef(t.repoRef, platformDigest), "spdxjson", sbom, dir);
         });
       }
       if (work.provenance) {

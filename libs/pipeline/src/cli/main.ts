@@ -8,8 +8,8 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
-import type { ImageResult } from "../report/result.ts";
-import { runCli } from "./run-cli.ts";
+import { exitWhenFlushed } from "./exit.ts";
+import { type ImageReport, runCli } from "./run-cli.ts";
 
 export const USAGE = `Usage: node dist/compiled/pipeline-cli.mjs <command> [images...] [options]
        (npm ci / npm run compile make it; from source: npx tsx libs/pipeline/src/cli/main.ts <command> …)
@@ -61,8 +61,7 @@ const parse = (argv: string[]) =>
     },
   });
 
-/** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
-export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
+export type { ImageReport };
 
 /**
  * Runs one command line and returns its exit code; never throws, never exits
@@ -113,11 +112,4 @@ const isProgram = (): boolean => {
   return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
 };
 
-/** Resolves once everything written so far to `stream` has been handed to the OS: a pipe takes a large plan in several writes. */
-const drained = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write("", () => resolve()));
-
-if (isProgram())
-  runArgv(process.argv.slice(2)).then(async (code) => {
-    await Promise.all([drained(process.stdout), drained(process.stderr)]);
-    process.exit(code);
-  });
+if (isProgram()) runArgv(process.argv.slice(2)).then(exitWhenFlushed);

@@ -29,6 +29,9 @@ export interface CliOptions {
   root?: string;
 }
 
+/** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
+export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
+
 const KNOWN = ["build", "smoke", "publish", "plan"];
 const EXPECTED_ERRORS = [
   AttestError,
@@ -56,7 +59,7 @@ const EXPECTED_ERRORS = [
 export async function runCli(
   opts: CliOptions,
   env: Record<string, string | undefined> = process.env,
-  onImage?: (report: Pick<ImageResult, "image" | "command" | "status">) => void,
+  onImage?: (report: ImageReport) => void,
 ): Promise<number> {
   const root = opts.root ?? env.NX_WORKSPACE_ROOT ?? process.cwd();
   const log = new Logger();
