@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { GITHUB_OIDC_ISSUER, SigningNotConfigured, keylessIdentityRegexp, signingMode } from "../src/attest/signing.ts";
+import { GITHUB_OIDC_ISSUER, SigningNotConfigured, identityMatches, releaseIdentity, signingMode } from "../src/attest/signing.ts";
+
+const github = (workflowRef: string, extra: Record<string, string> = {}) => ({
+  GITHUB_ACTIONS: "true",
+  ACTIONS_ID_TOKEN_REQUEST_URL: "https://x",
+  GITHUB_SERVER_URL: "https://github.com",
+  GITHUB_REPOSITORY: "acme/images",
+  GITHUB_WORKFLOW_REF: workflowRef,
+  ...extra,
+});
+const RELEASE = "https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main";
 
 describe("signing mode", () => {
   it("a key in the environment signs with the key, on GitHub too", () => {
@@ -8,32 +18,59 @@ describe("signing mode", () => {
       privateKey: "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----",
       password: "pw",
     });
-    expect(
-      signingMode({
-        COSIGN_PRIVATE_KEY: "k",
-        GITHUB_ACTIONS: "true",
-        ACTIONS_ID_TOKEN_REQUEST_URL: "https://x",
-        GITHUB_WORKFLOW_REF: "a/b/.github/workflows/release.yml@refs/heads/main",
-      }).kind,
-    ).toBe("key");
+    expect(signingMode({ COSIGN_PRIVATE_KEY: "k", ...github("acme/images/.github/workflows/release.yml@refs/heads/main") }).kind).toBe("key");
   });
 
-  it("on GitHub Actions with an OIDC token, keyless, verified against this workflow file on any ref", () => {
-    const mode = signingMode({
-      GITHUB_ACTIONS: "true",
-      ACTIONS_ID_TOKEN_REQUEST_URL: "https://x",
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_WORKFLOW_REF: "acme/images/.github/workflows/release.yml@refs/heads/main",
-    });
-    expect(mode).toEqual({
+  it("releases on GitHub: keyless, expecting exactly this repository's release.yml on refs/heads/main", () => {
+    expect(signingMode(github("acme/images/.github/workflows/release.yml@refs/heads/main"), "release")).toEqual({
       kind: "keyless",
-      identityRegexp: "^https://github\\.com/acme/images/\\.github/workflows/release\\.yml@",
+      identity: RELEASE,
       issuer: GITHUB_OIDC_ISSUER,
     });
-    const re = new RegExp(keylessIdentityRegexp("https://github.com", "acme/images/.github/workflows/release.yml@refs/heads/main"));
-    expect(re.test("https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main")).toBe(true);
-    expect(re.test("https://github.com/acme/images/.github/workflows/ci.yml@refs/pull/1/merge")).toBe(false);
-    expect(re.test("https://github.com/evil/images/.github/workflows/release.yml@refs/heads/main")).toBe(false);
+    expect(releaseIdentity("https://github.com", "acme/images")).toBe(RELEASE);
+  });
+
+  it("the keyless identity check accepts release.yml@refs/heads/main and refuses another ref, another workflow and another repository", () => {
+    expect(identityMatches(RELEASE, RELEASE)).toBe(true);
+    for (const other of [
+      "https://github.com/acme/images/.github/workflows/release.yml@refs/heads/feature",
+      "https://github.com/acme/images/.github/workflows/release.yml@refs/tags/v1",
+      "https://github.com/acme/images/.github/workflows/ci.yml@refs/heads/main",
+      "https://github.com/evil/images/.github/workflows/release.yml@refs/heads/main",
+      "https://github.com/acme/images-fork/.github/workflows/release.yml@refs/heads/main",
+      `${RELEASE}x`,
+    ]) {
+      expect(identityMatches(other, RELEASE), other).toBe(false);
+    }
+  });
+
+  it("a release dispatched on another branch, or from another workflow, stops before building with what to do", () => {
+    for (const ref of ["acme/images/.github/workflows/release.yml@refs/heads/feature", "acme/images/.github/workflows/ci.yml@refs/heads/main"]) {
+      const attempt = () => signingMode(github(ref), "release");
+      expect(attempt).toThrow(SigningNotConfigured);
+      expect(attempt).toThrow(`this job would sign releases as https://github.com/${ref}, but a release must be signed by ${RELEASE}`);
+      expect(attempt).toThrow(/publish releases only from release\.yml on refs\/heads\/main/);
+    }
+  });
+
+  it("branch images are signed as the workflow that made them (ci.yml on the pull request's ref), never as the release", () => {
+    const mode = signingMode(github("acme/images/.github/workflows/ci.yml@refs/pull/7/merge"), "branch");
+    expect(mode).toEqual({
+      kind: "keyless",
+      identity: "https://github.com/acme/images/.github/workflows/ci.yml@refs/pull/7/merge",
+      issuer: GITHUB_OIDC_ISSUER,
+    });
+  });
+
+  it("a fork or another host names its own identity and issuer (config signingIdentity / SIGNING_IDENTITY)", () => {
+    const fork = "https://github.com/fork/images/.github/workflows/publish.yml@refs/heads/trunk";
+    const env = github("fork/images/.github/workflows/publish.yml@refs/heads/trunk", { GITHUB_REPOSITORY: "fork/images" });
+    expect(signingMode(env, "release", { identity: fork, issuer: "https://issuer.example" })).toEqual({
+      kind: "keyless",
+      identity: fork,
+      issuer: "https://issuer.example",
+    });
+    expect(() => signingMode(env, "release")).toThrow(SigningNotConfigured);
   });
 
   it("neither: one error saying what to set, different on GitHub without id-token", () => {

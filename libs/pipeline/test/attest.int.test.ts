@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLock } from "@image-tooling/image-metadata";
 import { attestImage, type AttestTarget } from "../src/attest/attest-image.ts";
@@ -6,6 +8,7 @@ import { goToolBinary } from "../src/attest/go-tool.ts";
 import { PREDICATE, SIGSTORE_BUNDLE } from "../src/attest/plan.ts";
 import type { ProvenanceFacts } from "../src/attest/provenance.ts";
 import { readAttestations } from "../src/attest/referrers.ts";
+import type { ExpectedSigner } from "../src/attest/signer.ts";
 import { COSIGN, SYFT } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
 import { MediaType, type ImageIndex } from "../src/registry/media.ts";
@@ -88,6 +91,32 @@ describe("attestImage with the real cosign and syft", () => {
     locks: [{ file: "packages/demo/tools.lock.json", lock: lock! }],
     log,
   });
+
+  /** Our key as the expected signer. */
+  const ours = (): ExpectedSigner => ({ kind: "key", publicKeyPem: readFileSync(keys.publicKeyFile, "utf8") });
+
+  /**
+   * Changes the signed statement inside a provenance bundle (the revision it
+   * names) and points the referrers list at the altered copy; returns its digest.
+   */
+  async function alterProvenance(repo: string, image: SeededImage, provenance: string): Promise<string> {
+    const m = (await client.getManifest(repo, provenance)).json as { layers: { digest: string; size: number; mediaType: string }[] };
+    const bundle = JSON.parse((await client.getBlob(repo, m.layers[0]!.digest)).toString("utf8"));
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"));
+    statement.predicate.buildDefinition.externalParameters.source.revision = "f".repeat(40);
+    bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
+    const blob = await client.pushBlob(repo, Buffer.from(JSON.stringify(bundle)));
+    const alteredBytes = Buffer.from(JSON.stringify({ ...m, layers: [{ ...m.layers[0], ...blob }] }));
+    const altered = await client.putManifest(repo, `sha256:${createHash("sha256").update(alteredBytes).digest("hex")}`, {
+      mediaType: MediaType.ociManifest,
+      bytes: alteredBytes,
+    });
+    const tag = image.digest.replace(":", "-");
+    const list = (await client.getManifest(repo, tag)).json as ImageIndex;
+    const swapped = { ...list, manifests: list.manifests.map((d) => (d.digest === provenance ? { ...d, digest: altered, size: alteredBytes.length } : d)) };
+    await client.putManifest(repo, tag, { mediaType: MediaType.ociIndex, bytes: Buffer.from(JSON.stringify(swapped)) });
+    return altered;
+  }
 
   const verify = (...args: string[]) => spawnSync(cosign, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
 
@@ -191,27 +220,8 @@ describe("attestImage with the real cosign and syft", () => {
     });
 
     it("a tampered provenance no longer verifies", async () => {
-      // Change the signed statement inside the provenance bundle and point the referrers list at the altered copy.
-      const state = await readAttestations(client, repo, image.digest, []);
-      const manifest = await client.getManifest(repo, state.provenance!);
-      const m = manifest.json as { layers: { digest: string; size: number; mediaType: string }[] };
-      const bundle = JSON.parse((await client.getBlob(repo, m.layers[0]!.digest)).toString("utf8"));
-      const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8"));
-      statement.predicate.buildDefinition.externalParameters.source.revision = "f".repeat(40);
-      bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString("base64");
-      const blob = await client.pushBlob(repo, Buffer.from(JSON.stringify(bundle)));
-      const tamperedBytes = Buffer.from(JSON.stringify({ ...m, layers: [{ ...m.layers[0], ...blob }] }));
-      const tampered = await client.putManifest(repo, `sha256:${(await import("node:crypto")).createHash("sha256").update(tamperedBytes).digest("hex")}`, {
-        mediaType: MediaType.ociManifest,
-        bytes: tamperedBytes,
-      });
-      const tag = image.digest.replace(":", "-");
-      const list = (await client.getManifest(repo, tag)).json as ImageIndex;
-      const swapped = {
-        ...list,
-        manifests: list.manifests.map((d) => (d.digest === state.provenance ? { ...d, digest: tampered, size: tamperedBytes.length } : d)),
-      };
-      await client.putManifest(repo, tag, { mediaType: MediaType.ociIndex, bytes: Buffer.from(JSON.stringify(swapped)) });
+      const state = await readAttestations(client, repo, image.digest, [], ours());
+      const tampered = await alterProvenance(repo, image, state.provenance!);
 
       // The altered provenance is there (cosign tree lists it) but fails its signature, so none verifies.
       expect(verify("tree", ref).stdout).toContain(`https://slsa.dev/provenance/v1 artifacts via OCI referrer: ${registry.host}/${repo}@${tampered}`);
@@ -240,6 +250,57 @@ describe("attestImage with the real cosign and syft", () => {
     expect(r.status).not.toBe(0);
   });
 
+  it("bundles signed with another key do not count: a run signs and attests anew with ours, says so, and adds nothing the next time", async () => {
+    const repo = "ns/foreign";
+    const other = await testKeyPair("a-rotated-or-branch-key");
+    const image = await seedImage(client, repo, "1.0.0", { labels: { foreign: "yes" } });
+    const subjects = [image.digest, ...Object.values(image.platforms).map((p) => p.digest)];
+    expect((await attestImage(target(repo, image, other))).status).toBe("created");
+    expect((await Promise.all(subjects.map((d) => client.referrers(repo, d)))).map((r) => r.length)).toEqual([2, 1, 1]);
+    const foreign = await readAttestations(
+      client,
+      repo,
+      image.digest,
+      Object.values(image.platforms).map((p) => p.digest),
+      ours(),
+    );
+    expect(foreign).toMatchObject({ signature: undefined, provenance: undefined, sbom: {} });
+    expect(foreign.foreign.map((f) => f.reason)).toEqual(Array(4).fill("its signature does not verify under the configured public key"));
+
+    const printedBefore = out.length;
+    const ref = `${registry.host}/${repo}@${image.digest}`;
+    const r = await attestImage(target(repo, image));
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe("created");
+    expect(out.slice(printedBefore).join("")).toMatch(
+      /⚠ a signature bundle on sha256:[0-9a-f]{12}… is not by the configured cosign key \(its signature does not verify/,
+    );
+    // Ours beside theirs: the index has two of each, each platform two SBOMs.
+    const after = await Promise.all(subjects.map((d) => client.referrers(repo, d)));
+    expect(after.map((x) => x.length)).toEqual([4, 2, 2]);
+    expect(verify("verify", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", ref).status).toBe(0);
+    expect(verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "slsaprovenance1", ref).status).toBe(0);
+
+    // A bundle from the expected key is not duplicated.
+    expect(await attestImage(target(repo, image))).toEqual({ ...r, status: "present" });
+    expect(await Promise.all(subjects.map((d) => client.referrers(repo, d)))).toEqual(after);
+  });
+
+  it("an altered provenance does not count: the next run attests it again, and it verifies", async () => {
+    const repo = "ns/altered";
+    const image = await seedImage(client, repo, "1.0.0", { labels: { altered: "yes" } });
+    const first = await attestImage(target(repo, image));
+    const altered = await alterProvenance(repo, image, first.provenance!);
+
+    const again = await attestImage(target(repo, image));
+    expect(again).toMatchObject({ status: "completed", signature: first.signature });
+    expect(again.provenance).not.toBe(altered);
+    const ref = `${registry.host}/${repo}@${image.digest}`;
+    const v = verify("verify-attestation", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--type", "slsaprovenance1", ref);
+    expect(v.status, v.stderr).toBe(0);
+    expect(verifiedStatements(v.stdout).map((p) => p.predicate.buildDefinition.externalParameters.source.revision)).toEqual([REVISION]);
+  });
+
   it("completes a digest that has only its signature, without signing it again", async () => {
     const repo = "ns/partial";
     const image = await seedImage(client, repo, "1.0.0", { labels: { partial: "yes" } });
@@ -248,7 +309,7 @@ describe("attestImage with the real cosign and syft", () => {
       ["sign", "--yes", "--key", "env://COSIGN_PRIVATE_KEY", "--use-signing-config=false", "--tlog-upload=false", `${registry.host}/${repo}@${image.digest}`],
       { env: { ...process.env, ...keys.env }, stdio: "pipe" },
     );
-    const signed = await readAttestations(client, repo, image.digest, []);
+    const signed = await readAttestations(client, repo, image.digest, [], ours());
     const r = await attestImage(target(repo, image));
     expect(r).toMatchObject({ status: "completed", signature: signed.signature });
     expect(await client.referrers(repo, image.digest)).toHaveLength(2);

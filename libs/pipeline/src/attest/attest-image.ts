@@ -9,13 +9,16 @@ import type { Workspace } from "../run/workspace.ts";
 import { Cosign } from "./cosign.ts";
 import { AttestError } from "./errors.ts";
 import { REPO_ROOT } from "./go-tool.ts";
-import { describeWork, missingWork, nothingToDo } from "./plan.ts";
+import { describeWork, missingWork, nothingToDo, PREDICATE } from "./plan.ts";
 import { provenancePredicate, type Dependency, type ProvenanceFacts } from "./provenance.ts";
 import { readAttestations, sbomName } from "./referrers.ts";
 import { enrichSbom, sha256Digest, type LockSource } from "./sbom.ts";
 import { describeSigning, type SigningMode } from "./signing.ts";
 import { scanImage } from "./syft.ts";
 import { withToolEnvironment, type RegistryAccess } from "./tool-env.ts";
+import type { VerifiedBundles } from "./verified-bundles.ts";
+import { describeExpected } from "./signer.ts";
+import type { AttestationState } from "./plan.ts";
 
 export interface AttestTarget {
   image: string;
@@ -34,6 +37,8 @@ export interface AttestTarget {
   provenance: () => Promise<ProvenanceFacts>;
   locks: LockSource[];
   log: Logger;
+  /** Bundles this machine already found signed by the expected signer. */
+  verified?: VerifiedBundles;
 }
 
 /** tools.lock.json of an image and its ancestors (the child contains their tools too); images without one contribute nothing. */
@@ -82,6 +87,22 @@ async function verifySbom(cosign: Cosign, repoRef: string, platformDigest: strin
   }
 }
 
+const kindOf = (predicateType: string): string =>
+  predicateType === PREDICATE.signature
+    ? "signature"
+    : predicateType === PREDICATE.sbom
+      ? "SBOM"
+      : predicateType === PREDICATE.provenance
+        ? "provenance"
+        : predicateType;
+
+/** The result file's record of what a digest carries from the expected signer. */
+const recordOf = (state: AttestationState, platforms: Record<string, string>) => ({
+  signature: state.signature,
+  sbom: Object.fromEntries(Object.entries(platforms).map(([p, d]) => [p, state.sbom[d]!])),
+  provenance: state.provenance,
+});
+
 /**
  * Signs an index digest and attaches its provenance, and to each platform
  * manifest that platform's SBOM, skipping whatever is already there, then
@@ -100,21 +121,36 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       const dir = env.DOCKER_CONFIG!;
       const onBuild = (what: string) => log.info(`  ${what}`);
       const platformDigests = Object.values(t.platforms);
-      const before = await readAttestations(t.client, t.repo, t.digest, platformDigests);
+      // Opened first: in key mode the expected signer is the key's public half.
+      const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild });
+      const expected = cosign.expectedSigner();
+      const read = () => readAttestations(t.client, t.repo, t.digest, platformDigests, expected, t.verified);
+      const verifyAll = () =>
+        log.step(`${t.image}: verify signature, SBOMs and provenance with cosign`, async () => {
+          await Promise.all([
+            cosign.verify(ref),
+            cosign.verifyAttestation(ref, "slsaprovenance1"),
+            ...platformDigests.map((d) => verifySbom(cosign, t.repoRef, d)),
+          ]);
+        });
+      const before = await read();
       const work = missingWork(before, t.platforms);
       log.info(`${t.image}: attest ${t.digest.slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`);
-      if (nothingToDo(work)) {
-        // Verification proves what a run writes, and the run that wrote these
-        // verified them. Re-verifying on every run with nothing to publish
-        // would cost more than the rest of it (a cosign process for the
-        // signature, the provenance and each platform's SBOM, reading megabytes
-        // of SBOM), and would fail every old version forever after
-        // a signing key is rotated. Users check with the command below.
-        log.info(`  (verified when they were written; check with \`cosign verify${t.mode.kind === "key" ? " --key cosign.pub" : ""} ${ref}\`)`);
-        const sbom = Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, before.sbom[d]!]));
-        return { status: "present", signature: before.signature, sbom, provenance: before.provenance } satisfies AttestationRecord;
+      for (const f of before.foreign) {
+        log.info(`  ⚠ a ${kindOf(f.type)} bundle on ${f.subject.slice(0, 19)}… is not by ${describeExpected(expected)} (${f.reason}): it does not count`);
       }
-      const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild });
+      if (nothingToDo(work)) {
+        if (t.mode.kind === "keyless") {
+          // Identity and signature are checked above; that the certificate is
+          // Fulcio's and logged in Rekor takes Sigstore's trust root: cosign.
+          await verifyAll();
+        } else {
+          // The key check above is the whole of cosign's check for a key-pair
+          // signature (no transparency log), so no cosign process is started.
+          log.info(`  (each signed by the configured key; check with \`cosign verify --key cosign.pub --insecure-ignore-tlog=true ${ref}\`)`);
+        }
+        return { status: "present", ...recordOf(before, t.platforms) } satisfies AttestationRecord;
+      }
 
       for (const platform of work.sbom) {
         const platformDigest = t.platforms[platform]!;
@@ -129,23 +165,15 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       }
       if (work.sign) await log.step(`${t.image}: sign ${ref}`, () => cosign.sign(ref));
 
-      // What a user will run, over everything the digest now carries; also catches a referrer that is there but does not verify.
-      // The checks are independent reads: run side by side.
-      await log.step(`${t.image}: verify signature, SBOMs and provenance with cosign`, async () => {
-        await Promise.all([
-          cosign.verify(ref),
-          cosign.verifyAttestation(ref, "slsaprovenance1"),
-          ...platformDigests.map((d) => verifySbom(cosign, t.repoRef, d)),
-        ]);
-      });
+      // What a user will run, over everything the digest now carries, with exactly the identity users are told to check.
+      await verifyAll();
 
-      const after = await readAttestations(t.client, t.repo, t.digest, platformDigests);
-      const sbom = Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, after.sbom[d]!]));
+      const after = await read();
+      const missing = missingWork(after, t.platforms);
+      if (!nothingToDo(missing)) throw new AttestError(`after signing, ${describeWork(missing, Object.keys(t.platforms), describeExpected(expected))}`);
       return {
         status: !before.signature && !before.provenance && Object.keys(before.sbom).length === 0 ? "created" : "completed",
-        signature: after.signature,
-        sbom,
-        provenance: after.provenance,
+        ...recordOf(after, t.platforms),
       } satisfies AttestationRecord;
     });
   } catch (e) {

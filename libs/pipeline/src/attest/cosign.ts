@@ -1,10 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { goToolBinary } from "./go-tool.ts";
+import type { ExpectedSigner } from "./signer.ts";
 import type { SigningMode } from "./signing.ts";
 import { AttestError } from "./errors.ts";
 import { execTool } from "./tool-env.ts";
 import { COSIGN } from "./tools.ts";
+
+/** Public keys derived from private keys in this process: a batch run of several images asks cosign once. */
+const publicKeys = new Map<string, string>();
 
 /**
  * cosign, by digest. Key pairs sign offline (no Rekor entry, no signing
@@ -20,6 +24,7 @@ export class Cosign {
     private readonly registryFlags: string[],
     /** Public key file for verification in key mode. */
     private readonly publicKey?: string,
+    private readonly publicKeyPem?: string,
   ) {}
 
   /** `dir` is the private tool directory (withToolEnvironment): the public key is written there. */
@@ -33,15 +38,28 @@ export class Cosign {
     const registryFlags = opts.plainHttp ? ["--allow-http-registry", "--allow-insecure-registry"] : [];
     if (mode.kind === "keyless") return new Cosign(bin, mode, env, registryFlags);
     const keyEnv = { ...env, COSIGN_PRIVATE_KEY: mode.privateKey, COSIGN_PASSWORD: mode.password };
-    const pub = await execTool(bin, ["public-key", "--key", "env://COSIGN_PRIVATE_KEY"], keyEnv);
-    if (pub.code !== 0) {
-      throw new AttestError(
-        `COSIGN_PRIVATE_KEY could not be opened with COSIGN_PASSWORD (cosign public-key exit ${pub.code}): ${lastLine(pub.stderr)}. Set both from the same \`cosign generate-key-pair\`.`,
-      );
+    const cacheKey = `${mode.privateKey}\0${mode.password}`;
+    let pem = publicKeys.get(cacheKey);
+    if (!pem) {
+      const pub = await execTool(bin, ["public-key", "--key", "env://COSIGN_PRIVATE_KEY"], keyEnv);
+      if (pub.code !== 0) {
+        throw new AttestError(
+          `COSIGN_PRIVATE_KEY could not be opened with COSIGN_PASSWORD (cosign public-key exit ${pub.code}): ${lastLine(pub.stderr)}. Set both from the same \`cosign generate-key-pair\`.`,
+        );
+      }
+      pem = pub.stdout;
+      publicKeys.set(cacheKey, pem);
     }
     const file = join(dir, "cosign.pub");
-    writeFileSync(file, pub.stdout);
-    return new Cosign(bin, mode, keyEnv, registryFlags, file);
+    writeFileSync(file, pem);
+    return new Cosign(bin, mode, keyEnv, registryFlags, file, pem);
+  }
+
+  /** Whose signatures count: the configured key's public half, or the keyless identity and issuer. */
+  expectedSigner(): ExpectedSigner {
+    return this.mode.kind === "key"
+      ? { kind: "key", publicKeyPem: this.publicKeyPem! }
+      : { kind: "keyless", identity: this.mode.identity, issuer: this.mode.issuer };
   }
 
   private signFlags(): string[] {
@@ -52,7 +70,7 @@ export class Cosign {
   private verifyFlags(): string[] {
     return this.mode.kind === "key"
       ? ["--key", this.publicKey!, "--insecure-ignore-tlog=true"]
-      : ["--certificate-identity-regexp", this.mode.identityRegexp, "--certificate-oidc-issuer", this.mode.issuer];
+      : ["--certificate-identity", this.mode.identity, "--certificate-oidc-issuer", this.mode.issuer];
   }
 
   private async run(what: string, args: string[]): Promise<string> {

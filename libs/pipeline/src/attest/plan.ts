@@ -13,12 +13,24 @@ export const PREDICATE = {
 /** cosign's Sigstore bundle, attached as an OCI artifact whose subject is the index. */
 export const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-/** Referrer manifest digests found for one index digest. */
+/** A bundle of a type we attach whose signer is not the one we expect: it does not count. */
+export interface ForeignBundle {
+  /** The digest it is attached to. */
+  subject: string;
+  type: string;
+  /** The bundle manifest. */
+  digest: string;
+  reason: string;
+}
+
+/** Referrer manifest digests found for one index digest, signed by the expected signer. */
 export interface AttestationState {
   signature?: string;
   provenance?: string;
   /** Platform manifest digest → the SBOM attestation describing it. */
   sbom: Record<string, string>;
+  /** Bundles by anyone else, said out loud and ignored. */
+  foreign: ForeignBundle[];
 }
 
 export interface AttestationWork {
@@ -29,7 +41,7 @@ export interface AttestationWork {
 }
 
 /** What is missing for `platforms` (platform → manifest digest). Present ones are never redone. */
-export function missingWork(state: AttestationState, platforms: Record<string, string>): AttestationWork {
+export function missingWork(state: Pick<AttestationState, "signature" | "provenance" | "sbom">, platforms: Record<string, string>): AttestationWork {
   return {
     sign: !state.signature,
     provenance: !state.provenance,

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import type { PipelineConfig } from "../config/config.ts";
@@ -6,6 +7,8 @@ import type { AttestationRecord } from "../report/result.ts";
 import type { LocalRun } from "../run/local.ts";
 import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";
 import { AttestError } from "./errors.ts";
+import { REPO_ROOT } from "./go-tool.ts";
+import { verifiedBundlesIn } from "./verified-bundles.ts";
 import { describeWork } from "./plan.ts";
 import { factsFromLabels, githubContext } from "./provenance.ts";
 import { describeSigning, signingMode, SigningNotConfigured, type SigningMode } from "./signing.ts";
@@ -16,10 +19,10 @@ import { describeSigning, signingMode, SigningNotConfigured, type SigningMode } 
  * digest (which then gets only what it lacks).
  */
 
-/** How this run signs; asked before anything is built, so a missing key pushes nothing. */
-export function publishSigning(env: Record<string, string | undefined> = process.env): SigningMode {
+/** How this run signs; asked before anything is built, so a missing key or a wrong identity pushes nothing. */
+export function publishSigning(config: Pick<PipelineConfig, "channel" | "signing">, env: Record<string, string | undefined> = process.env): SigningMode {
   try {
-    return signingMode(env);
+    return signingMode(env, config.channel, config.signing);
   } catch (e) {
     if (e instanceof SigningNotConfigured) throw new AttestError(e.message);
     throw e;
@@ -27,10 +30,15 @@ export function publishSigning(env: Record<string, string | undefined> = process
 }
 
 /** The plan's line for the attest step (dry run and `plan`). */
-export function attestPlanLine(pkg: ImagePackage, existingDigest: string | null, env: Record<string, string | undefined> = process.env): string {
+export function attestPlanLine(
+  pkg: ImagePackage,
+  existingDigest: string | null,
+  config: Pick<PipelineConfig, "channel" | "signing">,
+  env: Record<string, string | undefined> = process.env,
+): string {
   let signing: string;
   try {
-    signing = describeSigning(signingMode(env));
+    signing = describeSigning(signingMode(env, config.channel, config.signing));
   } catch (e) {
     signing = `NOT CONFIGURED, publish would stop: ${(e as Error).message}`;
   }
@@ -68,6 +76,7 @@ export async function attestPublished(
     mode,
     locks,
     log: run.log,
+    verified: verifiedBundlesIn(join(REPO_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles")),
     provenance: async () => {
       const labels = (await client.imageConfig(repo, digest, Object.keys(platforms)[0])).config?.Labels ?? {};
       return factsFromLabels(labels, INPUTS_DIGEST_LABEL, {

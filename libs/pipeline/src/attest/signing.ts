@@ -1,39 +1,59 @@
 /**
- * How this run signs, decided from its environment. Pure.
+ * How this run signs, and whose signatures count, decided from its
+ * environment. Pure.
  *
  * - key: COSIGN_PRIVATE_KEY (the encrypted key file's text, as a CI secret
  *   holds it) and COSIGN_PASSWORD; verified with the matching public key.
  * - keyless: on GitHub Actions with `id-token: write`, cosign trades the
- *   job's OIDC token for a short-lived Fulcio certificate naming the workflow;
- *   the signature is logged in Rekor. Verified by identity and issuer.
+ *   job's OIDC token for a short-lived Fulcio certificate naming the workflow
+ *   file and ref; the signature is logged in Rekor. Verified by that exact
+ *   identity and GitHub's issuer.
+ *
+ * The release identity is `release.yml` of this repository on
+ * `refs/heads/main`, exactly what README tells users to verify. A job that
+ * would sign releases as anything else (a dispatch on another branch, another
+ * workflow) stops before it builds: users would reject its signatures, and
+ * accepting them here would let any branch sign as the project.
  */
-export type SigningMode = { kind: "key"; privateKey: string; password: string } | { kind: "keyless"; identityRegexp: string; issuer: string };
+import type { Channel } from "../config/config.ts";
+
+export type SigningMode = { kind: "key"; privateKey: string; password: string } | { kind: "keyless"; identity: string; issuer: string };
 
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 
-export class SigningNotConfigured extends Error {}
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * The certificate identity of the workflow file this job runs (any ref), for
- * `cosign verify --certificate-identity-regexp`: Fulcio puts the workflow's
- * URL with its ref in the certificate, e.g.
- * https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main.
- */
-export function keylessIdentityRegexp(serverUrl: string, workflowRef: string): string {
-  const file = workflowRef.slice(0, workflowRef.indexOf("@") < 0 ? undefined : workflowRef.indexOf("@"));
-  return `^${escapeRegExp(`${serverUrl}/${file}`)}@`;
+/** Overrides of the keyless identity to expect, for forks and other hosts (config `signing`, env SIGNING_IDENTITY / SIGNING_ISSUER). */
+export interface KeylessExpectation {
+  identity?: string;
+  issuer?: string;
 }
 
-export function signingMode(env: Record<string, string | undefined>): SigningMode {
+export class SigningNotConfigured extends Error {}
+
+/** The certificate identity of `release.yml` of `repository` on main: the only one a release may carry. */
+export const releaseIdentity = (serverUrl: string, repository: string): string => `${serverUrl}/${repository}/.github/workflows/release.yml@refs/heads/main`;
+
+/** The identity Fulcio gives the workflow this job runs: its URL at its ref, e.g. https://github.com/acme/images/.github/workflows/ci.yml@refs/pull/7/merge. */
+export const runningIdentity = (serverUrl: string, workflowRef: string): string => `${serverUrl}/${workflowRef}`;
+
+/** Whether a certificate identity is exactly the expected one: no prefix, no pattern, no other ref. */
+export const identityMatches = (certificateIdentity: string, expected: string): boolean => certificateIdentity === expected;
+
+export function signingMode(env: Record<string, string | undefined>, channel: Channel = "release", expect: KeylessExpectation = {}): SigningMode {
   if (env.COSIGN_PRIVATE_KEY) return { kind: "key", privateKey: env.COSIGN_PRIVATE_KEY, password: env.COSIGN_PASSWORD ?? "" };
   if (env.GITHUB_ACTIONS === "true" && env.ACTIONS_ID_TOKEN_REQUEST_URL && env.GITHUB_WORKFLOW_REF) {
-    return {
-      kind: "keyless",
-      identityRegexp: keylessIdentityRegexp(env.GITHUB_SERVER_URL ?? "https://github.com", env.GITHUB_WORKFLOW_REF),
-      issuer: GITHUB_OIDC_ISSUER,
-    };
+    const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+    const running = runningIdentity(server, env.GITHUB_WORKFLOW_REF);
+    const repository = env.GITHUB_REPOSITORY ?? env.GITHUB_WORKFLOW_REF.split("/.github/")[0]!;
+    // Branch images carry the identity of the workflow that made them (ci.yml on the pull request's ref): never a release's.
+    const identity = expect.identity ?? (channel === "release" ? releaseIdentity(server, repository) : running);
+    if (!identityMatches(running, identity)) {
+      throw new SigningNotConfigured(
+        channel === "release"
+          ? `this job would sign releases as ${running}, but a release must be signed by ${identity}, the identity users verify: publish releases only from release.yml on refs/heads/main (a fork sets SIGNING_IDENTITY to its own release workflow)`
+          : `this job would sign as ${running}, but SIGNING_IDENTITY expects ${identity}: unset SIGNING_IDENTITY, or publish from that workflow`,
+      );
+    }
+    return { kind: "keyless", identity, issuer: expect.issuer ?? GITHUB_OIDC_ISSUER };
   }
   throw new SigningNotConfigured(
     env.GITHUB_ACTIONS === "true"
@@ -45,6 +65,6 @@ export function signingMode(env: Record<string, string | undefined>): SigningMod
 /** What a plan says about signing. */
 export function describeSigning(mode: SigningMode): string {
   return mode.kind === "key"
-    ? "cosign key pair (COSIGN_PRIVATE_KEY)"
-    : `keyless: GitHub OIDC → Fulcio certificate, Rekor log (identity ${mode.identityRegexp})`;
+    ? "cosign key pair (COSIGN_PRIVATE_KEY); only signatures by its public key count"
+    : `keyless: GitHub OIDC → Fulcio certificate, Rekor log; only signatures by ${mode.identity} count`;
 }

@@ -39,6 +39,13 @@ const fileSchema = z
       .min(0, "must be 0 or more")
       .max(20, "must be at most 20")
       .optional(),
+    /** The keyless certificate identity whose signatures count (default: this repository's release.yml on refs/heads/main). */
+    signingIdentity: z
+      .string()
+      .url("must be a URL: a workflow file at a ref, e.g. https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main")
+      .optional(),
+    /** The OIDC issuer of that identity (default: GitHub Actions'). */
+    signingIssuer: z.string().url("must be a URL, e.g. https://token.actions.githubusercontent.com").optional(),
     /** Bound on one registry operation with its retries, in seconds. */
     retryMaxSeconds: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0").max(3600, "must be at most 3600").optional(),
   })
@@ -63,6 +70,8 @@ export interface PipelineConfig {
   retry: RetryPolicy;
   channel: Channel;
   branch?: string;
+  /** Whose keyless signatures count; unset parts take the defaults in attest/signing.ts. */
+  signing: { identity?: string; issuer?: string };
 }
 
 /** Docker Hub's many spellings, so DOCKERHUB_TOKEN applies however it is named. */
@@ -77,6 +86,8 @@ const ENV_OVERRIDES = {
   ephemeralRegistryImage: "IMAGE_EPHEMERAL_REGISTRY_IMAGE",
   retries: "IMAGE_REGISTRY_RETRIES",
   retryMaxSeconds: "IMAGE_REGISTRY_RETRY_MAX_SECONDS",
+  signingIdentity: "SIGNING_IDENTITY",
+  signingIssuer: "SIGNING_ISSUER",
 } as const satisfies Record<string, string>;
 
 type Key = keyof typeof ENV_OVERRIDES;
@@ -161,6 +172,7 @@ export function resolveConfig(
     },
     channel,
     branch: flags.branch ?? (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined),
+    signing: { identity: cfg.signingIdentity, issuer: cfg.signingIssuer },
   };
 }
 

@@ -41,21 +41,22 @@ async function planImage(
   return { plan: planPublish({ pkg, parent, inputs, git, target: config, registry, earlier }), query, inputs };
 }
 
-function printPlan(run: LocalRun, pkg: ImagePackage, plan: PublishPlan): void {
-  for (const line of planLines(plan, pkg.metadata.platforms, attestLine(pkg, plan))) run.log.info(line);
+function printPlan(run: LocalRun, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): void {
+  for (const line of planLines(plan, pkg.metadata.platforms, attestLine(config, pkg, plan))) run.log.info(line);
 }
 
-const attestLine = (pkg: ImagePackage, plan: PublishPlan): string => attestPlanLine(pkg, plan.action.kind === "build" ? null : plan.action.digest);
+const attestLine = (config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): string =>
+  attestPlanLine(pkg, plan.action.kind === "build" ? null : plan.action.digest, config);
 
 /** A plan as a result (`plan`, `publish --dry-run`): nothing was done. */
-function plannedResult(record: RunRecord, pkg: ImagePackage, plan: PublishPlan): ImageResult {
+function plannedResult(record: RunRecord, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): ImageResult {
   return record.finish("planned", {
     inputsDigest: plan.inputsDigest,
     base: describeBase(plan.base),
     digest: plan.action.kind === "build" ? undefined : plan.action.digest,
     tags: tagRecord([plan.immutable, ...plan.floating]),
     notice: plan.notice,
-    attestations: { status: "planned", note: attestLine(pkg, plan) },
+    attestations: { status: "planned", note: attestLine(config, pkg, plan) },
   });
 }
 
@@ -85,16 +86,16 @@ export async function runPublishCommand(
   record.note({ channel: config.channel, repository: repositoryRef(config, image) });
   await preflight(run, config, client, image);
   // Asked first: a run that cannot sign must stop before it pushes anything.
-  const signing = opts.dryRun ? undefined : publishSigning();
+  const signing = opts.dryRun ? undefined : publishSigning(config);
   const { plan, query, inputs } = await planImage(run, config, client, pkg);
   record.note({ inputsDigest: plan.inputsDigest });
 
   if (opts.dryRun) {
-    printPlan(run, pkg, plan);
+    printPlan(run, config, pkg, plan);
     run.log.info("\n(dry run: nothing built, nothing pushed)");
-    return [plannedResult(record, pkg, plan)];
+    return [plannedResult(record, config, pkg, plan)];
   }
-  if (plan.action.kind === "build") printPlan(run, pkg, plan);
+  if (plan.action.kind === "build") printPlan(run, config, pkg, plan);
   return applyPlan({ run, config, client, record, pkg, plan, query, inputs, signing: signing!, startedOn, verbose: opts.verbose });
 }
 
@@ -123,8 +124,8 @@ export async function runPlanCommand(
     if (planned.size === 0) await run.log.step(`registry ${config.registry}: reachable`, () => client.ping());
     const { plan } = await planImage(run, config, client, pkg, planned);
     planned.set(name, plan);
-    printPlan(run, pkg, plan);
-    plannedResult(record, pkg, plan);
+    printPlan(run, config, pkg, plan);
+    plannedResult(record, config, pkg, plan);
   }
   return record.results();
 }
