@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 /**
- * Lints .github/workflows/*.yml with actionlint and our pinning/permission rules.
+ * Lints .github/workflows/*.yml with actionlint, our pinning/permission rules
+ * and our rules of who may hold release power (workflow-trust.ts).
  *
  *   npm run lint:workflows
  */
@@ -8,6 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { actionlint, actionlintBinary } from "./actionlint.ts";
 import { workflowProblems } from "./workflow-rules.ts";
+import { trustProblems } from "./workflow-trust.ts";
 
 async function main(cwd: string): Promise<number> {
   const dir = join(".github", "workflows");
@@ -17,7 +19,10 @@ async function main(cwd: string): Promise<number> {
     .sort();
   const findings = [
     ...actionlint(await actionlintBinary(cwd), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
-    ...files.flatMap((f) => workflowProblems(readFileSync(join(cwd, f), "utf8")).map((p) => `${f}:${p.line}: ${p.message}`)),
+    ...files.flatMap((f) => {
+      const text = readFileSync(join(cwd, f), "utf8");
+      return [...workflowProblems(text), ...trustProblems(text)].map((p) => `${f}:${p.line}: ${p.message}`);
+    }),
   ];
   process.stdout.write(findings.length ? `${findings.join("\n")}\n` : `${files.length} workflow files: no problems.\n`);
   return findings.length ? 1 : 0;

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actionlint, actionlintBinary } from "../src/actionlint.ts";
 import { secretsUsed, workflowProblems } from "../src/workflow-rules.ts";
+import { trustProblems } from "../src/workflow-trust.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const FILES = [".github/workflows/ci.yml", ".github/workflows/release.yml"];
@@ -24,6 +25,7 @@ interface Job {
   permissions?: Record<string, string>;
   if?: string;
   needs?: string | string[];
+  environment?: string;
   steps: Step[];
 }
 interface Workflow {
@@ -43,6 +45,8 @@ const PINNED = {
   "nrwl/nx-set-shas": "afb73a62d26e41464e9254689e1fd6122ee683c1", // v5.0.1
   "changesets/action": "a45c4d594aa4e2c509dc14a9f2b3b67ba3780d0d", // v1.9.0
   "actions/setup-go": "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e", // v7.0.0
+  "actions/upload-artifact": "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", // v7.0.0
+  "actions/download-artifact": "3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", // v8.0.1
 };
 
 describe("GitHub workflows", { timeout: 60_000 }, () => {
@@ -73,7 +77,11 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     for (const f of FILES) expect(workflowProblems(text(f)), f).toEqual([]);
   });
 
-  it("use exactly the five third-party actions, each at its recorded SHA", () => {
+  it("pass our trust rules: no release power in pull-request code, id-token only where images are signed, releases only from main", () => {
+    for (const f of FILES) expect(trustProblems(text(f)), f).toEqual([]);
+  });
+
+  it("use exactly these third-party actions, each at its recorded SHA", () => {
     const used = new Map<string, string>();
     for (const f of FILES) for (const s of steps(workflow(f))) if (s.uses) used.set(s.uses.split("@")[0]!, s.uses.split("@")[1]!);
     expect(Object.fromEntries(used)).toEqual(PINNED);
@@ -81,9 +89,9 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
 
   it("read only the documented secrets, each documented where people look", () => {
     const readme = readFileSync(join(REPO, "README.md"), "utf8"); // the release section lives in the root README
-    // Branch images are signed with the project's key pair; releases keyless (no signing secret).
+    // No signing secret anywhere: branch images and releases are both signed keyless, each as its own workflow.
     const expected: Record<string, string[]> = {
-      ".github/workflows/ci.yml": ["COSIGN_PASSWORD", "COSIGN_PRIVATE_KEY", "DAGGER_CLOUD_TOKEN", "DOCKERHUB_TOKEN"],
+      ".github/workflows/ci.yml": ["BRANCH_REGISTRY_TOKEN", "DAGGER_CLOUD_TOKEN"],
       ".github/workflows/release.yml": ["DAGGER_CLOUD_TOKEN", "DOCKERHUB_TOKEN"],
     };
     for (const f of FILES) {
@@ -122,10 +130,21 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
       const publish = all.find((s) => /nx affected -t publish/.test(s.run ?? ""))!;
       expect(publish.env?.IMAGE_CHANNEL).toBe("branch");
       expect(publish.run).not.toMatch(/--channel/);
-      // Signed with the key pair: no job of ci.yml may ask for an OIDC token.
-      expect(publish.env).toMatchObject({ COSIGN_PRIVATE_KEY: "${{ secrets.COSIGN_PRIVATE_KEY }}", COSIGN_PASSWORD: "${{ secrets.COSIGN_PASSWORD }}" });
       expect(w.jobs["branch-image"]?.needs).toBe("verify");
       expect(w.jobs["branch-image"]?.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    });
+    it("pushes branch images to the branch repository with credentials that cannot reach release tags, signed keyless as ci.yml", () => {
+      const job = w.jobs["branch-image"]!;
+      const publish = job.steps.find((s) => /nx affected -t publish/.test(s.run ?? ""))!;
+      expect(publish.env).toMatchObject({
+        IMAGE_REGISTRY: "${{ vars.BRANCH_REGISTRY || 'ghcr.io' }}",
+        REGISTRY_PASSWORD: "${{ secrets.BRANCH_REGISTRY_TOKEN || github.token }}",
+      });
+      expect(JSON.stringify(job)).not.toMatch(/DOCKERHUB_TOKEN|COSIGN_PRIVATE_KEY|COSIGN_PASSWORD/);
+      // GHCR with the job's own token; an OIDC token for the ci.yml identity.
+      expect(job.permissions).toEqual({ contents: "read", actions: "read", packages: "write", "id-token": "write" });
+      const namespace = job.steps.find((s) => s.name === "The branch repository")!;
+      expect(namespace.run).toContain('namespace="${BRANCH_NAMESPACE:-${GITHUB_REPOSITORY,,}/branch}"');
     });
     it("cancels a superseded run of the same pull request", () => {
       expect(w.concurrency).toEqual({ group: "ci-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
@@ -136,35 +155,52 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     const w = workflow(".github/workflows/release.yml");
     const all = steps(w);
     const byName = (re: RegExp) => all.find((s) => re.test(s.name ?? ""))!;
-    it("runs on pushes to main; write access only in the job, only for what it does", () => {
+    it("runs on pushes to main; a dispatch on another ref publishes nothing and says so", () => {
       expect(w.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
       expect(w.permissions).toEqual({});
-      // id-token: keyless signing of the published images, and nothing else new.
-      expect(w.jobs.release?.permissions).toEqual({ contents: "write", "pull-requests": "write", actions: "read", "id-token": "write" });
+      for (const name of ["plan", "version-pr", "publish", "tag"]) expect(w.jobs[name]?.if, name).toContain("github.ref == 'refs/heads/main'");
+      expect(w.jobs["main-only"]?.if).toBe("github.ref != 'refs/heads/main'");
+      expect(w.jobs["main-only"]?.steps[0]?.run).toMatch(/::error::Release runs only on refs\/heads\/main[\s\S]*exit 1/);
+    });
+    it("each job holds only what its steps need: the version PR no registry and no id-token, publish no repository write, tag no registry", () => {
+      expect(w.jobs.plan?.permissions).toEqual({ contents: "read" });
+      expect(w.jobs["version-pr"]?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+      expect(w.jobs.publish?.permissions).toEqual({ contents: "read", actions: "read", "id-token": "write" });
+      expect(w.jobs.tag?.permissions).toEqual({ contents: "write" });
+      expect(w.jobs.publish?.environment).toBe("release");
+      for (const name of ["plan", "version-pr", "tag"]) expect(JSON.stringify(w.jobs[name]), name).not.toMatch(/secrets\./);
+      expect(w.jobs.tag?.needs).toBe("publish");
+      for (const job of Object.values(w.jobs)) {
+        for (const s of job.steps) if (s.uses?.startsWith("actions/checkout@")) expect(s.with?.["persist-credentials"]).toBe(false);
+      }
     });
     it("never runs two releases at once and never cancels one half-way", () => {
       expect(w.concurrency).toEqual({ group: "release-${{ github.ref }}", "cancel-in-progress": false });
     });
     it("opens the version PR while releases are pending, with the script that keeps the lockfile in line", () => {
       const version = all.find((s) => s.uses?.startsWith("changesets/action@"))!;
-      expect(version.if).toBe("steps.pending.outputs.pending == 'true'");
+      expect(w.jobs["version-pr"]?.if).toBe("github.ref == 'refs/heads/main' && needs.plan.outputs.pending == 'true'");
       expect(version.with?.version).toBe("npm run version-packages");
+      // Through the API with the action's token: the checkout keeps none.
+      expect(version.with?.commitMode).toBe("github-api");
       expect(version.with?.publish).toBeUndefined();
     });
-    it("otherwise publishes the affected images, writes notes, then tags <image>@<version>", () => {
+    it("otherwise publishes the affected images, writes notes, then tags <image>@<version> in a job of its own", () => {
       const publish = byName(/^Publish affected images/);
-      expect(publish.if).toBe("steps.pending.outputs.pending == 'false'");
+      expect(w.jobs.publish?.if).toBe("github.ref == 'refs/heads/main' && needs.plan.outputs.pending == 'false'");
       expect(publish.run).toMatch(/^npx nx affected -t publish --base="\$NX_BASE" --head="\$NX_HEAD"/);
       expect(publish.env).toMatchObject({ IMAGE_CHANNEL: "release", DOCKERHUB_TOKEN: "${{ secrets.DOCKERHUB_TOKEN }}" });
-      const order = all.map((s) => s.name ?? "");
-      const tag = byName(/^Tag new image versions/);
-      expect(order.indexOf(tag.name!)).toBeGreaterThan(order.indexOf(publish.name!));
-      expect(tag.if).toBe("steps.pending.outputs.pending == 'false'"); // implicit success(): no tag after a failed publish
-      expect(tag.run).toContain("release:tag");
+      const tag = w.jobs.tag!.steps.find((s) => s.run?.includes("release:tag"))!;
+      expect(tag.run).toContain("GIT_CONFIG_VALUE_0"); // the token reaches git through this step's environment only
+      expect(tag.env).toEqual({ GH_TOKEN: "${{ github.token }}" });
       // Go builds the pinned cosign and syft before the publish signs anything.
-      const go = all.findIndex((s) => s.uses?.startsWith("actions/setup-go@"));
+      const steps = w.jobs.publish!.steps;
+      const go = steps.findIndex((s) => s.uses?.startsWith("actions/setup-go@"));
       expect(go).toBeGreaterThan(-1);
-      expect(go).toBeLessThan(all.indexOf(publish));
+      expect(go).toBeLessThan(steps.indexOf(publish));
+      // No install scripts where the registry credentials are; our code compiled explicitly.
+      expect(steps.find((s) => s.run?.startsWith("npm ci"))?.run).toContain("--ignore-scripts");
+      expect(steps.some((s) => s.run === "npm run compile")).toBe(true);
     });
     it("bases affected on the last successful release, and on the root commit the first time", () => {
       const shas = all.find((s) => s.uses?.startsWith("nrwl/nx-set-shas@"))!;

@@ -5,6 +5,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { actionlint, actionlintBinary } from "../../release/src/actionlint.ts";
 import { secretsUsed, workflowProblems } from "../../release/src/workflow-rules.ts";
+import { trustProblems } from "../../release/src/workflow-trust.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const FILE = ".github/workflows/update-tools.yml";
@@ -32,6 +33,7 @@ describe("update-tools.yml", { timeout: 60_000 }, () => {
   it("actionlint and our rules find nothing", () => {
     expect(actionlint(bin, [FILE], REPO)).toEqual([]);
     expect(workflowProblems(text)).toEqual([]);
+    expect(trustProblems(text)).toEqual([]);
   });
 
   it("weekly and on demand; one run at a time, never cancelled half-way", () => {
@@ -39,10 +41,25 @@ describe("update-tools.yml", { timeout: 60_000 }, () => {
     expect(w.concurrency).toEqual({ group: "update-tools", "cancel-in-progress": false });
   });
 
-  it("least privilege: nothing at the top, read for listing, write only where the branch and pull request are made", () => {
+  it("least privilege: nothing at the top, read for listing and for the updater, write only in the job that runs none of our code", () => {
     expect(w.permissions).toEqual({});
     expect(w.jobs.images?.permissions).toEqual({ contents: "read" });
-    expect(w.jobs.update?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    expect(w.jobs.update?.permissions).toEqual({ contents: "read" });
+    expect(w.jobs["pull-request"]?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
+    const pr = w.jobs["pull-request"]!.steps;
+    expect(pr.some((s) => /\bnpm\b/.test(s.run ?? ""))).toBe(false);
+    // The write token reaches git only in the push step's environment, never .git/config.
+    for (const s of steps)
+      if (s.uses?.startsWith("actions/checkout@")) expect((s as { with?: Record<string, unknown> }).with?.["persist-credentials"]).toBe(false);
+    expect(pr.find((s) => s.run?.includes("git push"))!.run).toContain("GIT_CONFIG_VALUE_0");
+  });
+
+  it("says plainly when CI will not run on the pull request (no TOOLS_UPDATE_TOKEN), in a warning and in the pull request", () => {
+    const check = w.jobs["pull-request"]!.steps.find((s) => s.name === "Will CI run on the pull request?")!;
+    expect(check.env).toEqual({ HAS_TOKEN: "${{ secrets.TOOLS_UPDATE_TOKEN != '' }}" });
+    expect(check.run).toContain("::warning::TOOLS_UPDATE_TOKEN is not set: this pull request is opened with GITHUB_TOKEN, so CI (ci.yml) will NOT run on it");
+    const open = w.jobs["pull-request"]!.steps.find((s) => s.run?.includes("gh pr create"))!;
+    expect(open.run).toContain("CI will not run on this pull request by itself");
   });
 
   it("uses only actions already pinned in README's table, at the same SHAs", () => {
@@ -50,7 +67,9 @@ describe("update-tools.yml", { timeout: 60_000 }, () => {
     const used = steps.filter((s) => s.uses).map((s) => s.uses!);
     expect(used.length).toBeGreaterThan(0);
     for (const u of used) expect(readme).toContain(`\`${u.split("@")[1]}\``);
-    expect(new Set(used.map((u) => u.split("@")[0]))).toEqual(new Set(["actions/checkout", "actions/setup-node"]));
+    expect(new Set(used.map((u) => u.split("@")[0]))).toEqual(
+      new Set(["actions/checkout", "actions/setup-node", "actions/upload-artifact", "actions/download-artifact"]),
+    );
   });
 
   it("runs the updater per image and opens the pull request with gh; inputs reach scripts only through env", () => {
