@@ -116,10 +116,13 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
   describe("ci.yml", () => {
     const w = workflow(".github/workflows/ci.yml");
     const all = steps(w);
-    it("runs on pull requests to main with read-only jobs", () => {
+    it("runs on pull requests to main; only branch-image writes, and only packages and its own OIDC token", () => {
       expect(Object.keys(w.on)).toEqual(["pull_request"]);
       expect(w.permissions).toEqual({});
-      for (const job of Object.values(w.jobs)) expect(Object.values(job.permissions ?? {})).not.toContain("write");
+      for (const [name, job] of Object.entries(w.jobs)) {
+        const writes = Object.entries(job.permissions ?? {}).filter(([, v]) => v === "write");
+        expect(Object.fromEntries(writes), name).toEqual(name === "branch-image" ? { packages: "write", "id-token": "write" } : {});
+      }
     });
     it("checks changesets and runs `nx affected -t lint smoke` against the SHAs from nx-set-shas", () => {
       expect(all.some((s) => s.run === 'npm run check:changesets -- --base "$NX_BASE" --head "$NX_HEAD"')).toBe(true);

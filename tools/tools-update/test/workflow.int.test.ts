@@ -47,7 +47,7 @@ describe("update-tools.yml", { timeout: 60_000 }, () => {
     expect(w.jobs.update?.permissions).toEqual({ contents: "read" });
     expect(w.jobs["pull-request"]?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
     const pr = w.jobs["pull-request"]!.steps;
-    expect(pr.some((s) => /\bnpm\b/.test(s.run ?? ""))).toBe(false);
+    expect(pr.some((s) => /\bnpm (ci|install|i)\b|\bnpx\b|\btsx\b/.test(s.run ?? ""))).toBe(false);
     // The write token reaches git only in the push step's environment, never .git/config.
     for (const s of steps)
       if (s.uses?.startsWith("actions/checkout@")) expect((s as { with?: Record<string, unknown> }).with?.["persist-credentials"]).toBe(false);
