@@ -6,7 +6,7 @@ import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
-import { type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";
+import { testKeyPair, type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { seedImage } from "@image-tooling/test-support/oci-image";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
@@ -234,6 +234,45 @@ describe("publish without a way to sign", () => {
       expect(run.all).toContain("publish signs every image: set COSIGN_PRIVATE_KEY");
       expect(run.all).not.toMatch(/▶ .*build/);
       expect(await registry.listTags(`${ns}/fixture-base`)).toEqual([]);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
+
+describe("publish over a digest whose bundles another key made", () => {
+  it("signs and attests it anew with the configured key, says so, and `cosign verify --key` passes; the next run adds nothing", async () => {
+    const ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
+    try {
+      const cosign = await goToolBinary(COSIGN);
+      const keys = await pipelineTestKeys();
+      const other = await testKeyPair("a-branch-or-rotated-key");
+      const ns = `e2e-foreign-${randomBytes(4).toString("hex")}`;
+      const env = { IMAGE_REGISTRY: REGISTRY, IMAGE_REGISTRY_PLAIN_HTTP: "true", IMAGE_NAMESPACE: ns };
+      // Someone else's run: the same version pushed and signed with another key.
+      const theirs = await runPipeline(ws, ["publish", "fixture-base"], { ...env, ...other.env });
+      expect(theirs.status, theirs.all).toBe(0);
+      const digest = (await registry.manifestDigest(`${ns}/fixture-base`, "1.0.0"))!;
+      const ref = `${HOST_REGISTRY}/${ns}/fixture-base@${digest}`;
+      const verifyOurs = () => spawnSync(cosign, ["verify", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", ref], { encoding: "utf8" });
+      expect(verifyOurs().status).not.toBe(0);
+
+      const ours = await runPipeline(ws, ["publish", "fixture-base"], env);
+      expect(ours.status, ours.all).toBe(0);
+      expect(ours.all).toMatch(
+        /⚠ a signature bundle on sha256:[0-9a-f]{12}… is not by the configured cosign key \(its signature does not verify under the configured public key\): it does not count/,
+      );
+      expect(ours.all).toContain("fixture-base: sign ");
+      expect(ours.all).toContain("verify signature, SBOMs and provenance with cosign");
+      const r = verifyOurs();
+      expect(r.status, r.stderr).toBe(0);
+      const referrers = await registry.referrers(`${ns}/fixture-base`, digest);
+      expect(referrers).toHaveLength(4); // theirs and ours: a signature and a provenance each
+
+      const again = await runPipeline(ws, ["publish", "fixture-base"], env);
+      expect(again.status, again.all).toBe(0);
+      expect(again.all).toContain("signature, SBOMs and provenance present: nothing to add");
+      expect(await registry.referrers(`${ns}/fixture-base`, digest)).toEqual(referrers);
     } finally {
       ws.dispose();
     }
