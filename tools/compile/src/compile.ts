@@ -22,10 +22,14 @@ export const ENTRIES: Record<string, Entry> = {
   "pipeline-cli": { source: "libs/pipeline/src/cli/main.ts", file: "pipeline-cli.mjs", format: "esm" },
   // Nx require()s executors.
   "nx-executor": { source: "tools/nx-image-plugin/src/executor/pipeline-executor.ts", file: "nx-executor.cjs", format: "cjs" },
+  // Nx require()s plugins too, on every command.
+  "nx-plugin": { source: "tools/nx-image-plugin/src/index.ts", file: "nx-plugin.cjs", format: "cjs" },
+  // What the plugin require()s beside itself only when an image package is not in its cache.
+  "image-parser": { source: "libs/image-metadata/src/index.ts", file: "image-parser.cjs", format: "cjs" },
 };
 
-/** Loaded at run time from node_modules, never bundled. */
-const EXTERNAL = ["@dagger.io/dagger"];
+/** Loaded at run time from node_modules, never bundled (Nx is already loaded in the process that loads the plugin). */
+const EXTERNAL = ["@dagger.io/dagger", "@nx/devkit", "nx"];
 
 /** Lets bundled CommonJS libraries `require` inside an ES module. */
 const ESM_REQUIRE = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';

@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createNodesFromFiles, DependencyType, type CreateDependencies, type CreateNodes, type RawProjectGraphDependency } from "@nx/devkit";
-import { buildImageGraph, nxImageInputs, type ImagePackage } from "@image-tooling/image-metadata";
-import { readImagePackageCached } from "./package-cache.ts";
+import type { ImagePackage } from "@image-tooling/image-metadata";
+// The graph and inputs rules only: the parser and its schema library load when a package is not cached (package-cache.ts).
+import { buildImageGraph } from "@image-tooling/image-metadata/graph";
+import { nxImageInputs } from "@image-tooling/image-metadata/inputs";
+import { readImagePackageCached, savePackageStore } from "./package-cache.ts";
 import { imageTargets, PIPELINE_PROJECT } from "./targets.ts";
 
 export const name = "image-tooling/images";
@@ -10,11 +13,11 @@ export const name = "image-tooling/images";
 /** Infers an image project (targets, inputs) from each packages/<image>/image.yaml. */
 export const createNodes: CreateNodes = [
   "packages/*/image.yaml",
-  (files, _options, context) =>
-    createNodesFromFiles(
-      (file, _o, ctx) => {
+  async (files, _options, context) => {
+    const results = await createNodesFromFiles(
+      async (file, _o, ctx) => {
         const root = dirname(file);
-        const pkg = readImagePackageCached(ctx.workspaceRoot, root);
+        const pkg = await readImagePackageCached(ctx.workspaceRoot, root);
         const dockerignoreFile = join(ctx.workspaceRoot, root, ".dockerignore");
         const dockerignore = existsSync(dockerignoreFile) ? readFileSync(dockerignoreFile, "utf8") : null;
         return {
@@ -34,7 +37,10 @@ export const createNodes: CreateNodes = [
       files,
       _options,
       context,
-    ),
+    );
+    savePackageStore(context.workspaceRoot);
+    return results;
+  },
 ];
 
 /**
@@ -43,11 +49,12 @@ export const createNodes: CreateNodes = [
  * The whole-graph checks (unknown parent, cycle, parent not an image) run here
  * because only here are all projects known.
  */
-export const createDependencies: CreateDependencies = (_options, context) => {
+export const createDependencies: CreateDependencies = async (_options, context) => {
   const imageRoots = Object.values(context.projects)
     .map((p) => p.root)
     .filter((root) => existsSync(join(context.workspaceRoot, root, "image.yaml")));
-  const packages: ImagePackage[] = imageRoots.map((root) => readImagePackageCached(context.workspaceRoot, root));
+  const packages: ImagePackage[] = await Promise.all(imageRoots.map((root) => readImagePackageCached(context.workspaceRoot, root)));
+  savePackageStore(context.workspaceRoot);
   const imageNames = new Set(packages.map((p) => p.name));
   const otherProjects = new Set(Object.keys(context.projects).filter((n) => !imageNames.has(n)));
   buildImageGraph(packages, otherProjects);

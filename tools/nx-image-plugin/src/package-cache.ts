@@ -1,11 +1,13 @@
 import { statSync } from "node:fs";
-import { join } from "node:path";
-import { readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
+import { dirname, join } from "node:path";
+import type { ImagePackage } from "@image-tooling/image-metadata";
+import { workspaceDataDirectoryForWorkspace } from "nx/src/utils/cache-directory";
+import { buildOf, packageStoreIn, type PackageStore } from "./package-store.ts";
 
-// createNodes and createDependencies run in the same plugin worker and both
-// need every image package; parse each once per change instead of twice per
-// graph computation (half the plugin's time on a 500-image workspace).
-const cache = new Map<string, { key: string; pkg: ImagePackage }>();
+// createNodes and createDependencies run in the same process and both need
+// every image package; the daemon keeps this process between commands. So
+// each package is parsed once per change, not twice per graph computation.
+const memory = new Map<string, { key: string; pkg: ImagePackage }>();
 
 const FILES = ["image.yaml", "package.json", "Dockerfile"];
 
@@ -20,13 +22,58 @@ function fingerprint(dir: string): string {
   }).join("|");
 }
 
-/** readImagePackage, memoised on the files' mtimes and sizes. Errors are never cached. */
-export function readImagePackageCached(workspaceRoot: string, root: string): ImagePackage {
+/** The compiled plugin this module runs in, if it runs compiled: its store is only for that build. */
+const BUILD = buildOf(typeof __filename === "undefined" ? undefined : __filename);
+
+type Parser = typeof import("@image-tooling/image-metadata");
+/** Named through a variable so the bundler leaves this import alone: it is only for running from source. */
+const PARSER_SOURCE = "@image-tooling/image-metadata";
+
+/**
+ * The image.yaml parser, loaded on the first miss: compiled, its own bundle
+ * beside this one (a megabyte of schema and YAML code that a cached graph
+ * never loads); from source, the package itself.
+ */
+async function parser(): Promise<Parser> {
+  if (BUILD) return require(join(dirname(__filename), "image-parser.cjs")) as Parser;
+  return (await import(PARSER_SOURCE)) as Parser;
+}
+
+const stores = new Map<string, PackageStore>();
+
+/** The store across commands for a workspace; none when running from source (tests), where only the process's memory caches. */
+function storeFor(workspaceRoot: string): PackageStore | undefined {
+  if (!BUILD) return undefined;
+  let store = stores.get(workspaceRoot);
+  if (!store) {
+    store = packageStoreIn(workspaceDataDirectoryForWorkspace(workspaceRoot), BUILD);
+    stores.set(workspaceRoot, store);
+  }
+  return store;
+}
+
+/**
+ * readImagePackage, memoised in the process on the files' mtimes and sizes
+ * and across commands by content (package-store.ts). The parser and its
+ * schema library load only on a miss. Errors are never cached.
+ */
+export async function readImagePackageCached(workspaceRoot: string, root: string): Promise<ImagePackage> {
   const dir = join(workspaceRoot, root);
   const key = fingerprint(dir);
-  const hit = cache.get(dir);
+  const hit = memory.get(dir);
   if (hit && hit.key === key) return hit.pkg;
-  const pkg = readImagePackage(workspaceRoot, root);
-  cache.set(dir, { key, pkg });
+  const store = storeFor(workspaceRoot);
+  let pkg = store?.get(workspaceRoot, root);
+  if (!pkg) {
+    const { readImagePackage } = await parser();
+    pkg = readImagePackage(workspaceRoot, root);
+    store?.put(workspaceRoot, pkg);
+  }
+  memory.set(dir, { key, pkg });
   return pkg;
+}
+
+/** Writes what this command parsed for the next one. */
+export function savePackageStore(workspaceRoot: string): void {
+  stores.get(workspaceRoot)?.save();
 }
