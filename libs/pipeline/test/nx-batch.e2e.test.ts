@@ -75,6 +75,25 @@ describe("nx runs every image task of a run in one pipeline process", () => {
     }
   });
 
+  it("a failing smoke prints its error block once, with the summary table; progress goes out live", () => {
+    ws.append("packages/fixture-base/smoke.yaml", '  - name: always fails\n    run: ["sh", "-c", "echo boom >&2; exit 7"]\n');
+    try {
+      const run = nx(ws, ["run", "fixture-base:smoke", "--skip-nx-cache"]);
+      expect(run.status, run.output).not.toBe(0);
+      expect(count(run.output, "✘ smoke failed: fixture-base: 2 of")).toBe(1);
+      expect(count(run.output, "exit code 7, expected 0")).toBe(2); // once per platform
+      expect(count(run.output, "│ fixture-base │")).toBe(1);
+      expect(count(run.output, "  ✘ [linux/arm64] always fails")).toBe(1);
+      // Progress lines are streamed as they happen, each once.
+      expect(count(run.live, "▶ fixture-base: smoke linux/amd64")).toBe(1);
+      expect(count(run.output, "▶ fixture-base: smoke linux/amd64")).toBe(1);
+      // The table comes after the error block.
+      expect(run.output.indexOf("│ fixture-base │")).toBeGreaterThan(run.output.indexOf("exit code 7, expected 0"));
+    } finally {
+      ws.git("checkout", "--", "packages/fixture-base/smoke.yaml");
+    }
+  });
+
   it("publish: parent then child in one process; a re-run with nothing to publish starts no pipeline process, opens no engine session and runs no cosign", async () => {
     const env = {
       IMAGE_REGISTRY: harness.HARNESS_ENGINE_REGISTRY,
@@ -91,13 +110,17 @@ describe("nx runs every image task of a run in one pipeline process", () => {
     // Every Node process the re-run starts writes its entry script here (a --require preload).
     const started = join(ws.root, "node-processes.log");
     ws.write("record-process.cjs", `require("node:fs").appendFileSync(${JSON.stringify(started)}, (process.argv[1] ?? "") + "\\n");\n`);
-    const again = nx(ws, ["run", "fixture-child:publish"], { ...env, NODE_OPTIONS: `--require ${join(ws.root, "record-process.cjs")}` });
+    // --output-style=static: Nx prints every task's output, the parent's too (by default it collapses a dependency that succeeded to one line).
+    const again = nx(ws, ["run", "fixture-child:publish", "--output-style=static"], {
+      ...env,
+      NODE_OPTIONS: `--require ${join(ws.root, "record-process.cjs")}`,
+    });
     expect(again.status, again.output).toBe(0);
     // The pipeline runs inside Nx's batch worker, not in a Node process of its own.
     const scripts = ws.read("node-processes.log");
     expect(scripts).toMatch(/batch\/run-batch\.js/);
     expect(scripts).not.toContain("pipeline-cli");
-    expect(count(again.live, "is already published")).toBe(2);
+    expect(count(again.output, "is already published")).toBe(2);
     expect(again.output).not.toMatch(/▶ .*build|verify signature, SBOMs and provenance with cosign/);
     for (const image of ["fixture-base", "fixture-child"])
       expect(JSON.parse(ws.read(`dist/images/${image}/result.json`))).toMatchObject({ status: "skipped", attestations: { status: "present" } });

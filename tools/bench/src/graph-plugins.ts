@@ -66,3 +66,31 @@ export function pluginRatio(samples: GraphSamples, isolate: boolean, temperature
   const pick = (plugins: GraphConfig["plugins"]) => median([...samples].find(([c]) => c.plugins === plugins && c.isolate === isolate)![1][temperature]);
   return pick("ours") / pick("none");
 }
+
+/**
+ * With the daemon (a laptop's default): `nx show projects` right after an
+ * edit of one image.yaml, the daemon already running. Stops the daemon after.
+ */
+export function daemonEditTimes(ws: TempWorkspace, runs: number, image: string): number[] {
+  const env = { NX_DAEMON: "true" };
+  const nx = (...args: string[]) => {
+    const r = ws.run(process.execPath, [join(ws.root, "node_modules/nx/dist/bin/nx.js"), ...args], env);
+    if (r.status !== 0) throw new Error(`nx ${args.join(" ")} (daemon) failed:\n${r.output}`);
+  };
+  const file = `packages/${image}/image.yaml`;
+  const original = ws.read(file);
+  const samples: number[] = [];
+  try {
+    nx("show", "projects"); // starts the daemon
+    for (let i = 0; i < runs; i++) {
+      ws.write(file, `${original}# edit ${i}\n`);
+      const t0 = performance.now();
+      nx("show", "projects");
+      samples.push(performance.now() - t0);
+    }
+  } finally {
+    ws.write(file, original);
+    ws.run(process.execPath, [join(ws.root, "node_modules/nx/dist/bin/nx.js"), "daemon", "--stop"], env);
+  }
+  return samples;
+}

@@ -1,6 +1,6 @@
 import type { TaskGraph } from "@nx/devkit";
 import { describe, expect, it } from "vitest";
-import { groupTasks, pipelineArgs, type PipelineOptions } from "../src/executor/pipeline-executor.ts";
+import { groupTasks, isProgressLine, pipelineArgs, type PipelineOptions } from "../src/executor/pipeline-executor.ts";
 
 function graph(tasks: [id: string, deps: string[]][]): TaskGraph {
   return {
@@ -58,5 +58,29 @@ describe("the pipeline executor's batches", () => {
       ["publish", "a", "--dry-run"],
       ["publish", "b", "--verbose", "--channel", "branch", "--branch", "feat/x"],
     ]);
+  });
+});
+
+describe("what goes out live from Nx's batch worker", () => {
+  it("progress: steps starting, done, still running, retrying, and the compile", () => {
+    for (const line of [
+      "▶ fixture-base: smoke linux/amd64 (8 checks)\n",
+      "✔ fixture-base: smoke linux/amd64 (8 checks) (4.5 s)\n",
+      "  … fixture-base: push (1m 10s)\n",
+      "  ↻ GET /v2/ on registry r: connection reset; waiting 1 s, then retry 1 of 5\n",
+      "compiling the pipeline to JavaScript (not compiled yet) …\n",
+    ])
+      expect(isProgressLine(line), line).toBe(true);
+  });
+
+  it("not results: check lists, the failure block, plans and the summary table (Nx prints those once, with the task)", () => {
+    for (const line of [
+      "  ✔ [linux/amd64] hello runs through the entrypoint\n",
+      "  ✘ [linux/arm64] always fails\n",
+      "✘ smoke failed: fixture-base: 2 of 15 smoke checks failed\n",
+      "    exit code 7, expected 0\n",
+      "│ fixture-base │ 1.0.0   │ failed │\n",
+    ])
+      expect(isProgressLine(line), line).toBe(false);
   });
 });

@@ -46,7 +46,7 @@ function events(on: unknown): string[] {
 
 /** The line of `  <job>:` under `jobs:`, for pointing at it. */
 function jobLine(text: string, name: string): number {
-  const i = text.split(/\r?\n/).findIndex((l) => l === `  ${name}:`);
+  const i = text.split(/\r?\n/).indexOf(`  ${name}:`);
   return i < 0 ? 1 : i + 1;
 }
 

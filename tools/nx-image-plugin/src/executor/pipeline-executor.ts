@@ -82,14 +82,14 @@ export async function* runBatch(
   context: ExecutorContext,
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
   for (const group of groupTasks(taskGraph, inputs)) {
-    for await (const r of runPipeline(context.root, group.options, group.tasks)) yield r;
+    for await (const r of runPipeline(context.root, group.options, group.tasks, "progress-live")) yield r;
   }
 }
 
 /** Nx's single-task implementation (batching turned off). */
 export async function runOne(options: PipelineOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   let success = false;
-  for await (const r of runPipeline(context.root, options, [{ id: context.projectName!, image: context.projectName! }])) success = r.result.success;
+  for await (const r of runPipeline(context.root, options, [{ id: context.projectName!, image: context.projectName! }], "all-live")) success = r.result.success;
   return { success };
 }
 
@@ -97,16 +97,34 @@ export async function runOne(options: PipelineOptions, context: ExecutorContext)
 type RunArgv = (argv: string[], env: Record<string, string | undefined>, onImage: (report: { image: string; status: string }) => void) => Promise<number>;
 
 /**
+ * A line of progress: a step starting, finishing, still running or retrying,
+ * or the pipeline being compiled. Results (check lists, plans, errors) are not.
+ */
+export const isProgressLine = (line: string): boolean => /^(▶ |✔ | {2}… | {2}↻ |compiling |compiled |using the air-gapped )/.test(line);
+
+/**
+ * How the run's output reaches the terminal. `all-live`: everything as it is
+ * written (a task process of its own, whose output Nx streams and does not
+ * print again). `progress-live`: Nx's batch worker, whose output Nx streams
+ * live AND then prints each task's terminal output again when the task ends;
+ * so only progress lines go out live, and everything else is held and becomes
+ * the task's terminal output, printed once by Nx (and replayed from its cache).
+ * What no task claims (the summary table at the end) is written out live.
+ */
+export type OutputMode = "all-live" | "progress-live";
+
+/**
  * Runs the pipeline once for `tasks`, in this process (Nx's worker: no second
  * Node start), and yields a result per task as the pipeline reports its image.
- * Everything it prints still goes to this process's stdout and stderr, live;
- * each task's terminal output is what was printed since the previous task
- * finished. An image the pipeline never reported fails with all of the output.
+ * Each task's terminal output is what was printed (held, in `progress-live`)
+ * since the previous task finished. An image the pipeline never reported fails
+ * with all of the output.
  */
 async function* runPipeline(
   root: string,
   options: PipelineOptions,
   tasks: { id: string; image: string }[],
+  mode: OutputMode,
 ): AsyncGenerator<{ task: string; result: TaskResult }> {
   let all = "";
   let segment = "";
@@ -125,10 +143,13 @@ async function* runPipeline(
     segment = "";
   };
 
-  const restore = teeOutput((text) => {
-    all += text;
-    segment += text;
-  });
+  const restore = teeOutput(
+    (text) => {
+      all += text;
+      segment += text;
+    },
+    mode === "progress-live" ? isProgressLine : () => true,
+  );
   let exitCode = 1;
   const run = (async () => {
     try {
@@ -145,6 +166,8 @@ async function* runPipeline(
       process.stderr.write(`cannot run the pipeline: ${(e as Error).message}\n`);
     } finally {
       restore();
+      // What no task claimed (the summary table) still reaches the terminal, once.
+      if (mode === "progress-live" && segment) process.stderr.write(segment);
       push(null);
     }
   })();
@@ -166,18 +189,40 @@ async function* runPipeline(
   }
 }
 
-/** Copies everything written to stdout and stderr to `sink` as well, until the returned function is called. */
-function teeOutput(sink: (text: string) => void): () => void {
+/**
+ * Until the returned function is called: when `live` accepts everything,
+ * copies all that is written to stdout and stderr to `sink` as well; otherwise
+ * splits it into lines, lets through to the stream those `live` accepts and
+ * gives the rest to `sink` only.
+ */
+function teeOutput(sink: (text: string) => void, live: (line: string) => boolean): () => void {
+  const everythingLive = live("");
   const streams = [process.stdout, process.stderr];
   const originals = streams.map((stream) => stream.write);
+  const partial = ["", ""];
   for (const [i, stream] of streams.entries()) {
     const write = originals[i]!;
+    const out = (text: string) => (write as (...args: unknown[]) => boolean).call(stream, text);
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      sink(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString());
-      return (write as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+      if (everythingLive) {
+        sink(text);
+        return (write as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+      }
+      const lines = (partial[i] + text).split(/(?<=\n)/);
+      partial[i] = lines.at(-1)!.endsWith("\n") ? "" : lines.pop()!;
+      for (const line of lines) {
+        if (live(line)) out(line);
+        else sink(line);
+      }
+      const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      callback?.();
+      return true;
     }) as typeof stream.write;
   }
   return () => {
     for (const [i, stream] of streams.entries()) stream.write = originals[i]!;
+    const rest = partial.join("");
+    if (rest) sink(rest);
   };
 }
