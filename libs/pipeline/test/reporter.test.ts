@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Logger } from "../src/report/logger.ts";
 import { redactDeep } from "../src/report/redact.ts";
 import { RunReporter } from "../src/report/reporter.ts";
-import type { ImageResult } from "../src/report/result.ts";
+import { writeResult, type ImageResult } from "../src/report/result.ts";
 
 // Every character that JSON escaping, a Markdown table or a first-line cut would change.
 const SECRET = 'pa"ss\\wo|rd\n$HOME $& tail';
@@ -74,5 +74,24 @@ describe("results are redacted on their raw text before any file is written", ()
 
   it("redactDeep reaches nested strings and keys and leaves other values alone", () => {
     expect(redactDeep({ a: ["s3cr3t", 1, null, { s3cr3t: true }] }, (t) => t.replaceAll("s3cr3t", "***"))).toEqual({ a: ["***", 1, null, { "***": true }] });
+  });
+});
+
+describe("an image name becomes a path only when it is an image name", () => {
+  it("writeResult refuses ../../etc with a clear error and writes nothing", () => {
+    const tmp = mkdtempSync(join(tmpdir(), "reporter-"));
+    dir = tmp;
+    expect(() => writeResult(join(tmp, "ws"), failed("../../etc"))).toThrow(
+      "no result file for \"../../etc\": an image name must be lower-case letters, digits and single '.', '_' or '-' separators, and it becomes the path dist/images/<image>",
+    );
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("a run naming ../../etc (e.g. on the command line) still reports it failed, says why there is no result file, and writes none", () => {
+    const { root, printed, reported } = run([failed("../../etc"), failed("fixture-base")]);
+    expect(reported.map((r) => r.image)).toEqual(["../../etc", "fixture-base"]);
+    expect(printed).toContain('no result file for "../../etc"');
+    expect(existsSync(join(root, "etc"))).toBe(false);
+    expect(readdirSync(join(root, "dist/images"))).toEqual(["fixture-base"]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from "./logger.ts";
 import { redactDeep } from "./redact.ts";
-import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "./result.ts";
+import { ResultPathError, summaryTable, writeResult, writeStepSummary, type ImageResult } from "./result.ts";
 
 /**
  * Where a run's results go: each image's result file as soon as it is done,
@@ -23,7 +23,13 @@ export class RunReporter {
     const safe = results.map((r) => redactDeep(r, (text) => this.log.redact(text)));
     for (const r of safe) {
       this.#done.push(r);
-      writeResult(this.root, r);
+      try {
+        writeResult(this.root, r);
+      } catch (e) {
+        // A name from the command line that is no image: said once, and the run's status already says it failed.
+        if (!(e instanceof ResultPathError)) throw e;
+        this.log.info(e.message);
+      }
       this.onImage(r);
     }
     return safe;
