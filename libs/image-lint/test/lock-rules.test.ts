@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkLock } from "../src/index.ts";
-import { debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "@image-tooling/image-metadata";
+import { debianUpstreamVersion, formatProblem, isDownloadTool, parseDebianPackage, versionRegex } from "@image-tooling/image-metadata";
 import { IMAGES, PACKAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>
@@ -112,6 +112,52 @@ describe("lock rules fire", () => {
     expect(fields(problemsOf({ tool: noMember }))).toContain("tools.tool.member");
     expect(fields(problemsOf({ tool: { ...validTool(), archive: "zip", member: undefined } }))).toContain("tools.tool.installer");
     expect(fields(problemsOf({ tool: { ...validTool(), install: "bin/tool" } }))).toContain("tools.tool.install");
+  });
+
+  describe("install and member paths stay where fetch-tools puts them", () => {
+    const FILE = "packages/demo/tools.lock.json";
+    // One problem, naming the file, the tool and the field, with what to do.
+    const only = (tool: Record<string, unknown>) => {
+      const problems = problemsOf({ helm: tool });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ file: FILE, image: "demo" });
+      return `${problems[0]!.field}: ${problems[0]!.message}`;
+    };
+    it.each([
+      [
+        "install",
+        "/usr/local/../../etc/cron.d/x",
+        "tools.helm.install: must not contain '..': name the path in the image directly, e.g. /usr/local/bin/<tool>",
+      ],
+      ["install", "/usr/local/bin/..", "tools.helm.install: must not contain '..': name the path in the image directly, e.g. /usr/local/bin/<tool>"],
+      ["install", "../bin/helm", "tools.helm.install: must be an absolute path in the image, e.g. /usr/local/bin/<tool>"],
+      ["install", "usr/local/bin/helm", "tools.helm.install: must be an absolute path in the image, e.g. /usr/local/bin/<tool>"],
+      ["install", "/usr/local/bin/", "tools.helm.install: must name a file, not a folder (no trailing '/')"],
+      ["member", "../../etc/passwd", "tools.helm.member: must not contain '..': a member is a path inside the archive, e.g. linux-{arch}/<tool>"],
+      ["member", "linux-{arch}/../../helm", "tools.helm.member: must not contain '..': a member is a path inside the archive, e.g. linux-{arch}/<tool>"],
+      ["member", "/usr/bin/helm", "tools.helm.member: must be relative: the executable's path inside the archive, e.g. linux-{arch}/<tool>"],
+      ["member", "linux\\..\\helm", "tools.helm.member: must be a path without spaces or backslashes"],
+    ])("refuses %s %j", (field, value, message) => {
+      expect(only({ ...validTool(), [field]: value })).toBe(message);
+    });
+
+    it("refuses a '..' that only appears once {arch} is expanded", () => {
+      expect(only({ ...validTool(), member: "{arch}/helm", archNames: { amd64: "x86_64", arm64: ".." } })).toBe(
+        "tools.helm.member: expands to \"../helm\" for arm64: must not contain '..': a member is a path inside the archive, e.g. linux-{arch}/<tool>",
+      );
+    });
+
+    it("accepts what the real locks use: absolute install paths, relative members with placeholders, '..' inside a name", () => {
+      expect(problemsOf({ helm: { ...validTool(), member: "linux-{arch}/helm", install: "/usr/local/libexec/docker/cli-plugins/docker-buildx" } })).toEqual([]);
+      expect(problemsOf({ helm: { ...validTool(), member: "pandoc-{version}/bin/pandoc..x", install: "/usr/local/bin/helm..old" } })).toEqual([]);
+    });
+
+    it("the lint CLI's message names the file, the image and the field", () => {
+      const problem = problemsOf({ helm: { ...validTool(), install: "/usr/../etc/helm" } })[0]!;
+      expect(formatProblem(problem)).toBe(
+        `${FILE}, image "demo", field "tools.helm.install": must not contain '..': name the path in the image directly, e.g. /usr/local/bin/<tool>`,
+      );
+    });
   });
 
   it("no version pattern placeholder, no examples, no sources, unknown fields", () => {
