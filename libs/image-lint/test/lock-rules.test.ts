@@ -304,16 +304,40 @@ describe("lock rules fire", () => {
   });
 });
 
-describe("smoke version patterns are anchored", () => {
+describe("smoke version patterns are anchored to a whole token", () => {
   const matches = (pattern: string, version: string, output: string) => new RegExp(versionRegex(pattern, version), "m").test(output);
-  it("the pinned version matches, a longer or pre-release version does not", () => {
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1\nKustomize Version: v5.8.3")).toBe(true);
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.10")).toBe(false);
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1-rc.1")).toBe(false);
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1.2")).toBe(false);
-    expect(matches("argocd: v{version}", "3.5.2", "argocd: v3.5.2+f3e1d6a")).toBe(true);
-    expect(matches("Docker version {version}", "29.8.2", "Docker version 29.8.2, build 1234567")).toBe(true);
-    expect(matches("{version}", "1.2.3", "11.2.3")).toBe(false);
-    expect(matches("{version}", "1.2.3", "v1.2.3")).toBe(true);
+  it.each([
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.1\nKustomize Version: v5.8.3"],
+    ["argocd: v{version}", "3.5.2", "argocd: v3.5.2+f3e1d6a"],
+    ["Docker version {version}", "29.8.2", "Docker version 29.8.2, build 1234567"],
+    ["v{version}", "0.51.0", "Version              v0.51.0\nCommit  abc"],
+    ["v{version}", "4.3.0", "v4.3.0"],
+    ["aws-cli/{version}", "2.36.7", "aws-cli/2.36.7 Python/3.13.7 Linux/6.1 exe/x86_64.debian.12"],
+    ["pandoc {version}", "3.12.1", "pandoc 3.12.1\nFeatures: +server +lua"],
+    ["{version}", "1.2.3", "1.2.3"],
+    ["{version}", "1.2.3", "v1.2.3"],
+    ["{version}", "1.2.3", "tool version 1.2.3."],
+    ["{version}", "1.2.3", "first line\n1.2.3 (built today)"],
+  ])("accepts %j %s in %j", (pattern, version, output) => {
+    expect(matches(pattern, version, output)).toBe(true);
+  });
+  it.each([
+    ["{version}", "1.2.3", "11.2.34"],
+    ["{version}", "1.2.3", "11.2.3"],
+    ["{version}", "1.2.3", "a1.2.3"],
+    ["{version}", "1.2.3", "-1.2.3"],
+    ["{version}", "1.2.3", "xv1.2.3"],
+    ["{version}", "1.2.3", "1.2.3_rc"],
+    ["{version}", "1.2.3", "1.2.3~rc1"],
+    ["v{version}", "4.3.0", "helm-v4.3.0"],
+    ["v{version}", "4.3.0", "v14.3.0"],
+    ["jq-{version}", "1.8.2", "notjq-1.8.2"],
+    ["Docker version {version}", "29.8.2", "xDocker version 29.8.2"],
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.10"],
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.1-rc.1"],
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.1.2"],
+    ["a|{version}", "1.2.3", "xa"],
+  ])("refuses %j %s in %j", (pattern, version, output) => {
+    expect(matches(pattern, version, output)).toBe(false);
   });
 });
