@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detachSign, makeOpenPgpKey, stopGpgAgent, type OpenPgpKey } from "@image-tooling/test-support/openpgp-keys";
 import { startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 
 const FETCH = resolve(dirname(fileURLToPath(import.meta.url)), "../rootfs/usr/local/libexec/toolbox/fetch-tools");
@@ -20,39 +21,9 @@ let up: UpstreamServer;
 let dir: string;
 let base: string;
 
-interface Key {
-  home: string;
-  fingerprint: string;
-  armored: string;
-}
-
-function makeKey(name: string): Key {
-  const home = join(dir, `gnupg-${name}`);
-  mkdirSync(home, { mode: 0o700 });
-  const gpg = (...args: string[]): string =>
-    execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  gpg("--passphrase", "", "--quick-gen-key", `${name} <${name}@example.invalid>`, "ed25519", "sign", "never");
-  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys"))![1]!;
-  return { home, fingerprint, armored: gpg("--armor", "--export", fingerprint) };
-}
-
-/** A key whose primary only certifies and whose subkey signs, as many publishers' keys do: the signer reported is the primary. */
-function makeKeyWithSigningSubkey(name: string): Key {
-  const home = join(dir, `gnupg-${name}`);
-  mkdirSync(home, { mode: 0o700 });
-  const gpg = (...args: string[]): string =>
-    execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  gpg("--passphrase", "", "--quick-gen-key", `${name} <${name}@example.invalid>`, "ed25519", "cert", "never");
-  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys"))![1]!;
-  gpg("--passphrase", "", "--quick-add-key", fingerprint, "ed25519", "sign", "never");
-  return { home, fingerprint, armored: gpg("--armor", "--export", fingerprint) };
-}
-
-function sign(key: Key, content: string): Buffer {
-  const file = join(dir, "to-sign");
-  writeFileSync(file, content);
-  return execFileSync("gpg", ["--batch", "--homedir", key.home, "--detach-sign", "--output", "-", file]);
-}
+type Key = OpenPgpKey;
+const makeKey = (name: string): Key => makeOpenPgpKey(dir, name);
+const sign = detachSign;
 
 /** Runs fetch-tools asynchronously: the stand-in server lives in this process and must keep answering. */
 function fetchTools(lock: object, env: Record<string, string> = {}): Promise<{ status: number; stderr: string; out: string }> {
@@ -112,14 +83,14 @@ beforeAll(async () => {
   up.route(`${base}/demo-1.0.0-arm64.sig`, sign(pinned, CONTENT));
   up.route(`${base}/other/demo-1.0.0-arm64`, CONTENT);
   up.route(`${base}/other/demo-1.0.0-arm64.sig`, sign(other, CONTENT));
-  withSubkey = makeKeyWithSigningSubkey("subkey");
+  withSubkey = makeOpenPgpKey(dir, "subkey", { signingSubkey: true });
   up.route(`${base}/subkey/demo-1.0.0-arm64`, CONTENT);
   up.route(`${base}/subkey/demo-1.0.0-arm64.sig`, sign(withSubkey, CONTENT));
 }, 60_000);
 afterAll(async () => {
   await up?.close();
   // gpg starts an agent per home directory; stop the ones this test started.
-  for (const key of [pinned, other, withSubkey]) if (key) spawnSync("gpgconf", ["--homedir", key.home, "--kill", "all"]);
+  for (const key of [pinned, other, withSubkey]) stopGpgAgent(key);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
