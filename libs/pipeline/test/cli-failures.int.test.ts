@@ -46,7 +46,7 @@ describe("a failed run still writes its result files", () => {
     });
   });
   it("an image name that is no image (../../etc): one clear error, and no result file anywhere, least of all outside dist/images", async () => {
-    const run = await runPipeline(ws, ["build", "../../etc"]);
+    const run = await runPipeline(ws, ["build", "../../etc"], {});
     expect(run.status).toBe(1);
     expect(run.all).not.toMatch(NO_STACK);
     expect(run.all).toContain('no result file for "../../etc"');
