@@ -112,7 +112,9 @@ describe("fetch-tools: a pinned OpenPGP signature is checked after the sha256 (l
   it("refuses a download signed by another key, although its sha256 matches", async () => {
     const r = await fetchTools(demoLock(`${base}/other/demo-{version}-{arch}`, sha256(CONTENT), signature("/other", pinned)));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`fetch-tools: demo 1.0.0 (arm64): OpenPGP signature check failed for ${base}/other/demo-1.0.0-arm64`);
+    expect(r.stderr).toContain(
+      `fetch-tools: demo 1.0.0 (arm64): OpenPGP signature check failed for ${base}/other/demo-1.0.0-arm64 (signature ${base}/other/demo-1.0.0-arm64.sig, key ${pinned.fingerprint}): gpgv: Can't check signature: No public key\n`,
+    );
     expect(existsSync(join(r.out, "usr/local/bin/demo"))).toBe(false);
   });
 
@@ -179,7 +181,7 @@ describe("fetch-tools: the sqv branch (as on trixie: sqv installed, gpgv not)", 
     const r = await fetchTools(demoLock(`${base}/other/demo-{version}-{arch}`, sha256(CONTENT), signature("/other", pinned)), asOnTrixie());
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      `fetch-tools: demo 1.0.0 (arm64): OpenPGP signature check failed for ${base}/other/demo-1.0.0-arm64 (signature ${base}/other/demo-1.0.0-arm64.sig, key ${pinned.fingerprint})`,
+      `fetch-tools: demo 1.0.0 (arm64): OpenPGP signature check failed for ${base}/other/demo-1.0.0-arm64 (signature ${base}/other/demo-1.0.0-arm64.sig, key ${pinned.fingerprint}): Missing key ${other.fingerprint}, which is needed to verify signature.\n`,
     );
     expect(r.stderr).not.toContain("verified");
     expect(existsSync(join(r.out, "usr/local/bin/demo"))).toBe(false);

@@ -131,7 +131,7 @@ describe("fetch-tools on Debian trixie verifies signatures with trixie's sqv", (
   it("refuses a download signed by another key, although its sha256 matches, and installs nothing", () => {
     const r = scenarios.get("other-key");
     expect(r.stderr).toContain(
-      `fetch-tools: demo 1.0.0 (amd64): OpenPGP signature check failed for https://files:8443/other/demo-1.0.0-amd64 (signature https://files:8443/other/demo-1.0.0-amd64.sig, key ${pinned.fingerprint})`,
+      `fetch-tools: demo 1.0.0 (amd64): OpenPGP signature check failed for https://files:8443/other/demo-1.0.0-amd64 (signature https://files:8443/other/demo-1.0.0-amd64.sig, key ${pinned.fingerprint}): Missing key ${other.fingerprint}, which is needed to verify signature.\n`,
     );
     expect(r.stdout).toBe("rc=1\n");
   });
