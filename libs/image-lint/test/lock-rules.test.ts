@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkLock } from "../src/index.ts";
-import { debianUpstreamVersion, isDownloadTool, parseDebianPackage, versionRegex } from "@image-tooling/image-metadata";
+import { debianUpstreamVersion, formatProblem, isDownloadTool, parseDebianPackage, versionRegex } from "@image-tooling/image-metadata";
 import { IMAGES, PACKAGES, SHA_A, SHA_B, lockText, readPackageFile, validTool } from "./helpers.ts";
 
 const problemsOf = (tools: Record<string, unknown>, extra: Record<string, unknown> = {}, inheritedTools: string[] = []) =>
@@ -112,6 +112,52 @@ describe("lock rules fire", () => {
     expect(fields(problemsOf({ tool: noMember }))).toContain("tools.tool.member");
     expect(fields(problemsOf({ tool: { ...validTool(), archive: "zip", member: undefined } }))).toContain("tools.tool.installer");
     expect(fields(problemsOf({ tool: { ...validTool(), install: "bin/tool" } }))).toContain("tools.tool.install");
+  });
+
+  describe("install and member paths stay where fetch-tools puts them", () => {
+    const FILE = "packages/demo/tools.lock.json";
+    // One problem, naming the file, the tool and the field, with what to do.
+    const only = (tool: Record<string, unknown>) => {
+      const problems = problemsOf({ helm: tool });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatchObject({ file: FILE, image: "demo" });
+      return `${problems[0]!.field}: ${problems[0]!.message}`;
+    };
+    it.each([
+      [
+        "install",
+        "/usr/local/../../etc/cron.d/x",
+        "tools.helm.install: must not contain '..': name the path in the image directly, e.g. /usr/local/bin/<tool>",
+      ],
+      ["install", "/usr/local/bin/..", "tools.helm.install: must not contain '..': name the path in the image directly, e.g. /usr/local/bin/<tool>"],
+      ["install", "../bin/helm", "tools.helm.install: must be an absolute path in the image, e.g. /usr/local/bin/<tool>"],
+      ["install", "usr/local/bin/helm", "tools.helm.install: must be an absolute path in the image, e.g. /usr/local/bin/<tool>"],
+      ["install", "/usr/local/bin/", "tools.helm.install: must name a file, not a folder (no trailing '/')"],
+      ["member", "../../etc/passwd", "tools.helm.member: must not contain '..': a member is a path inside the archive, e.g. linux-{arch}/<tool>"],
+      ["member", "linux-{arch}/../../helm", "tools.helm.member: must not contain '..': a member is a path inside the archive, e.g. linux-{arch}/<tool>"],
+      ["member", "/usr/bin/helm", "tools.helm.member: must be relative: the executable's path inside the archive, e.g. linux-{arch}/<tool>"],
+      ["member", "linux\\..\\helm", "tools.helm.member: must be a path without spaces or backslashes"],
+    ])("refuses %s %j", (field, value, message) => {
+      expect(only({ ...validTool(), [field]: value })).toBe(message);
+    });
+
+    it("refuses a '..' that only appears once {arch} is expanded", () => {
+      expect(only({ ...validTool(), member: "{arch}/helm", archNames: { amd64: "x86_64", arm64: ".." } })).toBe(
+        "tools.helm.member: expands to \"../helm\" for arm64: must not contain '..': a member is a path inside the archive, e.g. linux-{arch}/<tool>",
+      );
+    });
+
+    it("accepts what the real locks use: absolute install paths, relative members with placeholders, '..' inside a name", () => {
+      expect(problemsOf({ helm: { ...validTool(), member: "linux-{arch}/helm", install: "/usr/local/libexec/docker/cli-plugins/docker-buildx" } })).toEqual([]);
+      expect(problemsOf({ helm: { ...validTool(), member: "pandoc-{version}/bin/pandoc..x", install: "/usr/local/bin/helm..old" } })).toEqual([]);
+    });
+
+    it("the lint CLI's message names the file, the image and the field", () => {
+      const problem = problemsOf({ helm: { ...validTool(), install: "/usr/../etc/helm" } })[0]!;
+      expect(formatProblem(problem)).toBe(
+        `${FILE}, image "demo", field "tools.helm.install": must not contain '..': name the path in the image directly, e.g. /usr/local/bin/<tool>`,
+      );
+    });
   });
 
   it("no version pattern placeholder, no examples, no sources, unknown fields", () => {
@@ -258,16 +304,40 @@ describe("lock rules fire", () => {
   });
 });
 
-describe("smoke version patterns are anchored", () => {
+describe("smoke version patterns are anchored to a whole token", () => {
   const matches = (pattern: string, version: string, output: string) => new RegExp(versionRegex(pattern, version), "m").test(output);
-  it("the pinned version matches, a longer or pre-release version does not", () => {
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1\nKustomize Version: v5.8.3")).toBe(true);
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.10")).toBe(false);
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1-rc.1")).toBe(false);
-    expect(matches("Client Version: v{version}", "1.37.1", "Client Version: v1.37.1.2")).toBe(false);
-    expect(matches("argocd: v{version}", "3.5.2", "argocd: v3.5.2+f3e1d6a")).toBe(true);
-    expect(matches("Docker version {version}", "29.8.2", "Docker version 29.8.2, build 1234567")).toBe(true);
-    expect(matches("{version}", "1.2.3", "11.2.3")).toBe(false);
-    expect(matches("{version}", "1.2.3", "v1.2.3")).toBe(true);
+  it.each([
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.1\nKustomize Version: v5.8.3"],
+    ["argocd: v{version}", "3.5.2", "argocd: v3.5.2+f3e1d6a"],
+    ["Docker version {version}", "29.8.2", "Docker version 29.8.2, build 1234567"],
+    ["v{version}", "0.51.0", "Version              v0.51.0\nCommit  abc"],
+    ["v{version}", "4.3.0", "v4.3.0"],
+    ["aws-cli/{version}", "2.36.7", "aws-cli/2.36.7 Python/3.13.7 Linux/6.1 exe/x86_64.debian.12"],
+    ["pandoc {version}", "3.12.1", "pandoc 3.12.1\nFeatures: +server +lua"],
+    ["{version}", "1.2.3", "1.2.3"],
+    ["{version}", "1.2.3", "v1.2.3"],
+    ["{version}", "1.2.3", "tool version 1.2.3."],
+    ["{version}", "1.2.3", "first line\n1.2.3 (built today)"],
+  ])("accepts %j %s in %j", (pattern, version, output) => {
+    expect(matches(pattern, version, output)).toBe(true);
+  });
+  it.each([
+    ["{version}", "1.2.3", "11.2.34"],
+    ["{version}", "1.2.3", "11.2.3"],
+    ["{version}", "1.2.3", "a1.2.3"],
+    ["{version}", "1.2.3", "-1.2.3"],
+    ["{version}", "1.2.3", "xv1.2.3"],
+    ["{version}", "1.2.3", "1.2.3_rc"],
+    ["{version}", "1.2.3", "1.2.3~rc1"],
+    ["v{version}", "4.3.0", "helm-v4.3.0"],
+    ["v{version}", "4.3.0", "v14.3.0"],
+    ["jq-{version}", "1.8.2", "notjq-1.8.2"],
+    ["Docker version {version}", "29.8.2", "xDocker version 29.8.2"],
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.10"],
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.1-rc.1"],
+    ["Client Version: v{version}", "1.37.1", "Client Version: v1.37.1.2"],
+    ["a|{version}", "1.2.3", "xa"],
+  ])("refuses %j %s in %j", (pattern, version, output) => {
+    expect(matches(pattern, version, output)).toBe(false);
   });
 });

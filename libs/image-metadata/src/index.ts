@@ -8,4 +8,5 @@ export * from "./smoke-spec.ts";
 export * from "./inputs.ts";
 export * from "./lock/schema.ts";
 export * from "./lock/expand.ts";
+export * from "./lock/paths.ts";
 export * from "./lock/read-lock.ts";

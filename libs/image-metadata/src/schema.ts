@@ -13,6 +13,16 @@ export type Platform = (typeof SUPPORTED_PLATFORMS)[number];
 
 // Lower-case DNS-ish names keep image, Nx project and npm package names identical.
 const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** What an image name may be, said the same way wherever one is checked. */
+export const IMAGE_NAME_RULE = "must be lower-case letters, digits and single '.', '_' or '-' separators";
+
+/**
+ * Whether `name` is a valid image name (image.yaml `name`). Such a name never
+ * contains '/', '..' or a leading '.', so it is safe as one path segment:
+ * check a name read from anywhere else (a result file, a tag) before it
+ * becomes part of a file path.
+ */
+export const isImageName = (name: string): boolean => IMAGE_NAME.test(name);
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 // A repository reference without tag or digest: the digest lives in its own field.
 const IMAGE_REF_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?$/;
@@ -55,7 +65,7 @@ export const budgetSchema = z
 
 export const imageMetadataSchema = z
   .object({
-    name: z.string().regex(IMAGE_NAME, "must be lower-case letters, digits and single '.', '_' or '-' separators"),
+    name: z.string().regex(IMAGE_NAME, IMAGE_NAME_RULE),
     description: z.string().min(1, "must not be empty"),
     platforms: z
       .array(z.enum(SUPPORTED_PLATFORMS, { error: () => `must be one of ${SUPPORTED_PLATFORMS.join(", ")}` }))

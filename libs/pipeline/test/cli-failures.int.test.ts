@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
@@ -43,6 +45,15 @@ describe("a failed run still writes its result files", () => {
       error: expect.stringContaining("cannot reach"),
     });
   });
+  it("an image name that is no image (../../etc): one clear error, and no result file anywhere, least of all outside dist/images", async () => {
+    const run = await runPipeline(ws, ["build", "../../etc"], {});
+    expect(run.status).toBe(1);
+    expect(run.all).not.toMatch(NO_STACK);
+    expect(run.all).toContain('no result file for "../../etc"');
+    expect(existsSync(join(ws.root, "etc"))).toBe(false);
+    expect(existsSync(join(ws.root, "..", "etc", "result.json"))).toBe(false);
+  });
+
   it("an upper-case IMAGE_NAMESPACE from the environment: one clear error naming the variable, no stack, a failed result", async () => {
     const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "Acme" });
     expect(run.status).toBe(1);

@@ -150,8 +150,9 @@ export const ENGINE_ROOTFS_PACKAGES: readonly string[] = [
 /**
  * Apt packages the host needs; a fresh machine has none of them. apt-utils
  * (apt-ftparchive) indexes the seeded base's offline apt repository; socat
- * forwards the loopback registry onto the engine's bridge. curl, jq, gpg
- * and gpgv let fetch-tools' host test run the script as a Dockerfile would. skopeo,
+ * forwards the loopback registry onto the engine's bridge. curl, jq, gpg,
+ * gpgv and sqv let fetch-tools' host test run the script as a Dockerfile would
+ * (gpgv as on Debian 12, sqv as on Debian 13, whose apt uses it). skopeo,
  * shellcheck and apache2-utils (htpasswd) are not used by the harness itself
  * but by the workspace's tests that run right after it.
  */
@@ -168,6 +169,7 @@ export const HOST_PACKAGES: readonly string[] = [
   "jq",
   "gpg",
   "gpgv",
+  "sqv",
   "skopeo",
   "shellcheck",
   "apache2-utils",

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
 import { z } from "zod";
 
 /**
@@ -10,7 +11,8 @@ import { z } from "zod";
 const Tag = z.looseObject({ action: z.string(), digest: z.string().optional(), reason: z.string().optional() });
 
 export const ImageResult = z.looseObject({
-  image: z.string().min(1),
+  // Becomes a file path (packages/<image>/CHANGELOG.md, <out>/<image>.md): the same rule as image.yaml's name.
+  image: z.string().refine(isImageName, { message: `${IMAGE_NAME_RULE} (an image name from image.yaml); it is used in file paths` }),
   version: z.string().min(1),
   command: z.string().optional(),
   channel: z.string().optional(),
@@ -47,7 +49,9 @@ export function parseResult(text: string, file: string): ImageResult {
   const r = ImageResult.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new ResultFileError(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const field = issue.path.join(".") || "(root)";
+    const value = field === "image" && json && typeof json === "object" && "image" in json ? ` (is ${JSON.stringify(json.image)})` : "";
+    throw new ResultFileError(`${file}: ${field}${value}: ${issue.message}`);
   }
   return r.data;
 }
@@ -59,7 +63,12 @@ export function readResults(dir: string): ImageResult[] {
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "result.json")))
     .map((d) => {
       const file = join(dir, d.name, "result.json");
-      return parseResult(readFileSync(file, "utf8"), file);
+      const result = parseResult(readFileSync(file, "utf8"), file);
+      if (result.image !== d.name)
+        throw new ResultFileError(
+          `${file}: image: is ${JSON.stringify(result.image)}, but the file is in the folder of image "${d.name}": a result file describes the image it is filed under`,
+        );
+      return result;
     })
     .sort((a, b) => a.image.localeCompare(b.image));
 }

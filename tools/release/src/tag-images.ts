@@ -15,6 +15,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
 
 interface Run {
   status: number;
@@ -64,6 +65,8 @@ function main(argv: string[]): number {
   if (values["github-releases"]) {
     for (const tag of tags) {
       const image = tag.slice(0, tag.lastIndexOf("@"));
+      // The image part names the notes file: never a path of its own.
+      if (!isImageName(image)) throw new Error(`tag ${tag}: "${image}" is not an image name (${IMAGE_NAME_RULE}); no release created for it`);
       const notes = join(cwd, values.notes!, `${image}.md`);
       const body = existsSync(notes) ? ["--notes-file", notes] : ["--notes", `${tag}: no release notes were rendered for this image.`];
       must("gh", ["release", "create", tag, "--verify-tag", "--title", tag, ...body], cwd);

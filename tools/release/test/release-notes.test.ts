@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { changelogEntry } from "../src/changelog-entry.ts";
 import { renderImageNotes, renderReleaseNotes } from "../src/render-notes.ts";
 import { parseResult, readResults } from "../src/result-file.ts";
@@ -134,5 +136,50 @@ describe("rendered notes", () => {
 
   it("says so when nothing was published", () => {
     expect(renderReleaseNotes([])).toBe("# Image release notes\n\nNo image was published in this run.\n");
+  });
+});
+
+describe("image names read back from result files", () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const resultsWith = (folder: string, result: object): string => {
+    const root = mkdtempSync(join(tmpdir(), "results-"));
+    dirs.push(root);
+    mkdirSync(join(root, "dist/images", folder), { recursive: true });
+    writeFileSync(join(root, "dist/images", folder, "result.json"), JSON.stringify(result));
+    return root;
+  };
+  const result = (image: string) => ({ image, version: "1.0.0", status: "pushed" });
+
+  it("refuse ../../etc before it reaches a path, naming the file, the field and the value", () => {
+    expect(() => parseResult(JSON.stringify(result("../../etc")), "dist/images/x/result.json")).toThrow(
+      "dist/images/x/result.json: image (is \"../../etc\"): must be lower-case letters, digits and single '.', '_' or '-' separators (an image name from image.yaml); it is used in file paths",
+    );
+    for (const bad of ["/etc", "..", "a/b", ".hidden", "Upper", ""])
+      expect(() => parseResult(JSON.stringify(result(bad)), "r.json")).toThrow(/^r\.json: image \(is .*\): must be lower-case/);
+    expect(parseResult(JSON.stringify(result("tooling-k8s.aws_2")), "r.json").image).toBe("tooling-k8s.aws_2");
+  });
+
+  it("refuse a result filed under another image's folder", () => {
+    const root = resultsWith("pandoc", result("buildx"));
+    expect(() => readResults(join(root, "dist/images"))).toThrow(
+      `${join(root, "dist/images/pandoc/result.json")}: image: is "buildx", but the file is in the folder of image "pandoc"`,
+    );
+  });
+
+  it("release-notes stops with one clear error and writes no notes file anywhere", () => {
+    const root = resultsWith("etc", result("../../etc"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(HERE, "../src/release-notes.ts"), "--cwd", root, "--out", "dist/release-notes"], {
+      encoding: "utf8",
+      env: { ...process.env, GITHUB_STEP_SUMMARY: "" },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `release-notes: ${join(root, "dist/images/etc/result.json")}: image (is "../../etc"): must be lower-case letters, digits and single '.', '_' or '-' separators (an image name from image.yaml); it is used in file paths\n`,
+    );
+    expect(existsSync(join(root, "dist/release-notes"))).toBe(false);
+    expect(existsSync(join(root, "../etc.md"))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import type { MetadataProblem } from "@image-tooling/image-metadata";
-import { expandTemplate, unknownPlaceholders } from "@image-tooling/image-metadata";
+import { expandTemplate, installPathProblem, memberPathProblem, unknownPlaceholders } from "@image-tooling/image-metadata";
 import { parseLock } from "@image-tooling/image-metadata";
 import { ARCHES, debianUpstreamVersion, isDebianTool, isPipTool, isSha256, parseDebianPackage, type ToolsLock } from "@image-tooling/image-metadata";
 
@@ -54,6 +54,16 @@ export function checkLock(input: LockCheckInput): { lock: ToolsLock | null; prob
     for (const placeholder of unknownPlaceholders(tool.member ?? ""))
       p(`${at}.member`, `has an unknown placeholder {${placeholder}}`, "use {version} and {arch}");
     for (const arch of ARCHES) {
+      // fetch-tools expands {version} and {arch} in every field: an archNames entry must not turn a path into '..'.
+      for (const [field, template, problem] of [
+        ["install", tool.install, installPathProblem],
+        ["member", tool.member, memberPathProblem],
+      ] as const) {
+        if (template === undefined || problem(template)) continue;
+        const expanded = expandTemplate(template, tool, arch);
+        const message = problem(expanded);
+        if (message) p(`${at}.${field}`, `expands to "${expanded}" for ${arch}: ${message}`, `check tools.${name}.archNames and tools.${name}.version`);
+      }
       const url = expandTemplate(tool.url, tool, arch);
       if (!/^https:\/\/[^/\s]+\/\S*$/.test(url)) p(`${at}.url`, `expands to "${url}" for ${arch}, not an https URL`);
       if (/latest/i.test(url)) p(`${at}.url`, `expands to "${url}": a moving "latest" URL cannot be pinned by a sha256`);

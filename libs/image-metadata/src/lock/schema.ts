@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { installPathProblem, memberPathProblem } from "./paths.ts";
 
 /**
  * tools.lock.json: the one machine-readable pin file of an image. The
@@ -26,7 +27,18 @@ const version = z
   .regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/, "must be an exact version like 1.2.3")
   .refine((v) => !/latest|stable|nightly/i.test(v), { message: "must be an exact version, not a moving name like latest" });
 const sha256 = z.string({ error: "is required: a 64-hex sha256" }).regex(SHA256, "must be a sha256: 64 lower-case hex");
-const absolutePath = z.string().regex(/^\/[^\s]*$/, "must be an absolute path");
+/** A path checked by one of ./paths.ts, with that check's own message. */
+const checkedPath = (problem: (path: string) => string | undefined) =>
+  z
+    .string()
+    .min(1, "must not be empty")
+    .regex(/^[^\s\\]*$/, "must be a path without spaces or backslashes")
+    .superRefine((path, ctx) => {
+      const message = problem(path);
+      if (message) ctx.addIssue({ code: "custom", message });
+    });
+const installPath = checkedPath(installPathProblem);
+const memberPath = checkedPath(memberPathProblem);
 const DEBIAN_NAME = "[a-z0-9][a-z0-9+.-]+";
 // Debian policy's version syntax, [epoch:]upstream[-revision]: apt installs exactly this or fails.
 const DEBIAN_VERSION = "(?:[0-9]+:)?[0-9][A-Za-z0-9.+~-]*";
@@ -113,7 +125,7 @@ const common = {
   description: oneLine,
   homepage: httpsUrl,
   /** Where the command lands in the image. */
-  install: absolutePath,
+  install: installPath,
   /** argv printing the tool's version; the smoke spec and toolbox-help run it. */
   versionCommand: z.array(oneLine).min(1, "must be a non-empty argv list"),
   /** A regex the version command's output matches; {version} stands for the escaped pinned version. */
@@ -134,7 +146,7 @@ export const downloadToolSchema = z
     sha256: z.object({ amd64: sha256, arm64: sha256 }, { error: "is required: a sha256 for amd64 and for arm64" }).strict(),
     archive: z.enum(["binary", "tar.gz", "zip"]),
     /** Path of the executable inside a tar.gz (template). */
-    member: z.string().min(1).optional(),
+    member: memberPath.optional(),
     /** How a zip is installed: only known installers, no free-form commands. */
     installer: z.enum(["aws-cli-v2"]).optional(),
     /** Where newer versions and their checksums come from (npm run tools:update). */

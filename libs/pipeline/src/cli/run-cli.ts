@@ -9,7 +9,8 @@ import { adoptHarnessEngine } from "../dagger/engine-env.ts";
 import { readGitInfo } from "../git/git-info.ts";
 import { Logger } from "../report/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
-import { summaryTable, writeResult, writeStepSummary, type ImageResult } from "../report/result.ts";
+import type { ImageResult } from "../report/result.ts";
+import { RunReporter } from "../report/reporter.ts";
 import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { failedAncestor, ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
@@ -71,15 +72,10 @@ export async function runCli(
     log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
   }
-  const reportToNx = (r: ImageResult) => onImage?.({ image: r.image, command: r.command, status: r.status });
-  const done: ImageResult[] = [];
-  const complete = (results: ImageResult[]) => {
-    for (const r of results) {
-      done.push(r);
-      writeResult(root, JSON.parse(log.redact(JSON.stringify(r))) as ImageResult);
-      reportToNx(r);
-    }
-  };
+  // Redacted on the raw strings before any result file, summary or report is written.
+  const reporter = new RunReporter(root, log, (r) => onImage?.({ image: r.image, command: r.command, status: r.status }));
+  const done = reporter.results;
+  const complete = (results: ImageResult[]): ImageResult[] => reporter.complete(results);
   let anyFailed = false;
   // One line in the form every failure has had since single-image runs: `✘ <command> failed: <image>: …`.
   /** Says a failure once (an unexpected one with its stack) and returns the message the result files record. */
@@ -153,8 +149,7 @@ export async function runCli(
         break;
       }
       case "plan": {
-        const results = await runPlanCommand(run, config!, images, { affected: opts.affected, base: opts.base }, setup);
-        complete(results);
+        const results = complete(await runPlanCommand(run, config!, images, { affected: opts.affected, base: opts.base }, setup));
         if (opts.json) process.stdout.write(`${JSON.stringify(planJson(results), null, 2)}\n`);
         break;
       }
@@ -171,7 +166,7 @@ export async function runCli(
       }
     }
   }
-  finish(done, log, env);
+  reporter.finish(env);
   return anyFailed || done.some((r) => r.status === "failed") ? 1 : 0;
 }
 
@@ -194,10 +189,4 @@ function planJson(results: ImageResult[]) {
       ...(r.notice && { notice: r.notice }),
     })),
   };
-}
-
-function finish(results: ImageResult[], log: Logger, env: Record<string, string | undefined>): void {
-  if (results.length === 0) return;
-  log.info(`\n${summaryTable(results)}`);
-  writeStepSummary(results, env);
 }

@@ -57,9 +57,10 @@ export class Redactor {
     if (secret) this.#secrets.add(secret);
   }
 
+  /** Longest secret first, so a secret that contains another is replaced whole. */
   redact(text: string): string {
     let out = text;
-    for (const s of this.#secrets) out = out.split(s).join("***");
+    for (const s of [...this.#secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
     return out;
   }
 }

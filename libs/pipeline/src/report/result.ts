@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Table from "cli-table3";
+import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
 import type { TagAction } from "../tags/plan-tags.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
@@ -53,7 +54,14 @@ export interface AttestationRecord {
   error?: string;
 }
 
+/** A name that is no image name (e.g. `../../etc` given on the command line) never becomes a path. */
+export class ResultPathError extends Error {}
+
 export function writeResult(workspaceRoot: string, result: ImageResult): string {
+  if (!isImageName(result.image))
+    throw new ResultPathError(
+      `no result file for ${JSON.stringify(result.image)}: an image name ${IMAGE_NAME_RULE}, and it becomes the path dist/images/<image>`,
+    );
   const dir = join(workspaceRoot, "dist", "images", result.image);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "result.json");

@@ -28,9 +28,10 @@ const pass: Verdict = { ok: true };
 const fail = (detail: string): Verdict => ({ ok: false, detail });
 
 const clip = (s: string, max = 1500): string => (s.length > max ? `${s.slice(0, max)}… (${s.length - max} more chars)` : s);
+/** How every smoke regex is applied: multi-line, anywhere in the text unless the pattern anchors itself (generated version checks do: whole token). */
 const matches = (pattern: string, text: string): boolean => new RegExp(pattern, "m").test(text);
 
-interface ExecResult {
+export interface ExecResult {
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -66,13 +67,19 @@ async function runCheck(ctr: Container, check: RunCheck): Promise<Verdict> {
     r = await exec(c, check.run, { useEntrypoint: check.entrypoint });
   }
 
+  const problems = runCheckProblems(check, r);
+  if (problems.length === 0) return pass;
+  return fail(`$ ${check.run.join(" ")}\n${problems.join("; ")}\n--- stdout\n${clip(r.stdout)}\n--- stderr\n${clip(r.stderr)}`);
+}
+
+/** What a run check's command did wrong: exit code, stdout, stderr, output (stdout and stderr together). Pure. */
+export function runCheckProblems(check: Pick<RunCheck, "exitCode" | "stdout" | "stderr" | "output">, r: ExecResult): string[] {
   const problems: string[] = [];
   if (r.exitCode !== check.exitCode) problems.push(`exit code ${r.exitCode}, expected ${check.exitCode}`);
   if (check.stdout && !matches(check.stdout, r.stdout)) problems.push(`stdout does not match /${check.stdout}/`);
   if (check.stderr && !matches(check.stderr, r.stderr)) problems.push(`stderr does not match /${check.stderr}/`);
   if (check.output && !matches(check.output, `${r.stdout}\n${r.stderr}`)) problems.push(`output does not match /${check.output}/`);
-  if (problems.length === 0) return pass;
-  return fail(`$ ${check.run.join(" ")}\n${problems.join("; ")}\n--- stdout\n${clip(r.stdout)}\n--- stderr\n${clip(r.stderr)}`);
+  return problems;
 }
 
 const FILE_TYPES: Record<string, FileCheck["type"]> = {
