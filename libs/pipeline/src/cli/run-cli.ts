@@ -1,6 +1,9 @@
 import { AttestError } from "../attest/errors.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
-import { hasConfig, loadConfig } from "../config/load-config.ts";
+import { hasConfig, loadConfig, loadVulnConfig } from "../config/load-config.ts";
+import { ScanError, VulnDbError } from "../scan/errors.ts";
+import { VulnGateError } from "../scan/gate-step.ts";
+import { VexError } from "../scan/vex.ts";
 import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
 import { RunRegistryError } from "../dagger/ephemeral-registry.ts";
@@ -46,6 +49,10 @@ const EXPECTED_ERRORS = [
   UsageError,
   RunRegistryError,
   ParentFailedError,
+  VulnGateError,
+  VulnDbError,
+  VexError,
+  ScanError,
 ];
 
 /**
@@ -92,7 +99,12 @@ export async function runCli(
     return message;
   };
   const fail = (image: string | undefined, record: RunRecord, e: unknown) =>
-    complete(record.failed(sayFailure(image, e), e instanceof SmokeFailedError ? { checks: e.results } : {}));
+    complete(
+      record.failed(
+        sayFailure(image, e),
+        e instanceof SmokeFailedError ? { checks: e.results } : e instanceof VulnGateError ? { vulnerabilities: e.report } : {},
+      ),
+    );
   // plan's record (publish, build and smoke keep one per image).
   const setup = new RunRecord();
   try {
@@ -118,6 +130,7 @@ export async function runCli(
       log,
       config,
       ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
+      vulns: config?.vulnerabilities ?? loadVulnConfig(root, env),
     };
 
     switch (opts.command) {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ImageMetadataError, type MetadataProblem } from "@image-tooling/image-metadata";
 import { registryEndpoint } from "../registry/reference.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../registry/retry.ts";
+import { resolveVulnConfig, vulnFileSchema, type VulnConfig } from "./vuln-config.ts";
 
 export const CONFIG_FILE = "image-tooling.yaml";
 
@@ -41,6 +42,8 @@ const fileSchema = z
       .optional(),
     /** Bound on one registry operation with its retries, in seconds. */
     retryMaxSeconds: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0").max(3600, "must be at most 3600").optional(),
+    /** The vulnerability database and the default gate (config/vuln-config.ts). */
+    vulnerabilities: vulnFileSchema.optional(),
   })
   .strict();
 
@@ -63,6 +66,8 @@ export interface PipelineConfig {
   retry: RetryPolicy;
   channel: Channel;
   branch?: string;
+  /** The vulnerability database, its maximum age and the default gate. */
+  vulnerabilities: VulnConfig;
 }
 
 /** Docker Hub's many spellings, so DOCKERHUB_TOKEN applies however it is named. */
@@ -161,6 +166,7 @@ export function resolveConfig(
     },
     channel,
     branch: flags.branch ?? (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined),
+    vulnerabilities: resolveVulnConfig(cfg.vulnerabilities, env, CONFIG_FILE),
   };
 }
 
@@ -173,3 +179,26 @@ function parseFlag(value: string, name: string): boolean {
 /** `<registry>/<namespace>/<image>` as Dagger and docker pull spell it. */
 export const repositoryRef = (config: Pick<PipelineConfig, "registry" | "namespace">, image: string): string =>
   `${config.registry}/${config.namespace}/${image}`;
+
+/**
+ * Only the `vulnerabilities` section: what build and smoke need when no
+ * publish target is configured. Validated exactly like resolveConfig's.
+ */
+export function resolveVulnOnly(fileText: string | null, env: Record<string, string | undefined>): VulnConfig {
+  if (fileText === null) return resolveVulnConfig(undefined, env, CONFIG_FILE);
+  const doc = parseDocument(fileText);
+  if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
+  const parsed = z
+    .object({ vulnerabilities: vulnFileSchema.optional() })
+    .loose()
+    .safeParse(doc.toJS() ?? {});
+  if (!parsed.success)
+    throw new ImageMetadataError(
+      problems(
+        parsed.error.issues,
+        () => CONFIG_FILE,
+        () => undefined,
+      ),
+    );
+  return resolveVulnConfig(parsed.data.vulnerabilities, env, CONFIG_FILE);
+}

@@ -4,6 +4,7 @@ import Table from "cli-table3";
 import type { TagAction } from "../tags/plan-tags.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
+import type { VulnerabilityReport } from "../scan/report.ts";
 
 export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned";
 
@@ -29,6 +30,8 @@ export interface ImageResult {
   base?: string;
   inputsDigest?: string;
   checks?: CheckResult[];
+  /** Smoke and publish: the scan of every platform and the gate's verdict. */
+  vulnerabilities?: VulnerabilityReport;
   notice?: string;
   /** Why the run failed (status `failed`). */
   error?: string;
@@ -48,6 +51,8 @@ export interface AttestationRecord {
   /** Platform → SBOM attestation. */
   sbom?: Record<string, string>;
   provenance?: string;
+  /** Platform → vulnerability report attestation (cosign `vuln` predicate). */
+  vuln?: Record<string, string>;
   /** The plan (dry run) or the reason it failed. */
   note?: string;
   error?: string;
