@@ -2,7 +2,8 @@ import { AttestError } from "../attest/errors.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig, loadVulnConfig } from "../config/load-config.ts";
 import { ScanError, VulnDbError } from "../scan/errors.ts";
-import { VulnGateError } from "../scan/gate-step.ts";
+import { readVex, VulnGateError } from "../scan/gate-step.ts";
+import { prepareDatabase } from "../scan/database.ts";
 import { VexError } from "../scan/vex.ts";
 import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
@@ -132,6 +133,12 @@ export async function runCli(
       ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
       vulns: config?.vulnerabilities ?? loadVulnConfig(root, env),
     };
+
+    // Checked before anything is built: a bad OpenVEX file or a missing or stale database stops here, not after the build.
+    if ((opts.command === "smoke" || opts.command === "publish") && !opts.dryRun) {
+      for (const image of images) readVex(root, ws.graph.images.get(image)!);
+      await prepareDatabase(run.vulns, log, { plainHttp: config?.plainHttp });
+    }
 
     switch (opts.command) {
       case "build":
