@@ -182,3 +182,12 @@ describe("deltas", () => {
     expect(r.gone).toEqual([]);
   });
 });
+
+describe("the previous release", () => {
+  it("is the highest X.Y.Z below this version", async () => {
+    const { previousVersion } = await import("../src/scan/previous.ts");
+    expect(previousVersion(["1.0.0", "1.4.2", "1.10.0", "2.0.0", "latest", "1", "1.4"], "1.10.1")).toBe("1.10.0");
+    expect(previousVersion(["1.0.0", "2.0.0"], "1.5.0")).toBe("1.0.0");
+    expect(previousVersion(["2.0.0"], "1.5.0")).toBeUndefined();
+  });
+});

@@ -21,6 +21,7 @@ import { engineErrorSummary, transientPushFailure } from "./push-errors.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
 import type { PlatformScan } from "../scan/findings.ts";
 import { attestPublishedVulns } from "../scan/publish-vuln.ts";
+import { deltaFromPrevious } from "../scan/previous.ts";
 
 /** Everything the applier carries out one image's plan with. */
 export interface Applier {
@@ -102,7 +103,8 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
       record.note({ checks });
       // The gate, before anything is pushed: an image that fails it never reaches the registry.
       const { report, scans } = await scanAndGate(run, built);
-      record.note({ vulnerabilities: report });
+      const previous = await deltaFromPrevious(applier.client, applier.query.repository, pkg.version, scans);
+      record.note({ vulnerabilities: { ...report, ...(previous && { previous }) } });
 
       let containers = [...built.containers.values()];
       if (config.username && config.password) {

@@ -16,8 +16,15 @@ export interface VulnerabilityReport {
   /** Findings the gate failed on, once across platforms. */
   failing: (Finding & { platforms: string[] })[];
   accepted: { id: string; package: string; statement: string; expires: string }[];
-  /** Platform → the vuln attestation's referrer digest (publish). */
-  attestations?: Record<string, string>;
+  /** Publish: what changed since the previous release's attached report. */
+  previous?: {
+    version: string;
+    digest: string;
+    db?: string;
+    fixed: (Finding & { platforms: string[] })[];
+    new: (Finding & { platforms: string[] })[];
+    stillOpen: (Finding & { platforms: string[] })[];
+  };
 }
 
 /** One finding per vulnerability, package and installed version, with the platforms it is on. */
@@ -117,5 +124,24 @@ export function reportMarkdown(report: VulnerabilityReport): string[] {
           "",
         ]
       : []),
+  ];
+}
+
+/** The release notes' section: per platform counts, then the delta from the previous release. */
+export function notesMarkdown(report: VulnerabilityReport): string[] {
+  const p = report.previous;
+  const list = (title: string, fs: (Finding & { platforms: string[] })[]) =>
+    fs.length ? [`**${title}:**`, "", ...fs.map((f) => `- ${findingLine(f)} [${f.platforms.join(", ")}]`), ""] : [`**${title}:** none`, ""];
+  return [
+    ...reportMarkdown(report),
+    ...(p
+      ? [
+          `Compared with ${p.version} (\`${p.digest.slice(0, 19)}…\`, its attached report${p.db ? `, database ${p.db}` : ""}):`,
+          "",
+          ...list("Fixed", p.fixed),
+          ...list("New", p.new),
+          ...list("Still open", p.stillOpen),
+        ]
+      : ["No earlier release with a vulnerability report to compare with.", ""]),
   ];
 }
