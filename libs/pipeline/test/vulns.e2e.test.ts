@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { verifiedStatements, type TestKeyPair } from "@image-tooling/test-support/cosign-keys";
-import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { fixtureWorkspace, setVersion } from "@image-tooling/test-support/fixture-workspace";
+import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import { pushTestVulnDb, testVulnDb } from "@image-tooling/test-support/vuln-db";
 import { goToolBinary } from "../src/attest/go-tool.ts";
@@ -192,6 +194,31 @@ describe("vulnerability scan, gate, reports and rescans", () => {
       expect(rescan.new.map((f: { id: string }) => f.id)).toEqual(["CVE-2026-2000"]);
       expect(rescan.fixable.map((f: { id: string }) => f.id)).toContain("CVE-2026-2000");
       expect(await registry.listTags(`${ns}/${IMAGE}`)).toEqual(expect.arrayContaining(["1.0.0"]));
+    });
+
+    it("the next version's result and release notes give the delta from the previous release: fixed, new, still open", async () => {
+      const newer = await pushTestVulnDb(HOST_REGISTRY, `${ns}/grype-db`, "newer", testVulnDb("newer"));
+      setVersion(ws, IMAGE, "1.0.1");
+      ws.commitAll("1.0.1");
+      const r = await runPipeline(ws, ["publish", IMAGE], { ...env, IMAGE_VULN_DB: newer });
+      expect(r.status, r.all).toBe(0);
+      const previous = JSON.parse(ws.read(`dist/images/${IMAGE}/result.json`)).vulnerabilities.previous;
+      const ids = (fs: { id: string }[]) => [...new Set(fs.map((f) => f.id))].sort();
+      expect(previous.version).toBe("1.0.0");
+      expect(ids(previous.fixed)).toEqual(["CVE-2026-1000"]);
+      expect(ids(previous.new)).toEqual(["CVE-2026-2000"]);
+      expect(ids(previous.stillOpen)).toEqual(["CVE-2026-0001", "CVE-2026-0002"]);
+      const notes = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), join(REPO_ROOT, "tools/release/src/release-notes.ts"), "--cwd", ws.root],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(notes.status, notes.stderr).toBe(0);
+      expect(notes.stdout).toContain("Compared with 1.0.0");
+      expect(notes.stdout).toMatch(/\*\*Fixed:\*\*\n\n- CVE-2026-1000 critical in zlib1g/);
+      expect(notes.stdout).toMatch(/\*\*New:\*\*\n\n- CVE-2026-2000 high in gzip 1\.12-1 → fixed in 1\.12-1\+deb12u1/);
     });
   });
 });
