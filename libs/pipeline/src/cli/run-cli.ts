@@ -141,9 +141,10 @@ export async function runCli(
     };
 
     // Checked before anything is built: a bad OpenVEX file or a missing or stale database stops here, not after the build.
+    // (publish prepares its database after the registry answers: see runPublishCommand.)
     if ((opts.command === "smoke" || opts.command === "publish") && !opts.dryRun) {
       for (const image of images) readVex(root, ws.graph.images.get(image)!);
-      await prepareDatabase(run.vulns, log, { plainHttp: config?.plainHttp });
+      if (opts.command === "smoke") await prepareDatabase(run.vulns, log);
     }
 
     switch (opts.command) {
