@@ -187,6 +187,7 @@ describe("vulnerability scan, gate, reports and rescans", () => {
       const r = await runPipeline(ws, ["rescan", IMAGE], { ...env, IMAGE_VULN_DB: newer });
       expect(r.status, r.all).toBe(0);
       expect(r.all).not.toContain("build ");
+      expect(r.all).toContain("linux/arm64: scanning its attached SBOM");
       expect(r.all).toContain(`${IMAGE} 1.0.0 (${digest.slice(0, 19)}…)`);
       expect(r.all).toMatch(/new since the attached report: CVE-2026-2000 high in gzip 1\.12-1 → fixed in 1\.12-1\+deb12u1/);
       const rescan = JSON.parse(ws.read(`dist/rescan/${IMAGE}.json`));

@@ -1,5 +1,6 @@
 import { PREDICATE, SIGSTORE_BUNDLE } from "../attest/plan.ts";
 import type { RegistryClient } from "../registry/client.ts";
+import type { SpdxDocument } from "../attest/sbom.ts";
 import type { VulnResult } from "./predicate.ts";
 
 const PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
@@ -52,8 +53,7 @@ async function readReport(
 ): Promise<Omit<AttachedReport, "digest">> {
   if (!layer || layer.size > MAX_REPORT_BYTES) return {};
   try {
-    const bundle = JSON.parse((await client.getBlob(repository, layer.digest)).toString("utf8")) as { dsseEnvelope?: { payload?: string } };
-    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope?.payload ?? "", "base64").toString("utf8")) as {
+    const statement = statementOf(await client.getBlob(repository, layer.digest)) as {
       predicate?: { scanner?: { db?: { version?: string }; result?: VulnResult }; metadata?: { scanFinishedOn?: string } };
     };
     return {
@@ -65,4 +65,30 @@ async function readReport(
     // Not our report's shape: it counts as from an unknown database, so this run attaches its own.
     return {};
   }
+}
+
+/** The in-toto statement inside a Sigstore bundle (a DSSE envelope). */
+const statementOf = (bundle: Buffer): { predicate?: unknown } => {
+  const envelope = (JSON.parse(bundle.toString("utf8")) as { dsseEnvelope?: { payload?: string } }).dsseEnvelope;
+  return JSON.parse(Buffer.from(envelope?.payload ?? "", "base64").toString("utf8")) as { predicate?: unknown };
+};
+
+/**
+ * The SBOM publish attached to a platform manifest, read back for a rescan:
+ * a few megabytes instead of the image's layers, and exactly what the SBOM
+ * attestation says the image holds. Undefined when the manifest carries none.
+ * Its signature is not checked here: a rescan only reports, and the SBOM
+ * verifies with `cosign verify-attestation --type spdxjson` (README).
+ */
+export async function readAttachedSbom(client: RegistryClient, repository: string, platformDigest: string): Promise<SpdxDocument | undefined> {
+  for (const ref of await client.referrers(repository, platformDigest)) {
+    if (ref.artifactType !== SIGSTORE_BUNDLE) continue;
+    const listed = ref.annotations?.[PREDICATE_ANNOTATION];
+    if (listed !== undefined && listed !== PREDICATE.sbom) continue;
+    const json = (await client.getManifest(repository, ref.digest)).json as { annotations?: Record<string, string>; layers?: { digest: string }[] };
+    if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.sbom || !json.layers?.[0]) continue;
+    const predicate = statementOf(await client.getBlob(repository, json.layers[0].digest)).predicate as SpdxDocument | undefined;
+    if (predicate?.spdxVersion) return predicate;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@ import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import type { RegistryClient } from "../registry/client.ts";
 import type { LocalRun } from "../run/local.ts";
-import { readVulnReports } from "./attested-reports.ts";
+import { readAttachedSbom, readVulnReports } from "./attested-reports.ts";
 import { prepareDatabase } from "./database.ts";
 import { lockedBinaries } from "./gate-step.ts";
 import { rescanLines, rescanMarkdown, rescanResult, type PlatformRescan, type RescanResult } from "./rescan-report.ts";
@@ -41,7 +41,10 @@ export async function rescanImage(run: LocalRun, config: PipelineConfig, client:
       manifests.map((m) =>
         run.log.step(`${image}: rescan ${m.platform} (${m.digest.slice(0, 19)}…)`, async () => {
           const last = attached[m.digest]?.at(-1);
-          const sbom = await scanImage(`${repoRef}@${m.digest}`, env);
+          // The SBOM publish attached: no second pull of the image. A digest without one is read by syft.
+          const attachedSbom = await readAttachedSbom(client, repo, m.digest);
+          run.log.info(`  ${m.platform}: ${attachedSbom ? "scanning its attached SBOM" : "no attached SBOM: syft reads the image"}`);
+          const sbom = attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env));
           const scan = await scanSbom(sbom, db, binaries, m.platform);
           return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
         }),
