@@ -191,3 +191,25 @@ describe("the previous release", () => {
     expect(previousVersion(["2.0.0"], "1.5.0")).toBeUndefined();
   });
 });
+
+describe("the step summary", () => {
+  it("lists each image's platforms with counts and the gate, and each failing finding", async () => {
+    const { vulnerabilityLines } = await import("../src/report/result.ts");
+    const failing = finding();
+    const report = buildReport(
+      [
+        {
+          platform: "linux/amd64",
+          findings: [failing, finding({ id: "CVE-2", severity: "low", fixedIn: undefined })],
+          db: { built: "b", checksum: "c", schema: "s", source: "f" },
+          scanner: "grype",
+        },
+      ],
+      "failOn: critical, onlyFixed",
+      { "linux/amd64": { failing: [failing], accepted: [], expired: [] } },
+    );
+    const lines = vulnerabilityLines([{ image: "x", version: "1.0.0", command: "smoke", status: "failed", durationMs: 1, vulnerabilities: report }]);
+    expect(lines).toContain("| x | linux/amd64 | critical 1 (1 fixable), low 1 (0 fixable) | failed (failOn: critical, onlyFixed) |");
+    expect(lines).toContain("- ✘ x: CVE-2026-1000 critical in zlib1g 1:1.2.13.dfsg-1+deb12u1 → 1:1.2.13.dfsg-1+deb12u2");
+  });
+});
