@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +10,7 @@ import { verifiedStatements, type TestKeyPair } from "@image-tooling/test-suppor
 import { fixtureWorkspace, setVersion } from "@image-tooling/test-support/fixture-workspace";
 import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
-import { pushTestVulnDb, testVulnDb } from "@image-tooling/test-support/vuln-db";
+import { hostGoVersion, pushTestVulnDb, testVulnDb } from "@image-tooling/test-support/vuln-db";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
@@ -221,5 +223,72 @@ describe("vulnerability scan, gate, reports and rescans", () => {
       expect(notes.stdout).toMatch(/\*\*Fixed:\*\*\n\n- CVE-2026-1000 critical in zlib1g/);
       expect(notes.stdout).toMatch(/\*\*New:\*\*\n\n- CVE-2026-2000 high in gzip 1\.12-1 → fixed in 1\.12-1\+deb12u1/);
     });
+  });
+});
+
+describe("a Go standard-library finding in a binary tools.lock.json installs", () => {
+  let ws: TempWorkspace;
+  beforeAll(() => {
+    ws = fixtureWorkspace(baseDigest, [IMAGE]);
+    const dir = `packages/${IMAGE}`;
+    // A real Go binary per architecture, built here with the Go that builds our tools: syft finds its stdlib version.
+    ws.write("hello-go/main.go", 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n');
+    ws.write("hello-go/go.mod", "module example.org/hello\n\ngo 1.26\n");
+    const sha: Record<string, string> = {};
+    for (const arch of ["amd64", "arm64"]) {
+      execFileSync("/usr/local/go/bin/go", ["build", "-o", join(ws.root, dir, `hello-${arch}`), "."], {
+        cwd: join(ws.root, "hello-go"),
+        env: { ...process.env, CGO_ENABLED: "0", GOOS: "linux", GOARCH: arch, GOFLAGS: "" },
+      });
+      sha[arch] = createHash("sha256")
+        .update(readFileSync(join(ws.root, dir, `hello-${arch}`)))
+        .digest("hex");
+    }
+    ws.write(`${dir}/Dockerfile`, `${ws.read(`${dir}/Dockerfile`)}ARG TARGETARCH\nCOPY --chmod=0755 hello-\${TARGETARCH} /usr/local/bin/hello-go\n`);
+    ws.write(`${dir}/image.yaml`, `${ws.read(`${dir}/image.yaml`)}vulnerabilities:\n  failOn: high\n  onlyFixed: true\n`);
+    ws.write(
+      `${dir}/tools.lock.json`,
+      `${JSON.stringify(
+        {
+          image: IMAGE,
+          tools: {
+            "hello-go": {
+              version: "1.0.0",
+              description: "A Go binary (built by the test: no upstream host is reachable here, so the URL is a stand-in)",
+              homepage: "https://example.org/hello-go",
+              url: "https://example.org/hello-go/v{version}/hello-{arch}",
+              sha256: sha,
+              archive: "binary",
+              install: "/usr/local/bin/hello-go",
+              versionCommand: ["hello-go"],
+              versionPattern: "hello{version}",
+              examples: ["hello-go"],
+              sources: ["https://example.org/hello-go/"],
+              update: { versions: { github: "example/hello-go", tag: "v{version}" }, checksums: { format: "computed" } },
+            },
+          },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    ws.commitAll("fixture-base: a Go tool from its lock, gate on high");
+  });
+  afterAll(() => ws?.dispose());
+
+  it("fails the image's gate (failOn: high) and says the fix is a tool update; Debian findings say base update", async () => {
+    const r = await runPipeline(ws, ["smoke", IMAGE], { IMAGE_VULN_DB: testVulnDb("go") });
+    expect(r.status, r.all).toBe(1);
+    const go = hostGoVersion();
+    const [major, minor, patch] = go.split(".").map(Number);
+    expect(r.all).toContain(`fixture-base: vulnerability gate failed (failOn: high, onlyFixed, from packages/${IMAGE}/image.yaml`);
+    expect(r.all).toContain(
+      `✘ GO-2026-0001 high in stdlib go${go} → fixed in ${major}.${minor}.${patch! + 1} — fix: tool update (npm run tools:update) [linux/amd64, linux/arm64]`,
+    );
+    expect(r.all).toContain("✘ CVE-2026-0001 high in libc6 2.36-9+deb12u14 → fixed in 2.36-9+deb12u15 — fix: base update");
+    const findings = JSON.parse(ws.read(`dist/images/${IMAGE}/result.json`)).vulnerabilities.platforms["linux/arm64"].findings;
+    expect(findings).toContainEqual(
+      expect.objectContaining({ id: "GO-2026-0001", package: "stdlib", type: "go-module", locations: ["/usr/local/bin/hello-go"], route: "tool-update" }),
+    );
   });
 });

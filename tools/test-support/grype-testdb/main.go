@@ -7,7 +7,8 @@
 //
 // writes DIR/vulnerability-db.tar.gz (vulnerability.db + import.json).
 // entries.json: [{"id", "severity", "ecosystem": "deb", "package", "os": "debian:12",
-// "constraint": "< 2.36-9+deb12u15", "fixed": "2.36-9+deb12u15" | "", "description"}].
+// "constraint": "< 2.36-9+deb12u15", "fixed": "2.36-9+deb12u15" | "", "description"}];
+// a Go entry has ecosystem "go-module", no os and "versionType": "go".
 package main
 
 import (
@@ -21,9 +22,9 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/anchore/grype/grype/db/provider"
 	v6 "github.com/anchore/grype/grype/db/v6"
 	v6build "github.com/anchore/grype/grype/db/v6/build"
-	"github.com/anchore/grype/grype/db/provider"
 	"github.com/anchore/grype/grype/db/v6/build/transformers"
 )
 
@@ -34,6 +35,7 @@ type entry struct {
 	Package     string `json:"package"`
 	OS          string `json:"os"`
 	Constraint  string `json:"constraint"`
+	VersionType string `json:"versionType"`
 	Fixed       string `json:"fixed"`
 	Description string `json:"description"`
 }
@@ -98,13 +100,20 @@ func run(specPath, builtAt, out string) error {
 		if e.Fixed != "" {
 			fix = &v6.Fix{State: v6.FixedStatus, Version: e.Fixed}
 		}
+		versionType := e.VersionType
+		if versionType == "" {
+			versionType = "dpkg"
+		}
 		affected := v6.AffectedPackageHandle{
-			OperatingSystem: &v6.OperatingSystem{Name: osName, ReleaseID: osName, MajorVersion: osVersion},
-			Package:         &v6.Package{Ecosystem: e.Ecosystem, Name: e.Package},
+			Package: &v6.Package{Ecosystem: e.Ecosystem, Name: e.Package},
 			BlobValue: &v6.PackageBlob{
 				CVEs:   []string{e.ID},
-				Ranges: []v6.Range{{Version: v6.Version{Type: "dpkg", Constraint: e.Constraint}, Fix: fix}},
+				Ranges: []v6.Range{{Version: v6.Version{Type: versionType, Constraint: e.Constraint}, Fix: fix}},
 			},
+		}
+		// Distribution packages belong to an OS release; language packages (a Go module, stdlib) to none.
+		if e.OS != "" {
+			affected.OperatingSystem = &v6.OperatingSystem{Name: osName, ReleaseID: osName, MajorVersion: osVersion}
 		}
 		if err := w.Write(transformers.NewEntries(vuln, affected)...); err != nil {
 			return fmt.Errorf("%s: %w", e.ID, err)

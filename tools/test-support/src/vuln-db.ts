@@ -16,11 +16,14 @@ import { REPO_ROOT } from "./temp-workspace.ts";
 export interface TestDbEntry {
   id: string;
   severity: string;
-  ecosystem: "deb";
+  ecosystem: "deb" | "go-module";
   package: string;
+  /** `debian:12`; empty for a language package. */
   os: string;
   constraint: string;
   fixed: string;
+  /** grype's version format: dpkg (default) or go. */
+  versionType?: "dpkg" | "go";
   description: string;
 }
 
@@ -41,12 +44,36 @@ export const TAR_LOW = deb("CVE-2026-0002", "low", "tar", "", "test: tar, no fix
 export const ZLIB_CRITICAL = deb("CVE-2026-1000", "critical", "zlib", "1:1.2.13.dfsg-1+deb12u2", "test: zlib, critical, fixed");
 export const GZIP_HIGH = deb("CVE-2026-2000", "high", "gzip", "1.12-1+deb12u1", "test: gzip, published after the release");
 
-/** base: below the default gate (critical); critical: adds a fixable critical; newer: base plus a finding published later. */
+/** The Go this machine builds with (go1.26.8 → 1.26.8): a test Go binary's stdlib version. */
+export const hostGoVersion = (): string => execFileSync("/usr/local/go/bin/go", ["env", "GOVERSION"], { encoding: "utf8" }).trim().replace(/^go/, "");
+
+/** A Go standard-library vulnerability fixed in the next patch release of the Go that built the binary. */
+export function goStdlibHigh(goVersion: string): TestDbEntry {
+  const [major, minor, patch] = goVersion.split(".").map(Number);
+  const fixed = `${major}.${minor}.${(patch ?? 0) + 1}`;
+  return {
+    id: "GO-2026-0001",
+    severity: "high",
+    ecosystem: "go-module",
+    package: "stdlib",
+    os: "",
+    constraint: `< ${fixed}`,
+    fixed,
+    versionType: "go",
+    description: "test: Go standard library, fixed in the next patch release",
+  };
+}
+
+/**
+ * base: below the default gate (critical); critical: adds a fixable critical; newer: base plus a finding published
+ * later; go: base plus a standard-library finding in binaries built with this machine's Go.
+ */
 export const TEST_DBS = {
-  base: [GLIBC_HIGH, TAR_LOW],
-  critical: [GLIBC_HIGH, TAR_LOW, ZLIB_CRITICAL],
-  newer: [GLIBC_HIGH, TAR_LOW, GZIP_HIGH],
-} as const satisfies Record<string, TestDbEntry[]>;
+  base: () => [GLIBC_HIGH, TAR_LOW],
+  critical: () => [GLIBC_HIGH, TAR_LOW, ZLIB_CRITICAL],
+  newer: () => [GLIBC_HIGH, TAR_LOW, GZIP_HIGH],
+  go: () => [GLIBC_HIGH, TAR_LOW, goStdlibHigh(hostGoVersion())],
+} as const satisfies Record<string, () => TestDbEntry[]>;
 export type TestDbName = keyof typeof TEST_DBS;
 
 const SOURCE = join(REPO_ROOT, "tools/test-support/grype-testdb");
@@ -78,12 +105,14 @@ const today = (): string => `${new Date().toISOString().slice(0, 10)}T00:00:00Z`
  */
 export function testVulnDb(name: TestDbName, opts: { built?: string } = {}): string {
   const built = opts.built ?? today();
-  const dir = join(CACHE, "dbs", `${name}-${built.replace(/[^0-9TZ]/g, "")}`);
+  const entries = TEST_DBS[name]();
+  const content = createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 12);
+  const dir = join(CACHE, "dbs", `${name}-${built.replace(/[^0-9TZ]/g, "")}-${content}`);
   const file = join(dir, "vulnerability-db.tar.gz");
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const spec = join(dir, `entries.${process.pid}.json`);
-  writeFileSync(spec, JSON.stringify(TEST_DBS[name]));
+  writeFileSync(spec, JSON.stringify(entries));
   try {
     execFileSync(writerBinary(), ["-spec", spec, "-built", built, "-out", dir], { stdio: ["ignore", "ignore", "pipe"] });
   } finally {
