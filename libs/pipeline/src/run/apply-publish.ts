@@ -103,7 +103,11 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
       record.note({ checks });
       // The gate, before anything is pushed: an image that fails it never reaches the registry.
       const { report, scans } = await scanAndGate(run, built);
-      const previous = await deltaFromPrevious(applier.client, applier.query.repository, pkg.version, scans);
+      // For the release notes only: a registry that cannot say is noted, never a reason to stop.
+      const previous = await deltaFromPrevious(applier.client, applier.query.repository, pkg.version, scans).catch((e: Error) => {
+        run.log.info(`  (no vulnerability delta from the previous release: ${e.message})`);
+        return undefined;
+      });
       record.note({ vulnerabilities: { ...report, ...(previous && { previous }) } });
 
       let containers = [...built.containers.values()];
