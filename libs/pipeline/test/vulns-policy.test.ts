@@ -213,3 +213,32 @@ describe("the step summary", () => {
     expect(lines).toContain("- ✘ x: CVE-2026-1000 critical in zlib1g 1:1.2.13.dfsg-1+deb12u1 → 1:1.2.13.dfsg-1+deb12u2");
   });
 });
+
+describe("locations from an SPDX SBOM", () => {
+  it("come from sourceInfo (grype keeps none for SPDX packages), so a Go finding still names its binary and its fix route", async () => {
+    const { spdxLocations } = await import("../src/scan/findings.ts");
+    const located = spdxLocations({
+      packages: [
+        { name: "stdlib", versionInfo: "go1.26.8", sourceInfo: "acquired package info from go module information: /usr/local/bin/kubectl" },
+        { name: "stdlib", versionInfo: "go1.26.8", sourceInfo: "acquired package info from go module information: /usr/local/bin/helm" },
+        { name: "libc6", versionInfo: "2.36", sourceInfo: "acquired package info from DPKG DB: /var/lib/dpkg/status" },
+        { name: "root" },
+      ],
+    });
+    expect(located.get("stdlib@go1.26.8")).toEqual(["/usr/local/bin/kubectl", "/usr/local/bin/helm"]);
+    const doc = {
+      matches: [
+        {
+          vulnerability: { id: "GO-1", severity: "High", fix: { versions: ["1.26.9"], state: "fixed" } },
+          artifact: { name: "stdlib", version: "go1.26.8", type: "go-module" },
+        },
+      ],
+    };
+    const [f] = fromGrype(
+      doc,
+      (x) => fixRoute(x, new Set(["/usr/local/bin/helm"])),
+      (name, version) => located.get(`${name}@${version}`) ?? [],
+    );
+    expect(f).toMatchObject({ locations: ["/usr/local/bin/helm", "/usr/local/bin/kubectl"], route: "tool-update" });
+  });
+});

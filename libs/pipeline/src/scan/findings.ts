@@ -85,7 +85,12 @@ const toSeverity = (s: string | undefined): FindingSeverity => {
  * version (grype may match one package twice, directly and through its
  * source package). `route` classifies each fix (fix-route.ts).
  */
-export function fromGrype(doc: GrypeDocument, route: (f: Omit<Finding, "route">) => FixRoute): Finding[] {
+export function fromGrype(
+  doc: GrypeDocument,
+  route: (f: Omit<Finding, "route">) => FixRoute,
+  /** Where the SBOM says a package is, for SBOM formats whose packages reach grype without locations (SPDX). */
+  locate: (name: string, version: string) => string[] = () => [],
+): Finding[] {
   const seen = new Map<string, Finding>();
   for (const m of doc.matches ?? []) {
     const fixed = m.vulnerability.fix?.state === "fixed" ? m.vulnerability.fix.versions?.[0] : undefined;
@@ -96,10 +101,27 @@ export function fromGrype(doc: GrypeDocument, route: (f: Omit<Finding, "route">)
       installed: m.artifact.version,
       ...(fixed && { fixedIn: fixed }),
       type: m.artifact.type,
-      locations: [...new Set((m.artifact.locations ?? []).map((l) => l.path))].sort(),
+      locations: [...new Set([...(m.artifact.locations ?? []).map((l) => l.path), ...locate(m.artifact.name, m.artifact.version)])].sort(),
     };
     const key = `${base.id}|${base.package}|${base.installed}`;
     if (!seen.has(key)) seen.set(key, { ...base, route: route(base) });
   }
   return sortFindings([...seen.values()]);
+}
+
+/**
+ * Package → files, from an SPDX SBOM's sourceInfo ("acquired package info
+ * from go module information: /usr/local/bin/kubectl"): grype keeps no
+ * locations for SPDX packages, and a Go finding's fix route depends on which
+ * binary holds it. Keyed `name@version`. Pure.
+ */
+export function spdxLocations(doc: { packages?: { name: string; versionInfo?: string; sourceInfo?: string }[] }): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of doc.packages ?? []) {
+    const paths = /: (\/.*)$/.exec(p.sourceInfo ?? "")?.[1]?.split(/,\s*/) ?? [];
+    if (paths.length === 0) continue;
+    const key = `${p.name}@${p.versionInfo ?? ""}`;
+    out.set(key, [...(out.get(key) ?? []), ...paths]);
+  }
+  return out;
 }

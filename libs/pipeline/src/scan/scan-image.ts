@@ -9,7 +9,7 @@ import type { SpdxDocument } from "../attest/sbom.ts";
 import type { PreparedDb } from "./database.ts";
 import { grypeEnv } from "./database.ts";
 import { ScanError } from "./errors.ts";
-import { fromGrype, type Finding, type GrypeDocument, type PlatformScan } from "./findings.ts";
+import { fromGrype, spdxLocations, type Finding, type GrypeDocument, type PlatformScan } from "./findings.ts";
 import { fixRoute } from "./fix-route.ts";
 
 /**
@@ -21,8 +21,9 @@ export const SCANNER = `grype ${GRYPE.version}`;
 
 const tail = (s: string) => s.trim().split("\n").slice(-3).join(" ");
 
-/** Findings of one SPDX (or syft JSON) SBOM with the prepared database. */
+/** Findings of one SBOM (an SPDX document, or syft's JSON as text) with the prepared database. */
 export async function scanSbom(sbom: SpdxDocument | string, db: PreparedDb, lockedBinaries: ReadonlySet<string>, platform: string): Promise<PlatformScan> {
+  const located = typeof sbom === "string" ? new Map<string, string[]>() : spdxLocations(sbom);
   const dir = mkdtempSync(join(tmpdir(), "image-tooling-scan-"));
   try {
     const file = join(dir, "sbom.json");
@@ -31,7 +32,11 @@ export async function scanSbom(sbom: SpdxDocument | string, db: PreparedDb, lock
     const r = await execTool(bin, [`sbom:${file}`, "-o", "json", "-q"], grypeEnv(db.cacheDir));
     if (r.code !== 0) throw new ScanError(`grype ${GRYPE.version} could not scan the SBOM of ${platform} (exit ${r.code}): ${tail(r.stderr)}`);
     const doc = JSON.parse(r.stdout) as GrypeDocument;
-    const findings: Finding[] = fromGrype(doc, (f) => fixRoute(f, lockedBinaries));
+    const findings: Finding[] = fromGrype(
+      doc,
+      (f) => fixRoute(f, lockedBinaries),
+      (name, version) => located.get(`${name}@${version}`) ?? [],
+    );
     return { platform, findings, db: db.info, scanner: SCANNER };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -48,7 +53,8 @@ export async function scanContainer(ctr: Container, platform: string, db: Prepar
   try {
     const tarball = await ctr.export(join(dir, "image.tar"));
     const syft = await goToolBinary(SYFT);
-    const r = await execTool(syft, ["scan", `oci-archive:${tarball}`, "-o", "spdx-json", "-q"], { ...process.env, SYFT_CHECK_FOR_APP_UPDATE: "false" });
+    // syft's own JSON keeps each package's files, which grype passes on: a Go finding names its binary.
+    const r = await execTool(syft, ["scan", `oci-archive:${tarball}`, "-o", "syft-json", "-q"], { ...process.env, SYFT_CHECK_FOR_APP_UPDATE: "false" });
     if (r.code !== 0) throw new ScanError(`syft ${SYFT.version} could not read the built ${platform} image (exit ${r.code}): ${tail(r.stderr)}`);
     return await scanSbom(r.stdout, db, lockedBinaries, platform);
   } finally {
