@@ -6,7 +6,7 @@
 //	grype-testdb -spec entries.json -built 2026-12-01T00:00:00Z -out DIR
 //
 // writes DIR/vulnerability-db.tar.gz (vulnerability.db + import.json).
-// entries.json: [{"id", "severity", "ecosystem": "deb", "package", "os": "debian:12",
+// entries.json: [{"id", "severity", "ecosystem": "deb", "package", "os": "debian:12", "codename": "bookworm",
 // "constraint": "< 2.36-9+deb12u15", "fixed": "2.36-9+deb12u15" | "", "description"}];
 // a Go entry has ecosystem "go-module", no os and "versionType": "go".
 package main
@@ -34,6 +34,7 @@ type entry struct {
 	Ecosystem   string `json:"ecosystem"`
 	Package     string `json:"package"`
 	OS          string `json:"os"`
+	Codename    string `json:"codename"`
 	Constraint  string `json:"constraint"`
 	VersionType string `json:"versionType"`
 	Fixed       string `json:"fixed"`
@@ -113,7 +114,9 @@ func run(specPath, builtAt, out string) error {
 		}
 		// Distribution packages belong to an OS release; language packages (a Go module, stdlib) to none.
 		if e.OS != "" {
-			affected.OperatingSystem = &v6.OperatingSystem{Name: osName, ReleaseID: osName, MajorVersion: osVersion}
+			// The codename as grype's own Debian transformer records it: grype matches an SBOM whose distro
+			// names one (syft's JSON does: VERSION_CODENAME) by codename.
+			affected.OperatingSystem = &v6.OperatingSystem{Name: osName, ReleaseID: osName, MajorVersion: osVersion, Codename: e.Codename}
 		}
 		if err := w.Write(transformers.NewEntries(vuln, affected)...); err != nil {
 			return fmt.Errorf("%s: %w", e.ID, err)

@@ -20,6 +20,8 @@ export interface TestDbEntry {
   package: string;
   /** `debian:12`; empty for a language package. */
   os: string;
+  /** The release's codename (bookworm), as grype's Debian data has it. */
+  codename?: string;
   constraint: string;
   fixed: string;
   /** grype's version format: dpkg (default) or go. */
@@ -33,6 +35,7 @@ const deb = (id: string, severity: string, pkg: string, fixed: string, descripti
   ecosystem: "deb",
   package: pkg,
   os: "debian:12",
+  codename: "bookworm",
   constraint: fixed ? `< ${fixed}` : "",
   fixed,
   description,
