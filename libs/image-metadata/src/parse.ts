@@ -37,7 +37,7 @@ function zodProblems(file: string, image: string | undefined, error: z.ZodError)
         image,
         field: fieldOf([...issue.path, issue.keys[0]!]),
         message: "is not a known field",
-        hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke, budget{compressedSize}",
+        hint: "allowed fields: name, description, platforms, base{image,digest}, parent, dockerfile, smoke, budget{compressedSize}, vulnerabilities{failOn,onlyFixed}",
       };
     }
     return { file, image, field: fieldOf(issue.path), message: issue.message };

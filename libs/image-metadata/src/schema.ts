@@ -63,6 +63,23 @@ export const budgetSchema = z
   })
   .strict();
 
+/** Severities as grype names them, most severe first; "none" in a policy never fails. */
+export const SEVERITIES = ["critical", "high", "medium", "low", "negligible"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * The vulnerability gate of an image (image.yaml `vulnerabilities`, or the
+ * repository default in image-tooling.yaml): smoke and publish fail on a
+ * finding at `failOn` or above; `onlyFixed` counts only findings a fix exists for.
+ */
+export const vulnerabilityPolicySchema = z
+  .object({
+    failOn: z.enum([...SEVERITIES, "none"], { error: () => `must be one of ${[...SEVERITIES, "none"].join(", ")}` }),
+    onlyFixed: z.boolean({ error: "must be true or false" }).default(true),
+  })
+  .strict();
+export type VulnerabilityPolicy = z.output<typeof vulnerabilityPolicySchema>;
+
 export const imageMetadataSchema = z
   .object({
     name: z.string().regex(IMAGE_NAME, IMAGE_NAME_RULE),
@@ -76,6 +93,7 @@ export const imageMetadataSchema = z
     dockerfile: relativePath.default("Dockerfile"),
     smoke: relativePath.default("smoke.yaml"),
     budget: budgetSchema.optional(),
+    vulnerabilities: vulnerabilityPolicySchema.optional(),
   })
   .strict()
   .superRefine((meta, ctx) => {

@@ -115,8 +115,11 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
       expect([result.attestations.signature, result.attestations.provenance].sort()).toEqual(referrers);
       const platforms = await platformsOf(image);
       expect(Object.keys(result.attestations.sbom).sort()).toEqual(["linux/amd64", "linux/arm64"]);
+      // Each platform manifest: its SBOM and its vulnerability report (scan/attest-vuln.ts).
       for (const [platform, digest] of Object.entries(platforms)) {
-        expect((await registry.referrers(`${ns}/${image}`, digest)).map((r) => r.digest)).toEqual([result.attestations.sbom[platform]]);
+        expect((await registry.referrers(`${ns}/${image}`, digest)).map((r) => r.digest).sort()).toEqual(
+          [result.attestations.sbom[platform], result.attestations.vuln[platform]].sort(),
+        );
       }
     }
   });

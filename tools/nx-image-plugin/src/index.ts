@@ -26,8 +26,9 @@ export const createNodes: CreateNodes = [
               name: pkg.name,
               projectType: "application",
               tags: ["type:image", pkg.metadata.parent ? `parent:${pkg.metadata.parent}` : "base:external"],
-              // image: what build and publish depend on; smoke: that plus the smoke spec.
-              namedInputs: { image: nxImageInputs(dockerignore), smoke: nxImageInputs(dockerignore, { include: [pkg.metadata.smoke] }) },
+              // image: what build and publish depend on; smoke: that plus the smoke spec and the image's accepted
+              // vulnerabilities (vex.openvex.json: a gate input, not part of the image).
+              namedInputs: { image: nxImageInputs(dockerignore), smoke: nxImageInputs(dockerignore, { include: [pkg.metadata.smoke, "vex.openvex.json"] }) },
               targets: imageTargets(pkg.name),
               metadata: { description: pkg.metadata.description },
             },

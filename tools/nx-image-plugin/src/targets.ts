@@ -31,7 +31,13 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     // With task-level affected (NX_LEGACY_AFFECTED=false, set in the
     // workspace's .env) the inputs also decide which images `nx affected -t
     // smoke|publish` runs: a README edit none, a smoke.yaml edit only smoke.
-    smoke: pipeline("smoke", { cache: true, inputs: ["smoke", "^image", DAGGER_SDK], outputs: [`{workspaceRoot}/dist/images/${image}/result.json`] }),
+    // The family's accepted vulnerabilities gate every smoke too. The vulnerability database is not an input:
+    // a cached smoke replays its last scan; publish and `npm run vulns:rescan` always scan with today's.
+    smoke: pipeline("smoke", {
+      cache: true,
+      inputs: ["smoke", "^image", DAGGER_SDK, "{workspaceRoot}/vex.openvex.json"],
+      outputs: [`{workspaceRoot}/dist/images/${image}/result.json`],
+    }),
     publish: pipeline("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
     // image-lint's own CLI, not the pipeline's: images do not depend on the lint lib, so a rule change re-runs lint only.
     lint: {

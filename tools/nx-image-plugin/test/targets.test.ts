@@ -12,7 +12,7 @@ describe("image targets", () => {
     });
     expect(t.smoke).toMatchObject({
       cache: true,
-      inputs: ["smoke", "^image", { externalDependencies: ["@dagger.io/dagger"] }],
+      inputs: ["smoke", "^image", { externalDependencies: ["@dagger.io/dagger"] }, "{workspaceRoot}/vex.openvex.json"],
       outputs: ["{workspaceRoot}/dist/images/demo/result.json"],
     });
     // publish's inputs are build's: what `nx affected -t publish` selects by (task-level affected).

@@ -1,4 +1,5 @@
 import { formatSizes } from "../../../libs/pipeline/src/report/size.ts";
+import { countsLine, notesMarkdown, type VulnerabilityReport } from "@image-tooling/pipeline/scan-report";
 import type { ImageResult } from "./result-file.ts";
 
 const code = (s: string): string => `\`${s}\``;
@@ -35,11 +36,23 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   const sboms = Object.entries(a?.sbom ?? {});
   if (sboms.length) rows.push(["SBOM (SPDX 2.3)", sboms.map(([p, d]) => `${p} ${code(d)}`).join(", ")]);
   if (a?.provenance) rows.push(["provenance (SLSA v1)", code(a.provenance)]);
+  const vuln = Object.entries((a as { vuln?: Record<string, string> } | undefined)?.vuln ?? {});
+  if (vuln.length) rows.push(["vulnerability report (cosign vuln)", vuln.map(([p, d]) => `${p} ${code(d)}`).join(", ")]);
+  // Written by the pipeline (scan/report.ts); the result file's schema passes it through.
+  const report = (r as { vulnerabilities?: VulnerabilityReport }).vulnerabilities;
+  if (report)
+    rows.push([
+      "vulnerabilities",
+      `${Object.entries(report.platforms)
+        .map(([p, v]) => `${p}: ${countsLine(v.counts)}`)
+        .join("; ")} — gate ${report.gate} (${report.policy})`,
+    ]);
   if (a?.status === "failed") rows.push(["attestations", `failed: ${a.error ?? "see the run's log"}`]);
   if (r.notice) rows.push(["notice", r.notice]);
   if (r.error) rows.push(["error", r.error]);
   const out = [`## ${r.image} ${r.version}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`)];
   if (changes) out.push("", "### Changes", "", changes);
+  if (report) out.push("", "### Vulnerabilities", "", ...notesMarkdown(report));
   return `${out.join("\n")}\n`;
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { harnessEnvPath } from "@image-tooling/harness-location";
 import { REQUIRED_ENV_KEYS } from "../../airgap-engine/src/render.ts";
+import { testVulnDb } from "./vuln-db.ts";
 
 export type HarnessEnv = Record<(typeof REQUIRED_ENV_KEYS)[number], string> & Record<string, string>;
 
@@ -41,5 +42,7 @@ export function loadHarnessEnv(file: string = harnessEnvPath()): HarnessEnv {
   for (const [k, v] of Object.entries(vars)) {
     if (process.env[k] === undefined) process.env[k] = v;
   }
+  // The harness reaches no upstream vulnerability database: smoke and publish scan with the offline test one.
+  process.env.IMAGE_VULN_DB ??= testVulnDb("base");
   return { ...vars, ...Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]!])) } as HarnessEnv;
 }

@@ -7,8 +7,11 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const NX_BIN = join(REPO_ROOT, "node_modules/nx/dist/bin/nx.js");
 
-/** Environment for nx runs in tests: no daemon, no cloud, no colour. */
-const NX_ENV = { ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false", NX_SKIP_NX_CACHE: "true", FORCE_COLOR: "0", NO_COLOR: "1" };
+/**
+ * Environment for nx runs in tests: no daemon, no cloud, no colour. Read at each run, not at import: loadHarnessEnv
+ * sets variables (the offline vulnerability database) after this module loads.
+ */
+const nxEnv = () => ({ ...process.env, NX_DAEMON: "false", NX_NO_CLOUD: "true", NX_TUI: "false", NX_SKIP_NX_CACHE: "true", FORCE_COLOR: "0", NO_COLOR: "1" });
 
 /**
  * A real git repository holding a copy of this workspace (configs, libs,
@@ -77,13 +80,13 @@ export class TempWorkspace {
 
   /** Runs nx; returns exit status and combined output (never throws). */
   nx(...args: string[]): { status: number; output: string } {
-    const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: NX_ENV, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: nxEnv(), encoding: "utf8" });
     return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
   }
 
   /** Runs any command in the workspace; returns exit status and combined output (never throws). */
   run(command: string, args: string[], env: Record<string, string | undefined> = {}): { status: number; output: string } {
-    const r = spawnSync(command, args, { cwd: this.root, env: { ...NX_ENV, ...env }, encoding: "utf8" });
+    const r = spawnSync(command, args, { cwd: this.root, env: { ...nxEnv(), ...env }, encoding: "utf8" });
     return { status: r.status ?? 1, output: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
   }
 

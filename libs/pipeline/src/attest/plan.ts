@@ -8,6 +8,8 @@ export const PREDICATE = {
   signature: "https://sigstore.dev/cosign/sign/v1",
   sbom: "https://spdx.dev/Document",
   provenance: SLSA_PROVENANCE_V1,
+  /** cosign's vulnerability scan predicate: one per platform manifest (scan/attest-vuln.ts). */
+  vuln: "https://cosign.sigstore.dev/attestation/vuln/v1",
 } as const;
 
 /** cosign's Sigstore bundle, attached as an OCI artifact whose subject is the index. */

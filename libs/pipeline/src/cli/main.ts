@@ -20,6 +20,9 @@ Commands
   publish <images...>  build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
                        then move floating tags (X.Y, X, latest) forward
   plan [images...]     print what publish would do (reads the registry; builds and pushes nothing)
+  rescan [images...]   scan each image's published X.Y.Z with today's vulnerability database and say what
+                       is new since its attached report and what a rebuild or tool update would fix
+                       (reads the registry; builds, pushes and attests nothing; dist/rescan/<image>.json)
 
   Several images run in one process, parents first, whatever order they are
   named in (Nx's targets batch the images of one \`nx run-many\` / \`nx affected\`
@@ -41,7 +44,8 @@ IMAGE_NAMESPACE, REGISTRY_USERNAME, REGISTRY_PASSWORD (DOCKERHUB_TOKEN for
 Docker Hub) override it; IMAGE_REGISTRY_PLAIN_HTTP=true for a registry without
 TLS that is not on loopback; IMAGE_REGISTRY_RETRIES and
 IMAGE_REGISTRY_RETRY_MAX_SECONDS bound retries. publish signs with COSIGN_PRIVATE_KEY + COSIGN_PASSWORD,
-or keyless on GitHub Actions with id-token: write. Results:
+or keyless on GitHub Actions with id-token: write. Vulnerability database:
+IMAGE_VULN_DB (upstream, oci://<registry>/<repo>:<tag>, or a file), IMAGE_VULN_DB_MAX_AGE (e.g. 5d). Results:
 dist/images/<image>/result.json.
 `;
 

@@ -1,6 +1,13 @@
 import { AttestError } from "../attest/errors.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
-import { hasConfig, loadConfig } from "../config/load-config.ts";
+import { hasConfig, loadConfig, loadVulnConfig } from "../config/load-config.ts";
+import { ScanError, VulnDbError } from "../scan/errors.ts";
+import { readVex, VulnGateError } from "../scan/gate-step.ts";
+import { rescanImage, writeRescanSummary } from "../scan/rescan.ts";
+import type { RescanResult } from "../scan/rescan-report.ts";
+import { RegistryClient } from "../registry/client.ts";
+import { prepareDatabase } from "../scan/database.ts";
+import { VexError } from "../scan/vex.ts";
 import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
 import { RunRegistryError } from "../dagger/ephemeral-registry.ts";
@@ -33,7 +40,7 @@ export interface CliOptions {
 /** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
 export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
 
-const KNOWN = ["build", "smoke", "publish", "plan"];
+const KNOWN = ["build", "smoke", "publish", "plan", "rescan"];
 const EXPECTED_ERRORS = [
   AttestError,
   ImageMetadataError,
@@ -47,6 +54,10 @@ const EXPECTED_ERRORS = [
   UsageError,
   RunRegistryError,
   ParentFailedError,
+  VulnGateError,
+  VulnDbError,
+  VexError,
+  ScanError,
 ];
 
 /**
@@ -68,7 +79,7 @@ export async function runCli(
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
     return 2;
   }
-  if (opts.command !== "plan" && opts.images.length === 0) {
+  if (opts.command !== "plan" && opts.command !== "rescan" && opts.images.length === 0) {
     log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
   }
@@ -88,23 +99,31 @@ export async function runCli(
     return message;
   };
   const fail = (image: string | undefined, record: RunRecord, e: unknown) =>
-    complete(record.failed(sayFailure(image, e), e instanceof SmokeFailedError ? { checks: e.results } : {}));
+    complete(
+      record.failed(
+        sayFailure(image, e),
+        e instanceof SmokeFailedError ? { checks: e.results } : e instanceof VulnGateError ? { vulnerabilities: e.report } : {},
+      ),
+    );
   // plan's record (publish, build and smoke keep one per image).
   const setup = new RunRecord();
   try {
     const ws = loadWorkspace(root);
     for (const image of opts.images) imageOrThrow(ws, image);
     // Parents first, whatever order the images were named in.
-    const images = opts.command === "plan" ? opts.images : ws.graph.order.filter((name) => opts.images.includes(name));
+    const images =
+      opts.command === "plan"
+        ? opts.images
+        : ws.graph.order.filter((name) => (opts.command === "rescan" && opts.images.length === 0) || opts.images.includes(name));
 
     // publish and plan need a target registry; build and smoke use one only
     // to name parents in labels, and run without any configuration.
-    const needsRegistry = opts.command === "publish" || opts.command === "plan";
+    const needsRegistry = opts.command === "publish" || opts.command === "plan" || opts.command === "rescan";
     const config: PipelineConfig | undefined =
       needsRegistry || hasConfig(root, env) ? loadConfig(root, env, { channel: opts.channel, branch: opts.branch }) : undefined;
     log.addSecret(config?.password);
     const git = readGitInfo(root);
-    if (opts.command !== "plan" && !opts.dryRun) {
+    if (opts.command !== "plan" && opts.command !== "rescan" && !opts.dryRun) {
       const harnessEnv = adoptHarnessEngine(env);
       if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
     }
@@ -114,7 +133,15 @@ export async function runCli(
       log,
       config,
       ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
+      vulns: config?.vulnerabilities ?? loadVulnConfig(root, env),
     };
+
+    // Checked before anything is built: a bad OpenVEX file or a missing or stale database stops here, not after the build.
+    // (publish prepares its database after the registry answers: see runPublishCommand.)
+    if ((opts.command === "smoke" || opts.command === "publish") && !opts.dryRun) {
+      for (const image of images) readVex(root, ws.graph.images.get(image)!);
+      if (opts.command === "smoke") await prepareDatabase(run.vulns, log);
+    }
 
     switch (opts.command) {
       case "build":
@@ -147,6 +174,21 @@ export async function runCli(
           }
         }
         break;
+      }
+      case "rescan": {
+        // Reads the registry and scans; builds, pushes and attests nothing. Findings are news, not a failure.
+        const client = new RegistryClient({ ...config!, onRetry: (line) => log.info(line) });
+        const results: RescanResult[] = [];
+        for (const image of images) {
+          try {
+            const r = await rescanImage(run, config!, client, image);
+            if (r) results.push(r);
+          } catch (e) {
+            sayFailure(image, e);
+          }
+        }
+        writeRescanSummary(results, env);
+        return anyFailed ? 1 : 0;
       }
       case "plan": {
         const results = complete(await runPlanCommand(run, config!, images, { affected: opts.affected, base: opts.base }, setup));

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ImageMetadataError, type MetadataProblem } from "@image-tooling/image-metadata";
 import { registryEndpoint } from "../registry/reference.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../registry/retry.ts";
+import { resolveVulnConfig, vulnFileSchema, type VulnConfig } from "./vuln-config.ts";
 
 export const CONFIG_FILE = "image-tooling.yaml";
 
@@ -48,6 +49,8 @@ const fileSchema = z
     signingIssuer: z.string().url("must be a URL, e.g. https://token.actions.githubusercontent.com").optional(),
     /** Bound on one registry operation with its retries, in seconds. */
     retryMaxSeconds: z.coerce.number({ error: "must be a number of seconds" }).positive("must be more than 0").max(3600, "must be at most 3600").optional(),
+    /** The vulnerability database and the default gate (config/vuln-config.ts). */
+    vulnerabilities: vulnFileSchema.optional(),
   })
   .strict();
 
@@ -72,6 +75,8 @@ export interface PipelineConfig {
   branch?: string;
   /** Whose keyless signatures count; unset parts take the defaults in attest/signing.ts. */
   signing: { identity?: string; issuer?: string };
+  /** The vulnerability database, its maximum age and the default gate. */
+  vulnerabilities: VulnConfig;
 }
 
 /** Docker Hub's many spellings, so DOCKERHUB_TOKEN applies however it is named. */
@@ -173,6 +178,7 @@ export function resolveConfig(
     channel,
     branch: flags.branch ?? (env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || undefined),
     signing: { identity: cfg.signingIdentity, issuer: cfg.signingIssuer },
+    vulnerabilities: resolveVulnConfig(cfg.vulnerabilities, env, CONFIG_FILE),
   };
 }
 
@@ -185,3 +191,26 @@ function parseFlag(value: string, name: string): boolean {
 /** `<registry>/<namespace>/<image>` as Dagger and docker pull spell it. */
 export const repositoryRef = (config: Pick<PipelineConfig, "registry" | "namespace">, image: string): string =>
   `${config.registry}/${config.namespace}/${image}`;
+
+/**
+ * Only the `vulnerabilities` section: what build and smoke need when no
+ * publish target is configured. Validated exactly like resolveConfig's.
+ */
+export function resolveVulnOnly(fileText: string | null, env: Record<string, string | undefined>): VulnConfig {
+  if (fileText === null) return resolveVulnConfig(undefined, env, CONFIG_FILE);
+  const doc = parseDocument(fileText);
+  if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
+  const parsed = z
+    .object({ vulnerabilities: vulnFileSchema.optional() })
+    .loose()
+    .safeParse(doc.toJS() ?? {});
+  if (!parsed.success)
+    throw new ImageMetadataError(
+      problems(
+        parsed.error.issues,
+        () => CONFIG_FILE,
+        () => undefined,
+      ),
+    );
+  return resolveVulnConfig(parsed.data.vulnerabilities, env, CONFIG_FILE);
+}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_FILE, resolveConfig, type PipelineConfig } from "./config.ts";
+import { CONFIG_FILE, resolveConfig, resolveVulnOnly, type PipelineConfig } from "./config.ts";
+import type { VulnConfig } from "./vuln-config.ts";
 
 /** Whether a publish target is configured at all (file or environment); build and smoke run without one. */
 export function hasConfig(root: string, env: Record<string, string | undefined> = process.env): boolean {
@@ -14,4 +15,10 @@ export function loadConfig(
 ): PipelineConfig {
   const file = join(root, CONFIG_FILE);
   return resolveConfig(existsSync(file) ? readFileSync(file, "utf8") : null, env, flags);
+}
+
+/** The vulnerability settings alone (build and smoke without a publish target). */
+export function loadVulnConfig(root: string, env: Record<string, string | undefined> = process.env): VulnConfig {
+  const file = join(root, CONFIG_FILE);
+  return resolveVulnOnly(existsSync(file) ? readFileSync(file, "utf8") : null, env);
 }

@@ -5,6 +5,7 @@ import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
 import type { TagAction } from "../tags/plan-tags.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
+import { countsLine, type VulnerabilityReport } from "../scan/report.ts";
 
 export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned";
 
@@ -30,6 +31,8 @@ export interface ImageResult {
   base?: string;
   inputsDigest?: string;
   checks?: CheckResult[];
+  /** Smoke and publish: the scan of every platform and the gate's verdict. */
+  vulnerabilities?: VulnerabilityReport;
   notice?: string;
   /** Why the run failed (status `failed`). */
   error?: string;
@@ -49,6 +52,8 @@ export interface AttestationRecord {
   /** Platform → SBOM attestation. */
   sbom?: Record<string, string>;
   provenance?: string;
+  /** Platform → vulnerability report attestation (cosign `vuln` predicate). */
+  vuln?: Record<string, string>;
   /** The plan (dry run) or the reason it failed. */
   note?: string;
   error?: string;
@@ -104,7 +109,16 @@ export function writeStepSummary(results: ImageResult[], env: Record<string, str
   const rows = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagCell(r) || "—"} | ${r.digest ? `\`${r.digest}\`` : "—"} |`);
   appendFileSync(
     file,
-    ["### Images", "", "| image | version | status | tags | digest |", "|---|---|---|---|---|", ...rows, "", ...failureLines(results)].join("\n") + "\n",
+    [
+      "### Images",
+      "",
+      "| image | version | status | tags | digest |",
+      "|---|---|---|---|---|",
+      ...rows,
+      "",
+      ...vulnerabilityLines(results),
+      ...failureLines(results),
+    ].join("\n") + "\n",
   );
 }
 
@@ -117,6 +131,28 @@ export function failureLines(results: ImageResult[]): string[] {
     "**Failed:**",
     "",
     ...failed.map((r) => `- ${r.image} ${r.version} (${r.command}): ${oneLine(r.error) || "no error recorded"}${r.notice ? ` — ${oneLine(r.notice)}` : ""}`),
+    "",
+  ];
+}
+
+/** Per image and platform: findings by severity (fixable of all), and the gate. */
+export function vulnerabilityLines(results: ImageResult[]): string[] {
+  const scanned = results.filter((r) => r.vulnerabilities);
+  if (scanned.length === 0) return [];
+  return [
+    "### Vulnerabilities",
+    "",
+    "| image | platform | findings | gate |",
+    "|---|---|---|---|",
+    ...scanned.flatMap((r) =>
+      Object.entries(r.vulnerabilities!.platforms).map(
+        ([p, v]) => `| ${r.image} | ${p} | ${countsLine(v.counts)} | ${r.vulnerabilities!.gate} (${r.vulnerabilities!.policy}) |`,
+      ),
+    ),
+    "",
+    ...scanned.flatMap((r) =>
+      r.vulnerabilities!.failing.map((f) => `- ✘ ${r.image}: ${f.id} ${f.severity} in ${f.package} ${f.installed} → ${f.fixedIn ?? "no fix yet"}`),
+    ),
     "",
   ];
 }

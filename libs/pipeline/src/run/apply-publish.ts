@@ -18,6 +18,10 @@ import { withHostLock } from "./host-lock.ts";
 import { smokeBuilt, withLocalBuild, type LocalRun } from "./local.ts";
 import { PublishError } from "./publish-error.ts";
 import { engineErrorSummary, transientPushFailure } from "./push-errors.ts";
+import { scanAndGate } from "../scan/gate-step.ts";
+import type { PlatformScan } from "../scan/findings.ts";
+import { attestPublishedVulns } from "../scan/publish-vuln.ts";
+import { deltaFromPrevious } from "../scan/previous.ts";
 
 /** Everything the applier carries out one image's plan with. */
 export interface Applier {
@@ -97,6 +101,14 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
       record.note({ base: built.baseRef });
       const checks = await smokeBuilt(run, built);
       record.note({ checks });
+      // The gate, before anything is pushed: an image that fails it never reaches the registry.
+      const { report, scans } = await scanAndGate(run, built);
+      // For the release notes only: a registry that cannot say is noted, never a reason to stop.
+      const previous = await deltaFromPrevious(applier.client, applier.query.repository, pkg.version, scans).catch((e: Error) => {
+        run.log.info(`  (no vulnerability delta from the previous release: ${e.message})`);
+        return undefined;
+      });
+      record.note({ vulnerabilities: { ...report, ...(previous && { previous }) } });
 
       let containers = [...built.containers.values()];
       if (config.username && config.password) {
@@ -108,7 +120,7 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
       const ref = `${plan.repository}:${plan.immutable.tag}`;
       // Check, push, verify and attest as one step for every publish on this machine (see host-lock.ts; README "What a failed or concurrent publish leaves behind"):
       // a publish that finds this X.Y.Z when it gets the lock finds it attested too, rather than racing to attest it.
-      const outcome = await withHostLock(ref, () => pushAndAttest(applier, ref, containers), {
+      const outcome = await withHostLock(ref, () => pushAndAttest(applier, ref, containers, scans), {
         onWait: (owner) => run.log.info(`  … another publish on this machine (${owner}) is pushing ${ref}; waiting for it`),
       });
       if (outcome.kind === "done") return completeExisting(applier, outcome.digest, outcome.notice, "as the registry is now");
@@ -126,7 +138,7 @@ type PushOutcome =
   | { kind: "done"; digest: string; notice: string }
   | { kind: "pushed"; digest: string; platforms: Record<string, string>; sizes: Record<string, number>; attestations: ImageResult["attestations"] };
 
-async function pushAndAttest(applier: Applier, ref: string, containers: Container[]): Promise<PushOutcome> {
+async function pushAndAttest(applier: Applier, ref: string, containers: Container[], scans: PlatformScan[]): Promise<PushOutcome> {
   const { run, client, record, plan, query } = applier;
   // Someone may have published this version since we planned: never overwrite it.
   const decision = decideBeforePush(plan, await readPublished(client, query.repository, query.immutable, query.platform));
@@ -140,8 +152,8 @@ async function pushAndAttest(applier: Applier, ref: string, containers: Containe
   record.tag(plan.immutable.tag, { action: plan.immutable.action, reason: plan.immutable.reason, digest });
   const { platforms, sizes } = await publishedPlatforms(applier, digest);
   record.note({ platforms });
-  // Sign, SBOMs, provenance of the pushed digest, before any floating tag moves.
-  const attestations = await attestOrStop(applier, digest, platforms);
+  // Sign, SBOMs, provenance and vulnerability reports of the pushed digest, before any floating tag moves.
+  const attestations = await attestOrStop(applier, digest, platforms, scans);
   return { kind: "pushed", digest, platforms, sizes, attestations };
 }
 
@@ -171,10 +183,19 @@ async function publishedPlatforms(applier: Applier, digest: string): Promise<{ p
 }
 
 /** Signs and attests `digest`; a failure stops the publish before floating tags move, and says so in the result. */
-async function attestOrStop(applier: Applier, digest: string, platforms: Record<string, string>): Promise<ImageResult["attestations"]> {
+async function attestOrStop(applier: Applier, digest: string, platforms: Record<string, string>, scans?: PlatformScan[]): Promise<ImageResult["attestations"]> {
   const { run, config, client, pkg, record, plan } = applier;
-  const attestations = await attestPublished(run, config, client, pkg, digest, platforms, applier.signing, applier.startedOn);
-  if (attestations.status !== "failed") return attestations;
+  let attestations = await attestPublished(run, config, client, pkg, digest, platforms, applier.signing, applier.startedOn);
+  if (attestations.status !== "failed") {
+    try {
+      const vuln = await attestPublishedVulns(run, config, client, pkg, platforms, applier.signing, scans);
+      return { ...attestations, vuln };
+    } catch (e) {
+      const message = run.log.redact(e instanceof Error ? e.message : String(e));
+      run.log.info(`✘ ${pkg.name}: attaching the vulnerability reports of ${digest} failed: ${message}`);
+      attestations = { ...attestations, status: "failed", error: message };
+    }
+  }
   record.note({ attestations });
   throw new PublishError(
     `${pkg.name}: ${plan.repository}@${digest} is pushed but could not be signed and attested (${attestations.error}); floating tags not moved — fix the cause and re-run publish: it completes the attestations of this digest`,

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
+import type { VulnConfig } from "../config/vuln-config.ts";
+import { scanAndGate } from "../scan/gate-step.ts";
 import { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
 import { withDaggerSession } from "../dagger/session.ts";
 import type { GitInfo } from "../git/git-info.ts";
@@ -31,6 +33,8 @@ export interface LocalRun {
   log: Logger;
   config?: PipelineConfig;
   ephemeralRegistryImage: string;
+  /** The vulnerability database and default gate (also in config, which build and smoke may run without). */
+  vulns: VulnConfig;
 }
 
 /**
@@ -168,7 +172,8 @@ export async function runLocalCommand(
             onOutcome({ image, result: { ...done, status: "built", durationMs: Date.now() - t0 } });
           } else {
             const checks = await smokeBuilt(run, built);
-            onOutcome({ image, result: { ...done, status: "passed", checks, durationMs: Date.now() - t0 } });
+            const { report } = await scanAndGate(run, built);
+            onOutcome({ image, result: { ...done, status: "passed", checks, vulnerabilities: report, durationMs: Date.now() - t0 } });
           }
         } catch (error) {
           onOutcome({ image, error });

@@ -7,6 +7,7 @@ import { readSnapshot } from "../plan/read-snapshot.ts";
 import { RegistryClient } from "../registry/client.ts";
 import type { ImageResult } from "../report/result.ts";
 import type { RunRecord } from "../report/run-record.ts";
+import { prepareDatabase } from "../scan/database.ts";
 import { affectedImages } from "./affected.ts";
 import { applyPlan } from "./apply-publish.ts";
 import { chainInputs, type ChainInputs } from "./build-image-chain.ts";
@@ -96,6 +97,8 @@ export async function runPublishCommand(
     return [plannedResult(record, config, pkg, plan)];
   }
   if (plan.action.kind === "build") printPlan(run, config, pkg, plan);
+  // Before any build: a missing or stale database must not cost one (prepared once per process).
+  await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
   return applyPlan({ run, config, client, record, pkg, plan, query, inputs, signing: signing!, startedOn, verbose: opts.verbose });
 }
 

@@ -1,0 +1,70 @@
+import { Cosign } from "../attest/cosign.ts";
+import { AttestError } from "../attest/errors.ts";
+import { PREDICATE } from "../attest/plan.ts";
+import type { SigningMode } from "../attest/signing.ts";
+import { withToolEnvironment, type RegistryAccess } from "../attest/tool-env.ts";
+import type { RegistryClient } from "../registry/client.ts";
+import type { Logger } from "../report/logger.ts";
+import type { PreparedDb } from "./database.ts";
+import { dbIdentity, type PlatformScan } from "./findings.ts";
+import { readVulnReports } from "./attested-reports.ts";
+import { vulnPredicate } from "./predicate.ts";
+
+/**
+ * Each platform manifest's scan report as a signed cosign `vuln` attestation,
+ * beside its SBOM. A platform that already carries a report made with this
+ * database build gets nothing new: a re-run adds nothing; a newer database
+ * adds a newer report next to the old one (the history stays).
+ */
+export interface VulnAttestTarget {
+  image: string;
+  client: RegistryClient;
+  repo: string;
+  repoRef: string;
+  /** Platform → manifest digest. */
+  platforms: Record<string, string>;
+  access: RegistryAccess;
+  mode: SigningMode;
+  db: PreparedDb;
+  /** The scan of a platform with `db`: the one made before the push, or a scan of the pushed manifest's SBOM. */
+  scanOf: (platform: string, env: NodeJS.ProcessEnv) => Promise<PlatformScan>;
+  log: Logger;
+}
+
+export async function attestVulnReports(t: VulnAttestTarget): Promise<Record<string, string>> {
+  const identity = dbIdentity(t.db.info);
+  const before = await readVulnReports(t.client, t.repo, Object.values(t.platforms));
+  const missing = Object.entries(t.platforms).filter(([, d]) => !before[d]?.some((r) => r.db === identity));
+  const attached = (reports: typeof before) =>
+    Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, reports[d]!.find((r) => r.db === identity)!.digest]));
+  if (missing.length === 0) {
+    t.log.info(`${t.image}: vulnerability reports of database ${identity} present on ${Object.keys(t.platforms).join(" + ")}: nothing to add`);
+    return attached(before);
+  }
+  return withToolEnvironment(t.access, async (env) => {
+    const dir = env.DOCKER_CONFIG!;
+    const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild: (w) => t.log.info(`  ${w}`) });
+    for (const [platform, digest] of missing) {
+      await t.log.step(`${t.image}: vulnerability report ${platform} (cosign vuln, database ${t.db.info.built})`, async () => {
+        const started = new Date();
+        const scan = await t.scanOf(platform, env);
+        await cosign.attest(`${t.repoRef}@${digest}`, "vuln", vulnPredicate(scan, started, new Date()), dir);
+      });
+    }
+    await t.log.step(`${t.image}: verify vulnerability reports with cosign`, () =>
+      Promise.all(
+        missing.map(async ([platform, digest]) => {
+          const statements = (await cosign.verifyAttestation(`${t.repoRef}@${digest}`, "vuln")) as {
+            predicateType?: string;
+            predicate?: { scanner?: { db?: { version?: string } } };
+          }[];
+          if (!statements.some((s) => s.predicateType === PREDICATE.vuln && s.predicate?.scanner?.db?.version === identity)) {
+            throw new AttestError(`no verified vulnerability report of database ${identity} on ${platform} (${digest})`);
+          }
+        }),
+      ),
+    );
+    const after = await readVulnReports(t.client, t.repo, Object.values(t.platforms));
+    return attached(after);
+  });
+}

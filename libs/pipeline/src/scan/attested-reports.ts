@@ -1,0 +1,94 @@
+import { PREDICATE, SIGSTORE_BUNDLE } from "../attest/plan.ts";
+import type { RegistryClient } from "../registry/client.ts";
+import type { SpdxDocument } from "../attest/sbom.ts";
+import type { VulnResult } from "./predicate.ts";
+
+const PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+/** Our reports are a few kB; a bigger "vuln" bundle is not ours and is not read. */
+const MAX_REPORT_BYTES = 4 * 1024 * 1024;
+
+export interface AttachedReport {
+  /** The bundle's referrer manifest digest. */
+  digest: string;
+  /** The database identity its scanner.db.version names. */
+  db?: string;
+  scanFinishedOn?: string;
+  result?: VulnResult;
+}
+
+/**
+ * The vulnerability reports attached to each platform manifest. Which
+ * bundles are reports comes from the referrers' predicate-type annotations
+ * (small manifests; SBOMs are never fetched). cosign 3.1 writes no custom
+ * annotations on a bundle, so the database a report was made with is read
+ * from the report bundle itself, which we keep small.
+ */
+export async function readVulnReports(client: RegistryClient, repository: string, platformDigests: string[]): Promise<Record<string, AttachedReport[]>> {
+  const out: Record<string, AttachedReport[]> = {};
+  await Promise.all(
+    platformDigests.map(async (subject) => {
+      const reports: AttachedReport[] = [];
+      for (const ref of await client.referrers(repository, subject)) {
+        if (ref.artifactType !== SIGSTORE_BUNDLE) continue;
+        const listed = ref.annotations?.[PREDICATE_ANNOTATION];
+        if (listed !== undefined && listed !== PREDICATE.vuln) continue;
+        // The referrers API lists annotations; the referrers tag scheme may not: then the manifest says.
+        const json = (await client.getManifest(repository, ref.digest)).json as {
+          annotations?: Record<string, string>;
+          layers?: { digest: string; size: number }[];
+        };
+        if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.vuln) continue;
+        reports.push({ digest: ref.digest, ...(await readReport(client, repository, json.layers?.[0])) });
+      }
+      out[subject] = reports.sort((a, b) => (a.scanFinishedOn ?? "").localeCompare(b.scanFinishedOn ?? ""));
+    }),
+  );
+  return out;
+}
+
+async function readReport(
+  client: RegistryClient,
+  repository: string,
+  layer: { digest: string; size: number } | undefined,
+): Promise<Omit<AttachedReport, "digest">> {
+  if (!layer || layer.size > MAX_REPORT_BYTES) return {};
+  try {
+    const statement = statementOf(await client.getBlob(repository, layer.digest)) as {
+      predicate?: { scanner?: { db?: { version?: string }; result?: VulnResult }; metadata?: { scanFinishedOn?: string } };
+    };
+    return {
+      db: statement.predicate?.scanner?.db?.version,
+      scanFinishedOn: statement.predicate?.metadata?.scanFinishedOn,
+      result: statement.predicate?.scanner?.result,
+    };
+  } catch {
+    // Not our report's shape: it counts as from an unknown database, so this run attaches its own.
+    return {};
+  }
+}
+
+/** The in-toto statement inside a Sigstore bundle (a DSSE envelope). */
+const statementOf = (bundle: Buffer): { predicate?: unknown } => {
+  const envelope = (JSON.parse(bundle.toString("utf8")) as { dsseEnvelope?: { payload?: string } }).dsseEnvelope;
+  return JSON.parse(Buffer.from(envelope?.payload ?? "", "base64").toString("utf8")) as { predicate?: unknown };
+};
+
+/**
+ * The SBOM publish attached to a platform manifest, read back for a rescan:
+ * a few megabytes instead of the image's layers, and exactly what the SBOM
+ * attestation says the image holds. Undefined when the manifest carries none.
+ * Its signature is not checked here: a rescan only reports, and the SBOM
+ * verifies with `cosign verify-attestation --type spdxjson` (README).
+ */
+export async function readAttachedSbom(client: RegistryClient, repository: string, platformDigest: string): Promise<SpdxDocument | undefined> {
+  for (const ref of await client.referrers(repository, platformDigest)) {
+    if (ref.artifactType !== SIGSTORE_BUNDLE) continue;
+    const listed = ref.annotations?.[PREDICATE_ANNOTATION];
+    if (listed !== undefined && listed !== PREDICATE.sbom) continue;
+    const json = (await client.getManifest(repository, ref.digest)).json as { annotations?: Record<string, string>; layers?: { digest: string }[] };
+    if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.sbom || !json.layers?.[0]) continue;
+    const predicate = statementOf(await client.getBlob(repository, json.layers[0].digest)).predicate as SpdxDocument | undefined;
+    if (predicate?.spdxVersion) return predicate;
+  }
+  return undefined;
+}

@@ -1,0 +1,66 @@
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { scanImage } from "../attest/syft.ts";
+import { withToolEnvironment } from "../attest/tool-env.ts";
+import type { PipelineConfig } from "../config/config.ts";
+import type { RegistryClient } from "../registry/client.ts";
+import type { LocalRun } from "../run/local.ts";
+import { readAttachedSbom, readVulnReports } from "./attested-reports.ts";
+import { prepareDatabase } from "./database.ts";
+import { lockedBinaries } from "./gate-step.ts";
+import { rescanLines, rescanMarkdown, rescanResult, type PlatformRescan, type RescanResult } from "./rescan-report.ts";
+import { scanSbom } from "./scan-image.ts";
+
+/**
+ * `rescan [images…]`: the published X.Y.Z of each image's current version,
+ * scanned with today's database and compared with the report attached to
+ * each platform. Reads the registry only: nothing is built, pushed or
+ * attested. Writes dist/rescan/<image>.json (what the weekly workflow opens
+ * issues from) and the step summary.
+ */
+export async function rescanImage(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<RescanResult | null> {
+  const pkg = run.ws.graph.images.get(image)!;
+  const repo = `${config.namespace}/${image}`;
+  const repoRef = `${config.registry}/${repo}`;
+  const digest = await client.manifestDigest(repo, pkg.version);
+  if (!digest) {
+    run.log.info(`${image} ${pkg.version}: not published (no tag ${pkg.version} in ${repoRef}); nothing to rescan`);
+    return null;
+  }
+  const db = await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  const manifests = await client.platformManifests(repo, digest);
+  const attached = await readVulnReports(
+    client,
+    repo,
+    manifests.map((m) => m.digest),
+  );
+  const binaries = lockedBinaries(run.ws, image);
+  const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
+  const platforms: PlatformRescan[] = await withToolEnvironment(access, (env) =>
+    Promise.all(
+      manifests.map((m) =>
+        run.log.step(`${image}: rescan ${m.platform} (${m.digest.slice(0, 19)}…)`, async () => {
+          const last = attached[m.digest]?.at(-1);
+          // The SBOM publish attached: no second pull of the image. A digest without one is read by syft.
+          const attachedSbom = await readAttachedSbom(client, repo, m.digest);
+          run.log.info(`  ${m.platform}: ${attachedSbom ? "scanning its attached SBOM" : "no attached SBOM: syft reads the image"}`);
+          const sbom = attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env));
+          const scan = await scanSbom(sbom, db, binaries, m.platform);
+          return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
+        }),
+      ),
+    ),
+  );
+  const result = rescanResult(image, pkg.version, digest, db.info, platforms);
+  for (const line of rescanLines(result)) run.log.info(line);
+  const dir = join(run.ws.root, "dist", "rescan");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${image}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, `${image}.md`), `${rescanMarkdown(result).join("\n")}\n`);
+  return result;
+}
+
+export function writeRescanSummary(results: RescanResult[], env: Record<string, string | undefined>): void {
+  if (!env.GITHUB_STEP_SUMMARY || results.length === 0) return;
+  appendFileSync(env.GITHUB_STEP_SUMMARY, `## Vulnerability rescan\n\n${results.flatMap(rescanMarkdown).join("\n")}\n`);
+}
