@@ -271,6 +271,9 @@ describe("publish over a digest whose bundles another key made", () => {
       expect(r.status, r.stderr).toBe(0);
       const referrers = await registry.referrers(`${ns}/fixture-base`, digest);
       expect(referrers).toHaveLength(4); // theirs and ours: a signature and a provenance each
+      // Each platform: theirs and ours, an SBOM and a vulnerability report each.
+      const index = (await registry.getManifest(`${ns}/fixture-base`, digest)).json as { manifests: { digest: string }[] };
+      for (const m of index.manifests) expect(await registry.referrers(`${ns}/fixture-base`, m.digest)).toHaveLength(4);
 
       const again = await runPipeline(ws, ["publish", "fixture-base"], env);
       expect(again.status, again.all).toBe(0);

@@ -1,5 +1,6 @@
 import { Cosign } from "../attest/cosign.ts";
 import { AttestError } from "../attest/errors.ts";
+import { describeExpected } from "../attest/signer.ts";
 import { PREDICATE } from "../attest/plan.ts";
 import type { SigningMode } from "../attest/signing.ts";
 import { withToolEnvironment, type RegistryAccess } from "../attest/tool-env.ts";
@@ -33,17 +34,20 @@ export interface VulnAttestTarget {
 
 export async function attestVulnReports(t: VulnAttestTarget): Promise<Record<string, string>> {
   const identity = dbIdentity(t.db.info);
-  const before = await readVulnReports(t.client, t.repo, Object.values(t.platforms));
-  const missing = Object.entries(t.platforms).filter(([, d]) => !before[d]?.some((r) => r.db === identity));
-  const attached = (reports: typeof before) =>
-    Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, reports[d]!.find((r) => r.db === identity)!.digest]));
-  if (missing.length === 0) {
-    t.log.info(`${t.image}: vulnerability reports of database ${identity} present on ${Object.keys(t.platforms).join(" + ")}: nothing to add`);
-    return attached(before);
-  }
   return withToolEnvironment(t.access, async (env) => {
     const dir = env.DOCKER_CONFIG!;
+    // Opened first: a report counts only when the expected signer made it (in key mode, the key's public half).
     const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild: (w) => t.log.info(`  ${w}`) });
+    const expected = cosign.expectedSigner();
+    const read = () => readVulnReports(t.client, t.repo, Object.values(t.platforms), expected);
+    const before = await read();
+    const missing = Object.entries(t.platforms).filter(([, d]) => !before[d]?.some((r) => r.db === identity));
+    const attached = (reports: typeof before) =>
+      Object.fromEntries(Object.entries(t.platforms).map(([p, d]) => [p, reports[d]!.find((r) => r.db === identity)!.digest]));
+    if (missing.length === 0) {
+      t.log.info(`${t.image}: vulnerability reports of database ${identity} present on ${Object.keys(t.platforms).join(" + ")}: nothing to add`);
+      return attached(before);
+    }
     for (const [platform, digest] of missing) {
       await t.log.step(`${t.image}: vulnerability report ${platform} (cosign vuln, database ${t.db.info.built})`, async () => {
         const started = new Date();
@@ -64,7 +68,10 @@ export async function attestVulnReports(t: VulnAttestTarget): Promise<Record<str
         }),
       ),
     );
-    const after = await readVulnReports(t.client, t.repo, Object.values(t.platforms));
+    const after = await read();
+    if (Object.values(t.platforms).some((d) => !after[d]?.some((r) => r.db === identity))) {
+      throw new AttestError(`after attesting, a vulnerability report of database ${identity} by ${describeExpected(expected)} is still missing`);
+    }
     return attached(after);
   });
 }

@@ -1,6 +1,7 @@
 import { PREDICATE, SIGSTORE_BUNDLE } from "../attest/plan.ts";
 import type { RegistryClient } from "../registry/client.ts";
 import type { SpdxDocument } from "../attest/sbom.ts";
+import { checkSigner, type ExpectedSigner } from "../attest/signer.ts";
 import type { VulnResult } from "./predicate.ts";
 
 const PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
@@ -23,7 +24,18 @@ export interface AttachedReport {
  * annotations on a bundle, so the database a report was made with is read
  * from the report bundle itself, which we keep small.
  */
-export async function readVulnReports(client: RegistryClient, repository: string, platformDigests: string[]): Promise<Record<string, AttachedReport[]>> {
+/**
+ * With `expected`, only reports that signer made count (attest-vuln.ts: what
+ * is present is never redone, so a report by anyone else must not look
+ * present); without, every report is read (rescans and release notes, which
+ * only tell).
+ */
+export async function readVulnReports(
+  client: RegistryClient,
+  repository: string,
+  platformDigests: string[],
+  expected?: ExpectedSigner,
+): Promise<Record<string, AttachedReport[]>> {
   const out: Record<string, AttachedReport[]> = {};
   await Promise.all(
     platformDigests.map(async (subject) => {
@@ -38,7 +50,8 @@ export async function readVulnReports(client: RegistryClient, repository: string
           layers?: { digest: string; size: number }[];
         };
         if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.vuln) continue;
-        reports.push({ digest: ref.digest, ...(await readReport(client, repository, json.layers?.[0])) });
+        const report = await readReport(client, repository, json.layers?.[0], expected && ((bundle) => checkSigner(bundle, expected, subject).ok));
+        if (report) reports.push({ digest: ref.digest, ...report });
       }
       out[subject] = reports.sort((a, b) => (a.scanFinishedOn ?? "").localeCompare(b.scanFinishedOn ?? ""));
     }),
@@ -46,14 +59,18 @@ export async function readVulnReports(client: RegistryClient, repository: string
   return out;
 }
 
+/** A report's contents; undefined when `signedByExpected` refuses its bundle (it does not count at all). */
 async function readReport(
   client: RegistryClient,
   repository: string,
   layer: { digest: string; size: number } | undefined,
-): Promise<Omit<AttachedReport, "digest">> {
-  if (!layer || layer.size > MAX_REPORT_BYTES) return {};
+  signedByExpected?: (bundle: unknown) => boolean,
+): Promise<Omit<AttachedReport, "digest"> | undefined> {
+  if (!layer || layer.size > MAX_REPORT_BYTES) return signedByExpected ? undefined : {};
   try {
-    const statement = statementOf(await client.getBlob(repository, layer.digest)) as {
+    const blob = await client.getBlob(repository, layer.digest);
+    if (signedByExpected && !signedByExpected(JSON.parse(blob.toString("utf8")))) return undefined;
+    const statement = statementOf(blob) as {
       predicate?: { scanner?: { db?: { version?: string }; result?: VulnResult }; metadata?: { scanFinishedOn?: string } };
     };
     return {
@@ -62,8 +79,8 @@ async function readReport(
       result: statement.predicate?.scanner?.result,
     };
   } catch {
-    // Not our report's shape: it counts as from an unknown database, so this run attaches its own.
-    return {};
+    // Not our report's shape: it counts as from an unknown database (or, checked for its signer, not at all), so this run attaches its own.
+    return signedByExpected ? undefined : {};
   }
 }
 
