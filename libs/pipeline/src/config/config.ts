@@ -110,6 +110,22 @@ function problems(issues: z.core.$ZodIssue[], from: (key: string) => string, hin
   });
 }
 
+/** image-tooling.yaml's text as YAML, validated by `schema`; one error naming the file and each field otherwise. */
+function parseConfigFile<S extends z.ZodType>(fileText: string, schema: S): z.output<S> {
+  const doc = parseDocument(fileText);
+  if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
+  const parsed = schema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success)
+    throw new ImageMetadataError(
+      problems(
+        parsed.error.issues,
+        () => CONFIG_FILE,
+        () => undefined,
+      ),
+    );
+  return parsed.data;
+}
+
 /**
  * The root config file, overridden by the environment. Pure: the caller reads
  * the file (null when absent) and passes the environment.
@@ -119,21 +135,7 @@ export function resolveConfig(
   env: Record<string, string | undefined>,
   flags: { channel?: string; branch?: string } = {},
 ): PipelineConfig {
-  let file: z.output<typeof fileSchema> = {};
-  if (fileText !== null) {
-    const doc = parseDocument(fileText);
-    if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
-    const parsed = fileSchema.safeParse(doc.toJS() ?? {});
-    if (!parsed.success)
-      throw new ImageMetadataError(
-        problems(
-          parsed.error.issues,
-          () => CONFIG_FILE,
-          () => undefined,
-        ),
-      );
-    file = parsed.data;
-  }
+  const file: z.output<typeof fileSchema> = fileText === null ? {} : parseConfigFile(fileText, fileSchema);
   // The environment's values pass the same schema as the file's, and an error names the variable.
   const fromEnv = Object.fromEntries((Object.entries(ENV_OVERRIDES) as [Key, string][]).filter(([, v]) => env[v]).map(([k, v]) => [k, env[v]]));
   const merged = fileSchema.safeParse({ ...file, ...fromEnv });
@@ -198,19 +200,6 @@ export const repositoryRef = (config: Pick<PipelineConfig, "registry" | "namespa
  */
 export function resolveVulnOnly(fileText: string | null, env: Record<string, string | undefined>): VulnConfig {
   if (fileText === null) return resolveVulnConfig(undefined, env, CONFIG_FILE);
-  const doc = parseDocument(fileText);
-  if (doc.errors.length) throw new ImageMetadataError([{ file: CONFIG_FILE, message: `is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}` }]);
-  const parsed = z
-    .object({ vulnerabilities: vulnFileSchema.optional() })
-    .loose()
-    .safeParse(doc.toJS() ?? {});
-  if (!parsed.success)
-    throw new ImageMetadataError(
-      problems(
-        parsed.error.issues,
-        () => CONFIG_FILE,
-        () => undefined,
-      ),
-    );
-  return resolveVulnConfig(parsed.data.vulnerabilities, env, CONFIG_FILE);
+  const { vulnerabilities } = parseConfigFile(fileText, z.object({ vulnerabilities: vulnFileSchema.optional() }).loose());
+  return resolveVulnConfig(vulnerabilities, env, CONFIG_FILE);
 }

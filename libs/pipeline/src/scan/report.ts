@@ -1,6 +1,7 @@
 import { countBySeverity, REPORTED_SEVERITIES, type DbInfo, type Finding, type PlatformScan, type SeverityCounts } from "./findings.ts";
 import { ROUTE_TEXT } from "./fix-route.ts";
 import type { GateVerdict } from "./policy.ts";
+import type { PreviousDelta } from "./previous.ts";
 
 /**
  * An image's scan as the result file, the step summary and the release notes
@@ -17,14 +18,7 @@ export interface VulnerabilityReport {
   failing: (Finding & { platforms: string[] })[];
   accepted: { id: string; package: string; statement: string; expires: string }[];
   /** Publish: what changed since the previous release's attached report. */
-  previous?: {
-    version: string;
-    digest: string;
-    db?: string;
-    fixed: (Finding & { platforms: string[] })[];
-    new: (Finding & { platforms: string[] })[];
-    stillOpen: (Finding & { platforms: string[] })[];
-  };
+  previous?: PreviousDelta;
 }
 
 /** One finding per vulnerability, package and installed version, with the platforms it is on. */
