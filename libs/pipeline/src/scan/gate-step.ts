@@ -10,7 +10,7 @@ import type { Workspace } from "../run/workspace.ts";
 import { prepareDatabase } from "./database.ts";
 import type { PlatformScan } from "./findings.ts";
 import { describePolicy, evaluateGate, type GateVerdict } from "./policy.ts";
-import { buildReport, gateFailureMessage, reportLines, type VulnerabilityReport } from "./report.ts";
+import { buildReport, gateFailureMessage, reportLines, statementsAcross, type VulnerabilityReport } from "./report.ts";
 import { scanContainer } from "./scan-image.ts";
 import { parseVex, type VexStatement } from "./vex.ts";
 
@@ -64,16 +64,7 @@ export function gate(run: ScanRun, pkg: ImagePackage, scans: PlatformScan[], now
   const report = buildReport(scans, describePolicy(policy), verdicts);
   for (const line of reportLines(report)) run.log.info(line);
   if (report.gate === "failed") {
-    const expired = new Map<string, { id: string; package: string; where: string; expires: string }>();
-    for (const v of Object.values(verdicts))
-      for (const e of v.expired)
-        expired.set(`${e.finding.id}|${e.finding.package}`, {
-          id: e.finding.id,
-          package: e.finding.package,
-          where: e.statement.where,
-          expires: e.statement.expires,
-        });
-    throw new VulnGateError(gateFailureMessage(pkg.name, report, source, vexFiles(pkg)[0]!, [...expired.values()]), report);
+    throw new VulnGateError(gateFailureMessage(pkg.name, report, source, vexFiles(pkg)[0]!, statementsAcross(verdicts, "expired")), report);
   }
   return report;
 }

@@ -35,17 +35,21 @@ export function acrossPlatforms(byPlatform: Record<string, Finding[]>): (Finding
   return [...out.values()];
 }
 
+/** The VEX statements of one kind that the verdicts matched, once per finding and package across platforms. */
+export function statementsAcross(
+  verdicts: Record<string, GateVerdict>,
+  kind: "accepted" | "expired",
+): { id: string; package: string; where: string; expires: string }[] {
+  const out = new Map<string, { id: string; package: string; where: string; expires: string }>();
+  for (const v of Object.values(verdicts))
+    for (const e of v[kind])
+      out.set(`${e.finding.id}|${e.finding.package}`, { id: e.finding.id, package: e.finding.package, where: e.statement.where, expires: e.statement.expires });
+  return [...out.values()];
+}
+
 export function buildReport(scans: PlatformScan[], policy: string, verdicts: Record<string, GateVerdict>): VulnerabilityReport {
   const failing = acrossPlatforms(Object.fromEntries(Object.entries(verdicts).map(([p, v]) => [p, v.failing])));
-  const accepted = new Map<string, VulnerabilityReport["accepted"][number]>();
-  for (const v of Object.values(verdicts))
-    for (const a of v.accepted)
-      accepted.set(`${a.finding.id}|${a.finding.package}`, {
-        id: a.finding.id,
-        package: a.finding.package,
-        statement: a.statement.where,
-        expires: a.statement.expires,
-      });
+  const accepted = statementsAcross(verdicts, "accepted").map(({ where, ...rest }) => ({ ...rest, statement: where }));
   return {
     scanner: scans[0]!.scanner,
     db: scans[0]!.db,
