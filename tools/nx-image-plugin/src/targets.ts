@@ -2,7 +2,7 @@ import type { TargetConfiguration } from "@nx/devkit";
 
 /** The project that holds the shared build/smoke/publish logic. */
 export const PIPELINE_PROJECT = "@image-tooling/pipeline";
-/** build, smoke and publish: the plugin's executor, which runs all of a run's images in one pipeline process. */
+/** build, smoke, publish and load: the plugin's executor, which runs all of a run's images in one pipeline process. */
 const EXECUTOR = "@image-tooling/nx-image-executor:pipeline";
 
 /**
@@ -15,7 +15,7 @@ const IMAGE_INPUTS = ["image", "^image", DAGGER_SDK];
 
 /** The targets every image project gets; no project.json needed. */
 export function imageTargets(image: string): Record<string, TargetConfiguration> {
-  const pipeline = (command: "build" | "smoke" | "publish", extra: Partial<TargetConfiguration>): TargetConfiguration => ({
+  const pipeline = (command: "build" | "smoke" | "publish" | "load", extra: Partial<TargetConfiguration>): TargetConfiguration => ({
     executor: EXECUTOR,
     options: { command },
     metadata: { technologies: ["docker"], description: DESCRIPTIONS[command] },
@@ -39,6 +39,8 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
       outputs: [`{workspaceRoot}/dist/images/${image}/result.json`],
     }),
     publish: pipeline("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
+    // Never cached: what it changes is the local Docker daemon, which Nx cannot restore. It builds the parents itself, as smoke does.
+    load: pipeline("load", { cache: false, inputs: IMAGE_INPUTS }),
     // image-lint's own CLI, not the pipeline's: images do not depend on the lint lib, so a rule change re-runs lint only.
     lint: {
       executor: "nx:run-commands",
@@ -54,5 +56,6 @@ const DESCRIPTIONS: Record<string, string> = {
   build: "Build the image for each platform with Dagger",
   smoke: "Build the image and run its smoke tests on each platform",
   publish: "Build, smoke-test and push the image; move floating tags forward",
+  load: "Build the image for this machine's platform (or --platform) and load it into the local Docker as <namespace>/<image>:dev",
   lint: "Validate image.yaml, the Dockerfile and the image's files",
 };

@@ -18,15 +18,22 @@ export function dockerBuildArgs(baseRef: string, env: Record<string, string | un
 }
 
 /**
- * Builds the package's Dockerfile once per platform, concurrently, with the
+ * Builds the package's Dockerfile once per platform (`platforms`: all of the
+ * image's unless `load` asks for one), concurrently, with the
  * digest-pinned base as BASE_IMAGE, then stamps the OCI labels (image config)
  * and the same keys as manifest annotations. Dagger applies .dockerignore.
  */
-export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, baseRef: string, labels: Record<string, string>): Promise<PlatformContainers> {
+export async function buildPlatforms(
+  workspaceRoot: string,
+  pkg: ImagePackage,
+  baseRef: string,
+  labels: Record<string, string>,
+  platforms: readonly Platform[] = pkg.metadata.platforms,
+): Promise<PlatformContainers> {
   const { dag } = await daggerSdk();
   const context = dag.host().directory(join(workspaceRoot, pkg.root));
   const built = await Promise.all(
-    pkg.metadata.platforms.map(async (platform) => {
+    platforms.map(async (platform) => {
       let ctr = context.dockerBuild({
         platform: platform as DaggerPlatform,
         dockerfile: pkg.metadata.dockerfile,

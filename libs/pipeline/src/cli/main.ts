@@ -19,6 +19,10 @@ Commands
   smoke <images...>    build, then run each image's smoke spec on every platform
   publish <images...>  build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
                        then move floating tags (X.Y, X, latest) forward
+  load <images...>     build each image (its parents too, from this commit) for one platform and load it
+                       into the local Docker daemon as <namespace>/<image>:dev and :X.Y.Z-dev, then print
+                       a docker run line to try it (the image travels as an OCI tarball through this machine,
+                       never through a registry, so any engine works: its own network, a remote one)
   plan [images...]     print what publish would do (reads the registry; builds and pushes nothing)
   rescan [images...]   scan each image's published X.Y.Z with today's vulnerability database and say what
                        is new since its attached report and what a rebuild or tool update would fix
@@ -31,6 +35,7 @@ Commands
 
 Options
   --dry-run          publish: print the plan and push nothing
+  --platform <p>     load: linux/amd64 or linux/arm64 (default: the Docker daemon's platform)
   --channel <name>   release (default) or branch; env IMAGE_CHANNEL
   --branch <name>    branch-channel name (default: GITHUB_HEAD_REF, GITHUB_REF_NAME, then git)
   --affected         plan: the images whose inputs changed (nx affected -t publish), in publish order
@@ -60,6 +65,7 @@ const parse = (argv: string[]) =>
       affected: { type: "boolean", default: false },
       base: { type: "string" },
       json: { type: "boolean", default: false },
+      platform: { type: "string" },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -98,6 +104,7 @@ export async function runArgv(argv: string[], env: Record<string, string | undef
         base: parsed.values.base,
         json: parsed.values.json!,
         verbose: parsed.values.verbose!,
+        platform: parsed.values.platform,
       },
       env,
       onImage,

@@ -21,6 +21,8 @@ import { RunReporter } from "../report/reporter.ts";
 import { InvalidReferenceError, RegistryError } from "../registry/errors.ts";
 import { failedAncestor, ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
+import { runLoadCommand } from "../load/load-image.ts";
+import { LoadError } from "../load/load-plan.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
 import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../run/workspace.ts";
 
@@ -34,13 +36,15 @@ export interface CliOptions {
   base?: string;
   json: boolean;
   verbose: boolean;
+  /** load: the platform to build and load (default: the Docker daemon's). */
+  platform?: string;
   root?: string;
 }
 
 /** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
 export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
 
-const KNOWN = ["build", "smoke", "publish", "plan", "rescan"];
+const KNOWN = ["build", "smoke", "publish", "plan", "rescan", "load"];
 const EXPECTED_ERRORS = [
   AttestError,
   ImageMetadataError,
@@ -54,6 +58,7 @@ const EXPECTED_ERRORS = [
   UsageError,
   RunRegistryError,
   ParentFailedError,
+  LoadError,
   VulnGateError,
   VulnDbError,
   VexError,
@@ -77,6 +82,10 @@ export async function runCli(
   const log = new Logger();
   if (!KNOWN.includes(opts.command)) {
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
+    return 2;
+  }
+  if (opts.platform !== undefined && opts.command !== "load") {
+    log.info(`--platform is for load only (${opts.command} builds every platform in image.yaml)`);
     return 2;
   }
   if (opts.command !== "plan" && opts.command !== "rescan" && opts.images.length === 0) {
@@ -158,6 +167,14 @@ export async function runCli(
           },
           opts,
         );
+        break;
+      }
+      case "load": {
+        const records = new Map(images.map((image) => [image, recordFor(ws, image, "load")]));
+        await runLoadCommand(run, images, { platform: opts.platform, verbose: opts.verbose }, (outcome) => {
+          if ("result" in outcome) complete([outcome.result]);
+          else fail(outcome.image, records.get(outcome.image)!, outcome.error);
+        });
         break;
       }
       case "publish": {

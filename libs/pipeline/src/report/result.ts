@@ -7,13 +7,13 @@ import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
 import { countsLine, type VulnerabilityReport } from "../scan/report.ts";
 
-export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned";
+export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned" | "loaded";
 
 /** The machine-readable record of one image in one run: dist/images/<image>/result.json. */
 export interface ImageResult {
   image: string;
   version: string;
-  command: "build" | "smoke" | "publish" | "plan";
+  command: "build" | "smoke" | "publish" | "plan" | "load";
   channel?: "release" | "branch";
   status: ImageStatus;
   /** Repository the tags live in, e.g. 127.0.0.1:5000/acme/tooling-k8s. */
@@ -33,6 +33,8 @@ export interface ImageResult {
   checks?: CheckResult[];
   /** Smoke and publish: the scan of every platform and the gate's verdict. */
   vulnerabilities?: VulnerabilityReport;
+  /** load: the platform put into the local Docker daemon, its tags there, its image ID and the tarball's size. */
+  loaded?: { platform: string; tags: string[]; imageId: string; tarballBytes: number };
   notice?: string;
   /** Why the run failed (status `failed`). */
   error?: string;

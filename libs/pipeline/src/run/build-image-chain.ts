@@ -1,4 +1,4 @@
-import type { ImagePackage } from "@image-tooling/image-metadata";
+import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
 import { buildPlatforms, type PlatformContainers } from "../build/build-image.ts";
 import { inputsDigest } from "../build/inputs-digest.ts";
 import { imageLabels } from "../build/labels.ts";
@@ -31,6 +31,8 @@ export interface BuildContext {
   git: GitInfo;
   log: Logger;
   source?: string;
+  /** Build only these platforms of every image in the chain (`load` builds the one it loads); default: each image's own. */
+  platforms?: readonly Platform[];
 }
 
 /** An image's inputs digest and its parent's, which is folded into it. */
@@ -73,8 +75,9 @@ export async function buildImage(
     base: { name: base.name, digest: base.digest },
     inputsDigest: digest,
   });
-  const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${pkg.metadata.platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
-    buildPlatforms(ctx.ws.root, pkg, base.ref, labels),
+  const platforms = ctx.platforms ?? pkg.metadata.platforms;
+  const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
+    buildPlatforms(ctx.ws.root, pkg, base.ref, labels, platforms),
   );
   return { pkg, containers, labels, inputsDigest: digest, baseRef: base.ref };
 }

@@ -46,12 +46,12 @@ export interface LocalRun {
 export async function withLocalBuild<T>(
   run: LocalRun,
   fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>,
-  opts: { verbose?: boolean } = {},
+  opts: { verbose?: boolean; platforms?: readonly Platform[] } = {},
 ): Promise<T> {
   return withDaggerSession(
     run.log,
     async () => {
-      const ctx: BuildContext = { ws: run.ws, git: run.git, log: run.log, source: run.config?.source ?? run.git.remoteUrl };
+      const ctx: BuildContext = { ws: run.ws, git: run.git, log: run.log, source: run.config?.source ?? run.git.remoteUrl, platforms: opts.platforms };
       let registry: Promise<EphemeralRegistry> | undefined;
       const getRegistry = () => (registry ??= run.log.step("start the run's ephemeral registry", () => EphemeralRegistry.start(run.ephemeralRegistryImage)));
       const published = (image: string) => (run.config ? repositoryRef(run.config, image) : image);

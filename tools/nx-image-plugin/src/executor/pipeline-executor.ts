@@ -1,5 +1,5 @@
 /**
- * The executor of the images' build, smoke and publish targets. Nx hands it
+ * The executor of the images' build, smoke, publish and load targets. Nx hands it
  * every such task of a run at once (`preferBatch`), and it runs each command's
  * images in ONE pipeline run inside Nx's batch worker — one Node start, one
  * workspace read, one Dagger SDK load, one engine session for build/smoke —
@@ -13,8 +13,10 @@ import type { ExecutorContext, TaskGraph } from "@nx/devkit";
 import { compiledEntry } from "@image-tooling/compile";
 
 export interface PipelineOptions {
-  command: "build" | "smoke" | "publish";
+  command: "build" | "smoke" | "publish" | "load";
   dryRun?: boolean;
+  /** load: the platform to build and load (`nx run <image>:load --platform linux/arm64`). */
+  platform?: string;
   channel?: string;
   branch?: string;
   verbose?: boolean;
@@ -34,6 +36,7 @@ export function pipelineArgs(options: PipelineOptions, images: string[]): string
     ...(options.verbose ? ["--verbose"] : []),
     ...(options.channel ? ["--channel", options.channel] : []),
     ...(options.branch ? ["--branch", options.branch] : []),
+    ...(options.platform ? ["--platform", options.platform] : []),
   ];
 }
 
