@@ -112,7 +112,7 @@ describe("load: the built image in the local Docker, on an engine in its own net
     }
   });
 
-  it("a platform the image is not built for, or no platform at all, is one clear error before anything is built", async () => {
+  it("a platform no image is built for is one clear error before anything is built; --platform on another command is a usage error", async () => {
     const wrong = await runPipeline(ws, ["load", "fixture-child", "--platform", "linux/s390x"], {});
     expect(wrong.status).toBe(1);
     expect(wrong.all).toContain(
