@@ -10,3 +10,4 @@ export * from "./lock/schema.ts";
 export * from "./lock/expand.ts";
 export * from "./lock/paths.ts";
 export * from "./lock/read-lock.ts";
+export * from "./lock/release-notes.ts";

@@ -1,5 +1,6 @@
 import { formatSizes } from "../../../libs/pipeline/src/report/size.ts";
 import { countsLine, notesMarkdown, type VulnerabilityReport } from "@image-tooling/pipeline/scan-report";
+import { changesMarkdown, type ImageChanges } from "@image-tooling/pipeline/what-changed";
 import type { ImageResult } from "./result-file.ts";
 
 const code = (s: string): string => `\`${s}\``;
@@ -51,9 +52,19 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   if (r.notice) rows.push(["notice", r.notice]);
   if (r.error) rows.push(["error", r.error]);
   const out = [`## ${r.image} ${r.version}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`)];
+  // Written by publish (libs/pipeline/src/changes): this version against the previous release, read from the registry.
+  const whatChanged = (r as { changes?: ImageChanges }).changes;
+  if (whatChanged) out.push("", "### What changed", "", ...changesMarkdown(whatChanged, { vulnerabilities: vulnerabilityDelta(report) }));
   if (changes) out.push("", "### Changes", "", changes);
   if (report) out.push("", "### Vulnerabilities", "", ...notesMarkdown(report));
   return `${out.join("\n")}\n`;
+}
+
+/** The vulnerability delta in one line, for "What changed" (the findings are listed under Vulnerabilities). */
+function vulnerabilityDelta(report: VulnerabilityReport | undefined): string | undefined {
+  const p = report?.previous;
+  if (!p) return undefined;
+  return `${p.fixed.length} fixed, ${p.new.length} new, ${p.stillOpen.length} still open since ${p.version} (below)`;
 }
 
 /** Notes for a whole run: a summary table, then each image. */

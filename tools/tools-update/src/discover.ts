@@ -1,6 +1,6 @@
-import type { UpdateSource } from "@image-tooling/image-metadata";
+import { releaseNotesUrl, type UpdateSource } from "@image-tooling/image-metadata";
 import { FetchError, type Http } from "./http.ts";
-import { newest, tagOf, versionOfTag, type Newest } from "./versions.ts";
+import { newest, versionOfTag, type Newest } from "./versions.ts";
 
 /** Where GitHub's REST API lives: GITHUB_API_URL (set on Actions runners and for GitHub Enterprise), else api.github.com. */
 export interface GitHubAccess {
@@ -85,12 +85,7 @@ export interface Discovered extends Newest {
 /** The newest version on the tool's track and overall, read from its update source. */
 export async function discover(http: Http, access: GitHubAccess, update: UpdateSource): Promise<Discovered> {
   const v = update.versions;
-  const notes = (version: string): string | null =>
-    update.notes
-      ? update.notes.replaceAll("{version}", version)
-      : "github" in v
-        ? `https://github.com/${v.github}/releases/tag/${encodeURIComponent(tagOf(v.tag, version))}`
-        : null;
+  const notes = (version: string): string | null => releaseNotesUrl(update, version);
   if ("github" in v) {
     const tags = v.from === "tags" ? await githubTags(http, access, v.github, v.tag) : await githubReleaseTags(http, access, v.github);
     const versions = tags.map((t) => versionOfTag(v.tag, t)).filter((x): x is string => x !== null);

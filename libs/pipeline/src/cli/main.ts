@@ -23,6 +23,11 @@ Commands
                        into the local Docker daemon as <namespace>/<image>:dev and :X.Y.Z-dev, then print
                        a docker run line to try it (the image travels as an OCI tarball through this machine,
                        never through a registry, so any engine works: its own network, a remote one)
+  diff <image> <versionA> <versionB>
+                       what changed from versionA to versionB of a published image: tools (with links to
+                       their release notes), Debian packages per platform, base or parent digest, compressed
+                       size per platform; reads the registry only (npm run image:diff -- <image> <A> <B>);
+                       only SBOMs by the release's signer count (--key, or signingIdentity)
   plan [images...]     print what publish would do (reads the registry; builds and pushes nothing)
   rescan [images...]   scan each image's published X.Y.Z with today's vulnerability database and say what
                        is new since its attached report and what a rebuild or tool update would fix
@@ -40,7 +45,10 @@ Options
   --branch <name>    branch-channel name (default: GITHUB_HEAD_REF, GITHUB_REF_NAME, then git)
   --affected         plan: the images whose inputs changed (nx affected -t publish), in publish order
   --base <ref>       plan --affected: compare against this ref (default: main)
-  --json             plan: print the plan as JSON on stdout
+  --json             plan: print the plan as JSON on stdout; diff: the comparison as JSON
+  --key <file>       diff: count SBOMs signed by this cosign public key (default: COSIGN_PRIVATE_KEY's public
+                     half, else keyless: signingIdentity / SIGNING_IDENTITY, or release.yml on main of the
+                     GitHub repository the images come from)
   --verbose          stream the Dagger engine's own progress
   -h, --help         show this help
 
@@ -66,6 +74,7 @@ const parse = (argv: string[]) =>
       base: { type: "string" },
       json: { type: "boolean", default: false },
       platform: { type: "string" },
+      key: { type: "string" },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -105,6 +114,7 @@ export async function runArgv(argv: string[], env: Record<string, string | undef
         json: parsed.values.json!,
         verbose: parsed.values.verbose!,
         platform: parsed.values.platform,
+        key: parsed.values.key,
       },
       env,
       onImage,

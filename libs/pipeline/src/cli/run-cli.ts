@@ -23,6 +23,8 @@ import { failedAncestor, ParentFailedError, runLocalCommand, SmokeFailedError, t
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runLoadCommand } from "../load/load-image.ts";
 import { LoadError } from "../load/load-plan.ts";
+import { runDiffCommand } from "../changes/diff-command.ts";
+import { ChangesError } from "../changes/read-version.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
 import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../run/workspace.ts";
 
@@ -38,13 +40,15 @@ export interface CliOptions {
   verbose: boolean;
   /** load: the platform to build and load (default: the Docker daemon's). */
   platform?: string;
+  /** diff: a cosign public key whose SBOMs count. */
+  key?: string;
   root?: string;
 }
 
 /** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
 export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
 
-const KNOWN = ["build", "smoke", "publish", "plan", "rescan", "load"];
+const KNOWN = ["build", "smoke", "publish", "plan", "rescan", "load", "diff"];
 const EXPECTED_ERRORS = [
   AttestError,
   ImageMetadataError,
@@ -59,6 +63,7 @@ const EXPECTED_ERRORS = [
   RunRegistryError,
   ParentFailedError,
   LoadError,
+  ChangesError,
   VulnGateError,
   VulnDbError,
   VexError,
@@ -84,6 +89,7 @@ export async function runCli(
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
     return 2;
   }
+  if (opts.command === "diff") return runDiff(opts, root, env, log);
   if (opts.platform !== undefined && opts.command !== "load") {
     log.info(`--platform is for load only (${opts.command} builds every platform in image.yaml)`);
     return 2;
@@ -227,6 +233,21 @@ export async function runCli(
   }
   reporter.finish(env);
   return anyFailed || done.some((r) => r.status === "failed") ? 1 : 0;
+}
+
+/** `diff <image> <versionA> <versionB>`: reads the registry, writes no result file; one clear line when it cannot. */
+async function runDiff(opts: CliOptions, root: string, env: Record<string, string | undefined>, log: Logger): Promise<number> {
+  try {
+    const ws = loadWorkspace(root);
+    const config = loadConfig(root, env);
+    log.addSecret(config.password);
+    await runDiffCommand({ positionals: opts.images, key: opts.key, json: opts.json }, { ws, config, git: readGitInfo(root), log, env });
+    return 0;
+  } catch (e) {
+    const known = EXPECTED_ERRORS.some((k) => e instanceof k);
+    log.info(`✘ diff failed: ${known ? (e as Error).message : ((e as Error).stack ?? String(e))}`);
+    return 1;
+  }
 }
 
 function recordFor(ws: Workspace, image: string, command: ImageResult["command"]): RunRecord {

@@ -6,6 +6,7 @@ import type { TagAction } from "../tags/plan-tags.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
 import { countsLine, type VulnerabilityReport } from "../scan/report.ts";
+import type { ImageChanges } from "../changes/compare.ts";
 
 export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned" | "loaded";
 
@@ -31,6 +32,8 @@ export interface ImageResult {
   base?: string;
   inputsDigest?: string;
   checks?: CheckResult[];
+  /** Publish (release channel): what changed since the previous release (tools, Debian packages, base, sizes). */
+  changes?: ImageChanges;
   /** Smoke and publish: the scan of every platform and the gate's verdict. */
   vulnerabilities?: VulnerabilityReport;
   /** load: the platform put into the local Docker daemon, its tags there, its image ID and the tarball's size. */

@@ -22,6 +22,7 @@ import { scanAndGate } from "../scan/gate-step.ts";
 import type { PlatformScan } from "../scan/findings.ts";
 import { attestPublishedVulns } from "../scan/publish-vuln.ts";
 import { deltaFromPrevious } from "../scan/previous.ts";
+import { changesForNotes } from "./publish-changes.ts";
 
 /** Everything the applier carries out one image's plan with. */
 export interface Applier {
@@ -69,7 +70,9 @@ async function completeExisting(applier: Applier, digest: string, notice: string
   const attestations = await attestOrStop(applier, digest, platforms);
   const tags = floating === "as planned" ? plan.floating : await floatingNow(applier, digest);
   await moveFloating(applier, tags, digest);
-  return [record.finish("skipped", { platforms, attestations, sizes, tags: tagRecord([immutable, ...tags]) })];
+  // A re-run that completes an interrupted publish is the one whose notes the release gets.
+  const changes = await changesForNotes(applier);
+  return [record.finish("skipped", { platforms, attestations, sizes, tags: tagRecord([immutable, ...tags]), ...(changes && { changes }) })];
 }
 
 /** The floating steps onto `digest`, against the registry read again now. */
@@ -128,7 +131,8 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
       const { digest, platforms, sizes, attestations } = outcome;
       const floating = await floatingNow(applier, digest);
       await moveFloating(applier, floating, digest);
-      return [record.finish("pushed", { platforms, attestations, sizes, tags: tagRecord([plan.immutable, ...floating], digest) })];
+      const changes = await changesForNotes(applier);
+      return [record.finish("pushed", { platforms, attestations, sizes, tags: tagRecord([plan.immutable, ...floating], digest), ...(changes && { changes }) })];
     },
     { verbose: applier.verbose },
   );

@@ -94,18 +94,36 @@ const statementOf = (bundle: Buffer): { predicate?: unknown } => {
  * The SBOM publish attached to a platform manifest, read back for a rescan:
  * a few megabytes instead of the image's layers, and exactly what the SBOM
  * attestation says the image holds. Undefined when the manifest carries none.
- * Its signature is not checked here: a rescan only reports, and the SBOM
- * verifies with `cosign verify-attestation --type spdxjson` (README).
+ * Without `expected` its signature is not checked: a rescan only reports, and
+ * the SBOM verifies with `cosign verify-attestation --type spdxjson` (README).
+ * With `expected` ("what changed" in release notes and `image:diff`), only an
+ * SBOM that signer made for this manifest counts: anyone who can push to the
+ * repository could attach one listing whatever they like.
  */
-export async function readAttachedSbom(client: RegistryClient, repository: string, platformDigest: string): Promise<SpdxDocument | undefined> {
+export async function readAttachedSbom(
+  client: RegistryClient,
+  repository: string,
+  platformDigest: string,
+  expected?: ExpectedSigner,
+): Promise<SpdxDocument | undefined> {
   for (const ref of await client.referrers(repository, platformDigest)) {
     if (ref.artifactType !== SIGSTORE_BUNDLE) continue;
     const listed = ref.annotations?.[PREDICATE_ANNOTATION];
     if (listed !== undefined && listed !== PREDICATE.sbom) continue;
     const json = (await client.getManifest(repository, ref.digest)).json as { annotations?: Record<string, string>; layers?: { digest: string }[] };
     if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.sbom || !json.layers?.[0]) continue;
-    const predicate = statementOf(await client.getBlob(repository, json.layers[0].digest)).predicate as SpdxDocument | undefined;
+    const blob = await client.getBlob(repository, json.layers[0].digest);
+    if (expected && !signedBy(blob, expected, platformDigest)) continue;
+    const predicate = statementOf(blob).predicate as SpdxDocument | undefined;
     if (predicate?.spdxVersion) return predicate;
   }
   return undefined;
 }
+
+const signedBy = (blob: Buffer, expected: ExpectedSigner, subject: string): boolean => {
+  try {
+    return checkSigner(JSON.parse(blob.toString("utf8")), expected, subject).ok;
+  } catch {
+    return false;
+  }
+};
