@@ -70,6 +70,7 @@ export function changesMarkdown(c: ImageChanges, opts: { vulnerabilities?: strin
     }
     out.push("");
   }
-  if (opts.vulnerabilities) out.push(`**Vulnerabilities:** ${opts.vulnerabilities}`, "");
+  if (opts.vulnerabilities) out.push(`**Vulnerabilities:** ${opts.vulnerabilities}`);
+  while (out.at(-1) === "") out.pop();
   return out;
 }
