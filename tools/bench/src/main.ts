@@ -90,8 +90,7 @@ function printPluginTable(samples: GraphSamples, target = ""): void {
     console.log(`  ${configLabel(c).padEnd(42)} cold ${fmt(s.cold)}`);
     console.log(`  ${"".padEnd(42)} warm ${fmt(s.warm)}`);
   }
-  const ratios = (isolate: boolean) =>
-    `warm ${pluginRatio(samples, isolate, "warm").toFixed(2)}×, cold ${pluginRatio(samples, isolate, "cold").toFixed(2)}×`;
+  const ratios = (isolate: boolean) => `warm ${pluginRatio(samples, isolate, "warm").toFixed(2)}×, cold ${pluginRatio(samples, isolate, "cold").toFixed(2)}×`;
   console.log(`  ours ÷ Nx alone, isolation off (shipped, .env): ${ratios(false)}  ${target}`.trimEnd());
   console.log(`  ours ÷ Nx alone, isolation on:                  ${ratios(true)}`);
 }
