@@ -25,7 +25,7 @@ export const ENTRIES: Record<string, Entry> = {
   // Nx require()s plugins too, on every command.
   "nx-plugin": { source: "tools/nx-image-plugin/src/index.ts", file: "nx-plugin.cjs", format: "cjs" },
   // What the plugin require()s beside itself only when an image package is not in its cache.
-  "image-parser": { source: "libs/image-metadata/src/index.ts", file: "image-parser.cjs", format: "cjs" },
+  "image-parser": { source: "libs/image-metadata/src/read.ts", file: "image-parser.cjs", format: "cjs" },
 };
 
 /** Loaded at run time from node_modules, never bundled (Nx is already loaded in the process that loads the plugin). */

@@ -1,7 +1,6 @@
-import { releaseSigner } from "../attest/expected-signer.ts";
-import { signingMode } from "../attest/signing.ts";
+import { expectedSignerOf, publicKeySigner } from "../attest/expected-signer.ts";
+import { rescanSigning } from "../attest/publish-step.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
-import type { GitInfo } from "../git/git-info.ts";
 import { RegistryClient } from "../registry/client.ts";
 import type { Logger } from "../report/logger.ts";
 import { imageOrThrow, UsageError, type Workspace } from "../run/workspace.ts";
@@ -14,11 +13,11 @@ const VERSION = /^\d+\.\d+\.\d+$/;
  * `image:diff <image> <versionA> <versionB>`: what changed from A to B, both
  * read from the registry (nothing is built), as Markdown on stdout or, with
  * --json, as the result file's `changes`. Only SBOMs by the release's signer
- * count (`--key`, or the configured / GitHub release identity).
+ * count (`--key`, or whom a rescan trusts).
  */
 export async function runDiffCommand(
   args: { positionals: string[]; key?: string; json: boolean },
-  ctx: { ws: Workspace; config: PipelineConfig; git: GitInfo; log: Logger; env: Record<string, string | undefined> },
+  ctx: { ws: Workspace; config: PipelineConfig; log: Logger; env: Record<string, string | undefined> },
 ): Promise<void> {
   const [image, a, b, ...extra] = args.positionals;
   if (!image || !a || !b || extra.length)
@@ -34,13 +33,8 @@ export async function runDiffCommand(
   const { config } = ctx;
   const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
   const client = new RegistryClient({ ...access, retry: config.retry, onRetry: (line) => ctx.log.info(line) });
-  const expected = await releaseSigner({
-    publicKeyFile: args.key,
-    signingKey: ctx.env.COSIGN_PRIVATE_KEY ? signingMode(ctx.env) : undefined,
-    keyless: config.signing,
-    source: config.source ?? ctx.git.remoteUrl,
-    access,
-  });
+  // Whose SBOMs count, as for a rescan (the release's signer: SIGNING_IDENTITY, the GitHub repository's release.yml, or the key pair), unless --key names one.
+  const expected = args.key ? publicKeySigner(args.key) : await expectedSignerOf(rescanSigning(config, ctx.env), access);
   const changes = await ctx.log.step(`${repositoryRef(config, image)}: what changed from ${a} to ${b}`, () =>
     whatChanged({ ws: ctx.ws, client, repository: `${config.namespace}/${image}`, expected }, image, b, { against: a }),
   );

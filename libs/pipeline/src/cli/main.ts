@@ -27,7 +27,7 @@ Commands
                        what changed from versionA to versionB of a published image: tools (with links to
                        their release notes), Debian packages per platform, base or parent digest, compressed
                        size per platform; reads the registry only (npm run image:diff -- <image> <A> <B>);
-                       only SBOMs by the release's signer count (--key, or signingIdentity)
+                       only SBOMs by the release's signer count (--key, or as for rescan)
   plan [images...]     print what publish would do (reads the registry; builds and pushes nothing)
   rescan [images...]   scan each image's published X.Y.Z with today's vulnerability database and say what
                        is new since its attached report and what a rebuild or tool update would fix
@@ -46,9 +46,9 @@ Options
   --affected         plan: the images whose inputs changed (nx affected -t publish), in publish order
   --base <ref>       plan --affected: compare against this ref (default: main)
   --json             plan: print the plan as JSON on stdout; diff: the comparison as JSON
-  --key <file>       diff: count SBOMs signed by this cosign public key (default: COSIGN_PRIVATE_KEY's public
-                     half, else keyless: signingIdentity / SIGNING_IDENTITY, or release.yml on main of the
-                     GitHub repository the images come from)
+  --key <file>       diff: count SBOMs signed by this cosign public key (default: whom rescan trusts:
+                     COSIGN_PRIVATE_KEY's public half, else keyless SIGNING_IDENTITY / signingIdentity, or
+                     release.yml on main of GITHUB_REPOSITORY)
   --verbose          stream the Dagger engine's own progress
   -h, --help         show this help
 
@@ -57,7 +57,9 @@ IMAGE_NAMESPACE, REGISTRY_USERNAME, REGISTRY_PASSWORD (DOCKERHUB_TOKEN for
 Docker Hub) override it; IMAGE_REGISTRY_PLAIN_HTTP=true for a registry without
 TLS that is not on loopback; IMAGE_REGISTRY_RETRIES and
 IMAGE_REGISTRY_RETRY_MAX_SECONDS bound retries. publish signs with COSIGN_PRIVATE_KEY + COSIGN_PASSWORD,
-or keyless on GitHub Actions with id-token: write. Vulnerability database:
+or keyless on GitHub Actions with id-token: write. rescan counts only SBOMs and reports the release
+signed: that key pair, or the release identity (SIGNING_IDENTITY; on GitHub, this repository's
+release.yml@refs/heads/main). Vulnerability database:
 IMAGE_VULN_DB (upstream, oci://<registry>/<repo>:<tag>, or a file), IMAGE_VULN_DB_MAX_AGE (e.g. 5d). Results:
 dist/images/<image>/result.json.
 `;
