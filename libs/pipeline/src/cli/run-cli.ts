@@ -91,6 +91,10 @@ export async function runCli(
     return 2;
   }
   if (opts.command === "diff") return runDiff(opts, root, env, log);
+  if (opts.key !== undefined) {
+    log.info(`--key is for diff only (${opts.command} signs, or trusts, as configured: --help)`);
+    return 2;
+  }
   if (opts.platform !== undefined && opts.command !== "load") {
     log.info(`--platform is for load only (${opts.command} builds every platform in image.yaml)`);
     return 2;
