@@ -108,7 +108,10 @@ export interface DownloadPin {
 export function downloadPin(name: string, tool: HelperTool, platform: string, arch: Arch | null): DownloadPin | { none: string } {
   if (platform !== "linux") return { none: `release binaries are pinned for linux only, this is ${platform}` };
   if (arch === null) return { none: "release binaries are pinned for amd64 and arm64 only" };
-  if (!tool.sha256) return { none: `${HELPER_LOCK_FILE} pins no sha256 for ${name} ${tool.version} yet, until npm run tools:update adds it` };
+  if (!tool.sha256)
+    return {
+      none: `${HELPER_LOCK_FILE} has no verified download of ${name} ${tool.version} yet (npm run tools:update pins one from upstream's checksum file)`,
+    };
   return {
     tool: name,
     version: tool.version,
