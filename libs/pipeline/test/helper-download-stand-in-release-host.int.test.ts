@@ -89,7 +89,7 @@ describe("helper binaries from a stand-in for the upstream release host (github.
 
   it("refuses a tampered asset with one error naming tool, arch, URL and both hashes, and installs nothing", async () => {
     const tampered = Buffer.from(asset);
-    tampered[tampered.length - 1] ^= 0xff;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 0xff, tampered.length - 1);
     server.route(COSIGN_URL, tampered);
     for (const mode of ["download", "auto"] as const) {
       const ctx = context(mode);
