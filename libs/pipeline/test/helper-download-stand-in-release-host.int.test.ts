@@ -11,7 +11,7 @@ import { GoToolUnavailable, goToolBinary, goToolCachePath } from "../src/attest/
 import { helperEntry, type HelperMode, type HelperTool } from "../src/attest/helper-lock.ts";
 import { type InstallContext, installHelper } from "../src/attest/install-helper.ts";
 import { execTool } from "../src/attest/tool-env.ts";
-import { COSIGN, HELPER_LOCK, SYFT } from "../src/attest/tools.ts";
+import { COSIGN, helperLock, SYFT } from "../src/attest/tools.ts";
 import { FetchError, Http } from "../src/http/index.ts";
 
 /**
@@ -36,8 +36,8 @@ beforeAll(async () => {
   if (!existsSync(built))
     throw new Error(`${built} is missing: this test serves the Go-built cosign as the release asset. Run \`npm run tools:attest\` first.`);
   asset = readFileSync(built);
-  cosignEntry = { ...helperEntry(HELPER_LOCK, "cosign"), sha256: { amd64: sha256(asset), arm64: "0".repeat(64) } };
-  server = await startUpstreamServer(["github.com"]);
+  cosignEntry = { ...helperEntry(helperLock(), "cosign"), sha256: { amd64: sha256(asset), arm64: "0".repeat(64) } };
+  server = await startUpstreamServer(["github.com", "objects.githubusercontent.com"]);
   scratch = mkdtempSync(join(tmpdir(), "helper-download-"));
 });
 
@@ -45,6 +45,13 @@ afterAll(async () => {
   await server?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
+
+/** A release asset as github.com serves it: a redirect to its storage host, which answers with the bytes. */
+function serveAsset(url: string, body: Buffer): void {
+  const storage = `https://objects.githubusercontent.com/assets${new URL(url).pathname}`;
+  server.route(url, { status: 302, headers: { location: storage } });
+  server.route(storage, body);
+}
 
 function context(mode: HelperMode, over: Partial<InstallContext> = {}): InstallContext & { lines: string[] } {
   const lines: string[] = [];
@@ -70,12 +77,15 @@ const slotContents = (root: string) => {
 
 describe("helper binaries from a stand-in for the upstream release host (github.com)", () => {
   it("downloads the pinned release binary, checks its sha256, and the pipeline runs exactly that file", async () => {
-    server.route(COSIGN_URL, asset);
+    serveAsset(COSIGN_URL, asset);
     const ctx = context("download");
     const before = server.requests.length;
     const installed = await installHelper("cosign", cosignEntry, COSIGN, ctx);
     expect(installed).toEqual({ bin: goToolCachePath(COSIGN, ctx.root), how: "downloaded" });
-    expect(server.requests.slice(before).map((r) => r.url)).toEqual([COSIGN_URL]);
+    expect(server.requests.slice(before).map((r) => r.url)).toEqual([
+      COSIGN_URL,
+      `https://objects.githubusercontent.com/assets${new URL(COSIGN_URL).pathname}`,
+    ]);
     expect(sha256(readFileSync(installed.bin))).toBe(sha256(asset));
     const version = await execTool(installed.bin, ["version"], { PATH: process.env.PATH });
     expect(`${version.stdout}${version.stderr}`).toMatch(/GitVersion:\s+v3\.1\.3/);
@@ -84,13 +94,13 @@ describe("helper binaries from a stand-in for the upstream release host (github.
 
     const again = await installHelper("cosign", cosignEntry, COSIGN, { ...ctx, mode: "auto" });
     expect(again.how).toBe("verified earlier");
-    expect(server.requests.length).toBe(before + 1);
+    expect(server.requests.length).toBe(before + 2);
   });
 
   it("refuses a tampered asset with one error naming tool, arch, URL and both hashes, and installs nothing", async () => {
     const tampered = Buffer.from(asset);
     tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 0xff, tampered.length - 1);
-    server.route(COSIGN_URL, tampered);
+    serveAsset(COSIGN_URL, tampered);
     for (const mode of ["download", "auto"] as const) {
       const ctx = context(mode);
       const e = await rejection(installHelper("cosign", cosignEntry, COSIGN, ctx), HelperDownloadError);
@@ -104,7 +114,7 @@ describe("helper binaries from a stand-in for the upstream release host (github.
   });
 
   it("replaces a Go build in the slot when downloads are asked for, and keeps it in auto", async () => {
-    server.route(COSIGN_URL, asset);
+    serveAsset(COSIGN_URL, asset);
     const ctx = context("auto");
     const bin = goToolCachePath(COSIGN, ctx.root);
     mkdirSync(dirname(bin), { recursive: true });
@@ -122,8 +132,8 @@ describe("helper binaries from a stand-in for the upstream release host (github.
     writeFileSync(join(dir, "README.md"), "not installed\n");
     execFileSync("tar", ["-czf", join(dir, "syft.tar.gz"), "-C", dir, "syft", "README.md"]);
     const tgz = readFileSync(join(dir, "syft.tar.gz"));
-    server.route(SYFT_URL, tgz);
-    const entry: HelperTool = { ...helperEntry(HELPER_LOCK, "syft"), sha256: { amd64: sha256(tgz), arm64: "0".repeat(64) } };
+    serveAsset(SYFT_URL, tgz);
+    const entry: HelperTool = { ...helperEntry(helperLock(), "syft"), sha256: { amd64: sha256(tgz), arm64: "0".repeat(64) } };
     const ctx = context("download");
     const installed = await installHelper("syft", entry, SYFT, ctx);
     expect(installed.how).toBe("downloaded");

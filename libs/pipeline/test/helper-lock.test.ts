@@ -1,17 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../src/attest/go-tool.ts";
-import {
-  archOf,
-  downloadPin,
-  HELPER_LOCK_FILE,
-  HelperConfigError,
-  HelperLockError,
-  helperEntry,
-  parseHelperLock,
-  parseHelperMode,
-} from "../src/attest/helper-lock.ts";
+import { archOf, downloadPin, HELPER_LOCK_FILE, HelperConfigError, helperEntry, parseHelperLock, parseHelperMode } from "../src/attest/helper-lock.ts";
 import { COSIGN, GRYPE, SYFT } from "../src/attest/tools.ts";
 
 const HEX = (c: string) => c.repeat(64);
@@ -34,7 +26,7 @@ const problemOf = (text: string): string => {
   try {
     parseHelperLock(text);
   } catch (e) {
-    expect(e).toBeInstanceOf(HelperLockError);
+    expect(e).toBeInstanceOf(ImageMetadataError);
     return (e as Error).message;
   }
   throw new Error("the lock parsed");

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { HELPER_LOCK_FILE, HelperLockError, type HelperLock, parseHelperLock } from "@image-tooling/pipeline/helper-lock";
+import { ImageMetadataError } from "@image-tooling/image-metadata";
+import { HELPER_LOCK_FILE, type HelperLock, parseHelperLock } from "@image-tooling/pipeline/helper-lock";
 
 /**
  * The pipeline's helper-binary lock (cosign, syft, grype) as the updater sees
@@ -25,7 +26,7 @@ export function readHelperInput(root: string): { input: HelperInput | null; erro
   try {
     return { input: { file: HELPER_LOCK_FILE, text, lock: parseHelperLock(text) }, errors: [] };
   } catch (e) {
-    if (e instanceof HelperLockError) return { input: null, errors: [e.message] };
+    if (e instanceof ImageMetadataError) return { input: null, errors: [e.message] };
     throw e;
   }
 }

@@ -1,4 +1,4 @@
-import { type Arch, expandTemplate, fieldOf, formatProblem, type MetadataProblem, pinFields, updateSourceSchema } from "@image-tooling/image-metadata";
+import { type Arch, expandTemplate, fieldOf, ImageMetadataError, pinFields, updateSourceSchema } from "@image-tooling/image-metadata";
 import { z } from "zod";
 
 /**
@@ -49,24 +49,17 @@ export const helperLockSchema = z
 export type HelperTool = z.output<typeof helperToolSchema>;
 export type HelperLock = z.output<typeof helperLockSchema>;
 
-export class HelperLockError extends Error {
-  override name = "HelperLockError";
-  constructor(readonly problems: MetadataProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
-  }
-}
-
-/** Parses the lock's text (pure); every problem names the file and field. */
+/** Parses the lock's text (pure); every problem names the file and field, reported like any metadata problem (ImageMetadataError). */
 export function parseHelperLock(text: string, file = HELPER_LOCK_FILE): HelperLock {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new HelperLockError([{ file, message: `is not valid JSON: ${(e as Error).message}` }]);
+    throw new ImageMetadataError([{ file, message: `is not valid JSON: ${(e as Error).message}` }]);
   }
   const parsed = helperLockSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new HelperLockError(
+    throw new ImageMetadataError(
       parsed.error.issues.map((issue) =>
         issue.code === "unrecognized_keys"
           ? { file, field: fieldOf([...issue.path, issue.keys[0]!]), message: "is not a known field" }
@@ -81,7 +74,7 @@ export function parseHelperLock(text: string, file = HELPER_LOCK_FILE): HelperLo
 export function helperEntry(lock: HelperLock, name: string, file = HELPER_LOCK_FILE): HelperTool {
   const entry = lock.tools[name];
   if (!entry)
-    throw new HelperLockError([{ file, field: `tools.${name}`, message: "is missing: the pipeline needs it", hint: `pin ${name} like the other tools` }]);
+    throw new ImageMetadataError([{ file, field: `tools.${name}`, message: "is missing: the pipeline needs it", hint: `pin ${name} like the other tools` }]);
   return entry;
 }
 

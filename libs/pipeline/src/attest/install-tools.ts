@@ -18,6 +18,7 @@ import { Http, parseMirror } from "../http/index.ts";
 import { REPO_ROOT } from "./go-tool.ts";
 import { archOf, helperEntry, parseHelperMode } from "./helper-lock.ts";
 import { type Installed, installHelper } from "./install-helper.ts";
+import { COSIGN, GRYPE, helperLock, SYFT } from "./tools.ts";
 
 // auto's bounded check: a release host that has not answered by then counts as unreachable.
 const AUTO_DEADLINE_MS = 8_000;
@@ -38,11 +39,9 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const http = new Http({ mirror: parseMirror(env.TOOLS_MIRROR), timeoutMs: mode === "auto" ? AUTO_DEADLINE_MS : DOWNLOAD_DEADLINE_MS, log });
   log(`tools:attest: HELPER_TOOLS=${mode}`);
-  // Imported here, so a broken lock is reported by the catch below, not as a stack trace.
-  const { COSIGN, GRYPE, HELPER_LOCK, SYFT } = await import("./tools.ts");
   for (const tool of [COSIGN, SYFT, GRYPE]) {
     const t0 = Date.now();
-    const entry = helperEntry(HELPER_LOCK, tool.name);
+    const entry = helperEntry(helperLock(), tool.name);
     const installed = await installHelper(tool.name, entry, tool, {
       mode,
       root: REPO_ROOT,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type GoTool, REPO_ROOT } from "./go-tool.ts";
-import { HELPER_LOCK_FILE, type HelperLock, type HelperTool, helperEntry, parseHelperLock } from "./helper-lock.ts";
+import { HELPER_LOCK_FILE, type HelperLock, helperEntry, parseHelperLock } from "./helper-lock.ts";
 
 /**
  * The supply-chain tools, pinned in libs/pipeline/helper-tools.lock.json: one
@@ -20,11 +20,28 @@ import { HELPER_LOCK_FILE, type HelperLock, type HelperTool, helperEntry, parseH
  * database; it stays on the 0.121 line (the lock's track) because v0.122
  * needs a newer Go than our machines have.
  */
-export const HELPER_LOCK: HelperLock = parseHelperLock(readFileSync(join(REPO_ROOT, HELPER_LOCK_FILE), "utf8"));
+let lock: HelperLock | undefined;
+
+/** The lock, read on first use: a broken lock is then reported where the pipeline reports bad metadata, not as a failed import. */
+export function helperLock(): HelperLock {
+  lock ??= parseHelperLock(readFileSync(join(REPO_ROOT, HELPER_LOCK_FILE), "utf8"));
+  return lock;
+}
 
 /** The Go side of a lock entry: `go install <goPackage>@v<version>`, and the variable naming another binary. */
-export const goToolOf = (name: string, entry: HelperTool, envVar: string): GoTool => ({ name, pkg: entry.goPackage, version: `v${entry.version}`, envVar });
+function goTool(name: string, envVar: string): GoTool {
+  return {
+    name,
+    envVar,
+    get pkg() {
+      return helperEntry(helperLock(), name).goPackage;
+    },
+    get version() {
+      return `v${helperEntry(helperLock(), name).version}`;
+    },
+  };
+}
 
-export const COSIGN: GoTool = goToolOf("cosign", helperEntry(HELPER_LOCK, "cosign"), "COSIGN_BIN");
-export const SYFT: GoTool = goToolOf("syft", helperEntry(HELPER_LOCK, "syft"), "SYFT_BIN");
-export const GRYPE: GoTool = goToolOf("grype", helperEntry(HELPER_LOCK, "grype"), "GRYPE_BIN");
+export const COSIGN: GoTool = goTool("cosign", "COSIGN_BIN");
+export const SYFT: GoTool = goTool("syft", "SYFT_BIN");
+export const GRYPE: GoTool = goTool("grype", "GRYPE_BIN");
