@@ -31,7 +31,7 @@ const said = (i: Installed): string =>
       ? "release binary, verified earlier"
       : i.how === "override"
         ? "from its override variable"
-        : `${i.how} with Go${i.why ? ` (${i.why})` : ""}`;
+        : `${i.how} with Go${i.why ? `: ${i.why}` : ""}`;
 
 async function main(): Promise<void> {
   const env = process.env;
