@@ -6,7 +6,7 @@ import { newestBaseDigest, type RegistryFor } from "./base.ts";
 import { changesetPath, renderChangeset, type ImageChanges, type ToolChange } from "./changeset.ts";
 import { discover, type Discovered, type GitHubAccess } from "./discover.ts";
 import { HELPERS, readHelperInput } from "./helper-lock.ts";
-import type { Http } from "./http.ts";
+import type { Http } from "@image-tooling/pipeline/http";
 import { applyBaseDigest, applyVersions } from "./lock-text.ts";
 import { readImages, selectedTools, type ImageInput, type Selection, UsageError } from "./plan.ts";
 import { shortDigest, type Row } from "./report.ts";

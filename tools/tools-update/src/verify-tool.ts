@@ -1,6 +1,6 @@
 import { ARCHES, expandTemplate, type Arch, type DownloadTool } from "@image-tooling/image-metadata";
 import { fileNameOf, fromSha256sumList, fromSingleHash, fromYqChecksums } from "./checksums.ts";
-import type { Http } from "./http.ts";
+import type { Http } from "@image-tooling/pipeline/http";
 
 /** What changes in a lock entry when a tool moves to a new version. */
 export interface VerifiedVersion {
