@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { rejection } from "@image-tooling/test-support/rejection";
-import { startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
+import { serveDownload, startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HelperDownloadError } from "../src/attest/download-helper.ts";
 import { GoToolUnavailable, goToolBinary, goToolCachePath } from "../src/attest/go-tool.ts";
@@ -46,13 +46,6 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A release asset as github.com serves it: a redirect to its storage host, which answers with the bytes. */
-function serveAsset(url: string, body: Buffer): void {
-  const storage = `https://objects.githubusercontent.com/assets${new URL(url).pathname}`;
-  server.route(url, { status: 302, headers: { location: storage } });
-  server.route(storage, body);
-}
-
 function context(mode: HelperMode, over: Partial<InstallContext> = {}): InstallContext & { lines: string[] } {
   const lines: string[] = [];
   const root = mkdtempSync(join(scratch, "root-"));
@@ -77,7 +70,7 @@ const slotContents = (root: string) => {
 
 describe("helper binaries from a stand-in for the upstream release host (github.com)", () => {
   it("downloads the pinned release binary, checks its sha256, and the pipeline runs exactly that file", async () => {
-    serveAsset(COSIGN_URL, asset);
+    serveDownload(server, COSIGN_URL, asset);
     const ctx = context("download");
     const before = server.requests.length;
     const installed = await installHelper("cosign", cosignEntry, COSIGN, ctx);
@@ -100,7 +93,7 @@ describe("helper binaries from a stand-in for the upstream release host (github.
   it("refuses a tampered asset with one error naming tool, arch, URL and both hashes, and installs nothing", async () => {
     const tampered = Buffer.from(asset);
     tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 0xff, tampered.length - 1);
-    serveAsset(COSIGN_URL, tampered);
+    serveDownload(server, COSIGN_URL, tampered);
     for (const mode of ["download", "auto"] as const) {
       const ctx = context(mode);
       const e = await rejection(installHelper("cosign", cosignEntry, COSIGN, ctx), HelperDownloadError);
@@ -114,7 +107,7 @@ describe("helper binaries from a stand-in for the upstream release host (github.
   });
 
   it("replaces a Go build in the slot when downloads are asked for, and keeps it in auto", async () => {
-    serveAsset(COSIGN_URL, asset);
+    serveDownload(server, COSIGN_URL, asset);
     const ctx = context("auto");
     const bin = goToolCachePath(COSIGN, ctx.root);
     mkdirSync(dirname(bin), { recursive: true });
@@ -132,7 +125,7 @@ describe("helper binaries from a stand-in for the upstream release host (github.
     writeFileSync(join(dir, "README.md"), "not installed\n");
     execFileSync("tar", ["-czf", join(dir, "syft.tar.gz"), "-C", dir, "syft", "README.md"]);
     const tgz = readFileSync(join(dir, "syft.tar.gz"));
-    serveAsset(SYFT_URL, tgz);
+    serveDownload(server, SYFT_URL, tgz);
     const entry: HelperTool = { ...helperEntry(helperLock(), "syft"), sha256: { amd64: sha256(tgz), arm64: "0".repeat(64) } };
     const ctx = context("download");
     const installed = await installHelper("syft", entry, SYFT, ctx);
