@@ -196,11 +196,16 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
       const tag = w.jobs.tag!.steps.find((s) => s.run?.includes("release:tag"))!;
       expect(tag.run).toContain("GIT_CONFIG_VALUE_0"); // the token reaches git through this step's environment only
       expect(tag.env).toEqual({ GH_TOKEN: "${{ github.token }}" });
-      // Go builds the pinned cosign and syft before the publish signs anything.
+      // The pinned helpers are installed as verified release binaries before the publish signs anything
+      // (Go stays for a helper without a pinned download).
       const steps = w.jobs.publish!.steps;
+      const install = steps.findIndex((s) => s.run === "npm run tools:attest");
+      expect(install).toBeGreaterThan(-1);
+      expect(steps[install]?.env).toEqual({ HELPER_TOOLS: "download" });
+      expect(install).toBeLessThan(steps.indexOf(publish));
       const go = steps.findIndex((s) => s.uses?.startsWith("actions/setup-go@"));
       expect(go).toBeGreaterThan(-1);
-      expect(go).toBeLessThan(steps.indexOf(publish));
+      expect(go).toBeLessThan(install);
       // No install scripts where the registry credentials are; our code compiled explicitly.
       expect(steps.find((s) => s.run?.startsWith("npm ci"))?.run).toContain("--ignore-scripts");
       expect(steps.some((s) => s.run === "npm run compile")).toBe(true);

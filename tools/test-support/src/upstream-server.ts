@@ -98,3 +98,20 @@ export async function startUpstreamServer(hosts: string[]): Promise<UpstreamServ
     },
   };
 }
+
+/**
+ * A download as its host serves it. A GitHub release asset (github.com)
+ * answers with a redirect to its storage host, objects.githubusercontent.com,
+ * which answers with the bytes, so the client's redirect handling is part of
+ * the test; other hosts answer directly.
+ */
+export function serveDownload(s: UpstreamServer, url: string, body: string | Buffer): void {
+  const u = new URL(url);
+  if (u.hostname === "github.com") {
+    const storage = `https://objects.githubusercontent.com/assets${u.pathname}`;
+    s.route(url, { status: 302, headers: { location: storage } });
+    s.route(storage, body);
+  } else {
+    s.route(url, body);
+  }
+}

@@ -3,13 +3,13 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { anonymousRegistry, type RegistryFor } from "./base.ts";
 import { githubAccess } from "./discover.ts";
-import { Http, type HttpOptions } from "./http.ts";
-import { MirrorConfigError, parseMirror } from "./mirror.ts";
+import { Http, type HttpOptions } from "@image-tooling/pipeline/http";
+import { MirrorConfigError, parseMirror } from "@image-tooling/pipeline/http";
 import { UsageError } from "./plan.ts";
 import { renderSummary, renderTable } from "./report.ts";
 import { runUpdate, type Mode } from "./run.ts";
 
-export const HELP = `Usage: npm run tools:update -- [--image NAME]... [--tool NAME]... [--check | --dry-run] [--summary FILE]
+export const HELP = `Usage: npm run tools:update -- [--image NAME]... [--helpers] [--tool NAME]... [--check | --dry-run] [--summary FILE]
 
 Moves each image's pinned tools (packages/*/tools.lock.json) to the newest
 version on their track, and each external base (image.yaml base.digest) to
@@ -24,8 +24,15 @@ lock, the files npm run image-docs generates, and one changeset per image
 base digest, minor for a minor or major release) are written. A tool or
 base that fails is reported and left as it was; the others still update.
 
+The pipeline's own helper binaries (cosign, syft, grype in
+libs/pipeline/helper-tools.lock.json) are kept current the same way, with
+no changeset (no image releases with them); a helper whose download is not
+pinned yet gets the sha256 of its current version from upstream's checksum
+file. They are looked at when no --image is given, or alone with --helpers.
+
 Options:
   --image NAME    only this image (repeatable)
+  --helpers       only the pipeline's helper binaries (libs/pipeline/helper-tools.lock.json)
   --tool NAME     only this tool, in every selected image (repeatable; bases are skipped)
   --check         write nothing, download nothing: print pinned / newest on track /
                   newest overall and exit 1 when anything is behind (like npm outdated)
@@ -56,12 +63,13 @@ export interface CliDeps {
 }
 
 export async function cli(argv: string[], deps: CliDeps): Promise<number> {
-  let values: { image?: string[]; tool?: string[]; check?: boolean; "dry-run"?: boolean; summary?: string; help?: boolean };
+  let values: { image?: string[]; helpers?: boolean; tool?: string[]; check?: boolean; "dry-run"?: boolean; summary?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         image: { type: "string", multiple: true },
+        helpers: { type: "boolean" },
         tool: { type: "string", multiple: true },
         check: { type: "boolean" },
         "dry-run": { type: "boolean" },
@@ -92,6 +100,7 @@ export async function cli(argv: string[], deps: CliDeps): Promise<number> {
       mode,
       images: values.image ?? [],
       tools: values.tool ?? [],
+      helpers: values.helpers ? "only" : "with",
       http,
       github: githubAccess(deps.env),
       registryFor: deps.registryFor ?? anonymousRegistry,

@@ -1,5 +1,5 @@
 import { releaseNotesUrl, type UpdateSource } from "@image-tooling/image-metadata";
-import { FetchError, type Http } from "./http.ts";
+import { FetchError, type Http } from "@image-tooling/pipeline/http";
 import { newest, versionOfTag, type Newest } from "./versions.ts";
 
 /** Where GitHub's REST API lives: GITHUB_API_URL (set on Actions runners and for GitHub Enterprise), else api.github.com. */

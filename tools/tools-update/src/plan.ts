@@ -24,8 +24,9 @@ export class UsageError extends Error {
  * Reads every image package and its lock; a broken one is an error naming
  * its file, never a stack trace. --image / --tool names that match nothing
  * are usage errors, so a typo does not pass as "everything is current".
+ * otherTools are names --tool may also mean (the helper lock's).
  */
-export function readImages(root: string, sel: Selection): { inputs: ImageInput[]; errors: string[] } {
+export function readImages(root: string, sel: Selection, otherTools: string[] = []): { inputs: ImageInput[]; errors: string[] } {
   const inputs: ImageInput[] = [];
   const errors: string[] = [];
   const names: string[] = [];
@@ -50,7 +51,7 @@ export function readImages(root: string, sel: Selection): { inputs: ImageInput[]
     inputs.push({ pkg, lockFile, lockText, lock: parsed.lock });
   }
   for (const image of sel.images) if (!names.includes(image)) throw new UsageError(`--image ${image}: no such image package (images: ${names.join(", ")})`);
-  const allTools = new Set(inputs.flatMap((i) => Object.keys(i.lock.tools)));
+  const allTools = new Set([...inputs.flatMap((i) => Object.keys(i.lock.tools)), ...otherTools]);
   for (const tool of sel.tools) if (!allTools.has(tool)) throw new UsageError(`--tool ${tool}: no selected image pins it (tools: ${[...allTools].join(", ")})`);
   return { inputs, errors };
 }

@@ -1,17 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { DownloadTool } from "@image-tooling/image-metadata";
 import { writeGenerated } from "../../image-docs/src/write-generated.ts";
 import { RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
 import { newestBaseDigest, type RegistryFor } from "./base.ts";
 import { changesetPath, renderChangeset, type ImageChanges, type ToolChange } from "./changeset.ts";
 import { discover, type Discovered, type GitHubAccess } from "./discover.ts";
-import type { Http } from "./http.ts";
+import { HELPERS, readHelperInput } from "./helper-lock.ts";
+import type { Http } from "@image-tooling/pipeline/http";
 import { applyBaseDigest, applyVersions } from "./lock-text.ts";
-import { readImages, selectedTools, type ImageInput, type Selection } from "./plan.ts";
+import { readImages, selectedTools, type ImageInput, type Selection, UsageError } from "./plan.ts";
 import { shortDigest, type Row } from "./report.ts";
 import { bumpFor, compareVersions } from "./versions.ts";
-import { verifyVersion, type VerifiedVersion } from "./verify-tool.ts";
+import { type UpdatableTool, verifyVersion, type VerifiedVersion } from "./verify-tool.ts";
 
 export type Mode = "check" | "update" | "dry-run";
 
@@ -26,6 +26,11 @@ export interface RunOptions extends Selection {
   log: (line: string) => void;
   /** Tools looked at in parallel. Default 4. */
   concurrency?: number;
+  /**
+   * The pipeline's helper-binary lock (libs/pipeline/helper-tools.lock.json):
+   * "with" the images when no --image narrows the run, "only" it (--helpers).
+   */
+  helpers?: "with" | "only";
 }
 
 export interface RunResult {
@@ -73,23 +78,34 @@ const baseMessage = (e: unknown): string =>
  * changeset. A failure costs only that tool or base.
  */
 export async function runUpdate(opts: RunOptions): Promise<RunResult> {
-  const { inputs, errors } = readImages(opts.root, opts);
+  const helpersOnly = opts.helpers === "only";
+  const helperRead = helpersOnly || opts.images.length === 0 ? readHelperInput(opts.root) : { input: null, errors: [] };
+  const helper = helperRead.input;
+  const read = helpersOnly && opts.images.length === 0 ? { inputs: [], errors: [] } : readImages(opts.root, opts, Object.keys(helper?.lock.tools ?? {}));
+  const inputs: ImageInput[] = read.inputs;
+  const errors = [...helperRead.errors, ...read.errors];
+  if (helpersOnly && opts.tools.length && helper && !opts.tools.some((t) => t in helper.lock.tools))
+    throw new UsageError(`--tool ${opts.tools.join(", ")}: the helper lock pins no such tool (tools: ${Object.keys(helper.lock.tools).join(", ")})`);
   const rows: Row[] = [];
   const discovered = memo<Discovered>();
   const verified = memo<VerifiedVersion>();
   const perImage = new Map<string, { versions: Record<string, VerifiedVersion>; tools: ToolChange[]; base?: ImageChanges["base"] }>();
+  const helperChanges = { versions: {} as Record<string, VerifiedVersion>, tools: [] as ToolChange[] };
   const changesOf = (image: string) => {
     if (!perImage.has(image)) perImage.set(image, { versions: {}, tools: [] });
     return perImage.get(image)!;
   };
   let behind = false;
 
-  const jobs: { input: ImageInput; name: string; tool: DownloadTool }[] = inputs.flatMap((input) =>
-    selectedTools(input, opts).map(([name, tool]) => ({ input, name, tool })),
-  );
-  await pool(jobs, opts.concurrency ?? 4, async ({ input, name, tool }) => {
-    const image = input.pkg.name;
-    const row: Row = { image, item: name, pinned: tool.version, onTrack: "?", overall: "?", status: "" };
+  // A helper without sha256 has no verified download yet: it is completed at its own version when nothing newer is on track.
+  const jobs: { image: string; name: string; tool: UpdatableTool; incomplete: boolean }[] = [
+    ...inputs.flatMap((input) => selectedTools(input, opts).map(([name, tool]) => ({ image: input.pkg.name, name, tool, incomplete: false }))),
+    ...Object.entries(helper?.lock.tools ?? {})
+      .filter(([name]) => opts.tools.length === 0 || opts.tools.includes(name))
+      .map(([name, tool]) => ({ image: HELPERS, name, tool, incomplete: !tool.sha256 })),
+  ];
+  await pool(jobs, opts.concurrency ?? 4, async ({ image, name, tool, incomplete }) => {
+    const row: Row = { image, item: name, pinned: incomplete ? `${tool.version} (no download pinned)` : tool.version, onTrack: "?", overall: "?", status: "" };
     rows.push(row);
     try {
       const found = await discovered(JSON.stringify(tool.update.versions) + (tool.update.track ?? ""), () => discover(opts.http, opts.github, tool.update));
@@ -99,7 +115,8 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
         throw new Error(
           `no release${tool.update.track ? ` on track ${tool.update.track}` : ""} matches tag ${"tag" in tool.update.versions ? tool.update.versions.tag : ""}`,
         );
-      if (compareVersions(found.onTrack, tool.version) <= 0) {
+      const newer = compareVersions(found.onTrack, tool.version) > 0;
+      if (!newer && !incomplete) {
         row.status =
           found.overall && compareVersions(found.overall, found.onTrack) > 0
             ? `current on track ${tool.update.track} (${found.overall} is on another line)`
@@ -108,16 +125,17 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
       }
       behind = true;
       if (opts.mode === "check") {
-        row.status = "behind";
+        row.status = newer ? "behind" : "download not pinned yet";
         return;
       }
-      const to = found.onTrack;
+      const to = newer ? found.onTrack : tool.version;
       const key = JSON.stringify([tool.url, tool.archNames, tool.update.checksums, tool.signature?.url, to]);
       const v = await verified(key, () => verifyVersion(opts.http, tool, to, found.notesUrl(to), opts.today));
-      const c = changesOf(image);
+      const c = image === HELPERS ? helperChanges : changesOf(image);
       c.versions[name] = v;
       c.tools.push({ tool: name, from: tool.version, to, bump: bumpFor(tool.version, to), notes: found.notesUrl(to) });
-      row.status = opts.mode === "dry-run" ? `would update to ${to} (verified amd64 + arm64)` : `updated to ${to}`;
+      const did = newer ? `update to ${to}` : `pin the download of ${to}`;
+      row.status = opts.mode === "dry-run" ? `would ${did} (verified amd64 + arm64)` : newer ? `updated to ${to}` : `pinned the download of ${to}`;
     } catch (e) {
       row.status = "error";
       errors.push(`${image} ${name}: ${messageOf(e)}`);
@@ -139,8 +157,8 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
     }
   }
 
-  // Bases follow tags, not tool tracks: left alone when only some tools were asked for.
-  if (opts.tools.length === 0) {
+  // Bases follow tags, not tool tracks: left alone when only some tools (or only the helpers) were asked for.
+  if (opts.tools.length === 0 && !helpersOnly) {
     for (const input of inputs) {
       const base = input.pkg.metadata.base;
       if (!base) continue;
@@ -170,6 +188,14 @@ export async function runUpdate(opts: RunOptions): Promise<RunResult> {
     .map(([image, c]) => ({ image, tools: c.tools.sort((a, b) => a.tool.localeCompare(b.tool)), ...(c.base ? { base: c.base } : {}) }));
   const written: string[] = [];
   if (opts.mode === "update" && changes.length) written.push(...writeChanges(opts.root, inputs, perImage, changes, errors));
+  if (helper && helperChanges.tools.length) {
+    // No image releases with a helper: no changeset, no generated docs; the summary still lists it.
+    if (opts.mode === "update") {
+      writeFileSync(join(opts.root, helper.file), applyVersions(helper.text, helperChanges.versions));
+      written.push(helper.file);
+    }
+    changes.push({ image: HELPERS, tools: helperChanges.tools.sort((a, b) => a.tool.localeCompare(b.tool)) });
+  }
   return { rows, errors, changes, written, behind };
 }
 

@@ -1,6 +1,6 @@
 import { ARCHES, expandTemplate, type Arch, type DownloadTool } from "@image-tooling/image-metadata";
 import { fileNameOf, fromSha256sumList, fromSingleHash, fromYqChecksums } from "./checksums.ts";
-import type { Http } from "./http.ts";
+import type { Http } from "@image-tooling/pipeline/http";
 
 /** What changes in a lock entry when a tool moves to a new version. */
 export interface VerifiedVersion {
@@ -12,6 +12,9 @@ export interface VerifiedVersion {
   computedOn?: string;
 }
 
+/** What verification reads of a lock entry: an image's download tool or a pipeline helper. */
+export type UpdatableTool = Pick<DownloadTool, "version" | "url" | "archNames" | "update" | "signature">;
+
 export class VerifyError extends Error {
   override name = "VerifyError";
 }
@@ -22,7 +25,7 @@ export class VerifyError extends Error {
  * Throws on the first arch that does not verify, so nothing half-verified
  * reaches the lock.
  */
-export async function verifyVersion(http: Http, tool: DownloadTool, version: string, notesUrl: string | null, today: string): Promise<VerifiedVersion> {
+export async function verifyVersion(http: Http, tool: UpdatableTool, version: string, notesUrl: string | null, today: string): Promise<VerifiedVersion> {
   const next = { ...tool, version };
   const checksums = tool.update.checksums;
   const texts = new Map<string, Promise<string>>();

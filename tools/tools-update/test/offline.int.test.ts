@@ -21,6 +21,9 @@ describe("npm run tools:update -- --check on the real workspace, offline (a netw
       expect(r.stderr).toMatch(new RegExp(`^error: \\S+ ${tool}: cannot reach`, "m"));
     expect(r.stderr).toContain("error: tooling-k8s kubectl: cannot reach dl.k8s.io (");
     expect(r.stderr).toMatch(/^error: tooling-k8s-aws aws: cannot reach api\.github\.com/m);
+    // The pipeline's helper lock is checked too, under its own name.
+    for (const helper of ["cosign", "syft", "grype"])
+      expect(r.stderr).toMatch(new RegExp(`^error: pipeline-helpers ${helper}: cannot reach api\\.github\\.com`, "m"));
     expect(r.stderr).toMatch(/^error: toolbox-base base docker\.io\/library\/debian:trixie-slim: cannot reach registry-1\.docker\.io/m);
     expect(r.stdout).toMatch(/tooling-k8s-openstack +openstack +7\.4\.0 +— +— +Debian package/);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/^\s+at /m);

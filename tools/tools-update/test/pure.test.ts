@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fileNameOf, fromSha256sumList, fromSingleHash, fromYqChecksums } from "../src/checksums.ts";
 import { bumpOf, renderChangeset } from "../src/changeset.ts";
 import { applyBaseDigest, applyVersions } from "../src/lock-text.ts";
-import { mirrored, parseMirror } from "../src/mirror.ts";
+import { mirrored, parseMirror } from "@image-tooling/pipeline/http";
 import { parseBaseRef } from "../src/base.ts";
 import { bumpFor, compareVersions, newest, versionOfTag } from "../src/versions.ts";
 

@@ -74,7 +74,10 @@ describe("update-tools.yml", { timeout: 60_000 }, () => {
 
   it("runs the updater per image and opens the pull request with gh; inputs reach scripts only through env", () => {
     const update = steps.find((s) => s.run?.includes("npm run tools:update"))!;
-    expect(update.run).toContain('npm run tools:update -- --image "$IMAGE" --summary "$RUNNER_TEMP/summary.md"');
+    expect(update.run).toContain('if [ "$IMAGE" = pipeline-helpers ]; then set -- --helpers; else set -- --image "$IMAGE"; fi');
+    expect(update.run).toContain('npm run tools:update -- "$@" --summary "$RUNNER_TEMP/summary.md"');
+    // The helper lock has an entry of its own in the matrix.
+    expect(steps.find((s) => s.run?.includes("packages/*/tools.lock.json"))!.run).toContain("pipeline-helpers");
     expect(update.env).toMatchObject({ IMAGE: "${{ matrix.image }}", GITHUB_TOKEN: "${{ github.token }}" });
     expect(steps.some((s) => s.run?.includes("gh pr create") && s.run.includes("gh pr edit"))).toBe(true);
     for (const s of steps) if (s.run) expect(s.run).not.toContain("${{");

@@ -52,6 +52,20 @@ const httpsTemplate = z.string().regex(/^https:\/\/[^\s]+$/, "must be an https:/
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-03");
 
 /**
+ * The pieces a download pin is made of, shared with the pipeline's own
+ * helper-binary lock (libs/pipeline/helper-tools.lock.json), so both locks
+ * spell a version, a hash, an URL template and an archive member alike.
+ */
+export const pinFields = {
+  version,
+  httpsUrl,
+  httpsTemplate,
+  sha256PerArch: z.object({ amd64: sha256, arm64: sha256 }, { error: "is required: a sha256 for amd64 and for arm64" }).strict(),
+  archNames: z.object({ amd64: oneLine, arm64: oneLine }).strict(),
+  memberPath,
+} as const;
+
+/**
  * Where the updater (`npm run tools:update`) finds newer versions of a tool
  * and the sha256 of each architecture's download.
  */
@@ -142,8 +156,8 @@ export const downloadToolSchema = z
     /** https URL template with {version} and {arch}. */
     url: z.string().regex(/^https:\/\//, "must be an https:// URL template"),
     /** How upstream spells each architecture in its URLs (default: amd64/arm64). */
-    archNames: z.object({ amd64: oneLine, arm64: oneLine }).strict().optional(),
-    sha256: z.object({ amd64: sha256, arm64: sha256 }, { error: "is required: a sha256 for amd64 and for arm64" }).strict(),
+    archNames: pinFields.archNames.optional(),
+    sha256: pinFields.sha256PerArch,
     archive: z.enum(["binary", "tar.gz", "zip"]),
     /** Path of the executable inside a tar.gz (template). */
     member: memberPath.optional(),

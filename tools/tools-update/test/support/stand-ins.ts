@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { UpstreamServer } from "@image-tooling/test-support/upstream-server";
+import { serveDownload, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 
 /** Helpers that make the stand-in server answer like GitHub's API and the tools' download hosts. */
 export const sha256 = (b: string | Buffer): string => createHash("sha256").update(b).digest("hex");
@@ -47,16 +47,9 @@ export function githubTags(s: UpstreamServer, repo: string, prefix: string, tags
   });
 }
 
-/** A download; GitHub release assets answer with a redirect to their storage host, like github.com does. */
+/** A download, served like its host does (serveDownload), and its sha256. */
 export function artifact(s: UpstreamServer, url: string, content: string): string {
-  const u = new URL(url);
-  if (u.hostname === "github.com") {
-    const storage = `https://objects.githubusercontent.com/assets${u.pathname}`;
-    s.route(url, { status: 302, headers: { location: storage } });
-    s.route(storage, content);
-  } else {
-    s.route(url, content);
-  }
+  serveDownload(s, url, content);
   return sha256(content);
 }
 

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { request } from "node:https";
 import { rootCertificates } from "node:tls";
 import { mirrored, type MirrorEntry } from "./mirror.ts";
 
 /**
- * HTTPS GETs for the updater: redirects followed (HTTPS only, at most 5),
+ * HTTPS GETs for the updater and the helper installer: redirects followed (HTTPS only, at most 5),
  * TOOLS_MIRROR applied, a deadline per exchange, one retry on a server error
  * or a dropped connection (said in the log), and errors that name the host.
  */
@@ -55,7 +57,7 @@ const NETWORK: Record<string, string> = {
   ENETUNREACH: "network unreachable",
   ECONNRESET: "connection reset",
 };
-const USER_AGENT = "image-tooling-tools-update";
+const USER_AGENT = "image-tooling";
 const MAX_REDIRECTS = 5;
 
 export class Http {
@@ -96,6 +98,21 @@ export class Http {
         hash.update(chunk);
         bytes += chunk.length;
       }
+      return { sha256: hash.digest("hex"), bytes };
+    });
+  }
+
+  /** Streams a download into `file` and returns its sha256: the caller checks it before anything uses the file. */
+  async download(url: string, file: string): Promise<{ sha256: string; bytes: number }> {
+    return this.#withRetry(url, async (target) => {
+      const { res } = await this.#open(target, {});
+      const hash = createHash("sha256");
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+      });
+      await pipeline(res, createWriteStream(file, { mode: 0o600 }));
       return { sha256: hash.digest("hex"), bytes };
     });
   }
