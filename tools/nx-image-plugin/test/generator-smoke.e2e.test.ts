@@ -7,6 +7,9 @@
  * test makes (packages/toolbox-base/test/smoke.e2e.test.ts): the harness's
  * Debian bookworm as base, linux/amd64 only (tini -s under this machine's
  * qemu-user 7.2). The new image takes its platforms from its parent.
+ * And an image on an external base: `--base` reads the digest from the
+ * harness's registry, which holds Debian under Docker Hub's names and serves
+ * the engine as its docker.io mirror.
  * Fails, never skips, without the harness.
  */
 import { parseSmokeSpec } from "@image-tooling/image-metadata";
@@ -33,7 +36,16 @@ describe("a generated image on a fixture parent: build and smoke on the harness 
         .replace(/^platforms: .*$/m, "platforms: [linux/amd64]"),
     );
     ws.commitAll("toolbox-base on the harness base");
-    generated = ws.nx("g", "@image-tooling/nx-image-plugin:image", "hello-tools", "--parent", "toolbox-base", "--description", "A toolbox image made by the generator");
+    generated = ws.nx(
+      "g",
+      "@image-tooling/nx-image-plugin:image",
+      "hello-tools",
+      "--parent",
+      "toolbox-base",
+      "--description",
+      "A toolbox image made by the generator",
+    );
+    if (generated.status !== 0) throw new Error(`nx g failed:\n${generated.output}`);
     ws.commitAll("nx g image hello-tools");
     run = await runPipeline(ws, ["smoke", "hello-tools"], {});
   });
@@ -49,5 +61,37 @@ describe("a generated image on a fixture parent: build and smoke on the harness 
     const spec = parseSmokeSpec(ws.read("packages/hello-tools/smoke.yaml"), "packages/hello-tools/smoke.yaml", "hello-tools");
     expect(spec.checks.map((c) => c.name)).toContain("every tool, the parent's included, reports its pinned version");
     for (const check of spec.checks) expect(run.all).toContain(`✔ [linux/amd64] ${check.name}`);
+  });
+});
+
+describe("a generated image on an external base: the digest from the registry, build and smoke on the harness", () => {
+  let ws: TempWorkspace;
+  let generated: { status: number; output: string };
+  let run: PipelineRun;
+  let debianDigest: string;
+  beforeAll(async () => {
+    const env = loadHarnessEnv();
+    debianDigest = env.HARNESS_DEBIAN_BASE.split("@")[1]!;
+    ws = TempWorkspace.create();
+    generated = ws.nx("g", "@image-tooling/nx-image-plugin:image", "rooted", "--base", `${env.HARNESS_REGISTRY}/library/debian:bookworm-slim`);
+    if (generated.status !== 0) throw new Error(`nx g failed:\n${generated.output}`);
+    // The engine pulls Docker Hub names through the same registry (its mirror): the same digest under the name users write.
+    const meta = "packages/rooted/image.yaml";
+    ws.write(meta, ws.read(meta).replace(`${env.HARNESS_REGISTRY}/library/debian`, "docker.io/library/debian"));
+    ws.commitAll("nx g image rooted");
+    run = await runPipeline(ws, ["smoke", "rooted"], {});
+  });
+  afterAll(() => ws?.dispose());
+
+  it("pins the digest the registry serves for the tag", () => {
+    expect(generated.status, generated.output).toBe(0);
+    expect(ws.read("packages/rooted/image.yaml")).toContain(`  digest: ${debianDigest}\n`);
+  });
+
+  it("passes every check of its generated smoke.yaml on both platforms", () => {
+    expect(run.status, run.all).toBe(0);
+    const spec = parseSmokeSpec(ws.read("packages/rooted/smoke.yaml"), "packages/rooted/smoke.yaml", "rooted");
+    expect(spec.checks.length).toBeGreaterThan(2);
+    for (const platform of ["linux/amd64", "linux/arm64"]) for (const check of spec.checks) expect(run.all).toContain(`✔ [${platform}] ${check.name}`);
   });
 });

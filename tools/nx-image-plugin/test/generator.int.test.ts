@@ -52,7 +52,10 @@ describe("nx g @image-tooling/nx-image-plugin:image", () => {
   beforeAll(async () => {
     ws = TempWorkspace.create();
     registry = await startTestRegistry();
-    debian = await seedImage(new RegistryClient({ registry: registry.host }), "library/debian", "trixie-slim");
+    // Labelled as Docker Hub's Debian is: arm64 with its variant, which `linux/arm64` must find.
+    debian = await seedImage(new RegistryClient({ registry: registry.host }), "library/debian", "trixie-slim", {
+      platforms: ["linux/amd64", "linux/arm64/v8"],
+    });
     await seedImage(new RegistryClient({ registry: registry.host }), "library/debian", "amd64-only", { platforms: ["linux/amd64"] });
   });
   afterAll(async () => {

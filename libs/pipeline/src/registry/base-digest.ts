@@ -1,5 +1,5 @@
 import { RegistryClient } from "./client.ts";
-import { formatPlatform, type ImageIndex, isIndexMediaType } from "./media.ts";
+import { type ImageIndex, isIndexMediaType, parsePlatform, platformMatches } from "./media.ts";
 
 /**
  * An external base's tag, resolved to the multi-platform digest image.yaml
@@ -46,8 +46,9 @@ export async function newestBaseDigest(registryFor: RegistryFor, image: string, 
   if (!isIndexMediaType(m.mediaType) && !("manifests" in m.json)) {
     throw new BaseDigestError(`${image} is a single-platform manifest (${m.mediaType}), not a multi-platform index; the image builds ${platforms.join(" + ")}`);
   }
-  const present = new Set((m.json as ImageIndex).manifests.filter((d) => d.platform).map((d) => formatPlatform(d.platform!)));
-  const missing = platforms.filter((p) => !present.has(p));
+  // `linux/arm64` is found as `linux/arm64/v8`, as Docker Hub's Debian labels it.
+  const entries = (m.json as ImageIndex).manifests;
+  const missing = platforms.filter((p) => !entries.some((d) => platformMatches(parsePlatform(p), d.platform)));
   if (missing.length) throw new BaseDigestError(`${image} (${m.digest}) has no ${missing.join(", ")} image`);
   return m.digest;
 }
