@@ -77,7 +77,7 @@ describe("a generated image on an external base: the digest from the registry, b
     if (generated.status !== 0) throw new Error(`nx g failed:\n${generated.output}`);
     // The engine pulls Docker Hub names through the same registry (its mirror): the same digest under the name users write.
     const meta = "packages/rooted/image.yaml";
-    ws.write(meta, ws.read(meta).replace(`${env.HARNESS_REGISTRY}/library/debian`, "docker.io/library/debian"));
+    ws.write(meta, ws.read(meta).replace(`  image: ${env.HARNESS_REGISTRY}/library/debian:`, "  image: docker.io/library/debian:"));
     ws.commitAll("nx g image rooted");
     run = await runPipeline(ws, ["smoke", "rooted"], {});
   });
