@@ -20,7 +20,9 @@ export function buildImageGraph(packages: readonly ImagePackage[], otherProjects
   const problems: MetadataProblem[] = [];
   const children = new Map<string, string[]>(packages.map((p) => [p.name, []]));
 
-  for (const pkg of [...packages].sort((a, b) => a.name.localeCompare(b.name))) {
+  // Code-unit order, as the alphabetical order of `order` below: localeCompare goes through ICU and costs
+  // tens of milliseconds per 500 images on every Nx command, for names the schema keeps to [a-z0-9-].
+  for (const pkg of [...packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const parent = pkg.metadata.parent;
     if (!parent) continue;
     if (images.has(parent)) {

@@ -2,17 +2,22 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { IMAGE_METADATA_FILE } from "./schema.ts";
 import { parseImagePackage, type ImagePackage } from "./parse.ts";
+import { readTextOrNull, type TextReader } from "./read-text.ts";
 
-const readOrNull = (path: string): string | null => (existsSync(path) ? readFileSync(path, "utf8") : null);
-
-/** Reads and validates the image package at a workspace-relative root. */
-export function readImagePackage(workspaceRoot: string, root: string): ImagePackage {
+/**
+ * Reads and validates the image package at a workspace-relative root.
+ * `read` lets a caller that also digests the files (the Nx plugin's store)
+ * see exactly the text the parse saw, reading each file once.
+ */
+export function readImagePackage(workspaceRoot: string, root: string, read: TextReader = readTextOrNull): ImagePackage {
   const abs = join(workspaceRoot, root);
+  const metadataPath = join(abs, IMAGE_METADATA_FILE);
   return parseImagePackage({
     root: posix.normalize(root.replaceAll("\\", "/")),
-    metadataText: readFileSync(join(abs, IMAGE_METADATA_FILE), "utf8"),
-    packageJsonText: readOrNull(join(abs, "package.json")) ?? "",
-    readFile: (rel) => readOrNull(join(abs, rel)),
+    // A missing image.yaml keeps Node's own ENOENT error, as before.
+    metadataText: read(metadataPath) ?? readFileSync(metadataPath, "utf8"),
+    packageJsonText: read(join(abs, "package.json")) ?? "",
+    readFile: (rel) => read(join(abs, rel)),
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GITHUB_OIDC_ISSUER, SigningNotConfigured, identityMatches, releaseIdentity, signingMode } from "../src/attest/signing.ts";
+import { GITHUB_OIDC_ISSUER, SigningNotConfigured, identityMatches, releaseIdentity, signingMode, verifyingMode } from "../src/attest/signing.ts";
 
 const github = (workflowRef: string, extra: Record<string, string> = {}) => ({
   GITHUB_ACTIONS: "true",
@@ -77,5 +77,23 @@ describe("signing mode", () => {
     expect(() => signingMode({})).toThrow(SigningNotConfigured);
     expect(() => signingMode({})).toThrow(/set COSIGN_PRIVATE_KEY .* and COSIGN_PASSWORD/);
     expect(() => signingMode({ GITHUB_ACTIONS: "true", GITHUB_WORKFLOW_REF: "a/b/.github/workflows/release.yml@refs/heads/main" })).toThrow(/id-token: write/);
+  });
+});
+
+describe("whose signatures a rescan counts (it reads; it never signs)", () => {
+  it("on GitHub, whichever workflow reads and without id-token: the release identity of this repository", () => {
+    const env = { GITHUB_ACTIONS: "true", GITHUB_REPOSITORY: "acme/images", GITHUB_WORKFLOW_REF: "acme/images/.github/workflows/rescan.yml@refs/heads/main" };
+    expect(verifyingMode(env)).toEqual({ kind: "keyless", identity: releaseIdentity("https://github.com", "acme/images"), issuer: GITHUB_OIDC_ISSUER });
+  });
+
+  it("SIGNING_IDENTITY / signingIdentity wins; a key pair means its public half", () => {
+    const fork = "https://github.com/fork/images/.github/workflows/publish.yml@refs/heads/trunk";
+    expect(verifyingMode({ GITHUB_REPOSITORY: "fork/images" }, { identity: fork })).toMatchObject({ kind: "keyless", identity: fork });
+    expect(verifyingMode({ COSIGN_PRIVATE_KEY: "k", COSIGN_PASSWORD: "p" })).toEqual({ kind: "key", privateKey: "k", password: "p" });
+  });
+
+  it("no release signer known (a laptop, no key, no identity): one error naming what to set, never a guess", () => {
+    expect(() => verifyingMode({})).toThrow(SigningNotConfigured);
+    expect(() => verifyingMode({})).toThrow(/set SIGNING_IDENTITY to the release workflow's identity .* or COSIGN_PRIVATE_KEY and COSIGN_PASSWORD/);
   });
 });

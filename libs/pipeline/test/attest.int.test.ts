@@ -8,6 +8,7 @@ import { goToolBinary } from "../src/attest/go-tool.ts";
 import { PREDICATE, SIGSTORE_BUNDLE } from "../src/attest/plan.ts";
 import type { ProvenanceFacts } from "../src/attest/provenance.ts";
 import { readAttestations } from "../src/attest/referrers.ts";
+import { readAttachedSbom } from "../src/scan/attested-reports.ts";
 import type { ExpectedSigner } from "../src/attest/signer.ts";
 import { COSIGN, SYFT } from "../src/attest/tools.ts";
 import { RegistryClient } from "../src/registry/client.ts";
@@ -284,6 +285,27 @@ describe("attestImage with the real cosign and syft", () => {
     // A bundle from the expected key is not duplicated.
     expect(await attestImage(target(repo, image))).toEqual({ ...r, status: "present" });
     expect(await Promise.all(subjects.map((d) => client.referrers(repo, d)))).toEqual(after);
+  });
+
+  it("a rescan reads only the SBOM the expected signer made: another key's SBOM of the same digest is passed over, never scanned", async () => {
+    const repo = "ns/planted-sbom";
+    const other = await testKeyPair("whoever-can-push-a-referrer");
+    const otherSigner: ExpectedSigner = { kind: "key", publicKeyPem: readFileSync(other.publicKeyFile, "utf8") };
+    const image = await seedImage(client, repo, "1.0.0", { labels: { planted: "yes" } });
+    const amd64 = image.platforms["linux/amd64"]!.digest;
+    expect((await attestImage(target(repo, image, other))).status).toBe("created");
+    // Only the planted one is attached: it is not ours, so there is no SBOM to scan (syft reads the image instead).
+    expect(await readAttachedSbom(client, repo, amd64, ours())).toBeUndefined();
+    const planted = await readAttachedSbom(client, repo, amd64, otherSigner);
+    expect(planted?.spdxVersion).toBe("SPDX-2.3");
+
+    expect((await attestImage(target(repo, image))).status).toBe("created");
+    const ourSbom = await readAttachedSbom(client, repo, amd64, ours());
+    expect(ourSbom?.spdxVersion).toBe("SPDX-2.3");
+    expect(ourSbom?.documentNamespace).not.toBe(planted?.documentNamespace);
+    // Neither signer's SBOM of one platform counts for another platform's digest.
+    expect(await readAttachedSbom(client, repo, image.platforms["linux/arm64"]!.digest, otherSigner)).toMatchObject({ spdxVersion: "SPDX-2.3" });
+    expect((await readAttachedSbom(client, repo, image.platforms["linux/arm64"]!.digest, ours()))?.documentNamespace).not.toBe(ourSbom?.documentNamespace);
   });
 
   it("an altered provenance does not count: the next run attests it again, and it verifies", async () => {

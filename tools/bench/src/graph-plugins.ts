@@ -30,7 +30,8 @@ export type GraphSamples = Map<GraphConfig, { cold: number[]; warm: number[] }>;
 
 /** Runs `nx show projects` `runs` times per configuration and temperature; `probe` is an image project only our plugin infers. */
 export function graphPluginTimes(ws: TempWorkspace, runs: number, probe: string): GraphSamples {
-  const nxJson = JSON.parse(ws.read("nx.json")) as { plugins?: unknown[] };
+  const original = ws.read("nx.json");
+  const nxJson = JSON.parse(original) as { plugins?: unknown[] };
   const ours = nxJson.plugins ?? [];
   const samples: GraphSamples = new Map(GRAPH_CONFIGS.map((c) => [c, { cold: [], warm: [] }]));
   const nx = (c: GraphConfig, ...args: string[]) => {
@@ -57,7 +58,8 @@ export function graphPluginTimes(ws: TempWorkspace, runs: number, probe: string)
       }
     }
   }
-  ws.write("nx.json", JSON.stringify(nxJson, null, 2));
+  // Byte for byte: a reformatted nx.json would be a change that affects every project.
+  ws.write("nx.json", original);
   return samples;
 }
 

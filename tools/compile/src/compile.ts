@@ -27,7 +27,7 @@ export const ENTRIES: Record<string, Entry> = {
   // `nx g @image-tooling/nx-image-plugin:image`: its own bundle, so the plugin every command loads stays as small as it was.
   "nx-generator": { source: "tools/nx-image-plugin/src/generator/index.ts", file: "nx-generator.cjs", format: "cjs" },
   // What the plugin require()s beside itself only when an image package is not in its cache.
-  "image-parser": { source: "libs/image-metadata/src/index.ts", file: "image-parser.cjs", format: "cjs" },
+  "image-parser": { source: "libs/image-metadata/src/read.ts", file: "image-parser.cjs", format: "cjs" },
 };
 
 /** Loaded at run time from node_modules, never bundled (Nx is already loaded in the process that loads the plugin). */

@@ -1,6 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { createNodesFromFiles, DependencyType, type CreateDependencies, type CreateNodes, type RawProjectGraphDependency } from "@nx/devkit";
+import type { CreateDependencies, CreateNodes, RawProjectGraphDependency } from "@nx/devkit";
+// From nx itself, which has them loaded already: @nx/devkit's front door costs ~100 ms of module loading on every command.
+import { DependencyType } from "nx/src/config/project-graph";
+import { createNodesFromFiles } from "nx/src/project-graph/plugins/utils";
+import { readTextOrNull } from "@image-tooling/image-metadata/read-text";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 // The graph and inputs rules only: the parser and its schema library load when a package is not cached (package-cache.ts).
 import { buildImageGraph } from "@image-tooling/image-metadata/graph";
@@ -18,8 +22,7 @@ export const createNodes: CreateNodes = [
       async (file, _o, ctx) => {
         const root = dirname(file);
         const pkg = await readImagePackageCached(ctx.workspaceRoot, root);
-        const dockerignoreFile = join(ctx.workspaceRoot, root, ".dockerignore");
-        const dockerignore = existsSync(dockerignoreFile) ? readFileSync(dockerignoreFile, "utf8") : null;
+        const dockerignore = readTextOrNull(join(ctx.workspaceRoot, root, ".dockerignore"));
         return {
           projects: {
             [root]: {

@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ImagePackage } from "@image-tooling/image-metadata";
+import { readTextOrNull, type TextReader } from "@image-tooling/image-metadata/read-text";
 import { workspaceDataDirectoryForWorkspace } from "nx/src/utils/cache-directory";
 import { buildOf, packageStoreIn, type PackageStore } from "./package-store.ts";
 
@@ -25,7 +26,7 @@ function fingerprint(dir: string): string {
 /** The compiled plugin this module runs in, if it runs compiled: its store is only for that build. */
 const BUILD = buildOf(typeof __filename === "undefined" ? undefined : __filename);
 
-type Parser = typeof import("@image-tooling/image-metadata");
+type Parser = Pick<typeof import("@image-tooling/image-metadata"), "readImagePackage">;
 /** Named through a variable so the bundler leaves this import alone: it is only for running from source. */
 const PARSER_SOURCE = "@image-tooling/image-metadata";
 
@@ -66,8 +67,13 @@ export async function readImagePackageCached(workspaceRoot: string, root: string
   let pkg = store?.get(workspaceRoot, root);
   if (!pkg) {
     const { readImagePackage } = await parser();
-    pkg = readImagePackage(workspaceRoot, root);
-    store?.put(workspaceRoot, pkg);
+    const texts = new Map<string, string | null>();
+    const readOnce: TextReader = (path) => {
+      if (!texts.has(path)) texts.set(path, readTextOrNull(path));
+      return texts.get(path)!;
+    };
+    pkg = readImagePackage(workspaceRoot, root, readOnce);
+    store?.put(workspaceRoot, pkg, readOnce);
   }
   memory.set(dir, { key, pkg });
   return pkg;

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ImagePackage } from "@image-tooling/image-metadata";
+import { readTextOrNull, type TextReader } from "@image-tooling/image-metadata/read-text";
 
 /**
  * Parsed image packages kept across Nx commands, in Nx's workspace data
@@ -17,7 +18,8 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
  */
 export interface PackageStore {
   get(workspaceRoot: string, root: string): ImagePackage | undefined;
-  put(workspaceRoot: string, pkg: ImagePackage): void;
+  /** `read` is the reader the parse used, so the digest is of the text the parse saw, read once. */
+  put(workspaceRoot: string, pkg: ImagePackage, read?: TextReader): void;
   /** Writes the store if anything was added; never throws (a store that cannot be written costs only a parse). */
   save(): void;
 }
@@ -27,15 +29,15 @@ interface Entry {
   pkg: ImagePackage;
 }
 
-const FILE_VERSION = 1;
+// 2: digests of text, not bytes.
+const FILE_VERSION = 2;
 
-/** The digest of the files a package's parse read, as named by that parse. */
-export function packageDigest(workspaceRoot: string, pkg: Pick<ImagePackage, "files">): string {
+/** The digest of the files a package's parse read, as named by that parse (as text: the parse sees nothing else). */
+export function packageDigest(workspaceRoot: string, pkg: Pick<ImagePackage, "files">, read: TextReader = readTextOrNull): string {
   const hash = createHash("sha256");
   for (const file of [pkg.files.metadata, pkg.files.packageJson, pkg.files.dockerfile, pkg.files.smoke]) {
-    const abs = join(workspaceRoot, file);
     hash.update(`${file}\0`);
-    hash.update(existsSync(abs) ? readFileSync(abs) : "\0absent\0");
+    hash.update(read(join(workspaceRoot, file)) ?? "\0absent\0");
     hash.update("\0");
   }
   return hash.digest("hex");
@@ -57,8 +59,8 @@ export function packageStoreIn(dir: string, build: string): PackageStore {
       const entry = entries[root];
       return entry && packageDigest(workspaceRoot, entry.pkg) === entry.digest ? entry.pkg : undefined;
     },
-    put(workspaceRoot, pkg) {
-      entries[pkg.root] = { digest: packageDigest(workspaceRoot, pkg), pkg };
+    put(workspaceRoot, pkg, read) {
+      entries[pkg.root] = { digest: packageDigest(workspaceRoot, pkg, read), pkg };
       dirty = true;
     },
     save() {

@@ -44,6 +44,25 @@ describe("package store", () => {
     expect(packageStoreIn(data, "build-1").get(ws, "packages/demo")).toEqual(pkg);
   });
 
+  it("a package put through the parse's own reader is served: its digest is of the same text the next command reads", () => {
+    const seen: string[] = [];
+    const store = packageStoreIn(data, "build-1");
+    store.put(ws, pkg, (path) => {
+      seen.push(path);
+      return readFileSync(path, "utf8");
+    });
+    store.save();
+    expect(seen).toHaveLength(4);
+    expect(packageStoreIn(data, "build-1").get(ws, "packages/demo")).toEqual(pkg);
+  });
+
+  it("a put whose reader saw other text than the disk now holds is a miss, never a stale hit", () => {
+    const store = packageStoreIn(data, "build-1");
+    store.put(ws, pkg, (path) => (path.endsWith("Dockerfile") ? "FROM z\n" : readFileSync(path, "utf8")));
+    store.save();
+    expect(packageStoreIn(data, "build-1").get(ws, "packages/demo")).toBeUndefined();
+  });
+
   it.each([
     ["image.yaml", "name: demo\ndescription: changed\n"],
     ["package.json", '{"version":"1.0.1"}'],

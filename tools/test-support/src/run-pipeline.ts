@@ -4,7 +4,7 @@ import type { TempWorkspace } from "./temp-workspace.ts";
 import { testKeyPair, type TestKeyPair } from "./cosign-keys.ts";
 
 let keys: Promise<TestKeyPair> | undefined;
-/** One cosign key pair per test process: publish signs, so every test publish gets it unless its env says otherwise. */
+/** One cosign key pair per test process: publish signs and rescan counts only what that key signed, so both get it unless their env says otherwise. */
 export const pipelineTestKeys = (): Promise<TestKeyPair> => (keys ??= testKeyPair());
 
 export interface PipelineRun {
@@ -17,7 +17,7 @@ export interface PipelineRun {
 
 /** Runs the pipeline CLI in a workspace, as the Nx targets do, and captures everything it prints. */
 export async function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
-  const signing = args[0] === "publish" ? (await pipelineTestKeys()).env : {};
+  const signing = args[0] === "publish" || args[0] === "rescan" ? (await pipelineTestKeys()).env : {};
   return new Promise((resolve, reject) => {
     // Started as the image plugin's executor starts it: the workspace's compiled CLI.
     const child = spawn(process.execPath, [compiledEntry(ws.root, "pipeline-cli"), ...args], {

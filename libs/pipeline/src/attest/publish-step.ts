@@ -11,7 +11,7 @@ import { REPO_ROOT } from "./go-tool.ts";
 import { verifiedBundlesIn } from "./verified-bundles.ts";
 import { describeWork } from "./plan.ts";
 import { factsFromLabels, githubContext } from "./provenance.ts";
-import { describeSigning, signingMode, SigningNotConfigured, type SigningMode } from "./signing.ts";
+import { describeSigning, signingMode, SigningNotConfigured, type SigningMode, verifyingMode } from "./signing.ts";
 
 /**
  * The attest step as publish calls it: after the X.Y.Z (or branch) push is
@@ -21,8 +21,17 @@ import { describeSigning, signingMode, SigningNotConfigured, type SigningMode } 
 
 /** How this run signs; asked before anything is built, so a missing key or a wrong identity pushes nothing. */
 export function publishSigning(config: Pick<PipelineConfig, "channel" | "signing">, env: Record<string, string | undefined> = process.env): SigningMode {
+  return asAttestError(() => signingMode(env, config.channel, config.signing));
+}
+
+/** Whose SBOMs and reports a rescan counts: the release's; asked before anything is read. */
+export function rescanSigning(config: Pick<PipelineConfig, "signing">, env: Record<string, string | undefined>): SigningMode {
+  return asAttestError(() => verifyingMode(env, config.signing));
+}
+
+function asAttestError(decide: () => SigningMode): SigningMode {
   try {
-    return signingMode(env, config.channel, config.signing);
+    return decide();
   } catch (e) {
     if (e instanceof SigningNotConfigured) throw new AttestError(e.message);
     throw e;

@@ -62,6 +62,24 @@ export function signingMode(env: Record<string, string | undefined>, channel: Ch
   );
 }
 
+/**
+ * Whose signatures count for a job that only reads what a release attached
+ * (a rescan): the release identity (or SIGNING_IDENTITY), or the key pair's
+ * public half. It needs no power to sign: no OIDC token, and the identity is
+ * the release's, whichever workflow reads.
+ */
+export function verifyingMode(env: Record<string, string | undefined>, expect: KeylessExpectation = {}): SigningMode {
+  if (env.COSIGN_PRIVATE_KEY) return { kind: "key", privateKey: env.COSIGN_PRIVATE_KEY, password: env.COSIGN_PASSWORD ?? "" };
+  const identity =
+    expect.identity ?? (env.GITHUB_REPOSITORY ? releaseIdentity(env.GITHUB_SERVER_URL ?? "https://github.com", env.GITHUB_REPOSITORY) : undefined);
+  if (!identity) {
+    throw new SigningNotConfigured(
+      "a rescan counts only the SBOMs and reports the release signed, and no release signer is known here: set SIGNING_IDENTITY to the release workflow's identity (https://github.com/<owner>/<repo>/.github/workflows/release.yml@refs/heads/main, as README's cosign verify line), or COSIGN_PRIVATE_KEY and COSIGN_PASSWORD when releases are signed with a key pair",
+    );
+  }
+  return { kind: "keyless", identity, issuer: expect.issuer ?? GITHUB_OIDC_ISSUER };
+}
+
 /** What a plan says about signing. */
 export function describeSigning(mode: SigningMode): string {
   return mode.kind === "key"

@@ -44,7 +44,9 @@ IMAGE_NAMESPACE, REGISTRY_USERNAME, REGISTRY_PASSWORD (DOCKERHUB_TOKEN for
 Docker Hub) override it; IMAGE_REGISTRY_PLAIN_HTTP=true for a registry without
 TLS that is not on loopback; IMAGE_REGISTRY_RETRIES and
 IMAGE_REGISTRY_RETRY_MAX_SECONDS bound retries. publish signs with COSIGN_PRIVATE_KEY + COSIGN_PASSWORD,
-or keyless on GitHub Actions with id-token: write. Vulnerability database:
+or keyless on GitHub Actions with id-token: write. rescan counts only SBOMs and reports the release
+signed: that key pair, or the release identity (SIGNING_IDENTITY; on GitHub, this repository's
+release.yml@refs/heads/main). Vulnerability database:
 IMAGE_VULN_DB (upstream, oci://<registry>/<repo>:<tag>, or a file), IMAGE_VULN_DB_MAX_AGE (e.g. 5d). Results:
 dist/images/<image>/result.json.
 `;

@@ -1,4 +1,5 @@
 import { AttestError } from "../attest/errors.ts";
+import { rescanSigning } from "../attest/publish-step.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig, loadVulnConfig } from "../config/load-config.ts";
 import { ScanError, VulnDbError } from "../scan/errors.ts";
@@ -178,10 +179,11 @@ export async function runCli(
       case "rescan": {
         // Reads the registry and scans; builds, pushes and attests nothing. Findings are news, not a failure.
         const client = new RegistryClient({ ...config!, onRetry: (line) => log.info(line) });
+        const releaseSigner = rescanSigning(config!, env);
         const results: RescanResult[] = [];
         for (const image of images) {
           try {
-            const r = await rescanImage(run, config!, client, image);
+            const r = await rescanImage(run, config!, client, image, releaseSigner);
             if (r) results.push(r);
           } catch (e) {
             sayFailure(image, e);

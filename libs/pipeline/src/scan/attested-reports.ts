@@ -27,8 +27,8 @@ export interface AttachedReport {
 /**
  * With `expected`, only reports that signer made count (attest-vuln.ts: what
  * is present is never redone, so a report by anyone else must not look
- * present); without, every report is read (rescans and release notes, which
- * only tell).
+ * present; a rescan compares only with what the release attached); without,
+ * every report is read (release notes' delta, which only tells).
  */
 export async function readVulnReports(
   client: RegistryClient,
@@ -93,19 +93,31 @@ const statementOf = (bundle: Buffer): { predicate?: unknown } => {
 /**
  * The SBOM publish attached to a platform manifest, read back for a rescan:
  * a few megabytes instead of the image's layers, and exactly what the SBOM
- * attestation says the image holds. Undefined when the manifest carries none.
- * Its signature is not checked here: a rescan only reports, and the SBOM
- * verifies with `cosign verify-attestation --type spdxjson` (README).
+ * attestation says the image holds. Only an SBOM the expected signer made
+ * for this very digest counts: anyone who can push a referrer could attach
+ * one that lists nothing, and a rescan of it would find nothing. Undefined
+ * when the manifest carries none (the caller then reads the image itself).
  */
-export async function readAttachedSbom(client: RegistryClient, repository: string, platformDigest: string): Promise<SpdxDocument | undefined> {
+export async function readAttachedSbom(
+  client: RegistryClient,
+  repository: string,
+  platformDigest: string,
+  expected: ExpectedSigner,
+): Promise<SpdxDocument | undefined> {
   for (const ref of await client.referrers(repository, platformDigest)) {
     if (ref.artifactType !== SIGSTORE_BUNDLE) continue;
     const listed = ref.annotations?.[PREDICATE_ANNOTATION];
     if (listed !== undefined && listed !== PREDICATE.sbom) continue;
     const json = (await client.getManifest(repository, ref.digest)).json as { annotations?: Record<string, string>; layers?: { digest: string }[] };
     if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.sbom || !json.layers?.[0]) continue;
-    const predicate = statementOf(await client.getBlob(repository, json.layers[0].digest)).predicate as SpdxDocument | undefined;
-    if (predicate?.spdxVersion) return predicate;
+    try {
+      const blob = await client.getBlob(repository, json.layers[0].digest);
+      if (!checkSigner(JSON.parse(blob.toString("utf8")), expected, platformDigest).ok) continue;
+      const predicate = statementOf(blob).predicate as SpdxDocument | undefined;
+      if (predicate?.spdxVersion) return predicate;
+    } catch {
+      // Not a bundle of ours: it does not count.
+    }
   }
   return undefined;
 }

@@ -1,5 +1,8 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Cosign } from "../attest/cosign.ts";
+import { describeExpected } from "../attest/signer.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
@@ -18,7 +21,14 @@ import { scanSbom } from "./scan-image.ts";
  * attested. Writes dist/rescan/<image>.json (what the weekly workflow opens
  * issues from) and the step summary.
  */
-export async function rescanImage(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<RescanResult | null> {
+export async function rescanImage(
+  run: LocalRun,
+  config: PipelineConfig,
+  client: RegistryClient,
+  image: string,
+  /** Whose SBOMs and reports count (signing.ts verifyingMode): the release's, never whoever attached one. */
+  releaseSigner: SigningMode,
+): Promise<RescanResult | null> {
   const pkg = run.ws.graph.images.get(image)!;
   const repo = `${config.namespace}/${image}`;
   const repoRef = `${config.registry}/${repo}`;
@@ -29,28 +39,32 @@ export async function rescanImage(run: LocalRun, config: PipelineConfig, client:
   }
   const db = await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
   const manifests = await client.platformManifests(repo, digest);
-  const attached = await readVulnReports(
-    client,
-    repo,
-    manifests.map((m) => m.digest),
-  );
   const binaries = lockedBinaries(run.ws, image);
   const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
-  const platforms: PlatformRescan[] = await withToolEnvironment(access, (env) =>
-    Promise.all(
+  const platforms: PlatformRescan[] = await withToolEnvironment(access, async (env) => {
+    const expected = (await Cosign.open(releaseSigner, env, env.DOCKER_CONFIG!, { plainHttp: config.plainHttp })).expectedSigner();
+    const attached = await readVulnReports(
+      client,
+      repo,
+      manifests.map((m) => m.digest),
+      expected,
+    );
+    return Promise.all(
       manifests.map((m) =>
         run.log.step(`${image}: rescan ${m.platform} (${m.digest.slice(0, 19)}…)`, async () => {
           const last = attached[m.digest]?.at(-1);
-          // The SBOM publish attached: no second pull of the image. A digest without one is read by syft.
-          const attachedSbom = await readAttachedSbom(client, repo, m.digest);
-          run.log.info(`  ${m.platform}: ${attachedSbom ? "scanning its attached SBOM" : "no attached SBOM: syft reads the image"}`);
+          // The SBOM publish attached: no second pull of the image. A digest without one by the release's signer is read by syft.
+          const attachedSbom = await readAttachedSbom(client, repo, m.digest, expected);
+          run.log.info(
+            `  ${m.platform}: ${attachedSbom ? `scanning its attached SBOM, signed by ${describeExpected(expected)}` : `no SBOM signed by ${describeExpected(expected)}: syft reads the image`}`,
+          );
           const sbom = attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env));
           const scan = await scanSbom(sbom, db, binaries, m.platform);
           return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
         }),
       ),
-    ),
-  );
+    );
+  });
   const result = rescanResult(image, pkg.version, digest, db.info, platforms);
   for (const line of rescanLines(result)) run.log.info(line);
   const dir = join(run.ws.root, "dist", "rescan");
