@@ -55,9 +55,11 @@ describe("a failed run still writes its result files", () => {
   });
 
   it("an upper-case IMAGE_NAMESPACE from the environment: one clear error naming the variable, no stack, a failed result", async () => {
-    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "Acme" });
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "MyTeam" });
     expect(run.status).toBe(1);
-    expect(run.all).toContain("✘ publish failed: environment variable IMAGE_NAMESPACE: must be a lower-case repository path\n  → fix or unset IMAGE_NAMESPACE");
+    expect(run.all).toContain(
+      '✘ publish failed: environment variable IMAGE_NAMESPACE: is "MyTeam": must be a lower-case repository path (letters a-z, digits, single . _ - or / between them, such as "myteam")\n  → fix or unset IMAGE_NAMESPACE (it overrides image-tooling.yaml)',
+    );
     expect(run.all).not.toMatch(NO_STACK);
     expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", error: expect.stringContaining("IMAGE_NAMESPACE") });
   });
