@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Container, Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { daggerSdk } from "../dagger/sdk.ts";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
-import { buildFailureHint, BuildFailedError, describeDockerfileFailure } from "./build-error.ts";
+import { buildFailureHint, BuildFailedError, describeDockerfileFailure, missingSourceHint } from "./build-error.ts";
 
 export type PlatformContainers = Map<Platform, Container>;
 
@@ -40,7 +40,8 @@ export async function buildPlatforms(workspaceRoot: string, pkg: ImagePackage, b
           file: pkg.files.dockerfile,
           text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8"),
         });
-        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef), step);
+        const hint = step?.missing ? missingSourceHint(step, pkg.root) : buildFailureHint(detail, baseRef);
+        throw new BuildFailedError(pkg.name, platform, detail, hint, step);
       }
       return [platform, ctr] as const;
     }),
