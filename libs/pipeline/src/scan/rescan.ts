@@ -44,7 +44,8 @@ export async function rescanImage(run: LocalRun, config: PipelineConfig, client:
           // The SBOM publish attached: no second pull of the image. A digest without one is read by syft.
           const attachedSbom = await readAttachedSbom(client, repo, m.digest);
           run.log.info(`  ${m.platform}: ${attachedSbom ? "scanning its attached SBOM" : "no attached SBOM: syft reads the image"}`);
-          const sbom = attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env));
+          const sbom =
+            attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env, undefined, { policy: config.retry, onRetry: (line) => run.log.info(line) }));
           const scan = await scanSbom(sbom, db, binaries, m.platform);
           return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
         }),
