@@ -63,13 +63,16 @@ describe("publish to an htpasswd registry the engine reaches in its own network"
     for (const tag of ["1.0", "1", "latest"]) expect(await client.manifestDigest(`${NS}/fixture-base`, tag)).toBe(digest);
     expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "pushed", digest, attestations: { status: "created" } });
     // Anonymous reads are refused: the registry really does demand the password.
-    await expect(new RegistryClient({ registry: registry.host, plainHttp: true, retry: { retries: 0 } }).manifestDigest(`${NS}/fixture-base`, "1.0.0")).rejects.toThrow(
-      /401|unauthori[sz]ed|credentials/i,
-    );
+    await expect(
+      new RegistryClient({ registry: registry.host, plainHttp: true, retry: { retries: 0 } }).manifestDigest(`${NS}/fixture-base`, "1.0.0"),
+    ).rejects.toThrow(/401|unauthori[sz]ed|credentials/i);
     // cosign verify, as a user with the same login would run it.
     const config = mkdtempSync(join(tmpdir(), "htpasswd-verify-"));
     try {
-      writeFileSync(join(config, "config.json"), JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString("base64") } } }));
+      writeFileSync(
+        join(config, "config.json"),
+        JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(`${USER}:${PASSWORD}`).toString("base64") } } }),
+      );
       const keys = await pipelineTestKeys();
       const verify = spawnSync(
         await goToolBinary(COSIGN),
