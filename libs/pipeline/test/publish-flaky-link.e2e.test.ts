@@ -29,27 +29,32 @@ const MiB = 1 << 20;
 const SEED = 20261205;
 
 /**
- * The faults of one flaky publish, each kind a few times and then the link is
- * clean again (as a blip is): the first connections from this machine reset
+ * The faults of one flaky publish, each kind for a while and then the link is
+ * clean again (as after a blip): the first connections from this machine reset
  * as they open (our registry check) and, drawn from the seed, one in twenty
  * later ones; the engine's first connection reset as it opens and its first
- * upload over 1 MB (a layer of its push) cut; the first two uploads over
- * 64 kB from this machine (cosign's bundles: our own client only PUTs small
- * manifests) cut; the first download over 4 MB from this machine (a layer
- * syft pulls) cut.
+ * upload over 1 MB (a layer of its push) cut; for 15 s from the first, every
+ * upload over 64 kB from this machine cut (cosign's bundles: our own client
+ * only PUTs small manifests) and every download over 4 MB (the layers syft
+ * pulls). cosign and syft retry a cut on their own a few times, silently;
+ * 15 s outlasts that, so their whole command fails and the pipeline's retry,
+ * said out loud, is what gets them through.
  */
 function blips(): LinkRule {
   const hostResets = new FaultBudget(4);
   const engineResets = new FaultBudget(1);
   const engineCuts = new FaultBudget(1);
-  const cosignCuts = new FaultBudget(2);
-  const syftCuts = new FaultBudget(1);
+  const cosignCuts = new FaultBudget(Infinity, { forMs: 15_000 });
+  const syftCuts = new FaultBudget(Infinity, { forMs: 15_000 });
+  // Ordinals of this publish's own connections, per side (the link has carried others before).
+  let host = 0;
+  let engine = 0;
   return (c) => {
     if (c.peer === ENGINE_IP) {
-      if (c.peerIndex === 1 && engineResets.take()) return { reset: true };
+      if (++engine === 1 && engineResets.take()) return { reset: true };
       return { cutUpload: { afterBytes: MiB, budget: engineCuts } };
     }
-    if ((c.peerIndex <= 2 || c.random() < 0.05) && hostResets.take()) return { reset: true };
+    if ((++host <= 2 || c.random() < 0.05) && hostResets.take()) return { reset: true };
     return { cutUpload: { afterBytes: 64 * KiB, budget: cosignCuts }, cutDownload: { afterBytes: 4 * MiB, budget: syftCuts } };
   };
 }
@@ -68,7 +73,7 @@ function retriesByStep(out: string): Record<string, number> {
         : what.startsWith("push")
           ? "engine push"
           : /^(GET|HEAD|PUT|POST|PATCH|upload)\b/.test(what)
-            ? "registry API"
+            ? "registry requests"
             : what;
     steps[step] = (steps[step] ?? 0) + 1;
   }
@@ -147,7 +152,7 @@ describe("publish of a parent and its child through a flaky link", () => {
     observe("retries per step", { retried, lines: retryLines(run.all), seconds: run.seconds, baselineSeconds: baseline!.seconds });
     // Each kind of fault met its step, and each step said so out loud.
     expect(injected.filter((e) => e.kind === "reset" && e.peer !== ENGINE_IP).length).toBeGreaterThanOrEqual(2);
-    expect(retried["registry API"]).toBeGreaterThanOrEqual(2);
+    expect(retried["registry requests"]).toBeGreaterThanOrEqual(2);
     expect(retryLines(run.all)[0]).toMatch(new RegExp(`^  ↻ GET /v2/ on registry ${link.host}: connection reset; waiting [\\d.]+ s, then retry 1 of 5$`));
     expect(injected.some((e) => e.kind === "reset" && e.peer === ENGINE_IP)).toBe(true);
     expect(injected.some((e) => e.kind === "cut-upload" && e.peer === ENGINE_IP)).toBe(true);
@@ -155,10 +160,14 @@ describe("publish of a parent and its child through a flaky link", () => {
     expect(retryLines(run.all).find((l) => l.includes("↻ push "))).toMatch(
       new RegExp(`^  ↻ push ${link.host}/${ns}/fixture-base:1\\.0\\.0: [^;]+; waiting [\\d.]+ s, then retry 1 of 5$`),
     );
-    expect(injected.filter((e) => e.kind === "cut-upload" && e.peer !== ENGINE_IP)).toHaveLength(2);
+    expect(injected.filter((e) => e.kind === "cut-upload" && e.peer !== ENGINE_IP).length).toBeGreaterThanOrEqual(1);
     expect(Object.keys(retried).some((s) => s.startsWith("cosign attest"))).toBe(true);
-    expect(injected.filter((e) => e.kind === "cut-download")).toHaveLength(1);
+    expect(injected.filter((e) => e.kind === "cut-download").length).toBeGreaterThanOrEqual(1);
     expect(retried["syft scan"]).toBeGreaterThanOrEqual(1);
+    // And once for the run, at its end: which steps, how often.
+    const summary = run.all.split("\n").find((l) => l.startsWith("↻ retried in this run: "));
+    expect(summary).toBeDefined();
+    for (const step of ["registry requests", "engine push", "cosign attest", "syft scan"]) expect(summary).toContain(`${step} `);
 
     for (const image of IMAGES) {
       const t = await tags(ns, image);
@@ -222,7 +231,9 @@ describe("publish of a parent and its child through a flaky link", () => {
     expect(run.all).toContain(
       `✘ publish failed: fixture-base: ${link.host}/${ns}/fixture-base@${digest} is pushed but could not be signed and attested (cosign attest --type spdxjson ${link.host}/${ns}/fixture-base@sha256:`,
     );
-    expect(run.all).toMatch(/gave up after 3 attempts \(IMAGE_REGISTRY_RETRIES=2\)\); floating tags not moved — fix the cause and re-run publish/);
+    expect(run.all).toMatch(
+      /\(connection dropped; gave up after 3 attempts \(IMAGE_REGISTRY_RETRIES=2\)\)\); floating tags not moved — fix the cause and re-run publish/,
+    );
     expect(run.all).not.toMatch(/^\s+at /m);
     expect(await tags(ns, "fixture-base")).toEqual({ "1.0.0": digest, "1.0": null, "1": null, latest: null });
     observe("never recovers", { seconds, retries: retryLines(run.all), error: run.all.slice(run.all.indexOf("✘ publish failed")).split("\n")[0] });

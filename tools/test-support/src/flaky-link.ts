@@ -39,12 +39,27 @@ export interface Cut {
   budget?: FaultBudget;
 }
 
-/** A count of faults shared by many connections: "cut the first two uploads over 1 MB", whichever connections carry them. */
+/**
+ * Faults shared by many connections: "cut the first two uploads over 1 MB",
+ * whichever connections carry them; with `forMs`, every one for that long
+ * after the first ("uploads fail for 15 s"), which is what outlasts the
+ * retries a client makes on its own, as a real outage does.
+ */
 export class FaultBudget {
-  constructor(public left: number) {}
+  #firstAt: number | undefined;
+
+  constructor(
+    public left: number,
+    private readonly options: { forMs?: number } = {},
+  ) {}
 
   take(): boolean {
     if (this.left <= 0) return false;
+    if (this.options.forMs !== undefined) {
+      const now = Date.now();
+      this.#firstAt ??= now;
+      if (now - this.#firstAt > this.options.forMs) return false;
+    }
     this.left--;
     return true;
   }
