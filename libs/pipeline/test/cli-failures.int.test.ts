@@ -19,9 +19,11 @@ describe("a failed run still writes its result files", () => {
 
   it("publish against a registry that is down: status failed, the error, nothing written", async () => {
     const down = `127.0.0.1:${await freePort()}`;
-    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
+    // A refused connection is retried like any link fault (a registry restarting); one retry keeps this quick.
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme", IMAGE_REGISTRY_RETRIES: "1" });
     expect(run.status).toBe(1);
     expect(run.all).not.toMatch(NO_STACK);
+    expect(run.all).toMatch(new RegExp(`  ↻ GET /v2/ on registry ${down}: connection refused; waiting [\\d.]+ s, then retry 1 of 1\n`));
     const result = JSON.parse(ws.read("dist/images/fixture-base/result.json"));
     expect(result).toMatchObject({
       image: "fixture-base",
@@ -37,7 +39,7 @@ describe("a failed run still writes its result files", () => {
 
   it("plan against a registry that is down: the image it was planning is failed", async () => {
     const down = `127.0.0.1:${await freePort()}`;
-    const run = await runPipeline(ws, ["plan"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
+    const run = await runPipeline(ws, ["plan"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme", IMAGE_REGISTRY_RETRIES: "1" });
     expect(run.status).toBe(1);
     expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({
       command: "plan",
