@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FaultBudget, type FlakyLink, startFlakyLink } from "@image-tooling/test-support/flaky-link";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
@@ -89,8 +90,13 @@ describe("the registry client over a flaky link", () => {
     expect(lines[0]).toMatch(/connection (reset|closed unexpectedly)/);
     const direct = new RegistryClient({ registry: registry.host, retry: { retries: 0 } });
     const pulled: Buffer[] = [];
-    const { Writable } = await import("node:stream");
-    await direct.pullBlob("team/cut", sha256Digest(blob), new Writable({ write: (ch, _e, done) => (pulled.push(ch), done()) }));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        pulled.push(chunk);
+        done();
+      },
+    });
+    await direct.pullBlob("team/cut", sha256Digest(blob), sink);
     expect(sha256Digest(Buffer.concat(pulled))).toBe(sha256Digest(blob));
   });
 
