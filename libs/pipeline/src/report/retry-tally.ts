@@ -6,6 +6,7 @@
  */
 const STEP_OF: [RegExp, string][] = [
   [/^push /, "engine push"],
+  [/^build /, "engine pull of a base"],
   [/^cosign (\S+)/, "cosign $1"],
   [/^syft /, "syft scan"],
   [/^(GET|HEAD|PUT|POST|PATCH|upload) /, "registry requests"],
