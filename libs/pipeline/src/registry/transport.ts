@@ -276,6 +276,8 @@ async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Prom
     const init = { method, headers: req.headers, signal: deadline.signal, ...(body && { body }), ...(source && { duplex: "half" }) };
     const res = await fetch(url, init as RequestInit);
     answered = true;
+    // The headers are progress: the body (streamed to the caller or read here) gets a fresh window.
+    deadline.arm();
     const base = { status: res.status, headers: res.headers, url: res.url || url.href };
     if (req.streamResponse && res.ok && res.body && method !== "HEAD") {
       const chunks = res.body as unknown as AsyncIterable<Uint8Array>;
@@ -290,7 +292,6 @@ async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Prom
       })();
       return { ...base, body: Buffer.alloc(0), stream };
     }
-    deadline.arm();
     const bytes = method === "HEAD" || !res.body ? Buffer.alloc(0) : await readAll(progressing(res.body as unknown as AsyncIterable<Uint8Array>, deadline));
     deadline.stop();
     return { ...base, body: bytes };
