@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { AttestError } from "./errors.ts";
 import { goToolBinary } from "./go-tool.ts";
 import type { SpdxDocument } from "./sbom.ts";
@@ -13,11 +14,13 @@ import { SYFT } from "./tools.ts";
 export async function scanImage(ref: string, env: NodeJS.ProcessEnv, onBuild?: (what: string) => void, retry?: ToolRetry): Promise<SpdxDocument> {
   const syft = await goToolBinary(SYFT, { env, onBuild });
   // --from registry: never look for a local Docker daemon's copy of the image. Its pulls are reads: retried freely.
-  const { result: r, gaveUp } = await runRetrying(
-    `syft scan ${ref}`,
-    () => execTool(syft, ["scan", ref, "--from", "registry", "-o", "spdx-json", "-q"], env),
-    retry,
-  );
+  // No -q: quiet syft exits 1 with nothing on stderr, and then a network fault cannot be told from anything else.
+  const scan = async () => {
+    const r = await execTool(syft, ["scan", ref, "--from", "registry", "-o", "spdx-json"], env);
+    // syft colours its error lines even when stderr is no terminal.
+    return { ...r, stderr: stripVTControlCharacters(r.stderr) };
+  };
+  const { result: r, gaveUp } = await runRetrying(`syft scan ${ref}`, scan, retry);
   if (r.code !== 0)
     throw new AttestError(
       `syft ${SYFT.version} could not scan ${ref} (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-5).join(" ")}${gaveUp ? ` (${gaveUp})` : ""}`,
