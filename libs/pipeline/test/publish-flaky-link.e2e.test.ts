@@ -216,15 +216,15 @@ describe("publish of a parent and its child through a flaky link", () => {
 
   it("a link that never recovers fails within the bound, names the step and the registry, and moves no floating tag onto the unsigned digest", async () => {
     const ns = `down-${randomBytes(4).toString("hex")}`;
-    // Every upload over 64 kB from this machine is cut, for ever: cosign's SBOM bundle never gets through.
-    link.setRule(() => ({ cutUpload: { afterBytes: 64 * KiB } }));
+    // Every upload over 64 kB from this machine is cut, for ever: cosign's SBOM bundle never gets through. The engine's push does.
+    link.setRule((c) => (c.peer === ENGINE_IP ? undefined : { cutUpload: { afterBytes: 64 * KiB } }));
     const t0 = Date.now();
     const run = await runPipeline(ws, ["publish", "fixture-base"], env(ns, { IMAGE_REGISTRY_RETRIES: "2", IMAGE_REGISTRY_RETRY_MAX_SECONDS: "20" }));
     const seconds = (Date.now() - t0) / 1000;
     link.setRule(undefined);
     expect(run.status, run.all).toBe(1);
     const attestRetries = retryLines(run.all).filter((l) => l.includes("↻ cosign attest --type spdxjson"));
-    expect(attestRetries).toHaveLength(2);
+    expect(attestRetries, run.all).toHaveLength(2);
     expect(attestRetries[1]).toMatch(/then retry 2 of 2$/);
     const digest = (await tags(ns, "fixture-base"))["1.0.0"];
     expect(digest).toMatch(/^sha256:/);
