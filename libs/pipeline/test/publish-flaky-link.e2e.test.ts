@@ -35,9 +35,9 @@ const SEED = 20261205;
  * later ones; the engine's first connection reset as it opens and its first
  * upload over 1 MB (a layer of its push) cut; for 15 s from the first, every
  * upload over 64 kB from this machine cut (cosign's bundles: our own client
- * only PUTs small manifests) and every download over 4 MB (the layers syft
- * pulls). cosign and syft retry a cut on their own a few times, silently;
- * 15 s outlasts that, so their whole command fails and the pipeline's retry,
+ * only PUTs small manifests), and for 6 s every download over 4 MB (the
+ * layers syft pulls). cosign and syft retry a cut on their own a few times, silently;
+ * the windows outlast that, so their whole command fails and the pipeline's retry,
  * said out loud, is what gets them through.
  */
 function blips(): LinkRule {
@@ -45,7 +45,8 @@ function blips(): LinkRule {
   const engineResets = new FaultBudget(1);
   const engineCuts = new FaultBudget(1);
   const cosignCuts = new FaultBudget(Infinity, { forMs: 15_000 });
-  const syftCuts = new FaultBudget(Infinity, { forMs: 15_000 });
+  // syft's own retries of a pull take longer: a shorter window still outlasts them, and leaves the policy's bound room.
+  const syftCuts = new FaultBudget(Infinity, { forMs: 6_000 });
   // Ordinals of this publish's own connections, per side (the link has carried others before).
   let host = 0;
   let engine = 0;
@@ -59,7 +60,8 @@ function blips(): LinkRule {
   };
 }
 
-const retryLines = (out: string) => out.split("\n").filter((l) => l.includes("↻"));
+/** The retries as announced, one line each (not the run's closing `↻ retried in this run: …`). */
+const retryLines = (out: string) => out.split("\n").filter((l) => l.startsWith("  ↻ "));
 
 /** Retries per step, from the run's own `↻` lines. */
 function retriesByStep(out: string): Record<string, number> {
