@@ -5,6 +5,7 @@ import { imageLabels } from "../build/labels.ts";
 import type { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
 import type { GitInfo } from "../git/git-info.ts";
 import type { Logger } from "../report/logger.ts";
+import type { RetryPolicy } from "../registry/retry.ts";
 import type { Workspace } from "./workspace.ts";
 
 export interface BuiltImage {
@@ -31,6 +32,8 @@ export interface BuildContext {
   git: GitInfo;
   log: Logger;
   source?: string;
+  /** How a build's network fetches (a parent pulled from the target registry) are retried; absent: once. */
+  retry?: RetryPolicy;
 }
 
 /** An image's inputs digest and its parent's, which is folded into it. */
@@ -74,7 +77,7 @@ export async function buildImage(
     inputsDigest: digest,
   });
   const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${pkg.metadata.platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
-    buildPlatforms(ctx.ws.root, pkg, base.ref, labels),
+    buildPlatforms(ctx.ws.root, pkg, base.ref, labels, ctx.retry && { policy: ctx.retry, onRetry: (line) => ctx.log.info(line) }),
   );
   return { pkg, containers, labels, inputsDigest: digest, baseRef: base.ref };
 }
