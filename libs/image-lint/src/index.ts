@@ -4,7 +4,7 @@ export { checkDockerfile, type DockerfileCheckInput } from "./rules/dockerfile-r
 export { unverifiedDownload } from "./rules/downloads.ts";
 export { findShellScripts, shellcheck, checkScriptFiles } from "./rules/script-rules.ts";
 export { checkGeneratedFiles } from "./rules/generated-rules.ts";
-export { planGeneratedFiles, type GeneratedFile } from "./generate/plan.ts";
+export { planGeneratedFiles, type GeneratedFile, type ReadFile } from "./generate/plan.ts";
 export { loadImageContext, readDocsConfig } from "./generate/load-context.ts";
 export { DEFAULT_DOCS_CONFIG, type DocsConfig, type ImageContext } from "./generate/context.ts";
 export { replaceBlock, GENERATED_NOTE } from "./generate/markers.ts";

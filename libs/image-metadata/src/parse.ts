@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { imageMetadataSchema, type ImageMetadata } from "./schema.ts";
 import { fieldOf, ImageMetadataError, type MetadataProblem } from "./errors.ts";
 import { dockerfileBaseProblem } from "./dockerfile-base.ts";
+import { parseJson } from "./json-syntax.ts";
 
 /** The files of one image package, as text, keyed by workspace-relative path. */
 export interface ImagePackageSources {
@@ -67,12 +68,19 @@ export function parseImagePackage(src: ImagePackageSources): ImagePackage {
   const metadata: ImageMetadata = parsed.data;
   const image = metadata.name;
 
-  let pkg: { name?: unknown; version?: unknown; license?: unknown; dependencies?: Record<string, unknown> };
-  try {
-    pkg = JSON.parse(src.packageJsonText);
-  } catch (e) {
-    throw new ImageMetadataError([{ file: packageJsonFile, image, message: `is not valid JSON: ${(e as Error).message}` }]);
+  const json = parseJson(src.packageJsonText);
+  if (!json.ok) {
+    const { line, column, reason } = json.problem;
+    throw new ImageMetadataError([
+      {
+        file: packageJsonFile,
+        image,
+        message: `is not valid JSON: line ${line}, column ${column}: ${reason}`,
+        hint: `fix the JSON at line ${line}, column ${column} of ${packageJsonFile} (usually a comma too many or missing, or an unquoted name; JSON allows no comments)`,
+      },
+    ]);
   }
+  const pkg = (json.value ?? {}) as { name?: unknown; version?: unknown; license?: unknown; dependencies?: Record<string, unknown> };
 
   const problems: MetadataProblem[] = [];
   if (pkg.name !== image) {

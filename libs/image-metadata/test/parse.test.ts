@@ -131,6 +131,16 @@ describe("parseImagePackage", () => {
     ]);
   });
 
+  it("a package.json that is not JSON: names the file, the image, line and column, and what to fix", () => {
+    const broken = '{\n  "name": "demo",\n  "version": "1.2.3",,\n  "license": "MIT"\n}\n';
+    const e = metadataErrorOf(() => parseImagePackage(sources({ pkg: broken })));
+    expect(e.message).toBe(
+      'packages/demo/package.json, image "demo": is not valid JSON: line 3, column 22: Expected double-quoted property name\n  → fix the JSON at line 3, column 22 of packages/demo/package.json (usually a comma too many or missing, or an unquoted name; JSON allows no comments)',
+    );
+    const cut = metadataErrorOf(() => parseImagePackage(sources({ pkg: '{\n  "name": "demo"\n' })));
+    expect(cut.message).toContain(`packages/demo/package.json, image "demo": is not valid JSON: line 3, column 1: Expected ',' or '}' after property value`);
+  });
+
   it("requires a plain semver version: the tag is exactly the package version", () => {
     for (const version of ["v1.2.3", " 1.2.3", "1.2.3 ", "=1.2.3", "1.2"]) {
       const e = metadataErrorOf(() => parseImagePackage(sources({ pkg: { name: "demo", version } })));

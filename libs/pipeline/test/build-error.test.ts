@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { BuildFailedError, describeDockerfileFailure } from "../src/build/build-error.ts";
-import { dockerfileInstructions, findRunStep } from "../src/build/dockerfile-step.ts";
+import { BuildFailedError, describeDockerfileFailure, missingCopySource, missingSourceHint } from "../src/build/build-error.ts";
+import { dockerfileInstructions, findCopyStep, findRunStep } from "../src/build/dockerfile-step.ts";
 
 const DOCKERFILE = [
   "# syntax=docker/dockerfile:1",
@@ -76,5 +76,46 @@ describe("a build error", () => {
     );
     expect(step).toBeUndefined();
     expect(detail).toBe("$ /bin/sh -c make\nabout to fail");
+  });
+});
+
+describe("a COPY of a file the build context lacks", () => {
+  const dockerfile = [
+    "ARG BASE_IMAGE",
+    "FROM ${BASE_IMAGE} AS fetch",
+    "COPY --from=fetch /bin/hello /x",
+    "FROM ${BASE_IMAGE}",
+    "COPY --chmod=0755 entrypoint ./bin/hello /usr/local/bin/",
+    'ADD ["conf.d/", "/etc/x/"]',
+  ].join("\n");
+  // The engine's own text (operation IDs shortened): Dagger's Dockerfile frontend, then BuildKit's.
+  const daggerError = `failed to load container from converted ID: load Container@${"Cv".repeat(2000)}: load xxh3:825ee66d8f4baa55: inputs: failed to content hash dockerfile copy: failed to copy source directory: lstat /bin/hello: no such file or directory`;
+
+  it("reads the missing path from either engine's words", () => {
+    expect(missingCopySource(daggerError)).toEqual({ path: "/bin/hello", reason: "no such file or directory" });
+    expect(missingCopySource('failed to solve: failed to compute cache key: failed to calculate checksum of ref abc::def: "/conf.d": not found')).toEqual({
+      path: "/conf.d",
+      reason: "not found",
+    });
+    expect(missingCopySource("process did not complete successfully: exit code: 3")).toBeUndefined();
+  });
+
+  it("finds the COPY or ADD that names it, never a --from copy", () => {
+    expect(findCopyStep(dockerfile, "/bin/hello")).toEqual({ line: 5, instruction: "COPY --chmod=0755 entrypoint ./bin/hello /usr/local/bin/" });
+    expect(findCopyStep(dockerfile, "/conf.d")?.line).toBe(6);
+    expect(findCopyStep(dockerfile, "/elsewhere")).toBeUndefined();
+  });
+
+  it("names the Dockerfile line, the missing path and what to do, without the engine's IDs", () => {
+    const { detail, step } = describeDockerfileFailure(Object.assign(new Error(daggerError)), { file: "packages/demo/Dockerfile", text: dockerfile });
+    const e = new BuildFailedError("demo", "linux/amd64", detail, missingSourceHint(step!, "packages/demo"), step);
+    expect(e.message).toBe(
+      [
+        "demo [linux/amd64]: the Dockerfile did not build: packages/demo/Dockerfile line 5 failed: bin/hello is not in the build context",
+        "    COPY --chmod=0755 entrypoint ./bin/hello /usr/local/bin/",
+        "    bin/hello: no such file or directory",
+        "  → add packages/demo/bin/hello to the image package, or fix the source on line 5 of packages/demo/Dockerfile; a file that exists but is listed in packages/demo/.dockerignore is left out of the context too",
+      ].join("\n"),
+    );
   });
 });

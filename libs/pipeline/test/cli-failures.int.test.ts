@@ -19,9 +19,11 @@ describe("a failed run still writes its result files", () => {
 
   it("publish against a registry that is down: status failed, the error, nothing written", async () => {
     const down = `127.0.0.1:${await freePort()}`;
-    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
+    // A refused connection is retried like any link fault (a registry restarting); one retry keeps this quick.
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme", IMAGE_REGISTRY_RETRIES: "1" });
     expect(run.status).toBe(1);
     expect(run.all).not.toMatch(NO_STACK);
+    expect(run.all).toMatch(new RegExp(`  ↻ GET /v2/ on registry ${down}: connection refused; waiting [\\d.]+ s, then retry 1 of 1\n`));
     const result = JSON.parse(ws.read("dist/images/fixture-base/result.json"));
     expect(result).toMatchObject({
       image: "fixture-base",
@@ -37,7 +39,7 @@ describe("a failed run still writes its result files", () => {
 
   it("plan against a registry that is down: the image it was planning is failed", async () => {
     const down = `127.0.0.1:${await freePort()}`;
-    const run = await runPipeline(ws, ["plan"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme" });
+    const run = await runPipeline(ws, ["plan"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme", IMAGE_REGISTRY_RETRIES: "1" });
     expect(run.status).toBe(1);
     expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({
       command: "plan",
@@ -55,9 +57,11 @@ describe("a failed run still writes its result files", () => {
   });
 
   it("an upper-case IMAGE_NAMESPACE from the environment: one clear error naming the variable, no stack, a failed result", async () => {
-    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "Acme" });
+    const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: "127.0.0.1:5000", IMAGE_NAMESPACE: "MyTeam" });
     expect(run.status).toBe(1);
-    expect(run.all).toContain("✘ publish failed: environment variable IMAGE_NAMESPACE: must be a lower-case repository path\n  → fix or unset IMAGE_NAMESPACE");
+    expect(run.all).toContain(
+      '✘ publish failed: environment variable IMAGE_NAMESPACE: is "MyTeam": must be a lower-case repository path (letters a-z, digits, single . _ - or / between them, such as "myteam")\n  → fix or unset IMAGE_NAMESPACE (it overrides image-tooling.yaml)',
+    );
     expect(run.all).not.toMatch(NO_STACK);
     expect(JSON.parse(ws.read("dist/images/fixture-base/result.json"))).toMatchObject({ status: "failed", error: expect.stringContaining("IMAGE_NAMESPACE") });
   });

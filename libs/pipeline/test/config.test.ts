@@ -45,10 +45,13 @@ describe("resolveConfig", () => {
   });
 
   it("puts the environment's values through the same schema as the file's, naming the variable", () => {
-    const upper = () => resolveConfig(file, { IMAGE_NAMESPACE: "Acme" });
+    const upper = () => resolveConfig(file, { IMAGE_NAMESPACE: "MyTeam" });
     expect(upper).toThrow(ImageMetadataError);
     expect(upper).toThrow(
-      "environment variable IMAGE_NAMESPACE: must be a lower-case repository path\n  → fix or unset IMAGE_NAMESPACE (it overrides image-tooling.yaml)",
+      'environment variable IMAGE_NAMESPACE: is "MyTeam": must be a lower-case repository path (letters a-z, digits, single . _ - or / between them, such as "myteam")\n  → fix or unset IMAGE_NAMESPACE (it overrides image-tooling.yaml)',
+    );
+    expect(() => resolveConfig("registry: ghcr.io\nnamespace: my team\n", {})).toThrow(
+      'image-tooling.yaml, field "namespace": is "my team": must be a lower-case repository path (letters a-z, digits, single . _ - or / between them)',
     );
     expect(() => resolveConfig(file, { IMAGE_REGISTRY: "https://ghcr.io/acme" })).toThrow(
       'environment variable IMAGE_REGISTRY: is "https://ghcr.io/acme": expected a host with an optional port',

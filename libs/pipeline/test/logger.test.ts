@@ -36,3 +36,25 @@ describe("Logger", () => {
     expect(fmtDuration(125_000)).toBe("2m05s");
   });
 });
+
+describe("the run's retry tally", () => {
+  it("counts each announced retry by step and says so in one line; nothing retried, no line", async () => {
+    const { RetryTally } = await import("../src/report/retry-tally.ts");
+    const tally = new RetryTally();
+    expect(tally.summary()).toBeUndefined();
+    for (const line of [
+      "  ↻ GET /v2/ on registry 172.17.0.1:5003: connection reset; waiting 1.0 s, then retry 1 of 5",
+      "  ↻ upload of sha256:abc to registry x: no progress for 10 s; waiting 1.0 s, then retry 1 of 5",
+      "  ↻ push 172.17.0.1:5003/ns/a:1.0.0: connection dropped; waiting 0.7 s, then retry 1 of 5",
+      "  ↻ cosign attest --type spdxjson 172.17.0.1:5003/ns/a@sha256:1: connection dropped; waiting 0.6 s, then retry 1 of 5",
+      "  ↻ cosign sign 172.17.0.1:5003/ns/a@sha256:1: connection refused; waiting 0.6 s, then retry 1 of 5",
+      "  ↻ syft scan 172.17.0.1:5003/ns/a@sha256:2: the registry ended the request early; waiting 0.6 s, then retry 1 of 5",
+      "▶ a: push 172.17.0.1:5003/ns/a:1.0.0",
+    ])
+      tally.see(line);
+    expect(tally.counts()).toEqual({ "registry requests": 2, "engine push": 1, "cosign attest": 1, "cosign sign": 1, "syft scan": 1 });
+    expect(tally.summary()).toBe(
+      "↻ retried in this run: registry requests 2, engine push 1, cosign attest 1, cosign sign 1, syft scan 1 (6 in all, each announced above)",
+    );
+  });
+});

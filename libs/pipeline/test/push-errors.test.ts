@@ -12,18 +12,22 @@ describe("reading the engine's push errors", () => {
     expect(transientPushFailure("unexpected status: 502 Bad Gateway")).toBe("bad gateway (HTTP 502)");
     expect(transientPushFailure("504 Gateway Timeout")).toBe("gateway timeout (HTTP 504)");
     expect(transientPushFailure('failed to do request: Put "http://172.17.0.1:5003/v2/a/b/blobs/uploads/x": EOF')).toBe(
-      "the registry ended the request early (unexpected EOF; the engine does not say why)",
+      "the registry ended the request early (unexpected EOF; the tool does not say why)",
     );
     // What the engine says when the registry answers a manifest PUT with 429 (seen in publish-faults.e2e.test.ts).
     expect(transientPushFailure("short read: expected 2247 bytes but got 0: unexpected EOF")).toBe(
-      "the registry ended the request early (unexpected EOF; the engine does not say why)",
+      "the registry ended the request early (unexpected EOF; the tool does not say why)",
     );
     expect(transientPushFailure("read tcp 172.17.0.2:41234->172.17.0.1:5003: read: connection reset by peer")).toBe("connection dropped");
+    // A link that refuses, cuts a TLS handshake or stops moving is as transient as one that drops.
+    expect(transientPushFailure("dial tcp 172.17.0.1:5003: connect: connection refused")).toBe("connection refused");
+    expect(transientPushFailure('Get "https://r.example/v2/": net/http: TLS handshake timeout')).toBe("TLS handshake cut");
+    expect(transientPushFailure('Head "https://r.example/v2/a/manifests/1": remote error: tls: bad record MAC')).toBe("TLS handshake cut");
+    expect(transientPushFailure("read tcp 172.17.0.2:41234->172.17.0.1:5003: i/o timeout")).toBe("timed out");
   });
 
   it("does not retry what a retry cannot fix", () => {
     expect(transientPushFailure("unexpected status from PUT request: 401 Unauthorized")).toBeNull();
-    expect(transientPushFailure("dial tcp 172.17.0.1:5003: connect: connection refused")).toBeNull();
     expect(transientPushFailure("failed to push 172.17.0.1:5429/a/b:1.0.0: name unknown")).toBeNull();
   });
 

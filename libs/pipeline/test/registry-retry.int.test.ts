@@ -100,15 +100,26 @@ describe("the registry client retries transient failures", () => {
     proxy.setRule(undefined);
   });
 
-  it("does not retry what is an answer (404, 401) or a refused connection", async () => {
+  it("does not retry what is an answer (404, 401)", async () => {
     proxy.setRule(undefined);
     const { c, lines } = client();
     const before = proxy.seen.length;
     expect(await c.manifestDigest(repo, "9.9.9")).toBeNull();
     expect(proxy.seen.length - before).toBe(1);
-    const down = new RegistryClient({ registry: `127.0.0.1:${await freePort()}`, retry: { baseMs: 20 }, onRetry: (l) => lines.push(l) });
-    await expect(down.ping()).rejects.toThrow(/connection refused/);
     expect(lines).toEqual([]);
+  });
+
+  it("retries a refused connection (a registry restarting) within the bound, saying so, then fails naming the registry", async () => {
+    const lines: string[] = [];
+    const host = `127.0.0.1:${await freePort()}`;
+    const down = new RegistryClient({ registry: host, retry: { retries: 2, baseMs: 20 }, onRetry: (l) => lines.push(l) });
+    await expect(down.ping()).rejects.toThrow(
+      `cannot reach registry ${host} (connection refused): is it running? check IMAGE_REGISTRY (GET /v2/: connection refused; gave up after 3 attempts (IMAGE_REGISTRY_RETRIES=2))`,
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^  ↻ GET /v2/ on registry ${host}: connection refused; waiting [\\d.]+ s, then retry 1 of 2$`)),
+      expect.stringMatching(/then retry 2 of 2$/),
+    ]);
   });
   it("a registry killed mid-operation: the dropped connection is retried within the bound, then fails clearly; after a restart its content is intact", async () => {
     let killed = false;

@@ -53,6 +53,15 @@ describe("graph errors reported through nx", () => {
     expectFailure('packages/pandoc/image.yaml, image "pandoc", field "platforms[1]": must be one of linux/amd64, linux/arm64');
   });
 
+  it("a package.json that is not valid JSON", () => {
+    edit("packages/pandoc/package.json", '"private": true,', '"private": true,,');
+    expectFailure(
+      'packages/pandoc/package.json, image "pandoc": is not valid JSON: line 4, column 19: Expected double-quoted property name',
+      // Nx indents each plugin's message; the hint is its second line.
+      "→ fix the JSON at line 4, column 19 of packages/pandoc/package.json (usually a comma too many or missing, or an unquoted name; JSON allows no comments)",
+    );
+  });
+
   it("a base without a digest", () => {
     edit("packages/toolbox-base/image.yaml", /\n {2}digest: .*/, "");
     expectFailure('packages/toolbox-base/image.yaml, image "toolbox-base", field "base.digest": is required: pin the base by digest');

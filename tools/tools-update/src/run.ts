@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeGenerated } from "../../image-docs/src/write-generated.ts";
-import { RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
+import { BaseDigestError, RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
 import { newestBaseDigest, type RegistryFor } from "./base.ts";
 import { changesetPath, renderChangeset, type ImageChanges, type ToolChange } from "./changeset.ts";
 import { discover, type Discovered, type GitHubAccess } from "./discover.ts";
@@ -68,7 +68,9 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
 const baseMessage = (e: unknown): string =>
   e instanceof RegistryError && e.kind === "unreachable"
     ? `cannot reach ${registryEndpoint(e.registry).baseUrl.replace(/^https?:\/\//, "")} (${/\(([^)]+)\)/.exec(e.message)?.[1] ?? e.message})`
-    : messageOf(e);
+    : e instanceof BaseDigestError
+      ? `${e.message}; keeping the pinned digest`
+      : messageOf(e);
 
 /**
  * The updater: reads every selected image, finds each tool's newest version

@@ -17,23 +17,34 @@ export interface GeneratedFile {
   from: string;
 }
 
-const read = (workspaceRoot: string, path: string): string | null => {
-  const abs = join(workspaceRoot, path);
-  return existsSync(abs) ? readFileSync(abs, "utf8") : null;
-};
+/** Reads a workspace-relative file; null when it does not exist. */
+export type ReadFile = (path: string) => string | null;
+
+const fromDisk =
+  (workspaceRoot: string): ReadFile =>
+  (path) => {
+    const abs = join(workspaceRoot, path);
+    return existsSync(abs) ? readFileSync(abs, "utf8") : null;
+  };
 
 /**
  * Every file (or block in a hand-written file) generated for one image.
  * Files whose markers are missing come back as problems: the author has to
  * place the block once, the tool keeps it current afterwards.
+ * `read` defaults to the disk; the image generator passes its Nx Tree, whose
+ * new package exists only in memory until it is written.
  */
-export function planGeneratedFiles(workspaceRoot: string, ctx: ImageContext): { files: GeneratedFile[]; problems: MetadataProblem[] } {
+export function planGeneratedFiles(
+  workspaceRoot: string,
+  ctx: ImageContext,
+  read: ReadFile = fromDisk(workspaceRoot),
+): { files: GeneratedFile[]; problems: MetadataProblem[] } {
   const { pkg } = ctx;
   const files: GeneratedFile[] = [];
   const problems: MetadataProblem[] = [];
 
   const block = (path: string, style: CommentStyle, blocks: [string, string][]): void => {
-    let text = read(workspaceRoot, path);
+    let text = read(path);
     if (text === null) {
       problems.push({ file: path, image: pkg.name, message: "does not exist" });
       return;

@@ -17,6 +17,7 @@ import { describeSigning, type SigningMode } from "./signing.ts";
 import { scanImage } from "./syft.ts";
 import { withToolEnvironment, type RegistryAccess } from "./tool-env.ts";
 import type { VerifiedBundles } from "./verified-bundles.ts";
+import type { ToolRetry } from "./tool-retry.ts";
 import { describeExpected } from "./signer.ts";
 import type { AttestationState } from "./plan.ts";
 
@@ -39,6 +40,8 @@ export interface AttestTarget {
   log: Logger;
   /** Bundles this machine already found signed by the expected signer. */
   verified?: VerifiedBundles;
+  /** How cosign's and syft's network faults are retried; absent: one attempt. */
+  retry?: ToolRetry;
 }
 
 /** tools.lock.json of an image and its ancestors (the child contains their tools too); images without one contribute nothing. */
@@ -122,9 +125,11 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       const onBuild = (what: string) => log.info(`  ${what}`);
       const platformDigests = Object.values(t.platforms);
       // Opened first: in key mode the expected signer is the key's public half.
-      const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild });
+      const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild, ...(t.retry && { retry: t.retry }) });
       const expected = cosign.expectedSigner();
       const read = () => readAttestations(t.client, t.repo, t.digest, platformDigests, expected, t.verified);
+      // Before a write is run again after a cut: did the cut attempt land? Then a second copy would be attached.
+      const has = (what: (s: AttestationState) => unknown) => async () => Boolean(what(await read()));
       const verifyAll = () =>
         log.step(`${t.image}: verify signature, SBOMs and provenance with cosign`, async () => {
           await Promise.all([
@@ -155,15 +160,35 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       for (const platform of work.sbom) {
         const platformDigest = t.platforms[platform]!;
         await log.step(`${t.image}: SBOM ${platform} (syft → SPDX 2.3 + tools.lock.json)`, async () => {
-          const scanned = await scanImage(platformRef(t.repoRef, platformDigest), env, onBuild);
+          const scanned = await scanImage(platformRef(t.repoRef, platformDigest), env, onBuild, t.retry);
           const sbom = { ...enrichSbom(scanned, t.locks, archOf(platform)), name: sbomName(t.repoRef, platformDigest) };
-          await cosign.attest(platformRef(t.repoRef, platformDigest), "spdxjson", sbom, dir);
+          await cosign.attest(
+            platformRef(t.repoRef, platformDigest),
+            "spdxjson",
+            sbom,
+            dir,
+            has((s) => s.sbom[platformDigest]),
+          );
         });
       }
       if (work.provenance) {
-        await log.step(`${t.image}: SLSA v1 provenance`, async () => cosign.attest(ref, "slsaprovenance1", provenancePredicate(await t.provenance()), dir));
+        await log.step(`${t.image}: SLSA v1 provenance`, async () =>
+          cosign.attest(
+            ref,
+            "slsaprovenance1",
+            provenancePredicate(await t.provenance()),
+            dir,
+            has((s) => s.provenance),
+          ),
+        );
       }
-      if (work.sign) await log.step(`${t.image}: sign ${ref}`, () => cosign.sign(ref));
+      if (work.sign)
+        await log.step(`${t.image}: sign ${ref}`, () =>
+          cosign.sign(
+            ref,
+            has((s) => s.signature),
+          ),
+        );
 
       // What a user will run, over everything the digest now carries, with exactly the identity users are told to check.
       await verifyAll();

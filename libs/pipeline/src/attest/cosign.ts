@@ -5,6 +5,7 @@ import type { ExpectedSigner } from "./signer.ts";
 import type { SigningMode } from "./signing.ts";
 import { AttestError } from "./errors.ts";
 import { execTool } from "./tool-env.ts";
+import { runRetrying, type ToolRetry } from "./tool-retry.ts";
 import { COSIGN } from "./tools.ts";
 
 /** Public keys derived from private keys in this process: a batch run of several images asks cosign once. */
@@ -22,6 +23,7 @@ export class Cosign {
     private readonly mode: SigningMode,
     private readonly env: NodeJS.ProcessEnv,
     private readonly registryFlags: string[],
+    private readonly retry: ToolRetry | undefined,
     /** Public key file for verification in key mode. */
     private readonly publicKey?: string,
     private readonly publicKeyPem?: string,
@@ -32,11 +34,11 @@ export class Cosign {
     mode: SigningMode,
     env: NodeJS.ProcessEnv,
     dir: string,
-    opts: { plainHttp?: boolean; onBuild?: (what: string) => void } = {},
+    opts: { plainHttp?: boolean; onBuild?: (what: string) => void; retry?: ToolRetry } = {},
   ): Promise<Cosign> {
     const bin = await goToolBinary(COSIGN, { env, onBuild: opts.onBuild });
     const registryFlags = opts.plainHttp ? ["--allow-http-registry", "--allow-insecure-registry"] : [];
-    if (mode.kind === "keyless") return new Cosign(bin, mode, env, registryFlags);
+    if (mode.kind === "keyless") return new Cosign(bin, mode, env, registryFlags, opts.retry);
     const keyEnv = { ...env, COSIGN_PRIVATE_KEY: mode.privateKey, COSIGN_PASSWORD: mode.password };
     const cacheKey = `${mode.privateKey}\0${mode.password}`;
     let pem = publicKeys.get(cacheKey);
@@ -52,7 +54,7 @@ export class Cosign {
     }
     const file = join(dir, "cosign.pub");
     writeFileSync(file, pem);
-    return new Cosign(bin, mode, keyEnv, registryFlags, file, pem);
+    return new Cosign(bin, mode, keyEnv, registryFlags, opts.retry, file, pem);
   }
 
   /** Whose signatures count: the configured key's public half, or the keyless identity and issuer. */
@@ -73,21 +75,23 @@ export class Cosign {
       : ["--certificate-identity", this.mode.identity, "--certificate-oidc-issuer", this.mode.issuer];
   }
 
-  private async run(what: string, args: string[]): Promise<string> {
-    const r = await execTool(this.bin, [...args, ...this.registryFlags], this.env);
-    if (r.code !== 0) throw new AttestError(`cosign ${what} failed (exit ${r.code}): ${lastLine(r.stderr)}`);
+  /** Every cosign call goes through here: retried on network faults (tool-retry.ts); `landed` guards a write against a second copy. */
+  private async run(what: string, args: string[], landed?: () => Promise<boolean>): Promise<string> {
+    const { result: r, gaveUp } = await runRetrying(`cosign ${what}`, () => execTool(this.bin, [...args, ...this.registryFlags], this.env), this.retry, landed);
+    if (r.code !== 0) throw new AttestError(`cosign ${what} failed (exit ${r.code}): ${lastLine(r.stderr)}${gaveUp ? ` (${gaveUp})` : ""}`);
     return r.stdout;
   }
 
-  async sign(ref: string): Promise<void> {
-    await this.run(`sign ${ref}`, ["sign", "--yes", ...this.signFlags(), ref]);
+  /** `landed`: whether the registry already holds this signature (asked before a retry). */
+  async sign(ref: string, landed?: () => Promise<boolean>): Promise<void> {
+    await this.run(`sign ${ref}`, ["sign", "--yes", ...this.signFlags(), ref], landed);
   }
 
-  /** `type`: cosign's predicate type name (spdxjson, slsaprovenance1). */
-  async attest(ref: string, type: string, predicate: unknown, dir: string): Promise<void> {
+  /** `type`: cosign's predicate type name (spdxjson, slsaprovenance1). `landed`: whether the registry already holds it (asked before a retry). */
+  async attest(ref: string, type: string, predicate: unknown, dir: string, landed?: () => Promise<boolean>): Promise<void> {
     const file = join(dir, `predicate-${type}-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(predicate));
-    await this.run(`attest --type ${type} ${ref}`, ["attest", "--yes", ...this.signFlags(), "--type", type, "--predicate", file, ref]);
+    await this.run(`attest --type ${type} ${ref}`, ["attest", "--yes", ...this.signFlags(), "--type", type, "--predicate", file, ref], landed);
   }
 
   /** What a user runs: the signature of `ref` checks out against our key or identity. */

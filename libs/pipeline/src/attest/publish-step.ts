@@ -86,6 +86,7 @@ export async function attestPublished(
     locks,
     log: run.log,
     verified: verifiedBundlesIn(join(REPO_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles")),
+    retry: { policy: config.retry, onRetry: (line) => run.log.info(line) },
     provenance: async () => {
       const labels = (await client.imageConfig(repo, digest, Object.keys(platforms)[0])).config?.Labels ?? {};
       return factsFromLabels(labels, INPUTS_DIGEST_LABEL, {

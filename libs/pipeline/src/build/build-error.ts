@@ -1,5 +1,5 @@
 import { engineReachHint } from "../dagger/engine-reach.ts";
-import { findRunStep } from "./dockerfile-step.ts";
+import { findCopyStep, findRunStep } from "./dockerfile-step.ts";
 
 /** Where in the Dockerfile a build failed, when the failing command could be traced to a line. */
 export interface FailedStep {
@@ -8,6 +8,8 @@ export interface FailedStep {
   line: number;
   instruction: string;
   exitCode?: number;
+  /** A COPY/ADD source that is not in the build context, as the Dockerfile names it. */
+  missing?: string;
 }
 
 /** A Dockerfile that did not build on one platform: names the image, platform, the Dockerfile line, what failed and what to do. */
@@ -19,7 +21,8 @@ export class BuildFailedError extends Error {
     hint = "fix the Dockerfile (or the files it copies) and run the build again",
     readonly step?: FailedStep,
   ) {
-    const where = step ? `: ${step.file} line ${step.line} failed${step.exitCode === undefined ? "" : ` with exit code ${step.exitCode}`}` : "";
+    const how = step?.missing ? `: ${step.missing} is not in the build context` : step?.exitCode === undefined ? "" : ` with exit code ${step.exitCode}`;
+    const where = step ? `: ${step.file} line ${step.line} failed${how}` : "";
     super(`${image} [${platform}]: the Dockerfile did not build${where}\n${detail.replace(/^/gm, "    ")}\n  → ${hint}`);
   }
 }
@@ -54,7 +57,33 @@ export function describeDockerfileFailure(e: unknown, dockerfile?: { file: strin
     const head = step ? step.instruction : `$ ${err.cmd.join(" ")}`;
     return { detail: [readable(head), tail(err.stderr) || tail(err.stdout)].filter(Boolean).join("\n"), ...(step && { step }) };
   }
+  const missing = missingCopySource(err.message ?? String(e));
+  if (missing) {
+    const found = dockerfile ? findCopyStep(dockerfile.text, missing.path) : undefined;
+    const source = missing.path.replace(/^\/+/, "");
+    const step = found && dockerfile ? { file: dockerfile.file, ...found, missing: source } : undefined;
+    // The engine's own line is mostly operation IDs: keep only its reason.
+    return { detail: [step?.instruction, `${source}: ${missing.reason}`].filter(Boolean).join("\n"), ...(step && { step }) };
+  }
   return { detail: tail(err.message ?? String(e)) };
+}
+
+/**
+ * A COPY/ADD source missing from the build context, from the engine's error:
+ * Dagger's Dockerfile frontend says `dockerfile copy: … lstat /bin/hello: no
+ * such file or directory`, BuildKit's `failed to compute cache key: … "/bin/hello": not found`.
+ */
+export function missingCopySource(message: string): { path: string; reason: string } | undefined {
+  const dagger = /dockerfile copy: .*?\blstat (\S+): (no such file or directory)/.exec(message);
+  if (dagger) return { path: dagger[1]!, reason: dagger[2]! };
+  const buildkit = /failed to (?:compute cache key|calculate checksum)[^\n]*?"([^"\n]+)": (not found)/.exec(message);
+  if (buildkit) return { path: buildkit[1]!, reason: buildkit[2]! };
+  return undefined;
+}
+
+/** What to do about a COPY/ADD source the context lacks: the package holds the context, minus .dockerignore. */
+export function missingSourceHint(step: FailedStep, packageRoot: string): string {
+  return `add ${packageRoot}/${step.missing} to the image package, or fix the source on line ${step.line} of ${step.file}; a file that exists but is listed in ${packageRoot}/.dockerignore is left out of the context too`;
 }
 
 /** What to do next, when the failure says the base image could not be fetched rather than a step failing. */

@@ -3,7 +3,9 @@ import { join } from "node:path";
 import type { Container, Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { daggerSdk } from "../dagger/sdk.ts";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
-import { buildFailureHint, BuildFailedError, describeDockerfileFailure } from "./build-error.ts";
+import { buildFailureHint, BuildFailedError, describeDockerfileFailure, missingCopySource, missingSourceHint } from "./build-error.ts";
+import { type RetryDeps, withRetries } from "../registry/retry.ts";
+import { transientNetworkText } from "../registry/transient-text.ts";
 
 export type PlatformContainers = Map<Platform, Container>;
 
@@ -28,6 +30,7 @@ export async function buildPlatforms(
   pkg: ImagePackage,
   baseRef: string,
   labels: Record<string, string>,
+  retry?: RetryDeps,
   platforms: readonly Platform[] = pkg.metadata.platforms,
 ): Promise<PlatformContainers> {
   const { dag } = await daggerSdk();
@@ -41,16 +44,44 @@ export async function buildPlatforms(
       });
       for (const [k, v] of Object.entries(labels)) ctr = ctr.withLabel(k, v).withAnnotation(k, v);
       try {
-        await ctr.sync();
+        await syncRetrying(ctr, `build ${pkg.name} ${platform} (pulls BASE_IMAGE ${baseRef.split("@")[0]})`, retry);
       } catch (e) {
         const { detail, step } = describeDockerfileFailure(e, {
           file: pkg.files.dockerfile,
           text: readFileSync(join(workspaceRoot, pkg.files.dockerfile), "utf8"),
         });
-        throw new BuildFailedError(pkg.name, platform, detail, buildFailureHint(detail, baseRef), step);
+        const hint = step?.missing ? missingSourceHint(step, pkg.root) : buildFailureHint(detail, baseRef);
+        throw new BuildFailedError(pkg.name, platform, detail, hint, step);
       }
       return [platform, ctr] as const;
     }),
   );
   return new Map(built);
+}
+
+/**
+ * Evaluates a build, again when the engine failed to fetch something over the
+ * network (a child's BASE_IMAGE comes from the target registry in publish,
+ * through whatever link is in between). A failed command or a missing COPY
+ * source is the Dockerfile's own failure: never retried. What the engine
+ * finished before the fault is cached, so a retry redoes only the fetch.
+ */
+async function syncRetrying(ctr: Container, what: string, retry: RetryDeps | undefined): Promise<void> {
+  if (!retry || retry.policy.retries === 0) {
+    await ctr.sync();
+    return;
+  }
+  const r = await withRetries(
+    what,
+    () => ctr.sync(),
+    (o) => {
+      if (o.ok) return null;
+      const err = o.error as { message?: string; cmd?: unknown };
+      if (err.cmd || missingCopySource(err.message ?? "")) return null;
+      const reason = transientNetworkText(err.message ?? String(o.error));
+      return reason ? { reason } : null;
+    },
+    retry,
+  );
+  if (!r.outcome.ok) throw r.outcome.error;
 }

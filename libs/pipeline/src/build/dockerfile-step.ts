@@ -59,3 +59,33 @@ export function findRunStep(dockerfileText: string, cmd: string[]): DockerfileSt
   }
   return undefined;
 }
+
+/** A path as the build context knows it: no leading `./` or `/`, no trailing `/`. */
+const contextPath = (p: string): string => p.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "");
+
+/** The sources of a COPY/ADD (everything but the destination), shell or exec form. */
+function copySources(args: string): string[] {
+  if (args.startsWith("[")) {
+    try {
+      const argv = JSON.parse(args) as unknown;
+      if (Array.isArray(argv) && argv.every((a) => typeof a === "string")) return (argv as string[]).slice(0, -1);
+    } catch {
+      // not exec form after all: split as shell form
+    }
+  }
+  return args.split(" ").filter(Boolean).slice(0, -1);
+}
+
+/**
+ * The COPY or ADD instruction that names `missing` (a build-context path, as
+ * the engine reports it) among its sources; `--from` copies read another
+ * stage or image, not the context, so they never match.
+ */
+export function findCopyStep(dockerfileText: string, missing: string): DockerfileStep | undefined {
+  const wanted = contextPath(missing);
+  for (const ins of dockerfileInstructions(dockerfileText)) {
+    if ((ins.keyword !== "COPY" && ins.keyword !== "ADD") || /(^|\s)--from[=\s]/.test(ins.instruction)) continue;
+    if (copySources(ins.args).some((src) => contextPath(src) === wanted)) return { line: ins.line, instruction: ins.instruction };
+  }
+  return undefined;
+}

@@ -237,6 +237,9 @@ export async function runCli(
       }
     }
   }
+  // Which steps a flaky network cost a retry, once for the run (each retry was announced as it happened).
+  const retried = log.retries.summary();
+  if (retried) log.info(retried);
   reporter.finish(env);
   return anyFailed || done.some((r) => r.status === "failed") ? 1 : 0;
 }

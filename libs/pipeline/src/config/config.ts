@@ -7,6 +7,9 @@ import { resolveVulnConfig, vulnFileSchema, type VulnConfig } from "./vuln-confi
 
 export const CONFIG_FILE = "image-tooling.yaml";
 
+/** A repository path as the Distribution spec allows it: lower-case components joined by single separators. */
+const NAMESPACE = /^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/;
+
 const fileSchema = z
   .object({
     registry: z
@@ -25,7 +28,16 @@ const fileSchema = z
       .optional(),
     namespace: z
       .string()
-      .regex(/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/, "must be a lower-case repository path")
+      .superRefine((value, ctx) => {
+        if (NAMESPACE.test(value)) return;
+        // Quote what was given (and what it likely meant): "must be lower-case" alone leaves the reader to find the offending value.
+        const lower = value.toLowerCase();
+        const suggestion = NAMESPACE.test(lower) ? `, such as "${lower}"` : "";
+        ctx.addIssue({
+          code: "custom",
+          message: `is "${value}": must be a lower-case repository path (letters a-z, digits, single . _ - or / between them${suggestion})`,
+        });
+      })
       .optional(),
     username: z.string().min(1).optional(),
     source: z.string().url("must be a URL").optional(),

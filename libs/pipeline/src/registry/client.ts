@@ -28,7 +28,7 @@ export interface RegistryClientOptions {
   registry: string;
   username?: string;
   password?: string;
-  /** Deadline for each HTTP exchange, body included. Default 30s. */
+  /** How long an HTTP exchange may make no progress (no connection, no chunk sent, no answer, no chunk received) before it is dropped and retried. Default 10 s: a stalled link costs seconds, a big layer that moves is never cut. */
   timeoutMs?: number;
   /** Retrying 429, 502/503/504 and dropped connections; default DEFAULT_RETRY_POLICY. */
   retry?: Partial<RetryPolicy>;
@@ -119,7 +119,7 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions) {
     this.endpoint = registryEndpoint(options.registry, { plainHttp: options.plainHttp });
-    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#retry = {
       policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
       onRetry: options.onRetry ?? ((line) => process.stderr.write(`${line}\n`)),

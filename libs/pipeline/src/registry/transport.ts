@@ -10,9 +10,10 @@ export interface TransportContext {
   target: string;
   /** What the user should check when it cannot be reached. */
   hint: string;
+  /** How long an exchange may go without progress (connected, a chunk sent, headers, a chunk received) before it is dropped. */
   timeoutMs: number;
   redactor: Redactor;
-  /** Retry 429, 502/503/504 and dropped connections under this policy; absent: one attempt. */
+  /** Retry 429, 502/503/504 and reset, refused, cut or stalled connections under this policy; absent: one attempt. */
   retry?: RetryDeps;
 }
 
@@ -85,8 +86,25 @@ export function networkReason(e: unknown): string | null {
 
 const isTimeout = (e: unknown): boolean => (e as { name?: unknown })?.name === "TimeoutError";
 
-/** Connection failures worth another attempt: the server dropped us mid-exchange (restart, proxy, load balancer). */
-const TRANSIENT_NETWORK = new Set(["connection reset", "connection closed unexpectedly"]);
+/**
+ * Connection failures worth another attempt: the link or the server dropped
+ * us (restart, proxy, load balancer, a flaky network), refused us (a registry
+ * restarting), or a TLS handshake was cut (Node reports that as a reset).
+ * A wrong host, a certificate or a plain-HTTP mismatch is not among them: a
+ * retry cannot change those.
+ */
+const TRANSIENT_NETWORK = new Set(["connection reset", "connection closed unexpectedly", "connection refused", "connection timed out"]);
+
+/** The reason a RegistryError from an exchange is worth another attempt, or null. */
+function transientFailure(e: unknown): string | null {
+  if (!(e instanceof RegistryError) || e.kind !== "unreachable") return null;
+  if (e.cause instanceof StallError) return e.cause.message;
+  const reason = networkReason(e.cause);
+  return reason && TRANSIENT_NETWORK.has(reason) ? reason : null;
+}
+
+/** An exchange that made no progress within the window: the link stalled or the server stopped answering. */
+class StallError extends Error {}
 
 function transient(o: Outcome<HttpResponse>, now: number): Transient | null {
   if (o.ok) {
@@ -95,8 +113,8 @@ function transient(o: Outcome<HttpResponse>, now: number): Transient | null {
     const retryAfterMs = parseRetryAfter(o.value.headers.get("retry-after"), now);
     return { reason, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
-  const reason = o.error instanceof RegistryError && o.error.kind === "unreachable" ? networkReason(o.error.cause) : null;
-  return reason && TRANSIENT_NETWORK.has(reason) ? { reason } : null;
+  const reason = transientFailure(o.error);
+  return reason ? { reason } : null;
 }
 
 /**
@@ -136,11 +154,13 @@ export async function retrying(
 }
 
 /**
- * Aborts an exchange after `ms` without progress. Buffered exchanges arm it
- * once (a deadline for the whole response, so a registry that accepts the
- * connection and then stalls fails as clearly as one that is down); streamed
- * ones re-arm it on every chunk, so a big layer may take as long as it needs
- * while it moves.
+ * Aborts an exchange after `ms` without progress: armed when it starts and
+ * again on each sign of life (each chunk of a body sent, the answer's
+ * headers, each chunk of its body), never as a deadline for the whole
+ * exchange. So a connection that opens and then stalls (or never opens: a
+ * link that closes it at accept leaves fetch waiting) is dropped within `ms`
+ * and tried again, while a layer of any size takes as long as it needs while
+ * it moves.
  */
 class Deadline {
   readonly #controller = new AbortController();
@@ -156,9 +176,10 @@ class Deadline {
     return this.#controller.signal;
   }
 
-  arm(): void {
+  /** `extraMs`: more time this once (the answer to an upload, see `uploading`). */
+  arm(extraMs = 0): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#controller.abort(new DOMException(`no progress within ${this.#ms} ms`, "TimeoutError")), this.#ms);
+    this.#timer = setTimeout(() => this.#controller.abort(new DOMException(`no progress within ${this.#ms} ms`, "TimeoutError")), this.#ms + extraMs);
   }
 
   stop(): void {
@@ -176,12 +197,33 @@ async function* progressing(source: Chunks, deadline: Deadline): AsyncIterable<U
 /** The content being uploaded could not be read (a file gone, a generator that threw): our fault, not the registry's. */
 class SourceError extends Error {}
 
+/**
+ * The last chunk handed to the socket is not the last one on the wire: up to
+ * the socket buffers' worth (a few MB) may still be leaving at the link's
+ * pace, and we cannot see it go. So the wait for the answer to an upload
+ * allows that much at a slow link's rate on top of the window.
+ */
+const IN_FLIGHT_BYTES = 16 << 20;
+const SLOW_LINK_BYTES_PER_MS = 256;
+
+/** Bodies above this are sent in slices, so their progress is seen (a small one goes in one write). */
+const STREAM_ABOVE = 256 << 10;
+
+function* slices(bytes: Buffer): Iterable<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += 64 << 10) yield bytes.subarray(at, at + (64 << 10));
+}
+
 async function* uploading(source: Chunks, deadline: Deadline): AsyncIterable<Uint8Array> {
+  let sent = 0;
   try {
-    yield* progressing(source, deadline);
+    for await (const chunk of progressing(source, deadline)) {
+      sent += chunk.length;
+      yield chunk;
+    }
   } catch (e) {
     throw new SourceError(e instanceof Error ? e.message : String(e), { cause: e });
   }
+  deadline.arm(Math.min(sent, IN_FLIGHT_BYTES) / SLOW_LINK_BYTES_PER_MS);
 }
 
 /**
@@ -216,19 +258,26 @@ async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Prom
     if (e instanceof RegistryError) return e;
     const source = e instanceof SourceError ? e : (e as { cause?: unknown })?.cause;
     if (source instanceof SourceError) return fail("protocol", `reading what to send in ${method} ${url.pathname} to ${ctx.target} failed: ${source.message}`);
-    if (isTimeout(e)) return fail("unreachable", `${ctx.target} did not ${during} ${method} ${url.pathname} within ${within}: ${ctx.hint}`);
+    if (isTimeout(e) || isTimeout((e as { cause?: unknown })?.cause)) {
+      const stall = new StallError(`no progress for ${within}`);
+      return fail("unreachable", `${ctx.target} did not ${during} ${method} ${url.pathname} within ${within}: ${ctx.hint}`, stall);
+    }
     const reason = networkReason(e);
     // Network errors name only host, port and code, so they are safe to keep as the cause.
     if (reason) return fail("unreachable", `cannot reach ${ctx.target} (${reason}): ${ctx.hint}`, e);
     // Anything else (e.g. a header value fetch refused) may quote what we sent: keep only the redacted text.
     return fail("protocol", `${method} ${url.pathname} to ${ctx.target} failed: ${e instanceof Error ? e.message : String(e)}`);
   };
-  const streamed = typeof req.body === "function" || req.streamResponse === true;
   const deadline = new Deadline(ctx.timeoutMs);
-  const body = typeof req.body === "function" ? pulled(uploading(req.body(), deadline)) : req.body;
+  let answered = false;
+  const source = typeof req.body === "function" ? req.body() : req.body && req.body.length > STREAM_ABOVE ? slices(req.body) : undefined;
+  const body = source ? pulled(uploading(source, deadline)) : req.body;
   try {
-    const init = { method, headers: req.headers, signal: deadline.signal, ...(body && { body }), ...(typeof req.body === "function" && { duplex: "half" }) };
+    const init = { method, headers: req.headers, signal: deadline.signal, ...(body && { body }), ...(source && { duplex: "half" }) };
     const res = await fetch(url, init as RequestInit);
+    answered = true;
+    // The headers are progress: the body (streamed to the caller or read here) gets a fresh window.
+    deadline.arm();
     const base = { status: res.status, headers: res.headers, url: res.url || url.href };
     if (req.streamResponse && res.ok && res.body && method !== "HEAD") {
       const chunks = res.body as unknown as AsyncIterable<Uint8Array>;
@@ -243,13 +292,19 @@ async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Prom
       })();
       return { ...base, body: Buffer.alloc(0), stream };
     }
-    const bytes = method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await res.arrayBuffer());
+    const bytes = method === "HEAD" || !res.body ? Buffer.alloc(0) : await readAll(progressing(res.body as unknown as AsyncIterable<Uint8Array>, deadline));
     deadline.stop();
     return { ...base, body: bytes };
   } catch (e) {
     deadline.stop();
-    throw failure(e, streamed ? "make progress on" : "answer");
+    throw failure(e, answered ? "finish sending the answer to" : source ? "make progress on" : "answer");
   }
+}
+
+async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
 }
 
 /** The `errors` array of a Distribution API error body, as `CODE: message` strings. */

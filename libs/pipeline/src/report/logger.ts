@@ -1,4 +1,5 @@
 import { Redactor } from "../registry/errors.ts";
+import { RetryTally } from "./retry-tally.ts";
 
 /**
  * Progress output for long work. Every line passes through redaction, so a
@@ -7,6 +8,8 @@ import { Redactor } from "../registry/errors.ts";
  */
 export class Logger {
   private readonly secrets = new Redactor();
+  /** Every retry announced through this logger, by step. */
+  readonly retries = new RetryTally();
   constructor(
     private readonly out: NodeJS.WritableStream = process.stderr,
     private readonly heartbeatMs = Number(process.env.IMAGE_PIPELINE_HEARTBEAT_MS ?? 15_000),
@@ -22,6 +25,7 @@ export class Logger {
   }
 
   info(message: string): void {
+    this.retries.see(message);
     this.out.write(`${this.redact(message)}\n`);
   }
 

@@ -3,6 +3,7 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
 import { attestPublished } from "../attest/publish-step.ts";
 import type { SigningMode } from "../attest/signing.ts";
 import { describePushFailure } from "../build/build-error.ts";
+import { engineReachHint } from "../dagger/engine-reach.ts";
 import { isDockerHub, type PipelineConfig } from "../config/config.ts";
 import { daggerSdk } from "../dagger/sdk.ts";
 import { decideBeforePush, floatingOnto, tagsToWrite, type PlannedTag, type PublishPlan, type SnapshotQuery } from "../plan/plan-publish.ts";
@@ -229,6 +230,8 @@ async function pushImmutable(applier: Applier, ref: string, containers: Containe
       // Our own checks between pushes fail with their own clear errors (and retry in the client already).
       if (outcome.ok || outcome.error instanceof PublishError || outcome.error instanceof RegistryError) return null;
       const reason = transientPushFailure(engineErrorSummary(outcome.error, 50, 2000));
+      // A loopback registry refuses the engine by design (it dials from its own network): say so at once rather than after the retries.
+      if (reason === "connection refused" && engineReachHint(config.registry)) return null;
       return reason ? { reason } : null;
     },
     { policy: config.retry, onRetry: (line) => run.log.info(line) },

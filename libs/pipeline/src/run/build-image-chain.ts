@@ -5,6 +5,7 @@ import { imageLabels } from "../build/labels.ts";
 import type { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
 import type { GitInfo } from "../git/git-info.ts";
 import type { Logger } from "../report/logger.ts";
+import type { RetryPolicy } from "../registry/retry.ts";
 import type { Workspace } from "./workspace.ts";
 
 export interface BuiltImage {
@@ -31,6 +32,8 @@ export interface BuildContext {
   git: GitInfo;
   log: Logger;
   source?: string;
+  /** How a build's network fetches (a parent pulled from the target registry) are retried; absent: once. */
+  retry?: RetryPolicy;
   /** Build only these platforms of every image in the chain (`load` builds the one it loads); default: each image's own. */
   platforms?: readonly Platform[];
 }
@@ -77,7 +80,7 @@ export async function buildImage(
   });
   const platforms = ctx.platforms ?? pkg.metadata.platforms;
   const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
-    buildPlatforms(ctx.ws.root, pkg, base.ref, labels, platforms),
+    buildPlatforms(ctx.ws.root, pkg, base.ref, labels, ctx.retry && { policy: ctx.retry, onRetry: (line) => ctx.log.info(line) }, platforms),
   );
   return { pkg, containers, labels, inputsDigest: digest, baseRef: base.ref };
 }

@@ -51,7 +51,14 @@ export async function withLocalBuild<T>(
   return withDaggerSession(
     run.log,
     async () => {
-      const ctx: BuildContext = { ws: run.ws, git: run.git, log: run.log, source: run.config?.source ?? run.git.remoteUrl, platforms: opts.platforms };
+      const ctx: BuildContext = {
+        ws: run.ws,
+        git: run.git,
+        log: run.log,
+        source: run.config?.source ?? run.git.remoteUrl,
+        ...(run.config && { retry: run.config.retry }),
+        platforms: opts.platforms,
+      };
       let registry: Promise<EphemeralRegistry> | undefined;
       const getRegistry = () => (registry ??= run.log.step("start the run's ephemeral registry", () => EphemeralRegistry.start(run.ephemeralRegistryImage)));
       const published = (image: string) => (run.config ? repositoryRef(run.config, image) : image);

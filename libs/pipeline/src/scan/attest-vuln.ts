@@ -4,6 +4,7 @@ import { describeExpected } from "../attest/signer.ts";
 import { PREDICATE } from "../attest/plan.ts";
 import type { SigningMode } from "../attest/signing.ts";
 import { withToolEnvironment, type RegistryAccess } from "../attest/tool-env.ts";
+import type { ToolRetry } from "../attest/tool-retry.ts";
 import type { RegistryClient } from "../registry/client.ts";
 import type { Logger } from "../report/logger.ts";
 import type { PreparedDb } from "./database.ts";
@@ -30,6 +31,8 @@ export interface VulnAttestTarget {
   /** The scan of a platform with `db`: the one made before the push, or a scan of the pushed manifest's SBOM. */
   scanOf: (platform: string, env: NodeJS.ProcessEnv) => Promise<PlatformScan>;
   log: Logger;
+  /** How cosign's network faults are retried; absent: one attempt. */
+  retry?: ToolRetry;
 }
 
 export async function attestVulnReports(t: VulnAttestTarget): Promise<Record<string, string>> {
@@ -37,7 +40,11 @@ export async function attestVulnReports(t: VulnAttestTarget): Promise<Record<str
   return withToolEnvironment(t.access, async (env) => {
     const dir = env.DOCKER_CONFIG!;
     // Opened first: a report counts only when the expected signer made it (in key mode, the key's public half).
-    const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild: (w) => t.log.info(`  ${w}`) });
+    const cosign = await Cosign.open(t.mode, env, dir, {
+      plainHttp: t.access.plainHttp,
+      onBuild: (w) => t.log.info(`  ${w}`),
+      ...(t.retry && { retry: t.retry }),
+    });
     const expected = cosign.expectedSigner();
     const read = () => readVulnReports(t.client, t.repo, Object.values(t.platforms), expected);
     const before = await read();
@@ -52,7 +59,9 @@ export async function attestVulnReports(t: VulnAttestTarget): Promise<Record<str
       await t.log.step(`${t.image}: vulnerability report ${platform} (cosign vuln, database ${t.db.info.built})`, async () => {
         const started = new Date();
         const scan = await t.scanOf(platform, env);
-        await cosign.attest(`${t.repoRef}@${digest}`, "vuln", vulnPredicate(scan, started, new Date()), dir);
+        // A retry after a cut first asks whether the cut attempt's report landed: never two of the same database on one platform.
+        const landed = async () => Boolean((await read())[digest]?.some((r) => r.db === identity));
+        await cosign.attest(`${t.repoRef}@${digest}`, "vuln", vulnPredicate(scan, started, new Date()), dir, landed);
       });
     }
     await t.log.step(`${t.image}: verify vulnerability reports with cosign`, () =>

@@ -29,6 +29,7 @@ export async function attestPublishedVulns(
   const repoRef = `${config.registry}/${repo}`;
   const db = await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
   const binaries = lockedBinaries(run.ws, pkg.name);
+  const retry = { policy: config.retry, onRetry: (line: string) => run.log.info(line) };
   return attestVulnReports({
     image: pkg.name,
     client,
@@ -39,10 +40,11 @@ export async function attestPublishedVulns(
     mode,
     db,
     log: run.log,
+    retry,
     scanOf: async (platform, env) => {
       const made = prePush.find((s) => s.platform === platform && dbIdentity(s.db) === dbIdentity(db.info));
       if (made) return made;
-      const sbom = await scanImage(`${repoRef}@${platforms[platform]}`, env);
+      const sbom = await scanImage(`${repoRef}@${platforms[platform]}`, env, undefined, retry);
       return scanSbom(sbom, db, binaries, platform);
     },
   });

@@ -58,7 +58,8 @@ export async function rescanImage(
           run.log.info(
             `  ${m.platform}: ${attachedSbom ? `scanning its attached SBOM, signed by ${describeExpected(expected)}` : `no SBOM signed by ${describeExpected(expected)}: syft reads the image`}`,
           );
-          const sbom = attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env));
+          const sbom =
+            attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env, undefined, { policy: config.retry, onRetry: (line) => run.log.info(line) }));
           const scan = await scanSbom(sbom, db, binaries, m.platform);
           return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
         }),
