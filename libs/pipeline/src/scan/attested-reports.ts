@@ -68,9 +68,9 @@ async function readReport(
 ): Promise<Omit<AttachedReport, "digest"> | undefined> {
   if (!layer || layer.size > MAX_REPORT_BYTES) return signedByExpected ? undefined : {};
   try {
-    const blob = await client.getBlob(repository, layer.digest);
-    if (signedByExpected && !signedByExpected(JSON.parse(blob.toString("utf8")))) return undefined;
-    const statement = statementOf(blob) as {
+    const bundle: unknown = JSON.parse((await client.getBlob(repository, layer.digest)).toString("utf8"));
+    if (signedByExpected && !signedByExpected(bundle)) return undefined;
+    const statement = statementOf(bundle) as {
       predicate?: { scanner?: { db?: { version?: string }; result?: VulnResult }; metadata?: { scanFinishedOn?: string } };
     };
     return {
@@ -84,9 +84,9 @@ async function readReport(
   }
 }
 
-/** The in-toto statement inside a Sigstore bundle (a DSSE envelope). */
-const statementOf = (bundle: Buffer): { predicate?: unknown } => {
-  const envelope = (JSON.parse(bundle.toString("utf8")) as { dsseEnvelope?: { payload?: string } }).dsseEnvelope;
+/** The in-toto statement inside a parsed Sigstore bundle (a DSSE envelope); parsed once for the signer check and this. */
+const statementOf = (bundle: unknown): { predicate?: unknown } => {
+  const envelope = (bundle as { dsseEnvelope?: { payload?: string } } | null)?.dsseEnvelope;
   return JSON.parse(Buffer.from(envelope?.payload ?? "", "base64").toString("utf8")) as { predicate?: unknown };
 };
 
@@ -111,9 +111,9 @@ export async function readAttachedSbom(
     const json = (await client.getManifest(repository, ref.digest)).json as { annotations?: Record<string, string>; layers?: { digest: string }[] };
     if ((listed ?? json.annotations?.[PREDICATE_ANNOTATION]) !== PREDICATE.sbom || !json.layers?.[0]) continue;
     try {
-      const blob = await client.getBlob(repository, json.layers[0].digest);
-      if (!checkSigner(JSON.parse(blob.toString("utf8")), expected, platformDigest).ok) continue;
-      const predicate = statementOf(blob).predicate as SpdxDocument | undefined;
+      const bundle: unknown = JSON.parse((await client.getBlob(repository, json.layers[0].digest)).toString("utf8"));
+      if (!checkSigner(bundle, expected, platformDigest).ok) continue;
+      const predicate = statementOf(bundle).predicate as SpdxDocument | undefined;
       if (predicate?.spdxVersion) return predicate;
     } catch {
       // Not a bundle of ours: it does not count.
