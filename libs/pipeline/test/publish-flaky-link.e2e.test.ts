@@ -155,7 +155,11 @@ describe("publish of a parent and its child through a flaky link", () => {
     // Each kind of fault met its step, and each step said so out loud.
     expect(injected.filter((e) => e.kind === "reset" && e.peer !== ENGINE_IP).length).toBeGreaterThanOrEqual(2);
     expect(retried["registry requests"]).toBeGreaterThanOrEqual(2);
-    expect(retryLines(run.all)[0]).toMatch(new RegExp(`^  ↻ GET /v2/ on registry ${link.host}: connection reset; waiting [\\d.]+ s, then retry 1 of 5$`));
+    // A reset at accept reaches Node either as a reset or, when it lands before the request is written, as a
+    // connection that never progresses (dropped after the 10 s window): which one depends on timing, not the seed.
+    expect(retryLines(run.all)[0]).toMatch(
+      new RegExp(`^  ↻ GET /v2/ on registry ${link.host}: (connection reset|no progress for 10 s); waiting [\\d.]+ s, then retry 1 of 5$`),
+    );
     expect(injected.some((e) => e.kind === "reset" && e.peer === ENGINE_IP)).toBe(true);
     expect(injected.some((e) => e.kind === "cut-upload" && e.peer === ENGINE_IP)).toBe(true);
     expect(retried["engine push"]).toBeGreaterThanOrEqual(1);
