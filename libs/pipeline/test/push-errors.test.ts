@@ -11,6 +11,10 @@ describe("reading the engine's push errors", () => {
     expect(transientPushFailure("failed to copy: unexpected status from HEAD request: 503 Service Unavailable")).toBe("service unavailable (HTTP 503)");
     expect(transientPushFailure("unexpected status: 502 Bad Gateway")).toBe("bad gateway (HTTP 502)");
     expect(transientPushFailure("504 Gateway Timeout")).toBe("gateway timeout (HTTP 504)");
+    expect(transientPushFailure("unexpected status from HEAD request to http://r/v2/a/manifests/1.0.0: 500 Internal Server Error")).toBe(
+      "internal server error (HTTP 500)",
+    );
+    expect(transientPushFailure("unexpected status: 408 Request Timeout")).toBe("request timeout (HTTP 408)");
     expect(transientPushFailure('failed to do request: Put "http://172.17.0.1:5003/v2/a/b/blobs/uploads/x": EOF')).toBe(
       "the registry ended the request early (unexpected EOF; the tool does not say why)",
     );
@@ -29,6 +33,7 @@ describe("reading the engine's push errors", () => {
   it("does not retry what a retry cannot fix", () => {
     expect(transientPushFailure("unexpected status from PUT request: 401 Unauthorized")).toBeNull();
     expect(transientPushFailure("failed to push 172.17.0.1:5429/a/b:1.0.0: name unknown")).toBeNull();
+    expect(transientPushFailure("unexpected status from PUT request: 400 Bad Request")).toBeNull();
   });
 
   it("keeps the first lines of an engine error, each cut short", () => {

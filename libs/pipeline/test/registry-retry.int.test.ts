@@ -100,6 +100,45 @@ describe("the registry client retries transient failures", () => {
     proxy.setRule(undefined);
   });
 
+  it("rides out the registry's own 500 on a read that races a write of the same tag (what a publish waiting for another publisher meets)", async () => {
+    // No injected fault: docker-registry's filesystem store rewrites a tag's link
+    // file in place, and a read that lands mid-write is answered 500 UNKNOWN.
+    const manifest = await client().c.getManifest(repo, image.digest);
+    const variants = Array.from({ length: 8 }, (_, i) => {
+      const doc = JSON.parse(Buffer.from(manifest.bytes).toString("utf8")) as Record<string, unknown>;
+      return { mediaType: manifest.mediaType, bytes: Buffer.from(JSON.stringify({ ...doc, annotations: { n: String(i) } })) };
+    });
+    const writer = new RegistryClient({ registry: registry.host, retry: { retries: 0 } });
+    await writer.putManifest(repo, "racing", variants[0]!);
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 1; writing; i++) await writer.putManifest(repo, "racing", variants[i % variants.length]!);
+    })();
+    try {
+      // Without retries the race shows as an error within a few hundred reads…
+      const once = new RegistryClient({ registry: registry.host, retry: { retries: 0 } });
+      let raced: unknown;
+      for (let i = 0; i < 5000 && !raced; i++)
+        raced = await once.getManifest(repo, "racing").then(
+          () => undefined,
+          (e: unknown) => e ?? "error",
+        );
+      expect((raced as Error).message).toMatch(/answered HTTP 500 \(UNKNOWN: unknown error\) while reading racing of/);
+      // …with them, every read gets a manifest, each retry said out loud.
+      const lines: string[] = [];
+      const retrying = new RegistryClient({ registry: registry.host, retry: { baseMs: 5, capMs: 20 }, onRetry: (l) => lines.push(l) });
+      const digests = new Set(variants.map((v) => sha256Digest(v.bytes)));
+      for (let i = 0; i < 600; i++) expect(digests).toContain((await retrying.getManifest(repo, "racing")).digest);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines[0]).toMatch(
+        /^ {2}↻ GET \/v2\/team\/retry\/manifests\/racing on registry [\d.:]+: internal server error \(HTTP 500\); waiting [\d.]+ s, then retry 1 of 5$/,
+      );
+    } finally {
+      writing = false;
+      await writes;
+    }
+  });
+
   it("does not retry what is an answer (404, 401)", async () => {
     proxy.setRule(undefined);
     const { c, lines } = client();

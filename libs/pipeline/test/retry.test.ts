@@ -27,14 +27,16 @@ describe("Retry-After", () => {
 });
 
 describe("which failures are transient", () => {
-  it("429 and 502/503/504, not other statuses", () => {
-    expect([429, 502, 503, 504].map(transientStatus)).toEqual([
+  it("408, 429, 500 and 502/503/504, not other statuses", () => {
+    expect([408, 429, 500, 502, 503, 504].map(transientStatus)).toEqual([
+      "request timeout (HTTP 408)",
       "rate limited (HTTP 429)",
+      "internal server error (HTTP 500)",
       "bad gateway (HTTP 502)",
       "service unavailable (HTTP 503)",
       "gateway timeout (HTTP 504)",
     ]);
-    expect([200, 400, 401, 403, 404, 500, 501].map(transientStatus)).toEqual([null, null, null, null, null, null, null]);
+    expect([200, 400, 401, 403, 404, 405, 416, 501].map(transientStatus)).toEqual([null, null, null, null, null, null, null, null]);
   });
 });
 

@@ -45,7 +45,7 @@ const fileSchema = z
     plainHttp: z.boolean().optional(),
     /** Image used for the ephemeral registry that carries parents to their children in local runs. */
     ephemeralRegistryImage: z.string().min(1).optional(),
-    /** Retries of a registry request that failed transiently (429, 502/503/504, dropped connection). */
+    /** Retries of a registry request that failed transiently (408, 429, 500, 502/503/504, dropped connection). */
     retries: z.coerce
       .number({ error: "must be a whole number" })
       .int("must be a whole number")

@@ -30,7 +30,7 @@ export interface RegistryClientOptions {
   password?: string;
   /** How long an HTTP exchange may make no progress (no connection, no chunk sent, no answer, no chunk received) before it is dropped and retried. Default 10 s: a stalled link costs seconds, a big layer that moves is never cut. */
   timeoutMs?: number;
-  /** Retrying 429, 502/503/504 and dropped connections; default DEFAULT_RETRY_POLICY. */
+  /** Retrying 408, 429, 500, 502/503/504 and dropped connections; default DEFAULT_RETRY_POLICY. */
   retry?: Partial<RetryPolicy>;
   /** Where each retry is announced; default stderr. */
   onRetry?: (message: string) => void;

@@ -2,7 +2,11 @@
  * When to try a registry operation again, and how long to wait first: pure
  * policy (clock, sleep and randomness are passed in) so it is tested without
  * waiting. Registries rate-limit (429, with `Retry-After`) and fail transiently
- * (502/503/504, dropped connections); anything else is an answer, not a fault.
+ * (408, 500, 502/503/504, dropped connections); anything else is an answer,
+ * not a fault. 500 is among them as go-containerregistry has it: the
+ * distribution registry answers 500 to a read that races a write of the same
+ * tag (its filesystem store writes a tag's link in place), which is exactly
+ * what a publish waiting for another publisher of the same version does.
  */
 
 export interface RetryPolicy {
@@ -27,7 +31,9 @@ export interface Transient {
 export type RetryDecision = { retry: true; waitMs: number } | { retry: false; why: string };
 
 const STATUS_REASONS: Record<number, string> = {
+  408: "request timeout (HTTP 408)",
   429: "rate limited (HTTP 429)",
+  500: "internal server error (HTTP 500)",
   502: "bad gateway (HTTP 502)",
   503: "service unavailable (HTTP 503)",
   504: "gateway timeout (HTTP 504)",

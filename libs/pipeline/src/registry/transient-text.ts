@@ -8,6 +8,8 @@
  */
 const TRANSIENT: [RegExp, string][] = [
   [/\b429 Too Many Requests\b|toomanyrequests/i, "rate limited (HTTP 429)"],
+  [/\b500 Internal Server Error\b/i, "internal server error (HTTP 500)"],
+  [/\b408 Request Time-?out\b/i, "request timeout (HTTP 408)"],
   [/\b502 Bad Gateway\b/i, "bad gateway (HTTP 502)"],
   [/\b503 Service Unavailable\b/i, "service unavailable (HTTP 503)"],
   [/\b504 Gateway Time-?out\b/i, "gateway timeout (HTTP 504)"],

@@ -13,7 +13,7 @@ export interface TransportContext {
   /** How long an exchange may go without progress (connected, a chunk sent, headers, a chunk received) before it is dropped. */
   timeoutMs: number;
   redactor: Redactor;
-  /** Retry 429, 502/503/504 and reset, refused, cut or stalled connections under this policy; absent: one attempt. */
+  /** Retry 408, 429, 500, 502/503/504 and reset, refused, cut or stalled connections under this policy; absent: one attempt. */
   retry?: RetryDeps;
 }
 
