@@ -120,8 +120,8 @@ describe("load: the built image in the local Docker, on an engine in its own net
     );
     expect(wrong.all).not.toContain("▶ fixture-base");
     expect(wrong.all).not.toMatch(/\n\s+at /);
-    const misplaced = await runPipeline(ws, ["smoke", "fixture-child", "--platform", "linux/arm64"], {});
+    const misplaced = await runPipeline(ws, ["plan", "fixture-child", "--platform", "linux/arm64"], {});
     expect(misplaced.status).toBe(2);
-    expect(misplaced.all).toContain("--platform is for load only");
+    expect(misplaced.all).toContain("--platform is for build, smoke, publish and load (plan reads every platform)");
   });
 });

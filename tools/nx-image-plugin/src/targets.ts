@@ -11,11 +11,13 @@ const EXECUTOR = "@image-tooling/nx-image-executor:pipeline";
  * the pipeline and metadata libs — and the Dagger SDK's version.
  */
 const DAGGER_SDK = { externalDependencies: ["@dagger.io/dagger"] };
-const IMAGE_INPUTS = ["image", "^image", DAGGER_SDK];
+/** A platform selection changes what build, smoke and publish do (one platform; publish stages it), so it is an input. */
+const PLATFORM = { env: "IMAGE_PLATFORM" };
+const IMAGE_INPUTS = ["image", "^image", DAGGER_SDK, PLATFORM];
 
 /** The targets every image project gets; no project.json needed. */
 export function imageTargets(image: string): Record<string, TargetConfiguration> {
-  const pipeline = (command: "build" | "smoke" | "publish" | "load", extra: Partial<TargetConfiguration>): TargetConfiguration => ({
+  const pipeline = (command: "build" | "smoke" | "publish" | "merge" | "load", extra: Partial<TargetConfiguration>): TargetConfiguration => ({
     executor: EXECUTOR,
     options: { command },
     metadata: { technologies: ["docker"], description: DESCRIPTIONS[command] },
@@ -35,10 +37,12 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
     // a cached smoke replays its last scan; publish and `npm run vulns:rescan` always scan with today's.
     smoke: pipeline("smoke", {
       cache: true,
-      inputs: ["smoke", "^image", DAGGER_SDK, "{workspaceRoot}/vex.openvex.json"],
+      inputs: ["smoke", "^image", DAGGER_SDK, PLATFORM, "{workspaceRoot}/vex.openvex.json"],
       outputs: [`{workspaceRoot}/dist/images/${image}/result.json`],
     }),
     publish: pipeline("publish", { cache: false, dependsOn: ["^publish"], inputs: IMAGE_INPUTS }),
+    // After every platform's publish with IMAGE_PLATFORM (one native runner each): X.Y.Z from the staged digests, parents first.
+    merge: pipeline("merge", { cache: false, dependsOn: ["^merge"], inputs: IMAGE_INPUTS }),
     // Never cached: what it changes is the local Docker daemon, which Nx cannot restore. It builds the parents itself, as smoke does.
     load: pipeline("load", { cache: false, inputs: IMAGE_INPUTS }),
     // image-lint's own CLI, not the pipeline's: images do not depend on the lint lib, so a rule change re-runs lint only.
@@ -55,7 +59,8 @@ export function imageTargets(image: string): Record<string, TargetConfiguration>
 const DESCRIPTIONS: Record<string, string> = {
   build: "Build the image for each platform with Dagger",
   smoke: "Build the image and run its smoke tests on each platform",
-  publish: "Build, smoke-test and push the image; move floating tags forward",
+  publish: "Build, smoke-test and push the image; move floating tags forward (IMAGE_PLATFORM: stage that platform for merge)",
+  merge: "Assemble X.Y.Z from the platforms staged by per-platform publishes, sign it, move floating tags forward",
   load: "Build the image for this machine's platform (or --platform) and load it into the local Docker as <namespace>/<image>:dev",
   lint: "Validate image.yaml, the Dockerfile and the image's files",
 };

@@ -28,8 +28,12 @@ export interface AttestTarget {
   repo: string;
   /** `<registry>/<repo>`. */
   repoRef: string;
-  /** The index digest: what is signed, and the subject of the provenance. */
-  digest: string;
+  /**
+   * The index digest: what is signed, and the subject of the provenance.
+   * null for a platform staged before its index exists (a per-platform
+   * publish): only its SBOM is attached; the merge signs the index.
+   */
+  digest: string | null;
   /** Platform → manifest digest: each the subject of its own SBOM. */
   platforms: Record<string, string>;
   access: RegistryAccess;
@@ -113,7 +117,12 @@ const recordOf = (state: AttestationState, platforms: Record<string, string>) =>
  * "failed" with the reason, for the result file.
  */
 export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
-  const ref = `${t.repoRef}@${t.digest}`;
+  const ref = t.digest ? `${t.repoRef}@${t.digest}` : null;
+  const subject =
+    ref ??
+    Object.values(t.platforms)
+      .map((d) => `${t.repoRef}@${d}`)
+      .join(", ");
   const log = t.log;
   if (t.mode.kind === "key") {
     log.addSecret(t.mode.password);
@@ -131,16 +140,22 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       // Before a write is run again after a cut: did the cut attempt land? Then a second copy would be attached.
       const has = (what: (s: AttestationState) => unknown) => async () => Boolean(what(await read()));
       const verifyAll = () =>
-        log.step(`${t.image}: verify signature, SBOMs and provenance with cosign`, async () => {
+        log.step(`${t.image}: verify ${ref ? "signature, SBOMs and provenance" : "SBOMs"} with cosign`, async () => {
           await Promise.all([
-            cosign.verify(ref),
-            cosign.verifyAttestation(ref, "slsaprovenance1"),
+            ...(ref ? [cosign.verify(ref), cosign.verifyAttestation(ref, "slsaprovenance1")] : []),
             ...platformDigests.map((d) => verifySbom(cosign, t.repoRef, d)),
           ]);
         });
+      // Without an index there is nothing to sign or give provenance yet: only the platforms' SBOMs are due.
+      const due = (state: AttestationState) => {
+        const w = missingWork(state, t.platforms);
+        return t.digest ? w : { ...w, sign: false, provenance: false };
+      };
       const before = await read();
-      const work = missingWork(before, t.platforms);
-      log.info(`${t.image}: attest ${t.digest.slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`);
+      const work = due(before);
+      log.info(
+        `${t.image}: attest ${(t.digest ?? platformDigests.join(", ")).slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`,
+      );
       for (const f of before.foreign) {
         log.info(`  ⚠ a ${kindOf(f.type)} bundle on ${f.subject.slice(0, 19)}… is not by ${describeExpected(expected)} (${f.reason}): it does not count`);
       }
@@ -152,7 +167,7 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
         } else {
           // The key check above is the whole of cosign's check for a key-pair
           // signature (no transparency log), so no cosign process is started.
-          log.info(`  (each signed by the configured key; check with \`cosign verify --key cosign.pub --insecure-ignore-tlog=true ${ref}\`)`);
+          log.info(`  (each signed by the configured key; check with \`cosign verify --key cosign.pub --insecure-ignore-tlog=true ${ref ?? subject}\`)`);
         }
         return { status: "present", ...recordOf(before, t.platforms) } satisfies AttestationRecord;
       }
@@ -171,7 +186,7 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
           );
         });
       }
-      if (work.provenance) {
+      if (ref && work.provenance) {
         await log.step(`${t.image}: SLSA v1 provenance`, async () =>
           cosign.attest(
             ref,
@@ -182,7 +197,7 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
           ),
         );
       }
-      if (work.sign)
+      if (ref && work.sign)
         await log.step(`${t.image}: sign ${ref}`, () =>
           cosign.sign(
             ref,
@@ -194,7 +209,7 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
       await verifyAll();
 
       const after = await read();
-      const missing = missingWork(after, t.platforms);
+      const missing = due(after);
       if (!nothingToDo(missing)) throw new AttestError(`after signing, ${describeWork(missing, Object.keys(t.platforms), describeExpected(expected))}`);
       return {
         status: !before.signature && !before.provenance && Object.keys(before.sbom).length === 0 ? "created" : "completed",
@@ -203,7 +218,7 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
     });
   } catch (e) {
     const message = log.redact(e instanceof Error ? e.message : String(e));
-    log.info(`✘ ${t.image}: signing/attesting ${ref} failed: ${message}`);
+    log.info(`✘ ${t.image}: signing/attesting ${subject} failed: ${message}`);
     return { status: "failed", error: message };
   }
 }

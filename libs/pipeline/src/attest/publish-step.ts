@@ -61,7 +61,7 @@ export async function attestPublished(
   config: PipelineConfig,
   client: RegistryClient,
   pkg: ImagePackage,
-  digest: string,
+  digest: string | null,
   platforms: Record<string, string>,
   mode: SigningMode,
   startedOn: Date,
@@ -87,8 +87,9 @@ export async function attestPublished(
     log: run.log,
     verified: verifiedBundlesIn(join(REPO_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles")),
     retry: { policy: config.retry, onRetry: (line) => run.log.info(line) },
+    // Asked for only when there is an index (digest) to give provenance to.
     provenance: async () => {
-      const labels = (await client.imageConfig(repo, digest, Object.keys(platforms)[0])).config?.Labels ?? {};
+      const labels = (await client.imageConfig(repo, digest!, Object.keys(platforms)[0])).config?.Labels ?? {};
       return factsFromLabels(labels, INPUTS_DIGEST_LABEL, {
         image: pkg.name,
         version: pkg.version,

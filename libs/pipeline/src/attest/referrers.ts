@@ -23,14 +23,15 @@ export const sbomName = (repositoryRef: string, platformDigest: string): string 
 export async function readAttestations(
   client: RegistryClient,
   repository: string,
-  digest: string,
+  digest: string | null,
   platformDigests: string[],
   expected: ExpectedSigner,
   verified: VerifiedBundles = noVerifiedBundles,
 ): Promise<AttestationState> {
-  const [onIndex, ...onPlatforms] = await Promise.all(
-    [digest, ...platformDigests].map((subject) => bundlesOf(client, repository, subject, expected, verified)),
-  );
+  const [onIndex, ...onPlatforms] = await Promise.all([
+    digest ? bundlesOf(client, repository, digest, expected, verified) : Promise.resolve([]),
+    ...platformDigests.map((subject) => bundlesOf(client, repository, subject, expected, verified)),
+  ]);
   const state: AttestationState = {
     signature: onIndex!.find((b) => b.type === PREDICATE.signature && b.signer.ok)?.digest,
     provenance: onIndex!.find((b) => b.type === PREDICATE.provenance && b.signer.ok)?.digest,
@@ -42,7 +43,7 @@ export async function readAttestations(
       if (b.type && types.includes(b.type) && !b.signer.ok) state.foreign.push({ subject, type: b.type, digest: b.digest, reason: b.signer.reason });
     }
   };
-  foreign(digest, onIndex!, [PREDICATE.signature, PREDICATE.provenance]);
+  if (digest) foreign(digest, onIndex!, [PREDICATE.signature, PREDICATE.provenance]);
   platformDigests.forEach((platformDigest, i) => {
     const sbom = onPlatforms[i]!.find((b) => b.type === PREDICATE.sbom && b.signer.ok);
     if (sbom) state.sbom[platformDigest] = sbom.digest;

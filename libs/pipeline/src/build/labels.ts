@@ -2,6 +2,8 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
 
 /** Our own label: what the image was built from, to tell a stale published parent from a current one. */
 export const INPUTS_DIGEST_LABEL = "dev.image-tooling.inputs.digest";
+/** The commit an image was built from (OCI pre-defined annotation). */
+export const REVISION_LABEL = "org.opencontainers.image.revision";
 
 export interface LabelInputs {
   pkg: ImagePackage;
@@ -22,7 +24,7 @@ export function imageLabels(i: LabelInputs): Record<string, string> {
     "org.opencontainers.image.title": i.pkg.name,
     "org.opencontainers.image.description": i.pkg.metadata.description,
     "org.opencontainers.image.version": i.pkg.version,
-    "org.opencontainers.image.revision": i.revision,
+    [REVISION_LABEL]: i.revision,
     "org.opencontainers.image.created": i.created,
     "org.opencontainers.image.base.name": i.base.name,
     "org.opencontainers.image.base.digest": i.base.digest,

@@ -18,7 +18,13 @@ Commands
   build <images...>    build every platform of each image (its parents too, from this commit)
   smoke <images...>    build, then run each image's smoke spec on every platform
   publish <images...>  build, smoke, push X.Y.Z, sign it and attach its SBOMs and provenance,
-                       then move floating tags (X.Y, X, latest) forward
+                       then move floating tags (X.Y, X, latest) forward; with --platform (IMAGE_PLATFORM)
+                       it stages that one platform instead: built and smoke-tested natively on this
+                       engine, pushed by digest as staging-<X.Y.Z>-<os>-<arch> with its SBOM and
+                       vulnerability report; no release tag moves
+  merge <images...>    assemble X.Y.Z from the platforms staged from this commit (their tested digests,
+                       nothing rebuilt), sign it, attach its provenance, move the floating tags; a missing
+                       or mismatched platform pushes nothing; an X.Y.Z already there is completed or skipped
   load <images...>     build each image (its parents too, from this commit) for one platform and load it
                        into the local Docker daemon as <namespace>/<image>:dev and :X.Y.Z-dev, then print
                        a docker run line to try it (the image travels as an OCI tarball through this machine,
@@ -40,7 +46,9 @@ Commands
 
 Options
   --dry-run          publish: print the plan and push nothing
-  --platform <p>     load: linux/amd64 or linux/arm64 (default: the Docker daemon's platform)
+  --platform <p>     linux/amd64 or linux/arm64; env IMAGE_PLATFORM. build, smoke: only that platform;
+                     publish: stage it for merge (one runner per platform, each native);
+                     load: the platform to load (default: the Docker daemon's)
   --channel <name>   release (default) or branch; env IMAGE_CHANNEL
   --branch <name>    branch-channel name (default: GITHUB_HEAD_REF, GITHUB_REF_NAME, then git)
   --affected         plan: the images whose inputs changed (nx affected -t publish), in publish order

@@ -27,6 +27,9 @@ import { LoadError } from "../load/load-plan.ts";
 import { runDiffCommand } from "../changes/diff-command.ts";
 import { ChangesError } from "../changes/read-version.ts";
 import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.ts";
+import { runMergeCommand } from "../stage/merge-command.ts";
+import { runStageCommand } from "../stage/stage-command.ts";
+import { SUPPORTED_PLATFORMS, type Platform } from "@image-tooling/image-metadata";
 import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../run/workspace.ts";
 
 export interface CliOptions {
@@ -39,7 +42,7 @@ export interface CliOptions {
   base?: string;
   json: boolean;
   verbose: boolean;
-  /** load: the platform to build and load (default: the Docker daemon's). */
+  /** build, smoke, publish: only this platform (publish then stages it for merge); load: the platform to load (default: the Docker daemon's). */
   platform?: string;
   /** diff: a cosign public key whose SBOMs count. */
   key?: string;
@@ -49,7 +52,9 @@ export interface CliOptions {
 /** What a caller in the same process learns as each image finishes (the Nx executor's per-task results). */
 export type ImageReport = Pick<ImageResult, "image" | "command" | "status">;
 
-const KNOWN = ["build", "smoke", "publish", "plan", "rescan", "load", "diff"];
+const KNOWN = ["build", "smoke", "publish", "merge", "plan", "rescan", "load", "diff"];
+/** The commands a platform selection (--platform, IMAGE_PLATFORM) applies to. */
+const PER_PLATFORM = ["build", "smoke", "publish", "load"];
 const EXPECTED_ERRORS = [
   AttestError,
   ImageMetadataError,
@@ -95,10 +100,32 @@ export async function runCli(
     log.info(`--key is for diff only (${opts.command} signs, or trusts, as configured: --help)`);
     return 2;
   }
-  if (opts.platform !== undefined && opts.command !== "load") {
-    log.info(`--platform is for load only (${opts.command} builds every platform in image.yaml)`);
+  // The flag wins over the environment (how Nx hands a platform to every task of `nx affected`).
+  const platformFrom = opts.platform !== undefined ? "--platform" : env.IMAGE_PLATFORM ? "IMAGE_PLATFORM" : undefined;
+  const platform = opts.platform ?? (env.IMAGE_PLATFORM || undefined);
+  if (platformFrom && !PER_PLATFORM.includes(opts.command)) {
+    if (opts.command === "merge") {
+      log.info(
+        `${platformFrom} is ${platform}, but merge assembles every platform of each image: unset it for merge (it is for build, smoke, publish and load)`,
+      );
+      return 2;
+    }
+    if (platformFrom === "--platform") {
+      log.info(`--platform is for build, smoke, publish and load (${opts.command} reads every platform)`);
+      return 2;
+    }
+  }
+  // load names the image in its own message (load-plan.ts: it also checks the Docker daemon's platform).
+  if (
+    platform !== undefined &&
+    PER_PLATFORM.includes(opts.command) &&
+    opts.command !== "load" &&
+    !(SUPPORTED_PLATFORMS as readonly string[]).includes(platform)
+  ) {
+    log.info(`${platformFrom} is "${platform}", which no image is built for: use ${SUPPORTED_PLATFORMS.join(" or ")}`);
     return 2;
   }
+  const selected = PER_PLATFORM.includes(opts.command) ? (platform as Platform | undefined) : undefined;
   if (opts.command !== "plan" && opts.command !== "rescan" && opts.images.length === 0) {
     log.info(`${opts.command} takes one or more images, e.g. \`${opts.command} tooling-k8s\``);
     return 2;
@@ -138,7 +165,7 @@ export async function runCli(
 
     // publish and plan need a target registry; build and smoke use one only
     // to name parents in labels, and run without any configuration.
-    const needsRegistry = opts.command === "publish" || opts.command === "plan" || opts.command === "rescan";
+    const needsRegistry = ["publish", "merge", "plan", "rescan"].includes(opts.command);
     const config: PipelineConfig | undefined =
       needsRegistry || hasConfig(root, env) ? loadConfig(root, env, { channel: opts.channel, branch: opts.branch }) : undefined;
     log.addSecret(config?.password);
@@ -176,26 +203,36 @@ export async function runCli(
             if ("result" in outcome) complete([outcome.result]);
             else fail(outcome.image, records.get(outcome.image)!, outcome.error);
           },
-          opts,
+          { verbose: opts.verbose, platform: selected },
         );
         break;
       }
       case "load": {
         const records = new Map(images.map((image) => [image, recordFor(ws, image, "load")]));
-        await runLoadCommand(run, images, { platform: opts.platform, verbose: opts.verbose }, (outcome) => {
+        await runLoadCommand(run, images, { platform, verbose: opts.verbose }, (outcome) => {
           if ("result" in outcome) complete([outcome.result]);
           else fail(outcome.image, records.get(outcome.image)!, outcome.error);
         });
         break;
       }
-      case "publish": {
+      case "publish":
+      case "merge": {
+        const command = opts.command;
         const failed = new Set<string>();
         for (const image of images) {
-          const record = recordFor(ws, image, "publish");
+          const record = recordFor(ws, image, command);
           const blockedBy = failedAncestor(ws, image, failed);
+          const o = { dryRun: opts.dryRun, verbose: opts.verbose };
           try {
-            if (blockedBy) throw new ParentFailedError(`${image}: not published: its parent ${blockedBy} failed in this run`);
-            complete(await runPublishCommand(run, config!, image, { dryRun: opts.dryRun, verbose: opts.verbose }, record));
+            if (blockedBy)
+              throw new ParentFailedError(`${image}: not ${command === "merge" ? "merged" : "published"}: its parent ${blockedBy} failed in this run`);
+            complete(
+              await (command === "merge"
+                ? runMergeCommand(run, config!, image, o, record)
+                : selected
+                  ? runStageCommand(run, config!, image, selected, o, record)
+                  : runPublishCommand(run, config!, image, o, record)),
+            );
           } catch (e) {
             failed.add(image);
             fail(image, record, e);

@@ -8,13 +8,14 @@ import { formatSizes } from "./size.ts";
 import { countsLine, type VulnerabilityReport } from "../scan/report.ts";
 import type { ImageChanges } from "../changes/compare.ts";
 
-export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "skipped" | "planned" | "loaded";
+/** staged: one platform pushed under its staging tag for the merge (publish with --platform / IMAGE_PLATFORM). */
+export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "staged" | "skipped" | "planned" | "loaded";
 
 /** The machine-readable record of one image in one run: dist/images/<image>/result.json. */
 export interface ImageResult {
   image: string;
   version: string;
-  command: "build" | "smoke" | "publish" | "plan" | "load";
+  command: "build" | "smoke" | "publish" | "merge" | "plan" | "load";
   channel?: "release" | "branch";
   status: ImageStatus;
   /** Repository the tags live in, e.g. 127.0.0.1:5000/acme/tooling-k8s. */

@@ -57,7 +57,12 @@ export async function applyPlan(applier: Applier): Promise<ImageResult[]> {
  * tags onto it — as planned, or, when it appeared while this run was
  * building, as the registry stands now.
  */
-async function completeExisting(applier: Applier, digest: string, notice: string, floating: "as planned" | "as the registry is now"): Promise<ImageResult[]> {
+export async function completeExisting(
+  applier: Applier,
+  digest: string,
+  notice: string,
+  floating: "as planned" | "as the registry is now",
+): Promise<ImageResult[]> {
   const { run, record, plan } = applier;
   run.log.info(notice);
   record.note({ digest, notice });
@@ -114,42 +119,55 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
       });
       record.note({ vulnerabilities: { ...report, ...(previous && { previous }) } });
 
-      let containers = [...built.containers.values()];
-      if (config.username && config.password) {
-        const { dag } = await daggerSdk();
-        const secret = dag.setSecret("registry-password", config.password);
-        const authHost = isDockerHub(config.registry) ? "docker.io" : config.registry;
-        containers = containers.map((container) => container.withRegistryAuth(authHost, config.username!, secret));
-      }
-      const ref = `${plan.repository}:${plan.immutable.tag}`;
-      // Check, push, verify and attest as one step for every publish on this machine (see host-lock.ts; README "What a failed or concurrent publish leaves behind"):
-      // a publish that finds this X.Y.Z when it gets the lock finds it attested too, rather than racing to attest it.
-      const outcome = await withHostLock(ref, () => pushAndAttest(applier, ref, containers, scans), {
-        onWait: (owner) => run.log.info(`  … another publish on this machine (${owner}) is pushing ${ref}; waiting for it`),
-      });
-      if (outcome.kind === "done") return completeExisting(applier, outcome.digest, outcome.notice, "as the registry is now");
-
-      const { digest, platforms, sizes, attestations } = outcome;
-      const floating = await floatingNow(applier, digest);
-      await moveFloating(applier, floating, digest);
-      const changes = await changesForNotes(applier);
-      return [record.finish("pushed", { platforms, attestations, sizes, tags: tagRecord([plan.immutable, ...floating], digest), ...(changes && { changes }) })];
+      const containers = withPushAuth(config, [...built.containers.values()], await daggerSdk());
+      return publishDigest(applier, (ref) => run.log.step(`${plan.image}: push ${ref}`, () => pushImmutable(applier, ref, containers)), scans);
     },
     { verbose: applier.verbose },
   );
+}
+
+/** The engine's pushes carry the registry credentials, when there are any, as a Dagger secret. */
+export function withPushAuth(config: PipelineConfig, containers: Container[], sdk: Awaited<ReturnType<typeof daggerSdk>>): Container[] {
+  if (!config.username || !config.password) return containers;
+  const secret = sdk.dag.setSecret("registry-password", config.password);
+  const authHost = isDockerHub(config.registry) ? "docker.io" : config.registry;
+  return containers.map((container) => container.withRegistryAuth(authHost, config.username!, secret));
+}
+
+/**
+ * Pushes X.Y.Z with `push` (the engine's push of a built image, or the PUT
+ * of an index merged from staged platforms), checks and attests it, then
+ * moves the floating tags. Check, push, verify and attest are one step for
+ * every publish on this machine (see host-lock.ts; README "What a failed or
+ * concurrent publish leaves behind"): a publish that finds this X.Y.Z when
+ * it gets the lock finds it attested too, rather than racing to attest it.
+ */
+export async function publishDigest(applier: Applier, push: (ref: string) => Promise<string>, scans?: PlatformScan[]): Promise<ImageResult[]> {
+  const { run, record, plan } = applier;
+  const ref = `${plan.repository}:${plan.immutable.tag}`;
+  const outcome = await withHostLock(ref, () => pushAndAttest(applier, ref, push, scans), {
+    onWait: (owner) => run.log.info(`  … another publish on this machine (${owner}) is pushing ${ref}; waiting for it`),
+  });
+  if (outcome.kind === "done") return completeExisting(applier, outcome.digest, outcome.notice, "as the registry is now");
+
+  const { digest, platforms, sizes, attestations } = outcome;
+  const floating = await floatingNow(applier, digest);
+  await moveFloating(applier, floating, digest);
+  const changes = await changesForNotes(applier);
+  return [record.finish("pushed", { platforms, attestations, sizes, tags: tagRecord([plan.immutable, ...floating], digest), ...(changes && { changes }) })];
 }
 
 type PushOutcome =
   | { kind: "done"; digest: string; notice: string }
   | { kind: "pushed"; digest: string; platforms: Record<string, string>; sizes: Record<string, number>; attestations: ImageResult["attestations"] };
 
-async function pushAndAttest(applier: Applier, ref: string, containers: Container[], scans: PlatformScan[]): Promise<PushOutcome> {
+async function pushAndAttest(applier: Applier, ref: string, push: (ref: string) => Promise<string>, scans?: PlatformScan[]): Promise<PushOutcome> {
   const { run, client, record, plan, query } = applier;
   // Someone may have published this version since we planned: never overwrite it.
   const decision = decideBeforePush(plan, await readPublished(client, query.repository, query.immutable, query.platform));
   if (decision.kind === "refuse") throw new PublishError(decision.error);
   if (decision.kind === "done") return decision;
-  const pushed = await run.log.step(`${plan.image}: push ${ref}`, () => pushImmutable(applier, ref, containers));
+  const pushed = await push(ref);
   const digest = pushed.slice(pushed.indexOf("@") + 1);
   const stored = await client.manifestDigest(query.repository, query.immutable);
   if (stored !== digest) throw new PublishError(`${ref} points at ${stored}, not the ${digest} just pushed; floating tags not moved`);
@@ -213,17 +231,35 @@ async function attestOrStop(applier: Applier, digest: string, platforms: Record<
  * if it appeared, either our failed push got through or someone else pushed,
  * and we cannot tell which — stop, and a re-run skips it.
  */
-async function pushImmutable(applier: Applier, ref: string, containers: Container[]): Promise<string> {
+function pushImmutable(applier: Applier, ref: string, containers: Container[]): Promise<string> {
   const { run, client, config, plan, query } = applier;
+  return enginePush(run, config, plan.image, ref, containers, async () => {
+    if (await client.manifestDigest(query.repository, query.immutable)) {
+      throw new PublishError(
+        `${ref} appeared in the registry after a push that failed; not pushing again (re-run: it skips ${query.immutable} and completes the floating tags)`,
+      );
+    }
+  });
+}
+
+/**
+ * The engine's push of `containers` (one per platform) to `ref`, retried
+ * under the run's policy when the registry fails transiently; `beforeRetry`
+ * may stop a retry (it throws). Returns `ref@digest`.
+ */
+export async function enginePush(
+  run: LocalRun,
+  config: PipelineConfig,
+  image: string,
+  ref: string,
+  containers: Container[],
+  beforeRetry?: () => Promise<void>,
+): Promise<string> {
   let attempts = 0;
   const result = await withRetries(
     `push ${ref}`,
     async () => {
-      if (attempts++ > 0 && (await client.manifestDigest(query.repository, query.immutable))) {
-        throw new PublishError(
-          `${ref} appeared in the registry after a push that failed; not pushing again (re-run: it skips ${query.immutable} and completes the floating tags)`,
-        );
-      }
+      if (attempts++ > 0) await beforeRetry?.();
       return containers[0]!.publish(ref, { platformVariants: containers.slice(1) });
     },
     (outcome) => {
@@ -239,5 +275,5 @@ async function pushImmutable(applier: Applier, ref: string, containers: Containe
   if (result.outcome.ok) return result.outcome.value;
   const error = result.outcome.error;
   if (error instanceof PublishError || error instanceof RegistryError) throw error;
-  throw new PublishError(`${plan.image}: ${describePushFailure(ref, error, result.gaveUp)}`);
+  throw new PublishError(`${image}: ${describePushFailure(ref, error, result.gaveUp)}`);
 }

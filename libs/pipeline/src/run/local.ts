@@ -144,7 +144,7 @@ export async function runLocalCommand(
   command: "build" | "smoke",
   images: string[],
   onOutcome: (outcome: LocalOutcome) => void,
-  opts: { verbose?: boolean } = {},
+  opts: { verbose?: boolean; platform?: Platform } = {},
 ): Promise<void> {
   // Only a failed build stops descendants (they build on it); a parent whose smoke fails still leaves its children testable.
   const unbuilt = new Set<string>();
@@ -153,6 +153,13 @@ export async function runLocalCommand(
     async (_ctx, build) => {
       for (const image of images) {
         const t0 = Date.now();
+        const pkg = imageOrThrow(run.ws, image);
+        if (opts.platform && !pkg.metadata.platforms.includes(opts.platform)) {
+          const notice = `${image} is not built for ${opts.platform} (${pkg.files.metadata} lists ${pkg.metadata.platforms.join(", ")}): skipped`;
+          run.log.info(notice);
+          onOutcome({ image, result: { image, version: pkg.version, command, status: "skipped", notice, durationMs: 0 } });
+          continue;
+        }
         const blockedBy = failedAncestor(run.ws, image, unbuilt);
         if (blockedBy) {
           unbuilt.add(image);
@@ -187,7 +194,7 @@ export async function runLocalCommand(
         }
       }
     },
-    opts,
+    { verbose: opts.verbose, ...(opts.platform && { platforms: [opts.platform] }) },
   );
 }
 

@@ -15,19 +15,19 @@ import type { LocalRun } from "./local.ts";
 
 export { PublishError } from "./publish-error.ts";
 
-function registryClient(config: PipelineConfig, run: LocalRun): RegistryClient {
+export function registryClient(config: PipelineConfig, run: LocalRun): RegistryClient {
   const { registry, username, password, plainHttp, retry } = config;
   return new RegistryClient({ registry, username, password, plainHttp, retry, onRetry: (line) => run.log.info(line) });
 }
 
-interface Planned {
+export interface Planned {
   plan: PublishPlan;
   query: SnapshotQuery;
   inputs: ChainInputs;
 }
 
 /** Reads the registry for `pkg` and plans its publish: the one place `plan`, `--dry-run` and publish plan, and the inputs are hashed. */
-async function planImage(
+export async function planImage(
   run: LocalRun,
   config: PipelineConfig,
   client: RegistryClient,
@@ -50,7 +50,7 @@ const attestLine = (config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan
   attestPlanLine(pkg, plan.action.kind === "build" ? null : plan.action.digest, config);
 
 /** A plan as a result (`plan`, `publish --dry-run`): nothing was done. */
-function plannedResult(record: RunRecord, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): ImageResult {
+export function plannedResult(record: RunRecord, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): ImageResult {
   return record.finish("planned", {
     inputsDigest: plan.inputsDigest,
     base: describeBase(plan.base),
@@ -61,7 +61,7 @@ function plannedResult(record: RunRecord, config: PipelineConfig, pkg: ImagePack
   });
 }
 
-async function preflight(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
+export async function preflight(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
   await run.log.step(`registry ${config.registry}: reachable${config.username ? `, credentials of ${config.username} accepted` : ""}`, () =>
     client.ping({ repository: `${config.namespace}/${image}`, push: true }),
   );

@@ -13,9 +13,9 @@ import type { ExecutorContext, TaskGraph } from "@nx/devkit";
 import { compiledEntry } from "@image-tooling/compile";
 
 export interface PipelineOptions {
-  command: "build" | "smoke" | "publish" | "load";
+  command: "build" | "smoke" | "publish" | "merge" | "load";
   dryRun?: boolean;
-  /** load: the platform to build and load (`nx run <image>:load --platform linux/arm64`). */
+  /** One platform (`nx run <image>:load --platform linux/arm64`); for every task of a run, env IMAGE_PLATFORM. */
   platform?: string;
   channel?: string;
   branch?: string;

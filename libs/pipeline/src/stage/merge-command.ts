@@ -1,0 +1,79 @@
+import { attestPlanLine, publishSigning } from "../attest/publish-step.ts";
+import { repositoryRef, type PipelineConfig } from "../config/config.ts";
+import { tagsToWrite } from "../plan/plan-publish.ts";
+import { planLines } from "../plan/plan-text.ts";
+import type { ImageResult } from "../report/result.ts";
+import type { RunRecord } from "../report/run-record.ts";
+import { applyPlan, publishDigest, type Applier } from "../run/apply-publish.ts";
+import { PublishError } from "../run/publish-error.ts";
+import { planImage, plannedResult, preflight, registryClient } from "../run/publish.ts";
+import type { LocalRun } from "../run/local.ts";
+import { prepareDatabase } from "../scan/database.ts";
+import { readStaged } from "./read-staged.ts";
+import { assembleIndex, planMerge, stagingTag, type StagedPlatform } from "./staging.ts";
+
+/**
+ * `merge <image>`: X.Y.Z assembled from the platforms staged by the
+ * per-platform publishes of this commit (stage-command.ts), referred to by
+ * their tested digests — nothing is built or re-encoded. Then as publish:
+ * sign the index and attach its provenance (each platform's SBOM and report
+ * came with its stage), and move the floating tags. An X.Y.Z already in the
+ * registry (a re-run, or a single-engine publish) is completed or skipped
+ * exactly as publish does; a platform missing or staged from another commit
+ * or other files means no index and no tag moves.
+ */
+export async function runMergeCommand(
+  run: LocalRun,
+  config: PipelineConfig,
+  image: string,
+  opts: { dryRun: boolean; verbose?: boolean },
+  record: RunRecord,
+): Promise<ImageResult[]> {
+  const client = registryClient(config, run);
+  const pkg = run.ws.graph.images.get(image)!;
+  const startedOn = new Date();
+  record.note({ channel: config.channel, repository: repositoryRef(config, image) });
+  await preflight(run, config, client, image);
+  const signing = opts.dryRun ? undefined : publishSigning(config);
+  const { plan, query, inputs } = await planImage(run, config, client, pkg);
+  record.note({ inputsDigest: plan.inputsDigest });
+
+  let index: { mediaType: string; bytes: Buffer } | undefined;
+  if (plan.action.kind === "build") {
+    const staged: Record<string, StagedPlatform | null> = {};
+    for (const platform of pkg.metadata.platforms) {
+      staged[platform] = await readStaged(client, query.repository, stagingTag(plan.immutable.tag, platform), platform);
+    }
+    const decision = planMerge({
+      image,
+      repository: plan.repository,
+      immutable: plan.immutable.tag,
+      platforms: pkg.metadata.platforms,
+      staged,
+      commit: run.git.revision,
+      inputsDigest: plan.inputsDigest,
+    });
+    if (decision.kind === "refuse") throw new PublishError(decision.error);
+    index = assembleIndex(decision.manifests);
+    const attest = attestPlanLine(pkg, null, config).replace(/SBOM \(SPDX 2\.3\) for [^,]+, /, "");
+    for (const line of planLines(plan, pkg.metadata.platforms, attest)) run.log.info(line);
+    for (const m of decision.manifests) run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine)`);
+  } else if (opts.dryRun) {
+    for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, plan.action.digest, config))) run.log.info(line);
+  }
+  if (opts.dryRun) {
+    run.log.info("\n(dry run: nothing merged, nothing pushed)");
+    return [plannedResult(record, config, pkg, plan)];
+  }
+  await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  const applier: Applier = { run, config, client, record, pkg, plan, query, inputs, signing: signing!, startedOn, verbose: opts.verbose };
+  if (!index) return applyPlan(applier);
+  const merged = index;
+  record.plan(tagsToWrite([plan.immutable, ...plan.floating]));
+  return publishDigest(applier, (ref) =>
+    run.log.step(`${image}: push the index of ${pkg.metadata.platforms.join(" + ")} as ${ref}`, async () => {
+      const digest = await client.putManifest(query.repository, query.immutable, merged);
+      return `${ref}@${digest}`;
+    }),
+  );
+}

@@ -1,0 +1,129 @@
+import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
+import { attestPublished, publishSigning } from "../attest/publish-step.ts";
+import { repositoryRef, type PipelineConfig } from "../config/config.ts";
+import { daggerSdk } from "../dagger/sdk.ts";
+import type { PublishPlan, SnapshotQuery } from "../plan/plan-publish.ts";
+import type { RegistryClient } from "../registry/client.ts";
+import type { ImageResult } from "../report/result.ts";
+import type { RunRecord } from "../report/run-record.ts";
+import { enginePush, withPushAuth } from "../run/apply-publish.ts";
+import type { ResolvedBase } from "../run/build-image-chain.ts";
+import { buildImage } from "../run/build-image-chain.ts";
+import { smokeBuilt, withLocalBuild, type LocalRun } from "../run/local.ts";
+import { PublishError } from "../run/publish-error.ts";
+import { planImage, preflight, registryClient } from "../run/publish.ts";
+import { prepareDatabase } from "../scan/database.ts";
+import { scanAndGate } from "../scan/gate-step.ts";
+import { attestPublishedVulns } from "../scan/publish-vuln.ts";
+import { readStaged } from "./read-staged.ts";
+import { stagingTag } from "./staging.ts";
+
+/**
+ * `publish <image> --platform <p>` (IMAGE_PLATFORM): one platform, natively,
+ * on this engine. Builds it (on the parent's image of the same platform from
+ * this commit), smoke-tests and scans it, pushes the tested manifest by
+ * digest under its staging tag, and attaches its SBOM and vulnerability
+ * report; no release tag moves. `merge` then assembles X.Y.Z from the staged
+ * platforms (merge-command.ts). A version already published has nothing to
+ * stage: the merge completes whatever it lacks.
+ */
+export async function runStageCommand(
+  run: LocalRun,
+  config: PipelineConfig,
+  image: string,
+  platform: Platform,
+  opts: { dryRun: boolean; verbose?: boolean },
+  record: RunRecord,
+): Promise<ImageResult[]> {
+  const pkg = run.ws.graph.images.get(image)!;
+  record.note({ channel: config.channel, repository: repositoryRef(config, image) });
+  if (!pkg.metadata.platforms.includes(platform)) {
+    const notice = `${image} is not built for ${platform} (${pkg.files.metadata} lists ${pkg.metadata.platforms.join(", ")}): nothing to stage`;
+    run.log.info(notice);
+    return [record.finish("skipped", { notice })];
+  }
+  const client = registryClient(config, run);
+  const startedOn = new Date();
+  await preflight(run, config, client, image);
+  const signing = opts.dryRun ? undefined : publishSigning(config);
+  const { plan, query, inputs } = await planImage(run, config, client, pkg);
+  record.note({ inputsDigest: plan.inputsDigest });
+  const tag = stagingTag(plan.immutable.tag, platform);
+  const ref = `${plan.repository}:${tag}`;
+  if (plan.action.kind !== "build") {
+    const notice = `${plan.notice}; nothing to stage for ${platform} (merge completes its floating tags and attestations)`;
+    run.log.info(notice);
+    return [record.finish("skipped", { digest: plan.action.digest, notice })];
+  }
+  const base = await stageBase(client, run, config, pkg, plan, query, inputs.parent, platform);
+  run.log.info(`\n${image} ${pkg.version} → ${ref}  [${platform}, for the merge into ${plan.immutable.tag}]\n  base: ${base.name} (${base.digest})`);
+  if (opts.dryRun) {
+    run.log.info("\n(dry run: nothing built, nothing pushed)");
+    return [
+      record.finish("planned", { inputsDigest: plan.inputsDigest, base: base.ref, tags: { [tag]: { action: "create", reason: "staged for the merge" } } }),
+    ];
+  }
+  await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  return withLocalBuild(
+    run,
+    async (ctx) => {
+      const built = await buildImage(ctx, pkg, async () => base, inputs);
+      record.note({ base: built.baseRef });
+      record.note({ checks: await smokeBuilt(run, built) });
+      // The gate, before anything is pushed: a platform that fails it is never staged.
+      const { report, scans } = await scanAndGate(run, built);
+      record.note({ vulnerabilities: report });
+      const before = await client.manifestDigest(query.repository, tag);
+      const containers = withPushAuth(config, [...built.containers.values()], await daggerSdk());
+      await run.log.step(`${image}: push ${platform} to ${ref}`, () => enginePush(run, config, image, ref, containers));
+      // What the tag holds now must be this build: another commit's stage of the same version may have replaced it since.
+      const staged = await readStaged(client, query.repository, tag, platform);
+      if (!staged || staged.revision !== run.git.revision || staged.inputsDigest !== plan.inputsDigest) {
+        throw new PublishError(
+          `${ref} does not hold this build after the push (it holds ${staged ? `a build of commit ${staged.revision?.slice(0, 12) ?? "unknown"}` : "nothing"}): another publish of ${platform} ran at the same time; re-run this one`,
+        );
+      }
+      const platforms = { [platform]: staged.digest };
+      record.note({ digest: staged.digest, platforms });
+      record.tag(tag, { action: before ? "move" : "create", reason: "staged for the merge", digest: staged.digest });
+      // Made here, where the image is: each SBOM and report is attached to the platform digest the merge puts in X.Y.Z unchanged.
+      const attestations = await attestPublished(run, config, client, pkg, null, platforms, signing!, startedOn);
+      if (attestations.status === "failed")
+        throw new PublishError(`${image}: ${ref} is staged but its SBOM could not be attached (${attestations.error}); re-run this publish: it completes it`);
+      const vuln = await attestPublishedVulns(run, config, client, pkg, platforms, signing!, scans);
+      return [record.finish("staged", { attestations: { ...attestations, vuln } })];
+    },
+    { verbose: opts.verbose, platforms: [platform] },
+  );
+}
+
+/**
+ * The base of a staged platform: the pinned base, or the parent's image of
+ * this platform built from this commit's files — its published X.Y.Z when
+ * that exists (an unchanged parent), otherwise what its own stage pushed in
+ * this run (Nx runs the parent's publish first, dependsOn ^publish).
+ */
+async function stageBase(
+  client: RegistryClient,
+  run: LocalRun,
+  config: PipelineConfig,
+  pkg: ImagePackage,
+  plan: PublishPlan,
+  query: SnapshotQuery,
+  parentInputs: string | undefined,
+  platform: Platform,
+): Promise<ResolvedBase> {
+  const base = plan.base;
+  if (base.kind === "pinned" || base.kind === "parent") return base;
+  const parent = query.parent!;
+  const parentRepoRef = repositoryRef(config, pkg.metadata.parent!);
+  const tag = stagingTag(parent.tag, platform);
+  const staged = await readStaged(client, parent.repository, tag, platform);
+  if (staged && staged.inputsDigest === parentInputs && staged.revision === run.git.revision) {
+    return { ref: `${parentRepoRef}@${staged.digest}`, name: `${parentRepoRef}:${parent.tag}`, digest: staged.digest };
+  }
+  const found = staged ? `${parentRepoRef}:${tag} holds a build of commit ${staged.revision?.slice(0, 12) ?? "unknown"}` : `${parentRepoRef}:${tag} is absent`;
+  throw new PublishError(
+    `${pkg.name}: its parent ${pkg.metadata.parent} ${parent.tag} is neither published from these files nor staged for ${platform} from this commit (${base.kind === "parent-blocked" ? `${base.note}; ` : ""}${found}): publish ${pkg.metadata.parent} with IMAGE_PLATFORM=${platform} first (\`npx nx run ${pkg.name}:publish\` does, through dependsOn ^publish)`,
+  );
+}
