@@ -162,7 +162,7 @@ type PushOutcome =
   | { kind: "pushed"; digest: string; platforms: Record<string, string>; sizes: Record<string, number>; attestations: ImageResult["attestations"] };
 
 async function pushAndAttest(applier: Applier, ref: string, push: (ref: string) => Promise<string>, scans?: PlatformScan[]): Promise<PushOutcome> {
-  const { run, client, record, plan, query } = applier;
+  const { client, record, plan, query } = applier;
   // Someone may have published this version since we planned: never overwrite it.
   const decision = decideBeforePush(plan, await readPublished(client, query.repository, query.immutable, query.platform));
   if (decision.kind === "refuse") throw new PublishError(decision.error);
