@@ -17,7 +17,7 @@ export interface PipelineRun {
 
 /** Runs the pipeline CLI in a workspace, as the Nx targets do, and captures everything it prints. */
 export async function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
-  const signing = args[0] === "publish" || args[0] === "rescan" ? (await pipelineTestKeys()).env : {};
+  const signing = ["publish", "merge", "rescan"].includes(args[0]!) ? (await pipelineTestKeys()).env : {};
   return new Promise((resolve, reject) => {
     // Started as the image plugin's executor starts it: the workspace's compiled CLI.
     const child = spawn(process.execPath, [compiledEntry(ws.root, "pipeline-cli"), ...args], {
