@@ -162,7 +162,11 @@ describe("a platform that fails on its own runner", () => {
     // The arm64 runner meets a fault amd64 does not (here: an arm64-only check that cannot pass), left uncommitted: the same commit is re-run after the fix.
     const spec = "packages/fixture-base/smoke.yaml";
     const good = s.ws.read(spec);
-    s.ws.write(spec, good.replace("stdout: '^aarch64$'", "stdout: '^not-this-machine$'"));
+    // (A function, not a string: `$'` in a replacement string means "the rest of the input".)
+    s.ws.write(
+      spec,
+      good.replace("stdout: '^aarch64$'", () => "stdout: '^not-this-machine$'"),
+    );
     const [amd, arm] = await Promise.all(PLATFORMS.map((p) => s.stage(p, ["fixture-base"])));
     ok(amd!);
     expect(arm!.status, arm!.all).toBe(1);
