@@ -176,7 +176,7 @@ describe("a platform that fails on its own runner", () => {
     const refused = await s.merge(["fixture-base"]);
     expect(refused.status).toBe(1);
     expect(refused.all).toContain(
-      `fixture-base 1.0.0: linux/arm64 not staged (${REGISTRY}/${s.ns}/fixture-base:staging-1.0.0-linux-arm64 absent): run publish with IMAGE_PLATFORM=linux/arm64 on a linux/arm64 runner first`,
+      `fixture-base: 1.0.0 not merged: linux/arm64 not staged (${REGISTRY}/${s.ns}/fixture-base:staging-1.0.0-linux-arm64 absent): run publish with IMAGE_PLATFORM=linux/arm64 on a linux/arm64 runner first`,
     );
     expect(refused.all).not.toMatch(/^\s+at /m);
     expect(await s.releaseTags("fixture-base")).toEqual({});

@@ -47,7 +47,7 @@ describe("planMerge", () => {
     expect(planMerge(input({ staged: { "linux/amd64": staged("linux/amd64"), "linux/arm64": null } }))).toEqual({
       kind: "refuse",
       error:
-        "tooling-k8s 1.4.0: linux/arm64 not staged (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-arm64 absent): run publish with IMAGE_PLATFORM=linux/arm64 on a linux/arm64 runner first (release.yml's publish job for that platform), then merge again; X.Y.Z is not pushed and no tag moves",
+        "tooling-k8s: 1.4.0 not merged: linux/arm64 not staged (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-arm64 absent): run publish with IMAGE_PLATFORM=linux/arm64 on a linux/arm64 runner first (release.yml's publish job for that platform), then merge again; X.Y.Z is not pushed and no tag moves",
     });
   });
 
@@ -55,7 +55,7 @@ describe("planMerge", () => {
     const other = planMerge(input({ staged: { "linux/amd64": staged("linux/amd64"), "linux/arm64": staged("linux/arm64", { revision: "b".repeat(40) }) } }));
     expect(other).toEqual({
       kind: "refuse",
-      error: `tooling-k8s 1.4.0: the staged platforms are not all this commit's build (this is aaaaaaaaaaaa, inputs sha256:11111; staged: linux/amd64 from commit aaaaaaaaaaaa (inputs sha256:11111), linux/arm64 from commit bbbbbbbbbbbb (inputs sha256:11111)): re-run publish with IMAGE_PLATFORM=linux/arm64 for linux/arm64 on this commit, then merge again; X.Y.Z is not pushed and no tag moves`,
+      error: `tooling-k8s: 1.4.0 not merged: the staged platforms are not all this commit's build (this is aaaaaaaaaaaa, inputs sha256:11111; staged: linux/amd64 from commit aaaaaaaaaaaa (inputs sha256:11111), linux/arm64 from commit bbbbbbbbbbbb (inputs sha256:11111)): re-run publish with IMAGE_PLATFORM=linux/arm64 for linux/arm64 on this commit, then merge again; X.Y.Z is not pushed and no tag moves`,
     });
     const inputs = planMerge(
       input({ staged: { "linux/amd64": staged("linux/amd64", { inputsDigest: `sha256:${"2".repeat(64)}` }), "linux/arm64": staged("linux/arm64") } }),

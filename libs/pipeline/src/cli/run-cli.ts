@@ -170,7 +170,8 @@ export async function runCli(
       needsRegistry || hasConfig(root, env) ? loadConfig(root, env, { channel: opts.channel, branch: opts.branch }) : undefined;
     log.addSecret(config?.password);
     const git = readGitInfo(root);
-    if (opts.command !== "plan" && opts.command !== "rescan" && !opts.dryRun) {
+    // merge builds nothing: it reads, puts an index and signs.
+    if (!["plan", "rescan", "merge"].includes(opts.command) && !opts.dryRun) {
       const harnessEnv = adoptHarnessEngine(env);
       if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
     }

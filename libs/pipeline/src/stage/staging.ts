@@ -63,7 +63,7 @@ export function planMerge(input: MergeInput): MergeDecision {
   if (missing.length) {
     return {
       kind: "refuse",
-      error: `${image} ${immutable}: ${missing.join(" and ")} not staged (${missing.map((p) => `${repository}:${stagingTag(immutable, p)}`).join(", ")} absent): run publish with IMAGE_PLATFORM=${missing[0]} on a ${missing[0]} runner first (release.yml's publish job for that platform), then merge again; X.Y.Z is not pushed and no tag moves`,
+      error: `${image}: ${immutable} not merged: ${missing.join(" and ")} not staged (${missing.map((p) => `${repository}:${stagingTag(immutable, p)}`).join(", ")} absent): run publish with IMAGE_PLATFORM=${missing[0]} on a ${missing[0]} runner first (release.yml's publish job for that platform), then merge again; X.Y.Z is not pushed and no tag moves`,
     };
   }
   const staged = input.platforms.map((p) => input.staged[p]!);
@@ -74,7 +74,7 @@ export function planMerge(input: MergeInput): MergeDecision {
     const stale = [...new Set([...fromOtherCommit, ...fromOtherInputs].map((s) => s.platform))];
     return {
       kind: "refuse",
-      error: `${image} ${immutable}: the staged platforms are not all this commit's build (this is ${short(input.commit)}, inputs ${short(input.inputsDigest)}; staged: ${each}): re-run publish with IMAGE_PLATFORM=${stale[0]} for ${stale.join(" and ")} on this commit, then merge again; X.Y.Z is not pushed and no tag moves`,
+      error: `${image}: ${immutable} not merged: the staged platforms are not all this commit's build (this is ${short(input.commit)}, inputs ${short(input.inputsDigest)}; staged: ${each}): re-run publish with IMAGE_PLATFORM=${stale[0]} for ${stale.join(" and ")} on this commit, then merge again; X.Y.Z is not pushed and no tag moves`,
     };
   }
   return { kind: "merge", manifests: staged };
