@@ -130,6 +130,21 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     }
   });
 
+  it("read only documented variables, IMAGE_NATIVE_ARM64 among them, each documented where people look", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("#### Secrets and variables"), readme.indexOf("#### Pinned actions"));
+    const varsIn = (f: string) => [...new Set([...text(f).matchAll(/vars\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
+    expect(varsIn(".github/workflows/ci.yml")).toEqual(["BRANCH_NAMESPACE", "BRANCH_REGISTRY", "BRANCH_REGISTRY_USERNAME", "IMAGE_NATIVE_ARM64"]);
+    expect(varsIn(".github/workflows/release.yml")).toEqual(["DOCKERHUB_USERNAME", "IMAGE_NAMESPACE", "IMAGE_NATIVE_ARM64"]);
+    for (const f of FILES) {
+      for (const v of varsIn(f)) {
+        expect(text(f), `${f}: ${v}`).toMatch(new RegExp(`^#\\s+${v}\\s+\\S`, "m"));
+        expect(table, v).toContain(`\`${v}\``);
+      }
+    }
+    expect(readme).toContain("staging-<X.Y.Z>-<os>-<arch>");
+  });
+
   it("only run npm scripts that exist", () => {
     const scripts = Object.keys((JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
     for (const f of FILES) {
