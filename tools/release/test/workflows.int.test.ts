@@ -203,6 +203,23 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
       expect(matrixOf(w.jobs.smoke!, { IMAGE_NATIVE_ARM64: "false" })).toEqual(ONE_ENGINE);
       expect(matrixOf(w.jobs.smoke!, { IMAGE_NATIVE_ARM64: "False" })).toEqual(ONE_ENGINE);
     });
+    it("names its checks as README tells branch protection to require them", () => {
+      const readme = readFileSync(join(REPO, "README.md"), "utf8").replace(/\s+/g, " ");
+      expect(readme).toContain(`requires \`${w.jobs.verify!.name}\``);
+      // The job name's one expression, evaluated per matrix entry as GitHub does.
+      const [, before, fallback, after] = /^(.*)\$\{\{ matrix\.platform \|\| '([^']+)' \}\}(.*)$/.exec(w.jobs.smoke!.name!)!;
+      const names = [...matrixOf(w.jobs.smoke!), ...matrixOf(w.jobs.smoke!, { IMAGE_NATIVE_ARM64: "false" })].map(
+        (e) => `${before}${e.platform || fallback}${after}`,
+      );
+      expect(names).toEqual([
+        "Smoke the affected images (linux/amd64)",
+        "Smoke the affected images (linux/arm64)",
+        "Smoke the affected images (every platform, one engine)",
+      ]);
+      expect(readme).toContain(`\`${names[0]}\``);
+      expect(readme).toContain(`\`${names[2]}\``);
+      expect(readme).toContain("`(linux/arm64)`");
+    });
     it("publishes a branch-channel image through the environment, so the parent's ^publish task gets it too", () => {
       const publish = all.find((s) => /nx affected -t publish/.test(s.run ?? ""))!;
       expect(publish.env?.IMAGE_CHANNEL).toBe("branch");
