@@ -7,10 +7,11 @@ import type { Problem } from "./workflow-rules.ts";
  * concurrency), so a later edit cannot quietly undo them:
  * - a workflow a pull request triggers references no release credential and
  *   no signing key, and no job of it runs in the `release` environment;
- * - `id-token: write` only on a job that signs (it runs `-t publish`), and a
- *   job that publishes holds no repository write (tags, releases and pull
- *   requests are another job's);
- * - a job that publishes on the release channel, or reads a release
+ * - `id-token: write` only on a job that signs (it runs `-t publish`, or
+ *   `-t merge`, which assembles, signs and tags a release from the platforms
+ *   publish staged), and a job that publishes or merges holds no repository
+ *   write (tags, releases and pull requests are another job's);
+ * - a job that publishes or merges on the release channel, or reads a release
  *   credential, runs only on refs/heads/main in the `release` environment;
  * - every checkout keeps no credentials (`persist-credentials: false`): a job
  *   that pushes hands its token to that one step;
@@ -55,9 +56,13 @@ const environmentOf = (job: Job): string | undefined => (typeof job.environment 
 const releaseSecretsIn = (jobText: string): string[] =>
   RELEASE_SECRETS.filter((s) => new RegExp(`secrets\\.${s}\\b`).test(jobText) || new RegExp(`secrets\\[['"]${s}['"]\\]`).test(jobText));
 
-/** Whether a step publishes images, and on which channel (release unless IMAGE_CHANNEL says branch). */
+/**
+ * Whether a step publishes images — `-t publish`, or `-t merge`, which pushes
+ * and signs the index of what publish staged and moves its tags — and on which
+ * channel (release unless IMAGE_CHANNEL says branch).
+ */
 function publishChannel(step: Step, job: Job): "release" | "branch" | undefined {
-  if (!/-t\s+publish\b|:publish\b/.test(step.run ?? "")) return undefined;
+  if (!/-t\s+(?:publish|merge)\b|:(?:publish|merge)\b/.test(step.run ?? "")) return undefined;
   const channel = String(step.env?.IMAGE_CHANNEL ?? job.env?.IMAGE_CHANNEL ?? "release");
   return channel === "branch" ? "branch" : "release";
 }
@@ -93,7 +98,8 @@ export function trustProblems(text: string): Problem[] {
         `${releases ? "publishes releases" : `reads ${secrets.join(", ")}`}: run it only on main in the protected environment (\`if: github.ref == 'refs/heads/main'\` and \`environment: release\`)`,
       );
     }
-    if (permissions["id-token"] === "write" && publishes.length === 0) say("`id-token: write` is only for a job that signs (one that runs `-t publish`)");
+    if (permissions["id-token"] === "write" && publishes.length === 0)
+      say("`id-token: write` is only for a job that signs (one that runs `-t publish` or `-t merge`)");
     const repoWrites = ["contents", "pull-requests"].filter((k) => permissions[k] === "write");
     if ((publishes.length || secrets.length) && repoWrites.length) {
       say(

@@ -45,7 +45,40 @@ describe("workflow trust rules", () => {
 
   it("refuse id-token: write on a job that does not sign", () => {
     const job = `    permissions:\n      id-token: write\n    steps:\n      - run: echo\n`;
-    expect(messages(wf("push", job))).toEqual(["job a: `id-token: write` is only for a job that signs (one that runs `-t publish`)"]);
+    expect(messages(wf("push", job))).toEqual(["job a: `id-token: write` is only for a job that signs (one that runs `-t publish` or `-t merge`)"]);
+  });
+
+  it("treat a merge (which signs the index of the staged platforms and moves its tags) as a release publish", () => {
+    const mergeJob = releaseJob().replace("npx nx affected -t publish", "npx nx affected -t merge");
+    expect(mergeJob).toContain("-t merge");
+    expect(messages(wf("push", mergeJob))).toEqual([]);
+    const unguarded = mergeJob
+      .replace("    if: github.ref == 'refs/heads/main'\n", "")
+      .replace("          DOCKERHUB_TOKEN: ${{ secrets.DOCKERHUB_TOKEN }}\n", "");
+    expect(unguarded).not.toContain("secrets.");
+    expect(messages(wf("push", unguarded))).toEqual([
+      "job a: publishes releases: run it only on main in the protected environment (`if: github.ref == 'refs/heads/main'` and `environment: release`)",
+    ]);
+    expect(
+      messages(
+        wf(
+          "pull_request",
+          mergeJob
+            .replace("IMAGE_CHANNEL: release", "IMAGE_CHANNEL: branch")
+            .replace("    environment: release\n", "")
+            .replace("          DOCKERHUB_TOKEN: ${{ secrets.DOCKERHUB_TOKEN }}\n", ""),
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      messages(
+        wf("pull_request", mergeJob.replace("    environment: release\n", "").replace("          DOCKERHUB_TOKEN: ${{ secrets.DOCKERHUB_TOKEN }}\n", "")),
+      ),
+    ).toEqual(["job a: a pull request triggers this workflow; publish on the branch channel (IMAGE_CHANNEL: branch), never the release channel"]);
+    const withWrite = mergeJob.replace("      contents: read\n", "      contents: write\n");
+    expect(messages(wf("push", withWrite))).toEqual([
+      "job a: publishes or holds registry credentials, and also contents: write: tag, release and open pull requests in a job of their own",
+    ]);
   });
 
   it("refuse a checkout that keeps its token", () => {

@@ -22,10 +22,13 @@ interface Step {
   env?: Record<string, string>;
 }
 interface Job {
+  name?: string;
   permissions?: Record<string, string>;
   if?: string;
   needs?: string | string[];
   environment?: string;
+  "runs-on"?: string;
+  strategy?: { "fail-fast"?: boolean; matrix?: { include?: unknown } };
   steps: Step[];
 }
 interface Workflow {
@@ -36,6 +39,30 @@ interface Workflow {
 }
 const workflow = (f: string) => parse(text(f)) as Workflow;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
+
+interface MatrixEntry {
+  runner: string;
+  platform: string;
+}
+/**
+ * The matrix a job gets with these repository variables. The only matrix form
+ * our workflows use: `include: ${{ fromJSON(vars.IMAGE_NATIVE_ARM64 == 'false'
+ * && '<one entry>' || '<native entries>') }}`, evaluated as GitHub does (an
+ * unset variable is '', and `==` compares strings case-insensitively).
+ */
+const NATIVE_SWITCH = /^\$\{\{\s*fromJSON\(\s*vars\.IMAGE_NATIVE_ARM64\s*==\s*'false'\s*&&\s*'([^']+)'\s*\|\|\s*'([^']+)'\s*\)\s*\}\}$/;
+function matrixOf(job: Job, vars: Record<string, string> = {}): MatrixEntry[] {
+  const include = job.strategy?.matrix?.include;
+  const m = NATIVE_SWITCH.exec(String(include));
+  if (!m) throw new Error(`not the IMAGE_NATIVE_ARM64 switch: ${JSON.stringify(include)}`);
+  return JSON.parse((vars.IMAGE_NATIVE_ARM64 ?? "").toLowerCase() === "false" ? m[1]! : m[2]!) as MatrixEntry[];
+}
+const NATIVE: MatrixEntry[] = [
+  { runner: "ubuntu-24.04", platform: "linux/amd64" },
+  { runner: "ubuntu-24.04-arm", platform: "linux/arm64" },
+];
+// Empty IMAGE_PLATFORM: every platform on one engine, arm64 emulated.
+const ONE_ENGINE: MatrixEntry[] = [{ runner: "ubuntu-24.04", platform: "" }];
 
 // The SHAs were read from each action's own repository (tag → commit);
 // README's release section and the workflow comments cite them.
@@ -103,6 +130,21 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     }
   });
 
+  it("read only documented variables, IMAGE_NATIVE_ARM64 among them, each documented where people look", () => {
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("#### Secrets and variables"), readme.indexOf("#### Pinned actions"));
+    const varsIn = (f: string) => [...new Set([...text(f).matchAll(/vars\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!))].sort();
+    expect(varsIn(".github/workflows/ci.yml")).toEqual(["BRANCH_NAMESPACE", "BRANCH_REGISTRY", "BRANCH_REGISTRY_USERNAME", "IMAGE_NATIVE_ARM64"]);
+    expect(varsIn(".github/workflows/release.yml")).toEqual(["DOCKERHUB_USERNAME", "IMAGE_NAMESPACE", "IMAGE_NATIVE_ARM64"]);
+    for (const f of FILES) {
+      for (const v of varsIn(f)) {
+        expect(text(f), `${f}: ${v}`).toMatch(new RegExp(`^#\\s+${v}\\s+\\S`, "m"));
+        expect(table, v).toContain(`\`${v}\``);
+      }
+    }
+    expect(readme).toContain("staging-<X.Y.Z>-<os>-<arch>");
+  });
+
   it("only run npm scripts that exist", () => {
     const scripts = Object.keys((JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
     for (const f of FILES) {
@@ -124,16 +166,66 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
         expect(Object.fromEntries(writes), name).toEqual(name === "branch-image" ? { packages: "write", "id-token": "write" } : {});
       }
     });
-    it("checks changesets and runs `nx affected -t lint smoke` against the SHAs from nx-set-shas", () => {
-      expect(all.some((s) => s.run === 'npm run check:changesets -- --base "$NX_BASE" --head "$NX_HEAD"')).toBe(true);
-      expect(all.some((s) => /^npx nx affected -t lint smoke --base="\$NX_BASE" --head="\$NX_HEAD"/.test(s.run ?? ""))).toBe(true);
-      expect(all.some((s) => s.run === "npm run test:unit")).toBe(true);
+    it("checks changesets, runs the tests and `nx affected -t lint` once, in verify, against the SHAs from nx-set-shas", () => {
+      const verify = w.jobs.verify!.steps;
+      expect(verify.some((s) => s.run === 'npm run check:changesets -- --base "$NX_BASE" --head "$NX_HEAD"')).toBe(true);
+      expect(verify.some((s) => /^npx nx affected -t lint --base="\$NX_BASE" --head="\$NX_HEAD"/.test(s.run ?? ""))).toBe(true);
+      // The test suite is not repeated per platform: one job runs it, and no job but the smoke smoke-tests.
+      expect(
+        Object.entries(w.jobs)
+          .filter(([, j]) => j.steps.some((s) => s.run === "npm run test:unit"))
+          .map(([n]) => n),
+      ).toEqual(["verify"]);
+      expect(
+        Object.entries(w.jobs)
+          .filter(([, j]) => j.steps.some((s) => /\bsmoke\b/.test(s.run ?? "")))
+          .map(([n]) => n),
+      ).toEqual(["smoke"]);
+    });
+    it("smoke-tests each platform on a native runner of that platform, IMAGE_PLATFORM from the matrix", () => {
+      const job = w.jobs.smoke!;
+      expect(matrixOf(job)).toEqual(NATIVE);
+      expect(matrixOf(job, { IMAGE_NATIVE_ARM64: "true" })).toEqual(NATIVE);
+      expect(job.strategy?.["fail-fast"]).toBe(false);
+      expect(job["runs-on"]).toBe("${{ matrix.runner }}");
+      const smoke = job.steps.find((s) => /nx affected -t smoke\b/.test(s.run ?? ""))!;
+      expect(smoke.run).toMatch(/^npx nx affected -t smoke --base="\$NX_BASE" --head="\$NX_HEAD"/);
+      expect(smoke.env?.IMAGE_PLATFORM).toBe("${{ matrix.platform }}");
+      // The helpers the scan uses, installed as verified release binaries before the smoke.
+      const install = job.steps.findIndex((s) => s.run === "npm run tools:attest");
+      expect(job.steps[install]?.env).toEqual({ HELPER_TOOLS: "download" });
+      expect(install).toBeLessThan(job.steps.indexOf(smoke));
+      // Pull-request code: read-only, and no secret but the optional trace token.
+      expect(job.permissions).toEqual({ contents: "read", actions: "read" });
+      expect(JSON.stringify(job).match(/secrets\.\w+/g)).toEqual(["secrets.DAGGER_CLOUD_TOKEN"]);
+    });
+    it("IMAGE_NATIVE_ARM64 'false' (no arm64 runners): one smoke on ubuntu-24.04 with an empty IMAGE_PLATFORM, every platform on one engine", () => {
+      expect(matrixOf(w.jobs.smoke!, { IMAGE_NATIVE_ARM64: "false" })).toEqual(ONE_ENGINE);
+      expect(matrixOf(w.jobs.smoke!, { IMAGE_NATIVE_ARM64: "False" })).toEqual(ONE_ENGINE);
+    });
+    it("names its checks as README tells branch protection to require them", () => {
+      const readme = readFileSync(join(REPO, "README.md"), "utf8").replace(/\s+/g, " ");
+      expect(readme).toContain(`requires \`${w.jobs.verify!.name}\``);
+      // The job name's one expression, evaluated per matrix entry as GitHub does.
+      const [, before, fallback, after] = /^(.*)\$\{\{ matrix\.platform \|\| '([^']+)' \}\}(.*)$/.exec(w.jobs.smoke!.name!)!;
+      const names = [...matrixOf(w.jobs.smoke!), ...matrixOf(w.jobs.smoke!, { IMAGE_NATIVE_ARM64: "false" })].map(
+        (e) => `${before}${e.platform || fallback}${after}`,
+      );
+      expect(names).toEqual([
+        "Smoke the affected images (linux/amd64)",
+        "Smoke the affected images (linux/arm64)",
+        "Smoke the affected images (every platform, one engine)",
+      ]);
+      expect(readme).toContain(`\`${names[0]}\``);
+      expect(readme).toContain(`\`${names[2]}\``);
+      expect(readme).toContain("`(linux/arm64)`");
     });
     it("publishes a branch-channel image through the environment, so the parent's ^publish task gets it too", () => {
       const publish = all.find((s) => /nx affected -t publish/.test(s.run ?? ""))!;
       expect(publish.env?.IMAGE_CHANNEL).toBe("branch");
       expect(publish.run).not.toMatch(/--channel/);
-      expect(w.jobs["branch-image"]?.needs).toBe("verify");
+      // After the tests and every platform's smoke.
+      expect(w.jobs["branch-image"]?.needs).toEqual(["verify", "smoke"]);
       expect(w.jobs["branch-image"]?.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
     });
     it("pushes branch images to the branch repository with credentials that cannot reach release tags, signed keyless as ci.yml", () => {
@@ -161,21 +253,82 @@ describe("GitHub workflows", { timeout: 60_000 }, () => {
     it("runs on pushes to main; a dispatch on another ref publishes nothing and says so", () => {
       expect(w.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
       expect(w.permissions).toEqual({});
-      for (const name of ["plan", "version-pr", "publish", "tag"]) expect(w.jobs[name]?.if, name).toContain("github.ref == 'refs/heads/main'");
+      for (const name of ["plan", "version-pr", "publish", "merge", "tag"]) expect(w.jobs[name]?.if, name).toContain("github.ref == 'refs/heads/main'");
       expect(w.jobs["main-only"]?.if).toBe("github.ref != 'refs/heads/main'");
       expect(w.jobs["main-only"]?.steps[0]?.run).toMatch(/::error::Release runs only on refs\/heads\/main[\s\S]*exit 1/);
     });
-    it("each job holds only what its steps need: the version PR no registry and no id-token, publish no repository write, tag no registry", () => {
+    it("each job holds only what its steps need: the version PR no registry and no id-token, publish and merge no repository write, tag no registry", () => {
+      expect(Object.keys(w.jobs).sort()).toEqual(["main-only", "merge", "plan", "publish", "tag", "version-pr"]);
       expect(w.jobs.plan?.permissions).toEqual({ contents: "read" });
       expect(w.jobs["version-pr"]?.permissions).toEqual({ contents: "write", "pull-requests": "write" });
       expect(w.jobs.publish?.permissions).toEqual({ contents: "read", actions: "read", "id-token": "write" });
+      expect(w.jobs.merge?.permissions).toEqual({ contents: "read", actions: "read", "id-token": "write" });
       expect(w.jobs.tag?.permissions).toEqual({ contents: "write" });
-      expect(w.jobs.publish?.environment).toBe("release");
       for (const name of ["plan", "version-pr", "tag"]) expect(JSON.stringify(w.jobs[name]), name).not.toMatch(/secrets\./);
-      expect(w.jobs.tag?.needs).toBe("publish");
+      expect(w.jobs.merge?.needs).toBe("publish");
+      expect(w.jobs.tag?.needs).toBe("merge");
       for (const job of Object.values(w.jobs)) {
         for (const s of job.steps) if (s.uses?.startsWith("actions/checkout@")) expect(s.with?.["persist-credentials"]).toBe(false);
       }
+    });
+    it("publish and merge are the only jobs with the registry credentials, the release environment and an OIDC token", () => {
+      const holders = (has: (job: Job) => boolean) =>
+        Object.entries(w.jobs)
+          .filter(([, j]) => has(j))
+          .map(([n]) => n)
+          .sort();
+      expect(holders((j) => /secrets\.DOCKERHUB_TOKEN\b/.test(JSON.stringify(j)))).toEqual(["merge", "publish"]);
+      expect(holders((j) => j.environment === "release")).toEqual(["merge", "publish"]);
+      expect(holders((j) => j.permissions?.["id-token"] === "write")).toEqual(["merge", "publish"]);
+    });
+    it("publishes each platform on a native runner of that platform, IMAGE_PLATFORM from the matrix; one failing does not cancel the other", () => {
+      const job = w.jobs.publish!;
+      expect(matrixOf(job)).toEqual(NATIVE);
+      expect(matrixOf(job, { IMAGE_NATIVE_ARM64: "true" })).toEqual(NATIVE);
+      expect(job.strategy?.["fail-fast"]).toBe(false);
+      expect(job["runs-on"]).toBe("${{ matrix.runner }}");
+      expect(job.name).toContain("${{ matrix.platform");
+      const publish = job.steps.find((s) => /nx affected -t publish\b/.test(s.run ?? ""))!;
+      expect(publish.env?.IMAGE_PLATFORM).toBe("${{ matrix.platform }}");
+      // Native runners emulate nothing, and the one-engine entry needs no QEMU set-up either: the engine brings its emulators.
+      expect(job.steps.filter((s) => /qemu|binfmt/i.test(`${s.uses ?? ""} ${s.run ?? ""}`))).toEqual([]);
+    });
+    it("IMAGE_NATIVE_ARM64 'false' (no arm64 runners): one publish on ubuntu-24.04 with an empty IMAGE_PLATFORM, every platform on one engine", () => {
+      expect(matrixOf(w.jobs.publish!, { IMAGE_NATIVE_ARM64: "false" })).toEqual(ONE_ENGINE);
+      expect(matrixOf(w.jobs.publish!, { IMAGE_NATIVE_ARM64: "FALSE" })).toEqual(ONE_ENGINE);
+      // The same switch as the pull requests' smoke, so a repository without arm64 runners sets one variable.
+      expect(w.jobs.publish!.strategy?.matrix?.include).toBe(workflow(".github/workflows/ci.yml").jobs.smoke!.strategy?.matrix?.include);
+    });
+    it("merges after every platform published: the same affected images, the registry environment, no platform; then the notes", () => {
+      const job = w.jobs.merge!;
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
+      expect(job["runs-on"]).toBe("ubuntu-24.04");
+      expect(job.strategy).toBeUndefined();
+      const merge = job.steps.find((s) => /nx affected -t merge\b/.test(s.run ?? ""))!;
+      expect(merge.run).toMatch(/^npx nx affected -t merge --base="\$NX_BASE" --head="\$NX_HEAD"/);
+      const publish = w.jobs.publish!.steps.find((s) => /nx affected -t publish\b/.test(s.run ?? ""))!;
+      const { IMAGE_PLATFORM, ...registryEnv } = publish.env ?? {};
+      expect(IMAGE_PLATFORM).toBeDefined();
+      expect(merge.env).toEqual(registryEnv);
+      expect(merge.env).toMatchObject({ IMAGE_CHANNEL: "release", DOCKERHUB_TOKEN: "${{ secrets.DOCKERHUB_TOKEN }}" });
+      // NX_BASE and NX_HEAD computed as in publish: the root-commit fallback, then nx-set-shas.
+      const shas = (j: Job) => j.steps.filter((s) => s.id === "root" || s.uses?.startsWith("nrwl/nx-set-shas@"));
+      expect(shas(job)).toHaveLength(2);
+      expect(shas(job)).toEqual(shas(w.jobs.publish!));
+      // Signing tools as verified downloads, before the merge signs.
+      const install = job.steps.findIndex((s) => s.run === "npm run tools:attest");
+      expect(job.steps[install]?.env).toEqual({ HELPER_TOOLS: "download" });
+      expect(install).toBeLessThan(job.steps.indexOf(merge));
+      expect(job.steps.find((s) => s.run?.startsWith("npm ci"))?.run).toContain("--ignore-scripts");
+      // The release notes come from the merge's results, handed to tag; the publish jobs only summarise their platform.
+      const notes = job.steps.findIndex((s) => s.run === "npm run --silent release:notes -- --out dist/release-notes > /dev/null");
+      expect(notes).toBeGreaterThan(job.steps.indexOf(merge));
+      expect(job.steps[notes]?.if).toBe("${{ !cancelled() }}");
+      const upload = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+      expect(upload?.with).toMatchObject({ name: "release-notes", path: "dist/release-notes" });
+      const download = w.jobs.tag!.steps.find((s) => s.uses?.startsWith("actions/download-artifact@"));
+      expect(download?.with).toMatchObject({ name: "release-notes", path: "dist/release-notes" });
+      expect(w.jobs.publish!.steps.filter((s) => s.uses?.startsWith("actions/upload-artifact@") || /--out\b/.test(s.run ?? ""))).toEqual([]);
     });
     it("never runs two releases at once and never cancels one half-way", () => {
       expect(w.concurrency).toEqual({ group: "release-${{ github.ref }}", "cancel-in-progress": false });
