@@ -185,7 +185,7 @@ describe("a platform that fails on its own runner", () => {
     ok(await s.stage("linux/arm64", ["fixture-base"]));
     const merged = await s.merge(["fixture-base"]);
     ok(merged);
-    expect(merged.all.match(/: push the index of linux\/amd64 \+ linux\/arm64 as /g)).toHaveLength(1);
+    expect(merged.all.match(/▶ fixture-base: push the index of linux\/amd64 \+ linux\/arm64 as /g)).toHaveLength(1);
     const tags = await s.releaseTags("fixture-base");
     expect(Object.keys(tags).sort()).toEqual(RELEASE_TAGS);
     expect(new Set(Object.values(tags)).size).toBe(1);
