@@ -338,6 +338,36 @@ describe("attestImage with the real cosign and syft", () => {
     for (const { digest } of Object.values(image.platforms)) expect(await client.referrers(repo, digest)).toHaveLength(1);
   });
 
+  it("a staged platform (no index yet): only its SBOM, verified; nothing signed; a re-run adds nothing; the merge's index then gets signature and provenance and keeps that SBOM", async () => {
+    const repo = "ns/staged";
+    const image = await seedImage(client, repo, "1.0.0", { labels: { staged: "yes" } });
+    const [platform, { digest: platformDigest }] = Object.entries(image.platforms)[0]!;
+    const staged = { ...target(repo, image), digest: null, platforms: { [platform]: platformDigest } };
+    const first = await attestImage(staged);
+    expect(first).toMatchObject({ status: "created", sbom: { [platform]: expect.stringMatching(/^sha256:/) } });
+    expect(first.signature).toBeUndefined();
+    expect(first.provenance).toBeUndefined();
+    expect(await client.referrers(repo, image.digest)).toEqual([]);
+    expect(await client.referrers(repo, platformDigest)).toHaveLength(1);
+    const sbom = verify(
+      "verify-attestation",
+      "--key",
+      keys.publicKeyFile,
+      "--insecure-ignore-tlog=true",
+      "--type",
+      "spdxjson",
+      `${registry.host}/${repo}@${platformDigest}`,
+    );
+    expect(sbom.status, sbom.stderr).toBe(0);
+    expect(await attestImage(staged)).toEqual({ ...first, status: "present" });
+    expect(await client.referrers(repo, platformDigest)).toHaveLength(1);
+    // The merge: the index over it is signed and given provenance; the staged SBOM counts, the other platform gets its own.
+    const merged = await attestImage(target(repo, image));
+    expect(merged).toMatchObject({ status: "completed", signature: expect.any(String), provenance: expect.any(String) });
+    expect(merged.sbom![platform]).toBe(first.sbom![platform]);
+    expect(await client.referrers(repo, platformDigest)).toHaveLength(1);
+  });
+
   it("a wrong COSIGN_PASSWORD fails with a clear reason, never printing the password or the key", async () => {
     const repo = "ns/badpw";
     const image = await seedImage(client, repo, "1.0.0", { labels: { badpw: "yes" } });
