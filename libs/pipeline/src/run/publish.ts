@@ -1,5 +1,6 @@
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { attestPlanLine, publishSigning } from "../attest/publish-step.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { describeBase, planPublish, snapshotQuery, type PublishPlan, type SnapshotQuery } from "../plan/plan-publish.ts";
 import { planLines, tagRecord } from "../plan/plan-text.ts";
@@ -15,7 +16,7 @@ import type { LocalRun } from "./local.ts";
 
 export { PublishError } from "./publish-error.ts";
 
-export function registryClient(config: PipelineConfig, run: LocalRun): RegistryClient {
+function registryClient(config: PipelineConfig, run: LocalRun): RegistryClient {
   const { registry, username, password, plainHttp, retry } = config;
   return new RegistryClient({ registry, username, password, plainHttp, retry, onRetry: (line) => run.log.info(line) });
 }
@@ -27,7 +28,7 @@ export interface Planned {
 }
 
 /** Reads the registry for `pkg` and plans its publish: the one place `plan`, `--dry-run` and publish plan, and the inputs are hashed. */
-export async function planImage(
+async function planImage(
   run: LocalRun,
   config: PipelineConfig,
   client: RegistryClient,
@@ -61,10 +62,33 @@ export function plannedResult(record: RunRecord, config: PipelineConfig, pkg: Im
   });
 }
 
-export async function preflight(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
+async function preflight(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
   await run.log.step(`registry ${config.registry}: reachable${config.username ? `, credentials of ${config.username} accepted` : ""}`, () =>
     client.ping({ repository: `${config.namespace}/${image}`, push: true }),
   );
+}
+
+/** What publish, stage and merge start from: the registry reached, the signing mode settled, the image planned. */
+export interface Begun extends Planned {
+  client: RegistryClient;
+  pkg: ImagePackage;
+  startedOn: Date;
+  /** Absent in a dry run, which signs nothing. */
+  signing?: SigningMode;
+}
+
+/** The opening publish, stage and merge share, in this order: the registry answers, signing is configured, then the plan. */
+export async function beginPublish(run: LocalRun, config: PipelineConfig, image: string, dryRun: boolean, record: RunRecord): Promise<Begun> {
+  const client = registryClient(config, run);
+  const pkg = run.ws.graph.images.get(image)!;
+  const startedOn = new Date();
+  record.note({ channel: config.channel, repository: repositoryRef(config, image) });
+  await preflight(run, config, client, image);
+  // Asked first: a run that cannot sign must stop before it pushes anything.
+  const signing = dryRun ? undefined : publishSigning(config);
+  const planned = await planImage(run, config, client, pkg);
+  record.note({ inputsDigest: planned.plan.inputsDigest });
+  return { client, pkg, startedOn, ...(signing && { signing }), ...planned };
 }
 
 /**
@@ -81,15 +105,7 @@ export async function runPublishCommand(
   opts: { dryRun: boolean; verbose?: boolean },
   record: RunRecord,
 ): Promise<ImageResult[]> {
-  const client = registryClient(config, run);
-  const pkg = run.ws.graph.images.get(image)!;
-  const startedOn = new Date();
-  record.note({ channel: config.channel, repository: repositoryRef(config, image) });
-  await preflight(run, config, client, image);
-  // Asked first: a run that cannot sign must stop before it pushes anything.
-  const signing = opts.dryRun ? undefined : publishSigning(config);
-  const { plan, query, inputs } = await planImage(run, config, client, pkg);
-  record.note({ inputsDigest: plan.inputsDigest });
+  const { client, pkg, startedOn, signing, plan, query, inputs } = await beginPublish(run, config, image, opts.dryRun, record);
 
   if (opts.dryRun) {
     printPlan(run, config, pkg, plan);

@@ -1,12 +1,12 @@
-import { attestPlanLine, publishSigning } from "../attest/publish-step.ts";
-import { repositoryRef, type PipelineConfig } from "../config/config.ts";
+import { attestPlanLine } from "../attest/publish-step.ts";
+import type { PipelineConfig } from "../config/config.ts";
 import { tagsToWrite } from "../plan/plan-publish.ts";
 import { planLines } from "../plan/plan-text.ts";
 import type { ImageResult } from "../report/result.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { applyPlan, publishDigest, type Applier } from "../run/apply-publish.ts";
 import { PublishError } from "../run/publish-error.ts";
-import { planImage, plannedResult, preflight, registryClient } from "../run/publish.ts";
+import { beginPublish, plannedResult } from "../run/publish.ts";
 import type { LocalRun } from "../run/local.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { readStaged } from "./read-staged.ts";
@@ -29,14 +29,7 @@ export async function runMergeCommand(
   opts: { dryRun: boolean; verbose?: boolean },
   record: RunRecord,
 ): Promise<ImageResult[]> {
-  const client = registryClient(config, run);
-  const pkg = run.ws.graph.images.get(image)!;
-  const startedOn = new Date();
-  record.note({ channel: config.channel, repository: repositoryRef(config, image) });
-  await preflight(run, config, client, image);
-  const signing = opts.dryRun ? undefined : publishSigning(config);
-  const { plan, query, inputs } = await planImage(run, config, client, pkg);
-  record.note({ inputsDigest: plan.inputsDigest });
+  const { client, pkg, startedOn, signing, plan, query, inputs } = await beginPublish(run, config, image, opts.dryRun, record);
 
   let index: { mediaType: string; bytes: Buffer } | undefined;
   if (plan.action.kind === "build") {

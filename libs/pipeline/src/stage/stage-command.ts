@@ -1,5 +1,5 @@
 import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
-import { attestPublished, publishSigning } from "../attest/publish-step.ts";
+import { attestPublished } from "../attest/publish-step.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { daggerSdk } from "../dagger/sdk.ts";
 import type { PublishPlan, SnapshotQuery } from "../plan/plan-publish.ts";
@@ -11,7 +11,7 @@ import type { ResolvedBase } from "../run/build-image-chain.ts";
 import { buildImage } from "../run/build-image-chain.ts";
 import { smokeBuilt, withLocalBuild, type LocalRun } from "../run/local.ts";
 import { PublishError } from "../run/publish-error.ts";
-import { planImage, preflight, registryClient } from "../run/publish.ts";
+import { beginPublish } from "../run/publish.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
 import { attestPublishedVulns } from "../scan/publish-vuln.ts";
@@ -35,19 +35,13 @@ export async function runStageCommand(
   opts: { dryRun: boolean; verbose?: boolean },
   record: RunRecord,
 ): Promise<ImageResult[]> {
-  const pkg = run.ws.graph.images.get(image)!;
-  record.note({ channel: config.channel, repository: repositoryRef(config, image) });
-  if (!pkg.metadata.platforms.includes(platform)) {
-    const notice = `${image} is not built for ${platform} (${pkg.files.metadata} lists ${pkg.metadata.platforms.join(", ")}): nothing to stage`;
+  const listed = run.ws.graph.images.get(image)!;
+  if (!listed.metadata.platforms.includes(platform)) {
+    const notice = `${image} is not built for ${platform} (${listed.files.metadata} lists ${listed.metadata.platforms.join(", ")}): nothing to stage`;
     run.log.info(notice);
     return [record.finish("skipped", { notice })];
   }
-  const client = registryClient(config, run);
-  const startedOn = new Date();
-  await preflight(run, config, client, image);
-  const signing = opts.dryRun ? undefined : publishSigning(config);
-  const { plan, query, inputs } = await planImage(run, config, client, pkg);
-  record.note({ inputsDigest: plan.inputsDigest });
+  const { client, pkg, startedOn, signing, plan, query, inputs } = await beginPublish(run, config, image, opts.dryRun, record);
   const tag = stagingTag(plan.immutable.tag, platform);
   const ref = `${plan.repository}:${tag}`;
   if (plan.action.kind !== "build") {
