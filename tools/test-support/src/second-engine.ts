@@ -12,7 +12,15 @@ export interface SecondEngine {
 
 interface Inspected {
   Config: { Image: string; Cmd: string[] | null };
-  HostConfig: { CapAdd: string[] | null; SecurityOpt: string[] | null; Privileged: boolean; NetworkMode: string };
+  HostConfig: {
+    CapAdd: string[] | null;
+    CapDrop: string[] | null;
+    SecurityOpt: string[] | null;
+    DeviceCgroupRules: string[] | null;
+    MaskedPaths: string[] | null;
+    Privileged: boolean;
+    NetworkMode: string;
+  };
   Mounts: { Type: string; Source: string; Destination: string; RW: boolean }[];
 }
 
@@ -32,8 +40,12 @@ export function startSecondEngine(): SecondEngine {
   const volume = `${name}-state`;
   const args = ["run", "-d", "--name", name, "--network", spec.HostConfig.NetworkMode];
   if (spec.HostConfig.Privileged) args.push("--privileged");
+  // Where the host withholds a capability the harness granted all others instead of --privileged (airgap-engine's engine-spec.ts): the same here.
   for (const cap of spec.HostConfig.CapAdd ?? []) args.push("--cap-add", cap);
+  for (const cap of spec.HostConfig.CapDrop ?? []) args.push("--cap-drop", cap);
   for (const opt of spec.HostConfig.SecurityOpt ?? []) args.push("--security-opt", opt);
+  if (!spec.HostConfig.Privileged && spec.HostConfig.MaskedPaths?.length === 0) args.push("--security-opt", "systempaths=unconfined");
+  for (const rule of spec.HostConfig.DeviceCgroupRules ?? []) args.push("--device-cgroup-rule", rule);
   for (const m of spec.Mounts) {
     const source = m.Type === "volume" ? volume : m.Source;
     args.push("-v", `${source}:${m.Destination}${m.RW ? "" : ":ro"}`);
