@@ -20,7 +20,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { connection, dag, ReturnType, type Container, type Platform } from "@dagger.io/dagger";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { ExecRun as Run } from "@image-tooling/test-support/scenarios";
-import { OFFLINE_BUILT_IMAGES } from "@image-tooling/test-support/workspace-images";
+import { lockWithoutDownloads, OFFLINE_BUILT_IMAGES } from "@image-tooling/test-support/workspace-images";
 
 const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -31,12 +31,6 @@ interface Built {
   label: string | null;
   runs: Record<string, Run>;
 }
-
-/** The image's lock with no tools to download; everything else as committed. */
-const lockWithoutDownloads = (image: string): string => {
-  const lock = JSON.parse(readFileSync(join(PACKAGES, image, "tools.lock.json"), "utf8")) as { tools: Record<string, unknown> };
-  return JSON.stringify({ ...lock, tools: {} });
-};
 
 const KUBECONFIG = "apiVersion: v1\nkind: Config\ncurrent-context: e2e\n";
 

@@ -7,12 +7,15 @@
  *      side by side (≤ 3 s cold with the settings we ship);
  *   2. a publish with nothing to do next to the graph alone (target ≤ 1.5×);
  *   3. the pipeline on the engine: warm vs cold smoke, and our build vs a plain
- *      Dagger dockerBuild of the same Dockerfile (target ≤ 1.2×).
- * 2 and 3 need the harness (`npm run harness -- provision`); on a machine
+ *      Dagger dockerBuild of the same Dockerfile (target ≤ 1.2×);
+ *   4. platforms: publish of parent + child on one engine against each
+ *      platform staged on its own engine in parallel plus the merge, and the
+ *      arm64-under-qemu ÷ amd64 build time of the real Dockerfiles (platforms.ts).
+ * 2 to 4 need the harness (`npm run harness -- provision`); on a machine
  * shared with other engine work, run it when nothing else uses the engine,
  * or the figures measure the contention. Prints figures; asserts nothing
  * (targets live here, not in timed tests). `npm run bench -- graph` (or
- * noop, pipeline) runs only the parts named.
+ * noop, pipeline, platforms) runs only the parts named.
  */
 import { performance } from "node:perf_hooks";
 import { existsSync, readdirSync } from "node:fs";
@@ -21,13 +24,14 @@ import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { configLabel, daemonEditTimes, GRAPH_CONFIGS, type GraphSamples, graphPluginTimes, pluginRatio } from "./graph-plugins.ts";
 import { noopPublishTimes } from "./noop-publish.ts";
 import { pipelineBench } from "./pipeline.ts";
+import { platformsBench } from "./platforms.ts";
 import { median } from "./stats.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PARTS = ["graph", "noop", "pipeline"] as const;
+const PARTS = ["graph", "noop", "pipeline", "platforms"] as const;
 type Part = (typeof PARTS)[number];
 
-/** `npm run bench [-- graph|noop|pipeline …]`: the parts to run, all by default. */
+/** `npm run bench [-- graph|noop|pipeline|platforms …]`: the parts to run, all by default. */
 function partsFrom(argv: string[]): Set<Part> {
   const unknown = argv.filter((a) => !(PARTS as readonly string[]).includes(a));
   if (unknown.length > 0) {
@@ -99,6 +103,7 @@ async function main(parts: Set<Part>): Promise<void> {
   if (parts.has("graph")) await graphBench();
   if (parts.has("noop")) await noopBench();
   if (parts.has("pipeline")) await pipelineBench();
+  if (parts.has("platforms")) await platformsBench();
 }
 
 async function graphBench(): Promise<void> {

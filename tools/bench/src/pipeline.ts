@@ -26,10 +26,17 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function pruneEngineCache(): Promise<void> {
-  await connection(async () => {
-    await dag.engine().localCache().prune({ useDefaultPolicy: false });
-  });
+/** Empties an engine's cache: the harness engine's, or the one `runnerHost` (an `_EXPERIMENTAL_DAGGER_RUNNER_HOST`) names. */
+export async function pruneEngineCache(runnerHost?: string): Promise<void> {
+  const saved = process.env._EXPERIMENTAL_DAGGER_RUNNER_HOST;
+  if (runnerHost) process.env._EXPERIMENTAL_DAGGER_RUNNER_HOST = runnerHost;
+  try {
+    await connection(async () => {
+      await dag.engine().localCache().prune({ useDefaultPolicy: false });
+    });
+  } finally {
+    process.env._EXPERIMENTAL_DAGGER_RUNNER_HOST = saved;
+  }
 }
 
 /** plain-docker-build.ts compiled as the pipeline's CLI is (esbuild, the Dagger SDK loaded from node_modules), in its own process. */

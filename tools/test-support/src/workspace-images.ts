@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildImageGraph, findImagePackageRoots, type ImageGraph, type ImagePackage, readImagePackage } from "@image-tooling/image-metadata";
 import { REPO_ROOT } from "./temp-workspace.ts";
 
@@ -30,7 +32,7 @@ export function familyOf(image: string, graph: ImageGraph = WORKSPACE_GRAPH): st
  * carry (they are large and no e2e test needs them installed): pandoc's TeX
  * Live, tooling-k8s-openstack's OpenStack client and its Python stack.
  */
-const NOT_BUILT_OFFLINE: Record<string, string> = {
+export const NOT_BUILT_OFFLINE: Record<string, string> = {
   pandoc: "TeX Live",
   "tooling-k8s-openstack": "python3-openstackclient",
 };
@@ -44,3 +46,15 @@ const NOT_BUILT_OFFLINE: Record<string, string> = {
  * with a reason.
  */
 export const OFFLINE_BUILT_IMAGES: string[] = WORKSPACE_GRAPH.order.filter((image) => !(image in NOT_BUILT_OFFLINE));
+
+/**
+ * An image's tools.lock.json as committed with no tools to download (their
+ * upstream hosts are unreachable here): what the harness builds its real
+ * Dockerfile with, the Debian packages of the lock still installed.
+ */
+export function lockWithoutDownloads(image: string): string {
+  const pkg = WORKSPACE_PACKAGES.find((p) => p.name === image);
+  if (!pkg) throw new Error(`no image package named ${image}`);
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, pkg.root, "tools.lock.json"), "utf8")) as { tools: Record<string, unknown> };
+  return JSON.stringify({ ...lock, tools: {} });
+}
