@@ -6,8 +6,8 @@ import { fixtureWorkspace, setVersion } from "@image-tooling/test-support/fixtur
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { renderImageNotes } from "../../../tools/release/src/render-notes.ts";
-import { parseResult } from "../../../tools/release/src/result-file.ts";
+import { renderImageNotes } from "@image-tooling/release/render-notes";
+import { parseResult } from "@image-tooling/release/result-file";
 import type { ImageChanges } from "../src/changes/compare.ts";
 import { RegistryClient } from "../src/registry/client.ts";
 

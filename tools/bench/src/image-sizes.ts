@@ -15,10 +15,10 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
 import { buildImageGraph, findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
-import { compressedSize } from "../../../libs/pipeline/src/report/size.ts";
+import { compressedSize } from "@image-tooling/pipeline/size";
 import { type ImageManifest, RegistryClient } from "@image-tooling/pipeline/registry";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
-import { LOCAL_APT_PACKAGES } from "../../airgap-engine/src/local-apt.ts";
+import { LOCAL_APT_PACKAGES } from "@image-tooling/airgap-engine/local-apt";
 
 const root = resolve(process.argv[2] ?? ".");
 const harness = loadHarnessEnv();

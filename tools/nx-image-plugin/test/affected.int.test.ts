@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chainInputsDigest } from "../../../libs/pipeline/src/run/build-image-chain.ts";
-import { affectedImages } from "../../../libs/pipeline/src/run/affected.ts";
-import { loadWorkspace } from "../../../libs/pipeline/src/run/workspace.ts";
+import { chainInputsDigest } from "@image-tooling/pipeline/build-chain";
+import { affectedImages } from "@image-tooling/pipeline/affected";
+import { loadWorkspace } from "@image-tooling/pipeline/workspace";
 import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { familyOf as family, WORKSPACE_IMAGES as IMAGES } from "@image-tooling/test-support/workspace-images";
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { goToolBinary, type GoTool } from "../../../libs/pipeline/src/attest/go-tool.ts";
+import { goToolBinary, type GoTool } from "@image-tooling/pipeline/go-tool";
 
 /**
  * actionlint (rhysd/actionlint): the GitHub Actions linter — schema, expression

@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import type { ComprehensiveRelease, NewChangeset } from "@changesets/types";
 import { getPackages } from "@manypkg/get-packages";
 import { isImageInput } from "@image-tooling/image-metadata";
-import { affectedImages } from "../../../libs/pipeline/src/run/affected.ts";
+import { affectedImages } from "@image-tooling/pipeline/affected";
 import { changesetProblems } from "./changeset-problems.ts";
 import type { AffectedImage } from "./coverage.ts";
 import { changedFiles, fileAt, mergeBase } from "./git.ts";

@@ -1,4 +1,4 @@
-import { formatSizes } from "../../../libs/pipeline/src/report/size.ts";
+import { formatSizes } from "@image-tooling/pipeline/size";
 import { countsLine, notesMarkdown, type VulnerabilityReport } from "@image-tooling/pipeline/scan-report";
 import { changesMarkdown, type ImageChanges } from "@image-tooling/pipeline/what-changed";
 import type { ImageResult } from "./result-file.ts";

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { goToolBinary } from "../../../libs/pipeline/src/attest/go-tool.ts";
-import { COSIGN } from "../../../libs/pipeline/src/attest/tools.ts";
+import { goToolBinary } from "@image-tooling/pipeline/go-tool";
+import { COSIGN } from "@image-tooling/pipeline/helper-tools";
 
 export interface TestKeyPair {
   /** The encrypted private key's text, as COSIGN_PRIVATE_KEY holds it. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { harnessEnvPath } from "@image-tooling/harness-location";
-import { REQUIRED_ENV_KEYS } from "../../airgap-engine/src/render.ts";
+import { REQUIRED_ENV_KEYS } from "@image-tooling/airgap-engine/render";
 import { testVulnDb } from "./vuln-db.ts";
 
 export type HarnessEnv = Record<(typeof REQUIRED_ENV_KEYS)[number], string> & Record<string, string>;

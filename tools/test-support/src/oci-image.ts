@@ -1,8 +1,17 @@
 import { gzipSync } from "node:zlib";
-import type { RegistryClient } from "../../../libs/pipeline/src/registry/client.ts";
-import { imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer } from "../../../libs/pipeline/src/registry/documents.ts";
-import { MediaType, parsePlatform, sha256Digest } from "../../../libs/pipeline/src/registry/media.ts";
-import { pushImage } from "../../../libs/pipeline/src/registry/push-image.ts";
+import {
+  imageConfig,
+  imageIndex,
+  imageManifest,
+  type JsonBlob,
+  jsonBlob,
+  type Layer,
+  MediaType,
+  parsePlatform,
+  pushImage,
+  type RegistryClient,
+  sha256Digest,
+} from "@image-tooling/pipeline/registry";
 
 /**
  * Builds and pushes tiny but valid multi-platform images without Docker:

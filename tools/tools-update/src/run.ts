@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeGenerated } from "../../image-docs/src/write-generated.ts";
+import { writeGenerated } from "@image-tooling/image-docs/write-generated";
 import { BaseDigestError, RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
 import { newestBaseDigest, type RegistryFor } from "./base.ts";
 import { changesetPath, renderChangeset, type ImageChanges, type ToolChange } from "./changeset.ts";

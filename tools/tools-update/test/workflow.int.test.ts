@@ -3,9 +3,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { actionlint, actionlintBinary } from "../../release/src/actionlint.ts";
-import { secretsUsed, workflowProblems } from "../../release/src/workflow-rules.ts";
-import { trustProblems } from "../../release/src/workflow-trust.ts";
+import { actionlint, actionlintBinary } from "@image-tooling/release/actionlint";
+import { secretsUsed, workflowProblems } from "@image-tooling/release/workflow-rules";
+import { trustProblems } from "@image-tooling/release/workflow-trust";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const FILE = ".github/workflows/update-tools.yml";

@@ -5,6 +5,6 @@ export { anonymousRegistry, BaseDigestError, type BaseRef, newestBaseDigest, par
 export { type BlobSource, RegistryClient, type RegistryClientOptions } from "./client.ts";
 export { type ImageConfigInput, type JsonBlob, type Layer, imageConfig, imageIndex, imageManifest, jsonBlob } from "./documents.ts";
 export { RegistryError } from "./errors.ts";
-export { formatPlatform, type ImageIndex, type ImageManifest, isIndexMediaType, MediaType, type Platform } from "./media.ts";
+export { formatPlatform, type ImageIndex, type ImageManifest, isIndexMediaType, MediaType, type Platform, parsePlatform, sha256Digest } from "./media.ts";
 export { fileBlob, type ImageUpload, pushImage } from "./push-image.ts";
 export { registryEndpoint } from "./reference.ts";

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { boundaryViolations, importSpecifiers, splitSpecifier, type WorkspacePackage } from "../src/boundaries.ts";
+
+const pkg = (name: string, dir: string, declared: string[] = [], exports?: string[]): WorkspacePackage => ({
+  name,
+  dir,
+  declared: new Set(declared),
+  ...(exports && { exports: new Set(exports) }),
+});
+const PACKAGES = [
+  pkg("@x/pipeline", "libs/pipeline", ["semver"], [".", "./registry"]),
+  pkg("@x/release", "tools/release", ["@x/pipeline"], ["./notes"]),
+  pkg("@x/support", "tools/support", [], ["./workspace"]),
+  pkg("@x/docs", "tools/docs"),
+];
+const check = (path: string, ...imports: string[]) =>
+  boundaryViolations(PACKAGES, new Set(["vitest"]), [{ path, imports }]).map((v) => `${v.specifier}: ${v.message}`);
+
+describe("package boundaries", () => {
+  it("a relative import into another package is refused, naming the package and its front door", () => {
+    expect(check("tools/release/src/collect.ts", "../../../libs/pipeline/src/run/affected.ts")).toEqual([
+      `../../../libs/pipeline/src/run/affected.ts: reaches into @x/pipeline (libs/pipeline) by a relative path: import it by name through its exports (add the subpath to libs/pipeline/package.json "exports" if it is not there)`,
+    ]);
+    // Inside its own package, relative paths are the way.
+    expect(check("tools/release/src/collect.ts", "./git.ts", "../test/fixtures/a.ts")).toEqual([]);
+  });
+
+  it("a workspace package imported by name from sources must be declared and export the subpath", () => {
+    expect(check("tools/release/src/a.ts", "@x/pipeline/registry")).toEqual([]);
+    expect(check("tools/release/src/a.ts", "@x/pipeline/src/run/affected.ts")).toEqual([
+      '@x/pipeline/src/run/affected.ts: @x/pipeline does not export "./src/run/affected.ts" (it exports ., ./registry)',
+    ]);
+    expect(check("libs/pipeline/src/a.ts", "@x/release/notes")).toEqual([
+      '@x/release/notes: @x/release is not a dependency of @x/pipeline: add it to libs/pipeline/package.json "dependencies"',
+    ]);
+    expect(check("tools/release/src/a.ts", "@x/docs")).toEqual(['@x/docs: @x/docs has no "exports" in tools/docs/package.json: give it a front door']);
+    expect(check("tools/release/src/a.ts", "@x/release/notes")).toEqual([
+      "@x/release/notes: imports its own package by name: use a relative path inside tools/release",
+    ]);
+  });
+
+  it("test files may import workspace packages by name undeclared (keeping test helpers out of the images' graph), never by relative path", () => {
+    expect(check("libs/pipeline/test/a.test.ts", "@x/support/workspace", "@x/release/notes")).toEqual([]);
+    expect(check("libs/pipeline/test/a.test.ts", "../../../tools/support/src/workspace.ts")).toHaveLength(1);
+  });
+
+  it("third-party packages are declared by the package or the workspace root; Node's built-ins need nothing", () => {
+    expect(check("libs/pipeline/src/a.ts", "semver", "vitest", "node:fs", "fs/promises")).toEqual([]);
+    expect(check("tools/release/src/a.ts", "semver")).toEqual([
+      "semver: semver is declared neither by @x/release (tools/release/package.json) nor by the workspace root",
+    ]);
+    expect(splitSpecifier("@scope/name/sub/path")).toEqual(["@scope/name", "./sub/path"]);
+    expect(splitSpecifier("yaml")).toEqual(["yaml", "."]);
+  });
+
+  it("reads static, multi-line, side-effect, type-only and dynamic imports, re-exports and require; not text in strings or comments", () => {
+    const source = [
+      'import { a } from "one";',
+      "import {",
+      "  b,",
+      "  c,",
+      '} from "two";',
+      'import type { T } from "three";',
+      'import "four";',
+      'export { d } from "five";',
+      'const m = await import("six");',
+      'const r = require("seven");',
+      'say(`  tests:  import { x } from "not-an-import"`);',
+      '// import { y } from "a-comment"',
+      '/* import { z } from "a-block-comment" */',
+    ].join("\n");
+    expect(importSpecifiers(source).sort()).toEqual(["five", "four", "one", "seven", "six", "three", "two"]);
+  });
+});
