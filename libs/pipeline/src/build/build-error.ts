@@ -95,7 +95,7 @@ export function buildFailureHint(detail: string, baseRef: string): string | unde
     return undefined;
   const reach = engineReachHint(baseRef.split("/")[0]!);
   if (reach) return `the base ${baseRef} could not be pulled: ${reach}`;
-  return `the base ${baseRef} could not be pulled: check the digest in image.yaml (or that the parent was built), and that the engine reaches its registry${process.env.HARNESS_REGISTRY ? ` (the air-gapped harness mirrors only what it seeded into ${process.env.HARNESS_REGISTRY})` : ""}`;
+  return `the base ${baseRef} could not be pulled: check the digest in image.yaml (or that the parent was built), and that the engine reaches its registry (or the mirror its engine.json names for it)`;
 }
 
 /** A push the engine could not complete: names the reference, the engine's reason and what to do. */
