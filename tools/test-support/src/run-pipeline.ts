@@ -19,7 +19,8 @@ export interface PipelineRun {
 export async function runPipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<PipelineRun> {
   const signing = ["publish", "merge", "rescan"].includes(args[0]!) ? (await pipelineTestKeys()).env : {};
   return new Promise((resolve, reject) => {
-    // Started as the image plugin's executor starts it: the workspace's compiled CLI.
+    // The workspace's compiled CLI in a process of its own, as it is run by hand; the executor runs the same
+    // compiled `runArgv` inside Nx's worker instead (tools/nx-image-plugin/README.md), which nx-batch.e2e covers.
     const child = spawn(process.execPath, [compiledEntry(ws.root, "pipeline-cli"), ...args], {
       cwd: ws.root,
       env: { ...process.env, NX_DAEMON: "false", FORCE_COLOR: "0", IMAGE_PIPELINE_HEARTBEAT_MS: "60000", ...signing, ...env },

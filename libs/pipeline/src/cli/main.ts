@@ -1,8 +1,11 @@
 #!/usr/bin/env tsx
 /**
- * Entry point of the image targets. The image plugin's Nx executor runs it,
- * compiled (tools/compile), as `node dist/compiled/pipeline-cli.mjs <command>
- * <images...>` from the workspace root; `tsx` runs this source the same way.
+ * Entry point of the image targets. The image plugin's Nx executor imports
+ * it, compiled (tools/compile, dist/compiled/pipeline-cli.mjs), into Nx's
+ * task worker and calls `runArgv` (the path, hop by hop:
+ * tools/nx-image-plugin/README.md). By hand it is the same command line:
+ * `node dist/compiled/pipeline-cli.mjs <command> <images...>`, or this
+ * source under `tsx`.
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
