@@ -97,7 +97,10 @@ export class TempWorkspace {
   affected(base: string, head = "HEAD", target?: string): string[] {
     const r = this.nx("show", "projects", "--affected", `--base=${base}`, `--head=${head}`, ...(target ? ["-t", target] : []), "--json");
     if (r.status !== 0) throw new Error(`nx show projects --affected failed:\n${r.output}`);
-    return (JSON.parse(r.output.slice(r.output.indexOf("["))) as string[]).sort();
+    // The JSON is one line of its own; stderr (a compile notice on first use, an Nx warning) may come before or after it.
+    const json = r.output.split("\n").find((line) => /^\[.*\]$/.test(line.trim()));
+    if (json === undefined) throw new Error(`nx show projects --affected printed no JSON list:\n${r.output}`);
+    return (JSON.parse(json) as string[]).sort();
   }
 
   dispose(): void {
