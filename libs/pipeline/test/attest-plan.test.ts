@@ -14,6 +14,10 @@ describe("what a digest still needs", () => {
     expect(w).toEqual({ sign: false, provenance: true, sbom: ["linux/arm64"] });
     expect(describeWork(w, Object.keys(platforms), "key")).toBe("complete what is missing: SBOM for linux/arm64, provenance — key");
   });
+  it("a new digest gets all three; an index merged from staged platforms only its signature and provenance (their SBOMs came with their stages)", () => {
+    expect(describeWork("new", Object.keys(platforms), "key")).toBe("sign the index, SBOM (SPDX 2.3) for linux/amd64 + linux/arm64, SLSA v1 provenance — key");
+    expect(describeWork("merged", Object.keys(platforms), "key")).toBe("sign the index, SLSA v1 provenance — key");
+  });
   it("nothing, when all are attached (an SBOM of another digest does not count)", () => {
     const complete = { signature: D("a"), provenance: D("c"), sbom: { [D("1")]: D("b"), [D("2")]: D("d") } };
     expect(nothingToDo(missingWork(complete, platforms))).toBe(true);

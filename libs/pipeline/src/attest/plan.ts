@@ -56,8 +56,10 @@ export function missingWork(state: Pick<AttestationState, "signature" | "provena
 export const nothingToDo = (w: AttestationWork): boolean => !w.sign && !w.provenance && w.sbom.length === 0;
 
 /** One line of the publish plan: what the attest step will do. */
-export function describeWork(w: AttestationWork | "new", platforms: string[], signing: string): string {
+/** `new`: a digest this run pushes; `merged`: an index of staged platforms, whose SBOMs came with their stages. */
+export function describeWork(w: AttestationWork | "new" | "merged", platforms: string[], signing: string): string {
   if (w === "new") return `sign the index, SBOM (SPDX 2.3) for ${platforms.join(" + ")}, SLSA v1 provenance — ${signing}`;
+  if (w === "merged") return `sign the index, SLSA v1 provenance — ${signing}`;
   if (nothingToDo(w)) return "signature, SBOMs and provenance present: nothing to add";
   const parts = [w.sign && "sign the index", w.sbom.length && `SBOM for ${w.sbom.join(" + ")}`, w.provenance && "provenance"].filter(Boolean);
   return `complete what is missing: ${parts.join(", ")} — ${signing}`;

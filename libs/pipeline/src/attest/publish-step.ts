@@ -38,10 +38,14 @@ function asAttestError(decide: () => SigningMode): SigningMode {
   }
 }
 
-/** The plan's line for the attest step (dry run and `plan`). */
+/**
+ * The plan's line for the attest step (dry run and `plan`): for a digest in
+ * the registry, a digest this run pushes (`null`), or an index merge
+ * assembles from staged platforms (`"merged"`).
+ */
 export function attestPlanLine(
   pkg: ImagePackage,
-  existingDigest: string | null,
+  existingDigest: string | null | "merged",
   config: Pick<PipelineConfig, "channel" | "signing">,
   env: Record<string, string | undefined> = process.env,
 ): string {
@@ -51,9 +55,8 @@ export function attestPlanLine(
   } catch (e) {
     signing = `NOT CONFIGURED, publish would stop: ${(e as Error).message}`;
   }
-  return existingDigest
-    ? `check ${existingDigest.slice(0, 19)}…'s signature, SBOMs and provenance; add only what is missing — ${signing}`
-    : describeWork("new", pkg.metadata.platforms, signing);
+  if (existingDigest === null || existingDigest === "merged") return describeWork(existingDigest === null ? "new" : "merged", pkg.metadata.platforms, signing);
+  return `check ${existingDigest.slice(0, 19)}…'s signature, SBOMs and provenance; add only what is missing — ${signing}`;
 }
 
 export async function attestPublished(

@@ -48,8 +48,7 @@ export async function runMergeCommand(
     });
     if (decision.kind === "refuse") throw new PublishError(decision.error);
     index = assembleIndex(decision.manifests);
-    const attest = attestPlanLine(pkg, null, config).replace(/SBOM \(SPDX 2\.3\) for [^,]+, /, "");
-    for (const line of planLines(plan, pkg.metadata.platforms, attest)) run.log.info(line);
+    for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, "merged", config))) run.log.info(line);
     for (const m of decision.manifests) run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine)`);
   } else if (opts.dryRun) {
     for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, plan.action.digest, config))) run.log.info(line);
