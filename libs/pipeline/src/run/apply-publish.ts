@@ -57,12 +57,7 @@ export async function applyPlan(applier: Applier): Promise<ImageResult[]> {
  * tags onto it — as planned, or, when it appeared while this run was
  * building, as the registry stands now.
  */
-export async function completeExisting(
-  applier: Applier,
-  digest: string,
-  notice: string,
-  floating: "as planned" | "as the registry is now",
-): Promise<ImageResult[]> {
+async function completeExisting(applier: Applier, digest: string, notice: string, floating: "as planned" | "as the registry is now"): Promise<ImageResult[]> {
   const { run, record, plan } = applier;
   run.log.info(notice);
   record.note({ digest, notice });

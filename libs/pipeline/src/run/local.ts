@@ -14,7 +14,7 @@ import type { ImageLayerCompression } from "@dagger.io/dagger";
 import { formatFailures, runSmoke, type CheckResult } from "../smoke/run-smoke.ts";
 import { overBudget, SizeBudgetError } from "../smoke/size-budget.ts";
 import { buildImage, ephemeralParents, type BuildContext, type BuiltImage } from "./build-image-chain.ts";
-import { imageOrThrow, readSmokeSpec, type Workspace } from "./workspace.ts";
+import { imageOrThrow, notBuiltFor, readSmokeSpec, type Workspace } from "./workspace.ts";
 
 export class SmokeFailedError extends Error {
   constructor(
@@ -154,8 +154,9 @@ export async function runLocalCommand(
       for (const image of images) {
         const t0 = Date.now();
         const pkg = imageOrThrow(run.ws, image);
-        if (opts.platform && !pkg.metadata.platforms.includes(opts.platform)) {
-          const notice = `${image} is not built for ${opts.platform} (${pkg.files.metadata} lists ${pkg.metadata.platforms.join(", ")}): skipped`;
+        const absent = opts.platform && notBuiltFor(pkg, opts.platform);
+        if (absent) {
+          const notice = `${absent}: skipped`;
           run.log.info(notice);
           onOutcome({ image, result: { image, version: pkg.version, command, status: "skipped", notice, durationMs: 0 } });
           continue;

@@ -21,7 +21,7 @@ function registryClient(config: PipelineConfig, run: LocalRun): RegistryClient {
   return new RegistryClient({ registry, username, password, plainHttp, retry, onRetry: (line) => run.log.info(line) });
 }
 
-export interface Planned {
+interface Planned {
   plan: PublishPlan;
   query: SnapshotQuery;
   inputs: ChainInputs;

@@ -30,6 +30,12 @@ export function imageOrThrow(ws: Workspace, name: string): ImagePackage {
   return pkg;
 }
 
+/** Why `pkg` is left out of a run for `platform` (image.yaml does not list it), or undefined when it is built for it. */
+export function notBuiltFor(pkg: ImagePackage, platform: string): string | undefined {
+  if (pkg.metadata.platforms.includes(platform as ImagePackage["metadata"]["platforms"][number])) return undefined;
+  return `${pkg.name} is not built for ${platform} (${pkg.files.metadata} lists ${pkg.metadata.platforms.join(", ")})`;
+}
+
 export function readSmokeSpec(ws: Workspace, pkg: ImagePackage): SmokeSpec {
   return parseSmokeSpec(readFileSync(join(ws.root, pkg.files.smoke), "utf8"), pkg.files.smoke, pkg.name);
 }

@@ -1,5 +1,6 @@
 import { INPUTS_DIGEST_LABEL, REVISION_LABEL } from "../build/labels.ts";
 import type { RegistryClient } from "../registry/client.ts";
+import { RegistryError } from "../registry/errors.ts";
 import type { StagedPlatform } from "./staging.ts";
 
 /**
@@ -9,9 +10,12 @@ import type { StagedPlatform } from "./staging.ts";
  * null when the tag is absent.
  */
 export async function readStaged(client: RegistryClient, repository: string, tag: string, platform: string): Promise<StagedPlatform | null> {
-  if (!(await client.manifestDigest(repository, tag))) return null;
-  const manifests = await client.platformManifests(repository, tag);
-  const m = manifests.find((p) => p.platform === platform);
+  // One read of the tag: absent (or its repository not there yet) is an answer, not an error.
+  const manifests = await client.platformManifests(repository, tag).catch((e: unknown) => {
+    if (e instanceof RegistryError && e.kind === "not-found") return null;
+    throw e;
+  });
+  const m = manifests?.find((p) => p.platform === platform);
   if (!m) return null;
   const labels = (await client.imageConfig(repository, m.digest)).config?.Labels ?? {};
   return {

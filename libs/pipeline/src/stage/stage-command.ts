@@ -12,6 +12,7 @@ import { buildImage } from "../run/build-image-chain.ts";
 import { smokeBuilt, withLocalBuild, type LocalRun } from "../run/local.ts";
 import { PublishError } from "../run/publish-error.ts";
 import { beginPublish } from "../run/publish.ts";
+import { notBuiltFor } from "../run/workspace.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
 import { attestPublishedVulns } from "../scan/publish-vuln.ts";
@@ -35,9 +36,9 @@ export async function runStageCommand(
   opts: { dryRun: boolean; verbose?: boolean },
   record: RunRecord,
 ): Promise<ImageResult[]> {
-  const listed = run.ws.graph.images.get(image)!;
-  if (!listed.metadata.platforms.includes(platform)) {
-    const notice = `${image} is not built for ${platform} (${listed.files.metadata} lists ${listed.metadata.platforms.join(", ")}): nothing to stage`;
+  const absent = notBuiltFor(run.ws.graph.images.get(image)!, platform);
+  if (absent) {
+    const notice = `${absent}: nothing to stage`;
     run.log.info(notice);
     return [record.finish("skipped", { notice })];
   }
