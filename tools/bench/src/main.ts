@@ -25,9 +25,9 @@ import { configLabel, daemonEditTimes, GRAPH_CONFIGS, type GraphSamples, graphPl
 import { noopPublishTimes } from "./noop-publish.ts";
 import { pipelineBench } from "./pipeline.ts";
 import { platformsBench } from "./platforms.ts";
-import { median } from "./stats.ts";
+import { benchRuns, median } from "./stats.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = benchRuns(process.env.BENCH_RUNS);
 const PARTS = ["graph", "noop", "pipeline", "platforms"] as const;
 type Part = (typeof PARTS)[number];
 

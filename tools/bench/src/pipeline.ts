@@ -18,13 +18,11 @@ import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace"
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
-import { median } from "./stats.ts";
+import { benchRuns, median, secs } from "./stats.ts";
 
 const harness = loadHarnessEnv();
 const baseRef = harness.HARNESS_DEBIAN_BASE;
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const RUNS = benchRuns(process.env.BENCH_RUNS);
 
 /** Empties an engine's cache: the harness engine's, or the one `runnerHost` (an `_EXPERIMENTAL_DAGGER_RUNNER_HOST`) names. */
 export async function pruneEngineCache(runnerHost?: string): Promise<void> {
@@ -45,7 +43,8 @@ async function plainBuild(script: string, context: string, base: string): Promis
   if (r.status !== 0) throw new Error(`plain dockerBuild failed:\n${r.stderr}`);
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+/** How long `fn` took, in ms. */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;

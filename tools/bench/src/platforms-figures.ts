@@ -1,13 +1,5 @@
 /** The arithmetic and wording of `npm run bench -- platforms` (platforms.ts), apart from the engine work so it is unit-tested. */
-import { median } from "./stats.ts";
-
-/** BENCH_RUNS: 3 by default, else a whole number ≥ 1. */
-export function benchRuns(value: string | undefined): number {
-  if (value === undefined || value === "") return 3;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_RUNS must be a whole number ≥ 1, not ${JSON.stringify(value)}`);
-  return n;
-}
+import { median, secs } from "./stats.ts";
 
 /** One two-engine measurement: each platform staged on its own engine, in parallel, then the merge (ms). */
 export interface StagedRun {
@@ -24,8 +16,6 @@ export function medianRatio(a: number[], b: number[]): number {
   if (a.length === 0 || b.length === 0) throw new Error("a ratio needs samples on both sides");
   return median(a) / median(b);
 }
-
-export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** "median 12.3 s  [12.3 s, 14.0 s]": every sample, so the spread is visible. */
 export const summary = (ms: number[]): string => `median ${secs(median(ms))}  [${ms.map(secs).join(", ")}]`;

@@ -14,7 +14,6 @@
  * Needs the harness; BENCH_RUNS runs (default 3), medians.
  */
 import { randomBytes } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { compiledEntry } from "@image-tooling/compile";
@@ -24,19 +23,14 @@ import { pipelineTestKeys, runPipeline } from "@image-tooling/test-support/run-p
 import { startSecondEngine } from "@image-tooling/test-support/second-engine";
 import { REPO_ROOT, type TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { lockWithoutDownloads, NOT_BUILT_OFFLINE, WORKSPACE_GRAPH } from "@image-tooling/test-support/workspace-images";
-import { pruneEngineCache } from "./pipeline.ts";
-import { benchRuns, type EmulationResult, emulationLines, engineLines, type StagedRun } from "./platforms-figures.ts";
+import { pruneEngineCache, timed } from "./pipeline.ts";
+import { type EmulationResult, emulationLines, engineLines, type StagedRun } from "./platforms-figures.ts";
+import { benchRuns } from "./stats.ts";
 
 const harness = loadHarnessEnv();
 const RUNS = benchRuns(process.env.BENCH_RUNS);
 const FIXTURES = ["fixture-base", "fixture-child"];
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as Platform[];
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 /** Runs the pipeline CLI and returns how long it took; a failure stops the bench with its output. */
 async function pipeline(ws: TempWorkspace, args: string[], env: Record<string, string | undefined>): Promise<number> {
