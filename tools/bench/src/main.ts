@@ -27,7 +27,16 @@ import { pipelineBench } from "./pipeline.ts";
 import { platformsBench } from "./platforms.ts";
 import { benchRuns, median } from "./stats.ts";
 
-const RUNS = benchRuns(process.env.BENCH_RUNS);
+/** BENCH_RUNS, or one clear line and exit 2 when it is not a whole number ≥ 1. */
+function runsOrExit(): number {
+  try {
+    return benchRuns(process.env.BENCH_RUNS);
+  } catch (e) {
+    console.error(`npm run bench: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
+const RUNS = runsOrExit();
 const PARTS = ["graph", "noop", "pipeline", "platforms"] as const;
 type Part = (typeof PARTS)[number];
 

@@ -22,7 +22,8 @@ import { benchRuns, median, secs } from "./stats.ts";
 
 const harness = loadHarnessEnv();
 const baseRef = harness.HARNESS_DEBIAN_BASE;
-const RUNS = benchRuns(process.env.BENCH_RUNS);
+/** Read when a part runs, not at import: main.ts has already refused a bad BENCH_RUNS by then. */
+const runs = (): number => benchRuns(process.env.BENCH_RUNS);
 
 /** Empties an engine's cache: the harness engine's, or the one `runnerHost` (an `_EXPERIMENTAL_DAGGER_RUNNER_HOST`) names. */
 export async function pruneEngineCache(runnerHost?: string): Promise<void> {
@@ -61,12 +62,12 @@ export async function pipelineBench(): Promise<void> {
     if (r.status !== 0) throw new Error(`${verb} failed:\n${r.all}`);
   };
   try {
-    console.log(`pipeline benchmark: fixture-base, linux/amd64 + linux/arm64, engine ${harness._EXPERIMENTAL_DAGGER_RUNNER_HOST}, ${RUNS} runs each\n`);
+    console.log(`pipeline benchmark: fixture-base, linux/amd64 + linux/arm64, engine ${harness._EXPERIMENTAL_DAGGER_RUNNER_HOST}, ${runs()} runs each\n`);
     const cold: number[] = [];
     const warm: number[] = [];
     const buildCold: number[] = [];
     const plainCold: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs(); i++) {
       await pruneEngineCache();
       cold.push(await timed(() => pipeline("smoke")));
       warm.push(await timed(() => pipeline("smoke")));

@@ -28,7 +28,8 @@ import { type EmulationResult, emulationLines, engineLines, type StagedRun } fro
 import { benchRuns } from "./stats.ts";
 
 const harness = loadHarnessEnv();
-const RUNS = benchRuns(process.env.BENCH_RUNS);
+/** Read when a part runs, not at import: main.ts has already refused a bad BENCH_RUNS by then. */
+const runs = (): number => benchRuns(process.env.BENCH_RUNS);
 const FIXTURES = ["fixture-base", "fixture-child"];
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as Platform[];
 
@@ -44,7 +45,7 @@ async function pipeline(ws: TempWorkspace, args: string[], env: Record<string, s
 }
 
 async function enginesBench(): Promise<void> {
-  console.log(`one engine vs two: publish ${FIXTURES.join(" + ")}, ${RUNS} run(s), each in a fresh namespace, both engines' caches pruned first`);
+  console.log(`one engine vs two: publish ${FIXTURES.join(" + ")}, ${runs()} run(s), each in a fresh namespace, both engines' caches pruned first`);
   const ws = fixtureWorkspace(harness.HARNESS_DEBIAN_BASE.split("@")[1]!);
   // Outside the timings: the workspace's compile of the CLI and the signing key pair, which the first run would otherwise pay alone.
   compiledEntry(ws.root, "pipeline-cli", () => {});
@@ -63,7 +64,7 @@ async function enginesBench(): Promise<void> {
   const one: number[] = [];
   const two: StagedRun[] = [];
   try {
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs(); i++) {
       await pruneBoth();
       one.push(await pipeline(ws, ["publish", ...FIXTURES], freshEnv()));
       await pruneBoth();
@@ -90,7 +91,7 @@ async function enginesBench(): Promise<void> {
 async function emulationBench(): Promise<void> {
   console.log(
     `\nemulation penalty: the real Dockerfiles with the downloads left out (lock tools emptied; apt from the harness base's offline repository;\n` +
-      `the harness's Debian bookworm base, not the pinned trixie), ${RUNS} run(s), engine cache pruned before each build, parent pulled beforehand (not timed)`,
+      `the harness's Debian bookworm base, not the pinned trixie), ${runs()} run(s), engine cache pruned before each build, parent pulled beforehand (not timed)`,
   );
   const results: EmulationResult[] = [];
   /** Per platform, the image each built parent was pushed as, for its children to build on. */
@@ -109,7 +110,7 @@ async function emulationBench(): Promise<void> {
     }
     const times: Record<string, number[]> = { "linux/amd64": [], "linux/arm64": [] };
     const hasChildren = (WORKSPACE_GRAPH.children.get(image) ?? []).length > 0;
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs(); i++) {
       for (const platform of PLATFORMS) {
         const base = parent ? refs.get(`${parent} ${platform}`)! : harness.HARNESS_DEBIAN_BASE;
         await pruneEngineCache();
