@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { resolveConfig } from "../src/config/config.ts";
-import { DEFAULT_RETRY_POLICY } from "../src/registry/retry.ts";
+import { DEFAULT_RETRY_POLICY } from "@image-tooling/oci-registry";
 
 describe("resolveConfig", () => {
   const file = "registry: ghcr.io\nnamespace: acme/tools\nusername: bot\n";

@@ -7,7 +7,7 @@ import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/
 import { startSecondEngine, type SecondEngine } from "@image-tooling/test-support/second-engine";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 
 // Each platform on its own engine, as on native CI runners (one per
 // platform), then a merge: on the harness, the harness engine takes

@@ -3,7 +3,7 @@ import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace"
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 
 // The platform selection at the CLI's edge, and a merge with nothing staged:
 // each answered before any engine is asked for, so no engine is needed.

@@ -5,7 +5,7 @@ import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import { testKeyPair, type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { seedImage } from "@image-tooling/test-support/oci-image";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import { firstN, startFaultProxy, type FaultProxy, type FaultRule } from "@image-tooling/test-support/fault-proxy";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { bridgeAddress, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";

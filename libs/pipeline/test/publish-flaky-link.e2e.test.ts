@@ -9,7 +9,7 @@ import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 
 // Publish of a parent and its child, in one run, through a flaky link: a
 // TCP-level proxy (no HTTP codes at all; see tools/test-support/src/flaky-link.ts)

@@ -10,7 +10,7 @@ import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 
 // A registry that needs a username and password (htpasswd, basic auth), on
 // this machine's address on the harness bridge: the engine, in its own

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import { fixtureWorkspace, setVersion } from "@image-tooling/test-support/fixture-workspace";
 import { runPipeline } from "@image-tooling/test-support/run-pipeline";
 import { freePort, startTestRegistry } from "@image-tooling/test-support/registry-server";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INPUTS_DIGEST_LABEL } from "../src/build/labels.ts";
 import { readSnapshot } from "../src/plan/read-snapshot.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import { seedImage } from "@image-tooling/test-support/oci-image";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compressedSize, formatBytes, formatSizes } from "../src/report/size.ts";
+import { formatBytes, formatSizes } from "../src/report/size.ts";
 
 describe("compressed sizes", () => {
-  it("a platform's compressed size is the sum of its manifest's layer sizes (config left out)", () => {
-    expect(compressedSize({ layers: [{ size: 1000 }, { size: 234 }] })).toBe(1234);
-    expect(compressedSize({})).toBe(0);
-  });
-
   it("prints SI units, one decimal", () => {
     expect(formatBytes(999)).toBe("999 B");
     expect(formatBytes(1000)).toBe("1.0 kB");

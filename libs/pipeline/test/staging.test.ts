@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sha256Digest } from "../src/registry/media.ts";
+import { sha256Digest } from "@image-tooling/oci-registry";
 import { assembleIndex, planMerge, stagingTag, type MergeInput, type StagedPlatform } from "../src/stage/staging.ts";
 import { planTags } from "../src/tags/plan-tags.ts";
 

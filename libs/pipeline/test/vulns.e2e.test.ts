@@ -13,7 +13,7 @@ import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/
 import { hostGoVersion, pushTestVulnDb, testVulnDb } from "@image-tooling/test-support/vuln-db";
 import { goToolBinary } from "../src/attest/go-tool.ts";
 import { COSIGN } from "../src/attest/tools.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 
 // The vulnerability gate, reports and rescans on the harness: the real
 // engine builds fixture-base (the debootstrapped Debian 12 base), syft and

@@ -9,7 +9,7 @@ import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { renderImageNotes } from "@image-tooling/release/render-notes";
 import { parseResult } from "@image-tooling/release/result-file";
 import type { ImageChanges } from "../src/changes/compare.ts";
-import { RegistryClient } from "../src/registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 
 /**
  * "What changed" on the harness: two versions of fixture-child published for

@@ -5,7 +5,7 @@ import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { type JsonBlob, type Layer, MediaType } from "@image-tooling/pipeline/registry";
+import { type JsonBlob, type Layer, MediaType } from "@image-tooling/oci-registry";
 import { HarnessError } from "./errors.ts";
 
 /** Content-addressed blobs (OCI layout style) under the cache dir. */

@@ -1,4 +1,4 @@
-import type { Platform } from "@image-tooling/pipeline/registry";
+import type { Platform } from "@image-tooling/oci-registry";
 
 /** Debian architecture name → OCI platform (arm64 is always v8 for Debian's arm64). */
 export function platformFor(debArch: string): Platform {

@@ -3,7 +3,7 @@ import { parseEnv } from "node:util";
 import type { HarnessConfig } from "./config.ts";
 import { parseBinfmtEntry } from "./elf.ts";
 import { capture } from "./exec.ts";
-import { formatPlatform, type ImageIndex } from "@image-tooling/pipeline/registry";
+import { formatPlatform, type ImageIndex } from "@image-tooling/oci-registry";
 import { currentDaggerBuild } from "./steps/dagger.ts";
 import { engineVersion, inspectEngine } from "./steps/engine.ts";
 import { dockerReady, pidAlive, readPid } from "./steps/host.ts";

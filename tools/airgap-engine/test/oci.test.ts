@@ -1,4 +1,4 @@
-import { formatPlatform } from "@image-tooling/pipeline/registry";
+import { formatPlatform } from "@image-tooling/oci-registry";
 import { describe, expect, it } from "vitest";
 import { platformFor } from "../src/oci.ts";
 

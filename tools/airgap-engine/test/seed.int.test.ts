@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
-import { MediaType } from "@image-tooling/pipeline/registry";
+import { MediaType } from "@image-tooling/oci-registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 import { BlobStore } from "../src/blobstore.ts";

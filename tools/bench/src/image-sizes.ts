@@ -15,8 +15,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
 import { buildImageGraph, findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
-import { compressedSize } from "@image-tooling/pipeline/size";
-import { type ImageManifest, RegistryClient } from "@image-tooling/pipeline/registry";
+import { compressedSize, type ImageManifest, RegistryClient } from "@image-tooling/oci-registry";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { LOCAL_APT_PACKAGES } from "@image-tooling/airgap-engine/local-apt";
 

@@ -39,7 +39,7 @@ describe("the compiled pipeline CLI and executor", () => {
       expect.arrayContaining([
         "package-lock.json",
         "libs/pipeline/src/cli/main.ts",
-        "libs/pipeline/src/registry/client.ts",
+        "libs/pipeline/src/run/publish.ts",
         "tools/nx-image-plugin/src/executor/pipeline-executor.ts",
       ]),
     );
@@ -73,8 +73,8 @@ describe("the compiled pipeline CLI and executor", () => {
   });
 
   it("are compiled again when a module they import changed, or the lockfile", () => {
-    ws.append("libs/pipeline/src/registry/client.ts", "\n// changed\n");
-    expect(compiled.staleness(ws.root)).toBe("libs/pipeline/src/registry/client.ts changed");
+    ws.append("libs/pipeline/src/run/publish.ts", "\n// changed\n");
+    expect(compiled.staleness(ws.root)).toBe("libs/pipeline/src/run/publish.ts changed");
     entry("pipeline-cli");
     ws.append("package-lock.json", "\n");
     expect(compiled.staleness(ws.root)).toBe("package-lock.json changed");

@@ -123,6 +123,12 @@ describe("what a change affects, by kind of change", () => {
     expect(seen()).toEqual({ ...all(IMAGES), digestChanged: [] });
   });
 
+  it("the registry client's source reaches every image through the pipeline (it pushes and signs them)", () => {
+    ws.append("libs/oci-registry/src/client.ts", "\n// changed\n");
+    ws.commitAll("change registry client");
+    expect(seen()).toEqual({ ...all(IMAGES), digestChanged: [] });
+  });
+
   // It used to reach every image only because the pipeline's test helpers
   // imported the plugin's; Nx does not count a plugin's files as inputs of the
   // projects it infers.

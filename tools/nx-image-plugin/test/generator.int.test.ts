@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { LOCK_FILE, parseImagePackage, parseLock, parseSmokeSpec } from "@image-tooling/image-metadata";
-import { RegistryClient } from "@image-tooling/pipeline/registry";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import { type SeededImage, seedImage } from "@image-tooling/test-support/oci-image";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";

@@ -11,7 +11,7 @@ import {
   pushImage,
   type RegistryClient,
   sha256Digest,
-} from "@image-tooling/pipeline/registry";
+} from "@image-tooling/oci-registry";
 
 /**
  * Builds and pushes tiny but valid multi-platform images without Docker:

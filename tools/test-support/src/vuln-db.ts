@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { jsonBlob, RegistryClient } from "@image-tooling/pipeline/registry";
+import { jsonBlob, RegistryClient } from "@image-tooling/oci-registry";
 import { REPO_ROOT } from "./temp-workspace.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeGenerated } from "@image-tooling/image-docs/write-generated";
-import { BaseDigestError, RegistryError, registryEndpoint } from "@image-tooling/pipeline/registry";
+import { BaseDigestError, RegistryError, registryEndpoint } from "@image-tooling/oci-registry";
 import { newestBaseDigest, type RegistryFor } from "./base.ts";
 import { changesetPath, renderChangeset, type ImageChanges, type ToolChange } from "./changeset.ts";
 import { discover, type Discovered, type GitHubAccess } from "./discover.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
-import { RegistryClient } from "@image-tooling/pipeline/registry";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import { seedImage } from "@image-tooling/test-support/oci-image";
 import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { cli } from "../src/cli.ts";

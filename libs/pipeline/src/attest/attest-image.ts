@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { withAncestors } from "@image-tooling/image-metadata";
 import { readLock, type Arch } from "@image-tooling/image-metadata";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { Logger } from "../report/logger.ts";
 import type { AttestationRecord } from "../report/result.ts";
 import type { Workspace } from "../run/workspace.ts";

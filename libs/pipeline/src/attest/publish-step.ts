@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import type { PipelineConfig } from "../config/config.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { AttestationRecord } from "../report/result.ts";
 import type { LocalRun } from "../run/local.ts";
 import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";

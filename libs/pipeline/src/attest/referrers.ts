@@ -1,5 +1,4 @@
-import type { RegistryClient } from "../registry/client.ts";
-import type { ImageManifest } from "../registry/media.ts";
+import type { ImageManifest, RegistryClient } from "@image-tooling/oci-registry";
 import { PREDICATE, SIGSTORE_BUNDLE, type AttestationState } from "./plan.ts";
 import { checkSigner, type ExpectedSigner } from "./signer.ts";
 import { noVerifiedBundles, type VerifiedBundles } from "./verified-bundles.ts";

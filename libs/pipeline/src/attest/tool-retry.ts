@@ -1,5 +1,4 @@
-import { transientNetworkText } from "../registry/transient-text.ts";
-import { type RetryPolicy, withRetries } from "../registry/retry.ts";
+import { type RetryPolicy, transientNetworkText, withRetries } from "@image-tooling/oci-registry";
 import type { ExecResult } from "./tool-env.ts";
 
 /**

@@ -4,8 +4,7 @@ import type { Container, Platform as DaggerPlatform } from "@dagger.io/dagger";
 import { daggerSdk } from "../dagger/sdk.ts";
 import { BASE_IMAGE_ARG, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
 import { buildFailureHint, BuildFailedError, describeDockerfileFailure, missingCopySource, missingSourceHint } from "./build-error.ts";
-import { type RetryDeps, withRetries } from "../registry/retry.ts";
-import { transientNetworkText } from "../registry/transient-text.ts";
+import { type RetryDeps, transientNetworkText, withRetries } from "@image-tooling/oci-registry";
 
 export type PlatformContainers = Map<Platform, Container>;
 

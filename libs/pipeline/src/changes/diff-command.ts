@@ -1,7 +1,7 @@
 import { expectedSignerOf, publicKeySigner } from "../attest/expected-signer.ts";
 import { rescanSigning } from "../attest/publish-step.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
-import { RegistryClient } from "../registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import type { Logger } from "../report/logger.ts";
 import { imageOrThrow, UsageError, type Workspace } from "../run/workspace.ts";
 import { changesMarkdown } from "./changes-markdown.ts";

@@ -1,6 +1,6 @@
 import type { ExpectedSigner } from "../attest/signer.ts";
 import { describeExpected } from "../attest/signer.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import { readAttachedSbom } from "../scan/attested-reports.ts";
 import type { ToolPin, VersionFacts } from "./compare.ts";
 import { debianPackages, lockedTools } from "./sbom-facts.ts";

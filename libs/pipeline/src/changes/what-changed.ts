@@ -1,7 +1,7 @@
 import { releaseNotesUrl, withAncestors, type ToolsLock } from "@image-tooling/image-metadata";
 import { lockSources } from "../attest/attest-image.ts";
 import type { ExpectedSigner } from "../attest/signer.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { Workspace } from "../run/workspace.ts";
 import { previousVersion } from "../scan/previous.ts";
 import { compareVersions, type ImageChanges, type NotesUrl } from "./compare.ts";

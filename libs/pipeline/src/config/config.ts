@@ -1,8 +1,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ImageMetadataError, type MetadataProblem } from "@image-tooling/image-metadata";
-import { registryEndpoint } from "../registry/reference.ts";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../registry/retry.ts";
+import { DEFAULT_RETRY_POLICY, registryEndpoint, type RetryPolicy } from "@image-tooling/oci-registry";
 import { resolveVulnConfig, vulnFileSchema, type VulnConfig } from "./vuln-config.ts";
 
 export const CONFIG_FILE = "image-tooling.yaml";

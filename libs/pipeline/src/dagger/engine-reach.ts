@@ -1,4 +1,4 @@
-import { isLoopback } from "../registry/reference.ts";
+import { isLoopback } from "@image-tooling/oci-registry";
 
 /**
  * Why a registry the client reaches may be out of the engine's reach. The

@@ -1,5 +1,5 @@
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { PublishedImage, RegistrySnapshot, SnapshotQuery } from "./plan-publish.ts";
 
 /** The image at `tag` with its inputs-digest label, or null when the tag is absent. */

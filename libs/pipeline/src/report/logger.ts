@@ -1,4 +1,4 @@
-import { Redactor } from "../registry/errors.ts";
+import { Redactor } from "@image-tooling/oci-registry";
 import { RetryTally } from "./retry-tally.ts";
 
 /**

@@ -1,13 +1,4 @@
-/**
- * Compressed image sizes: per platform, the sum of the layer sizes its
- * manifest lists — what a pull of that platform downloads (config and
- * manifest, a few KB, left out).
- */
-
-/** Sum of a platform manifest's layer sizes, in bytes. */
-export function compressedSize(manifest: { layers?: { size: number }[] }): number {
-  return (manifest.layers ?? []).reduce((sum, l) => sum + l.size, 0);
-}
+/** Image sizes as reports print them; measured by compressedSize (@image-tooling/oci-registry). */
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 

@@ -5,7 +5,7 @@ import { imageLabels } from "../build/labels.ts";
 import type { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
 import type { GitInfo } from "../git/git-info.ts";
 import type { Logger } from "../report/logger.ts";
-import type { RetryPolicy } from "../registry/retry.ts";
+import type { RetryPolicy } from "@image-tooling/oci-registry";
 import type { Workspace } from "./workspace.ts";
 
 export interface BuiltImage {

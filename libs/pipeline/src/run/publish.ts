@@ -5,7 +5,7 @@ import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { describeBase, planPublish, snapshotQuery, type PublishPlan, type SnapshotQuery } from "../plan/plan-publish.ts";
 import { planLines, tagRecord } from "../plan/plan-text.ts";
 import { readSnapshot } from "../plan/read-snapshot.ts";
-import { RegistryClient } from "../registry/client.ts";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import type { ImageResult } from "../report/result.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { prepareDatabase } from "../scan/database.ts";

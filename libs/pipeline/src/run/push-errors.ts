@@ -1,4 +1,4 @@
-import { transientNetworkText } from "../registry/transient-text.ts";
+import { transientNetworkText } from "@image-tooling/oci-registry";
 
 /**
  * The engine pushes images itself (Dagger's `Container.publish`), so its

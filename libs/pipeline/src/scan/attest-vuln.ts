@@ -5,7 +5,7 @@ import { PREDICATE } from "../attest/plan.ts";
 import type { SigningMode } from "../attest/signing.ts";
 import { withToolEnvironment, type RegistryAccess } from "../attest/tool-env.ts";
 import type { ToolRetry } from "../attest/tool-retry.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { Logger } from "../report/logger.ts";
 import type { PreparedDb } from "./database.ts";
 import { dbIdentity, type PlatformScan } from "./findings.ts";

@@ -1,5 +1,5 @@
 import { PREDICATE, SIGSTORE_BUNDLE } from "../attest/plan.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { SpdxDocument } from "../attest/sbom.ts";
 import { checkSigner, type ExpectedSigner } from "../attest/signer.ts";
 import type { VulnResult } from "./predicate.ts";

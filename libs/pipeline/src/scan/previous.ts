@@ -1,5 +1,5 @@
 import semver from "semver";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import { readVulnReports } from "./attested-reports.ts";
 import { diffFindings } from "./delta.ts";
 import type { Finding, PlatformScan } from "./findings.ts";

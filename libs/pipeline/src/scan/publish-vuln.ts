@@ -2,7 +2,7 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
 import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import type { PipelineConfig } from "../config/config.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { LocalRun } from "../run/local.ts";
 import { attestVulnReports } from "./attest-vuln.ts";
 import { prepareDatabase } from "./database.ts";

@@ -6,7 +6,7 @@ import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { LocalRun } from "../run/local.ts";
 import { readAttachedSbom, readVulnReports } from "./attested-reports.ts";
 import { prepareDatabase } from "./database.ts";

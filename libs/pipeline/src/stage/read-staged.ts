@@ -1,6 +1,5 @@
 import { INPUTS_DIGEST_LABEL, REVISION_LABEL } from "../build/labels.ts";
-import type { RegistryClient } from "../registry/client.ts";
-import { RegistryError } from "../registry/errors.ts";
+import { type RegistryClient, RegistryError } from "@image-tooling/oci-registry";
 import type { StagedPlatform } from "./staging.ts";
 
 /**

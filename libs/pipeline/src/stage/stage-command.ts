@@ -3,7 +3,7 @@ import { attestPublished } from "../attest/publish-step.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { daggerSdk } from "../dagger/sdk.ts";
 import type { PublishPlan, SnapshotQuery } from "../plan/plan-publish.ts";
-import type { RegistryClient } from "../registry/client.ts";
+import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { ImageResult } from "../report/result.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { enginePush, withPushAuth } from "../run/apply-publish.ts";

@@ -1,5 +1,5 @@
 import type { Platform } from "@image-tooling/image-metadata";
-import { MediaType, parsePlatform, type ImageIndex } from "../registry/media.ts";
+import { MediaType, parsePlatform, type ImageIndex } from "@image-tooling/oci-registry";
 
 /**
  * Native per-platform publishing, the pure part. Each platform is built and

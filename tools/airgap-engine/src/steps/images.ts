@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileBlob, imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer, MediaType, pushImage } from "@image-tooling/pipeline/registry";
+import { fileBlob, imageConfig, imageIndex, imageManifest, type JsonBlob, jsonBlob, type Layer, MediaType, pushImage } from "@image-tooling/oci-registry";
 import type { DebianArch, HarnessConfig } from "../config.ts";
 import { BlobStore } from "../blobstore.ts";
 import { HarnessError } from "../errors.ts";

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { RegistryClient } from "@image-tooling/pipeline/registry";
+import { RegistryClient } from "@image-tooling/oci-registry";
 import type { HarnessConfig } from "../config.ts";
 import { HarnessError } from "../errors.ts";
 import { capture, waitFor } from "../exec.ts";

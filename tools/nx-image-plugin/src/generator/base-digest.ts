@@ -1,5 +1,5 @@
 import { externalBaseSchema, SUPPORTED_PLATFORMS } from "@image-tooling/image-metadata";
-import { newestBaseDigest, type RegistryFor } from "@image-tooling/pipeline/registry";
+import { newestBaseDigest, type RegistryFor } from "@image-tooling/oci-registry";
 import { GeneratorInputError } from "./options.ts";
 
 /**

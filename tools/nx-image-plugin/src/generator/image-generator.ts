@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { formatFiles, type GeneratorCallback, generateFiles, logger, type Tree } from "@nx/devkit";
 import { type ImagePackage, SUPPORTED_PLATFORMS } from "@image-tooling/image-metadata";
 import { type ImageContext, planGeneratedFiles, readDocsConfig } from "@image-tooling/image-lint";
-import type { RegistryFor } from "@image-tooling/pipeline/registry";
+import type { RegistryFor } from "@image-tooling/oci-registry";
 import { pinBase } from "./base-digest.ts";
 import { GeneratorInputError, type ImageGeneratorSchema, type ImageOptions, normalizeOptions } from "./options.ts";
 import { addToPackageLock, type NewPackage, writeFirstChangeset, writePackageJson } from "./package-files.ts";

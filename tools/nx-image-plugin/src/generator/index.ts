@@ -4,7 +4,7 @@
  * "nx-generator") does the rest. Nothing here is loaded by the graph plugin.
  */
 import type { GeneratorCallback, Tree } from "@nx/devkit";
-import { anonymousRegistry } from "@image-tooling/pipeline/registry";
+import { anonymousRegistry } from "@image-tooling/oci-registry";
 import { imageGenerator } from "./image-generator.ts";
 import type { ImageGeneratorSchema } from "./options.ts";
 

@@ -3,8 +3,8 @@ import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FaultBudget, type FlakyLink, startFlakyLink } from "@image-tooling/test-support/flaky-link";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
-import { RegistryClient } from "../src/registry/client.ts";
-import { sha256Digest } from "../src/registry/media.ts";
+import { RegistryClient } from "../src/client.ts";
+import { sha256Digest } from "../src/media.ts";
 
 // Our registry client behind a flaky link at the TCP level (no HTTP codes at
 // all): connections reset or closed as they open, uploads cut part-way, a

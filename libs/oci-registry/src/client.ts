@@ -21,7 +21,7 @@ import {
 import { apiRepository, isDigest, isRepositoryName, isTag, registryEndpoint, type RegistryEndpoint } from "./reference.ts";
 import { type Chunks, describeResponse, type HttpResponse, type RequestBody, registryErrors, retrying, send } from "./transport.ts";
 import { DEFAULT_RETRY_POLICY, type RetryDeps, type RetryPolicy } from "./retry.ts";
-import { compressedSize } from "../report/size.ts";
+import { compressedSize } from "./size.ts";
 
 export interface RegistryClientOptions {
   /** Host and optional port as configured (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */

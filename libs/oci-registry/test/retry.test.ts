@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  backoffMs,
-  decideRetry,
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  transientStatus,
-  withRetries,
-  type Outcome,
-  type RetryPolicy,
-} from "../src/registry/retry.ts";
+import { backoffMs, decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, transientStatus, withRetries, type Outcome, type RetryPolicy } from "../src/retry.ts";
 
 const policy: RetryPolicy = { retries: 4, maxTotalMs: 30_000, baseMs: 1_000, capMs: 8_000 };
 const NOW = Date.parse("2026-12-03T12:00:00Z");

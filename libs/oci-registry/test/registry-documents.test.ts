@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { imageConfig, imageIndex, imageManifest, jsonBlob, type Layer } from "../src/registry/documents.ts";
-import { MediaType, type Platform, sha256Digest } from "../src/registry/media.ts";
+import { imageConfig, imageIndex, imageManifest, jsonBlob, type Layer } from "../src/documents.ts";
+import { MediaType, type Platform, sha256Digest } from "../src/media.ts";
 
 const layer = (n: string): Layer => ({
   blob: { mediaType: MediaType.ociLayerGzip, digest: `sha256:${n.repeat(64)}`, size: 100 },

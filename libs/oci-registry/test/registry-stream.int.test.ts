@@ -9,10 +9,10 @@ import { pipeline } from "node:stream/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BlobSource, RegistryClient } from "../src/registry/client.ts";
-import { RegistryError } from "../src/registry/errors.ts";
-import { sha256Digest } from "../src/registry/media.ts";
-import { fileBlob } from "../src/registry/push-image.ts";
+import { type BlobSource, RegistryClient } from "../src/client.ts";
+import { RegistryError } from "../src/errors.ts";
+import { sha256Digest } from "../src/media.ts";
+import { fileBlob } from "../src/push-image.ts";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 
 const MiB = 1 << 20;

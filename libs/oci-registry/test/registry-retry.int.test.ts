@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RegistryClient } from "../src/registry/client.ts";
-import { RegistryError } from "../src/registry/errors.ts";
-import { sha256Digest } from "../src/registry/media.ts";
+import { RegistryClient } from "../src/client.ts";
+import { RegistryError } from "../src/errors.ts";
+import { sha256Digest } from "../src/media.ts";
 import { seedImage, type SeededImage } from "@image-tooling/test-support/oci-image";
 import { firstN, startFaultProxy, type FaultProxy } from "@image-tooling/test-support/fault-proxy";
 import { freePort, startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";

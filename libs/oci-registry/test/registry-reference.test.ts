@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { InvalidReferenceError } from "../src/registry/errors.ts";
-import { grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope } from "../src/registry/auth.ts";
-import { nextLink } from "../src/registry/client.ts";
-import { Redactor } from "../src/registry/errors.ts";
-import { formatPlatform, isAttestation, parsePlatform, platformMatches } from "../src/registry/media.ts";
-import { apiRepository, imageRef, isLoopback, registryEndpoint, repositoryName, repositoryRef } from "../src/registry/reference.ts";
-import { networkReason } from "../src/registry/transport.ts";
+import { InvalidReferenceError } from "../src/errors.ts";
+import { grantedActions, parseWwwAuthenticate, pickChallenge, repositoryScope } from "../src/auth.ts";
+import { nextLink } from "../src/client.ts";
+import { Redactor } from "../src/errors.ts";
+import { formatPlatform, isAttestation, parsePlatform, platformMatches } from "../src/media.ts";
+import { apiRepository, imageRef, isLoopback, registryEndpoint, repositoryName, repositoryRef } from "../src/reference.ts";
+import { networkReason } from "../src/transport.ts";
 
 describe("registryEndpoint", () => {
   it.each([
