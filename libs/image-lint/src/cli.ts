@@ -6,12 +6,6 @@
  * depends on this lib, so a rule change re-runs `lint` and builds nothing.
  */
 import { runLintCli } from "./lint-cli.ts";
+import { commandWorkspace, runMain } from "@image-tooling/cli-support";
 
-runLintCli(process.argv.slice(2), process.env.NX_WORKSPACE_ROOT ?? process.cwd()).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    // Anything that reaches here is a bug: still one clear line first.
-    process.stderr.write(`image-lint: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain("image-lint", () => runLintCli(process.argv.slice(2), commandWorkspace(process.env, process.cwd())));

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { WORKSPACE_GRAPH, WORKSPACE_IMAGES, WORKSPACE_PACKAGES } from "@image-tooling/test-support/workspace-images";
 
-export const WORKSPACE = REPO_ROOT;
+export const WORKSPACE = INSTALL_ROOT;
 /** The workspace's image packages, read from packages/ (never a hard-coded list). */
 export const PACKAGES = WORKSPACE_PACKAGES;
 export const IMAGES = WORKSPACE_IMAGES;

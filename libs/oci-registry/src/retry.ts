@@ -1,3 +1,4 @@
+import { formatDuration } from "@image-tooling/cli-support";
 /**
  * When to try a registry operation again, and how long to wait first: pure
  * policy (clock, sleep and randomness are passed in) so it is tested without
@@ -73,17 +74,13 @@ export function decideRetry(failure: Transient, attempts: number, elapsedMs: num
   const waitMs = failure.retryAfterMs ?? backoffMs(attempts, policy, random);
   const left = policy.maxTotalMs - elapsedMs;
   if (waitMs > left) {
-    const asked = failure.retryAfterMs === undefined ? "" : `the registry asked to wait ${seconds(waitMs)}, `;
+    const asked = failure.retryAfterMs === undefined ? "" : `the registry asked to wait ${formatDuration(waitMs)}, `;
     return {
       retry: false,
-      why: `gave up after ${attempts} attempt${attempts > 1 ? "s" : ""} in ${seconds(elapsedMs)}: ${asked}beyond the ${seconds(policy.maxTotalMs)} allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)`,
+      why: `gave up after ${attempts} attempt${attempts > 1 ? "s" : ""} in ${formatDuration(elapsedMs)}: ${asked}beyond the ${formatDuration(policy.maxTotalMs)} allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)`,
     };
   }
   return { retry: true, waitMs };
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -134,7 +131,7 @@ export async function withRetries<T>(
     const decision = decideRetry(transient, attempts, now() - t0, deps.policy, random);
     if (!decision.retry) return { outcome, attempts, elapsedMs: now() - t0, gaveUp: `${transient.reason}; ${decision.why}` };
     const asked = transient.retryAfterMs === undefined ? "" : " as its Retry-After asked";
-    deps.onRetry(`  ↻ ${what}: ${transient.reason}; waiting ${seconds(decision.waitMs)}${asked}, then retry ${attempts} of ${deps.policy.retries}`);
+    deps.onRetry(`  ↻ ${what}: ${transient.reason}; waiting ${formatDuration(decision.waitMs)}${asked}, then retry ${attempts} of ${deps.policy.retries}`);
     await sleep(decision.waitMs);
   }
 }

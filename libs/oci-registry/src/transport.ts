@@ -1,5 +1,6 @@
 import { RegistryError, type Redactor } from "./errors.ts";
-import { type Outcome, parseRetryAfter, type RetryDeps, seconds, type Transient, transientStatus, withRetries } from "./retry.ts";
+import { type Outcome, parseRetryAfter, type RetryDeps, type Transient, transientStatus, withRetries } from "./retry.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 /** Who we were talking to, for the message when it goes wrong. */
 export interface TransportContext {
@@ -247,7 +248,7 @@ function pulled(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
 
 async function sendOnce(url: URL, req: HttpRequest, ctx: TransportContext): Promise<HttpResponse> {
   const method = req.method ?? "GET";
-  const within = seconds(ctx.timeoutMs);
+  const within = formatDuration(ctx.timeoutMs);
   const failure = (e: unknown, during: string): RegistryError => {
     const fail = (kind: "unreachable" | "protocol", message: string, cause?: unknown): RegistryError =>
       new RegistryError(kind, ctx.redactor.redact(message), {

@@ -163,7 +163,7 @@ describe("RegistryClient when the registry is not there", () => {
       expect(Date.now() - started).toBeLessThan(2000);
       expect(e.kind).toBe("unreachable");
       expect(e.message).toBe(
-        `registry 127.0.0.1:${port} did not answer HEAD /v2/team/tooling/manifests/1.0.0 within 0.3 s: is it running? check IMAGE_REGISTRY`,
+        `registry 127.0.0.1:${port} did not answer HEAD /v2/team/tooling/manifests/1.0.0 within 300 ms: is it running? check IMAGE_REGISTRY`,
       );
     } finally {
       for (const s of sockets) s.destroy();

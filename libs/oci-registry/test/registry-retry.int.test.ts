@@ -49,7 +49,7 @@ describe("the registry client retries transient failures", () => {
     proxy.setRule((req) => (req.method === "PUT" ? (++n === 1 ? "reset" : n === 2 ? { status: 503 } : undefined) : undefined));
     const { c, lines } = client();
     expect(await c.putManifest(repo, "1.0", manifest)).toBe(image.digest);
-    expect(lines.map((l) => l.replace(/waiting [\d.]+ s/, "waiting N s"))).toEqual([
+    expect(lines.map((l) => l.replace(/waiting [\d.]+ m?s/, "waiting N s"))).toEqual([
       `  ↻ PUT /v2/team/retry/manifests/1.0 on registry ${proxy.host}: connection closed unexpectedly; waiting N s, then retry 1 of 5`,
       `  ↻ PUT /v2/team/retry/manifests/1.0 on registry ${proxy.host}: service unavailable (HTTP 503); waiting N s, then retry 2 of 5`,
     ]);
@@ -78,7 +78,7 @@ describe("the registry client retries transient failures", () => {
       `POST /v2/${repo}/blobs/uploads/ pass`,
       `PUT /v2/${repo}/blobs/uploads/<session> pass`,
     ]);
-    expect(lines.map((l) => l.replace(/waiting [\d.]+ s/, "waiting N s"))).toEqual([
+    expect(lines.map((l) => l.replace(/waiting [\d.]+ m?s/, "waiting N s"))).toEqual([
       `  ↻ upload of blob ${source.digest} to ${proxy.host}/${repo}: connection closed unexpectedly; waiting N s, then retry 1 of 5`,
     ]);
     expect((await c.getBlob(repo, source.digest)).equals(content)).toBe(true);
@@ -93,7 +93,7 @@ describe("the registry client retries transient failures", () => {
     expect(e).toBeInstanceOf(RegistryError);
     expect((e as Error).message).toMatch(
       new RegExp(
-        `^registry ${proxy.host} answered HTTP 503 \\(UNAVAILABLE: injected fault\\) while listing tags of ${proxy.host}/team/retry \\(service unavailable \\(HTTP 503\\); gave up after \\d attempts in [\\d.]+ s: beyond the 1\\.5 s allowed \\(IMAGE_REGISTRY_RETRY_MAX_SECONDS\\)\\): a server-side error; re-run later, or check the registry's health$`,
+        `^registry ${proxy.host} answered HTTP 503 \\(UNAVAILABLE: injected fault\\) while listing tags of ${proxy.host}/team/retry \\(service unavailable \\(HTTP 503\\); gave up after \\d attempts in [\\d.]+ m?s: beyond the 1\\.5 s allowed \\(IMAGE_REGISTRY_RETRY_MAX_SECONDS\\)\\): a server-side error; re-run later, or check the registry's health$`,
       ),
     );
     expect(lines.length).toBeGreaterThanOrEqual(2);
@@ -131,7 +131,7 @@ describe("the registry client retries transient failures", () => {
       for (let i = 0; i < 600; i++) expect(digests).toContain((await retrying.getManifest(repo, "racing")).digest);
       expect(lines.length).toBeGreaterThan(0);
       expect(lines[0]).toMatch(
-        /^ {2}↻ GET \/v2\/team\/retry\/manifests\/racing on registry [\d.:]+: internal server error \(HTTP 500\); waiting [\d.]+ s, then retry 1 of 5$/,
+        /^ {2}↻ GET \/v2\/team\/retry\/manifests\/racing on registry [\d.:]+: internal server error \(HTTP 500\); waiting [\d.]+ m?s, then retry 1 of 5$/,
       );
     } finally {
       writing = false;
@@ -156,7 +156,7 @@ describe("the registry client retries transient failures", () => {
       `cannot reach registry ${host} (connection refused): is it running? check IMAGE_REGISTRY (GET /v2/: connection refused; gave up after 3 attempts (IMAGE_REGISTRY_RETRIES=2))`,
     );
     expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`^  ↻ GET /v2/ on registry ${host}: connection refused; waiting [\\d.]+ s, then retry 1 of 2$`)),
+      expect.stringMatching(new RegExp(`^  ↻ GET /v2/ on registry ${host}: connection refused; waiting [\\d.]+ m?s, then retry 1 of 2$`)),
       expect.stringMatching(/then retry 2 of 2$/),
     ]);
   });

@@ -245,7 +245,7 @@ describe("pullBlob against a misbehaving server", () => {
     const e = await pullError(300);
     expect(e.kind).toBe("unreachable");
     expect(e.message).toBe(
-      `registry ${host} did not finish sending the answer to GET /v2/team/app/blobs/${digest} within 0.3 s: is it running? check IMAGE_REGISTRY`,
+      `registry ${host} did not finish sending the answer to GET /v2/team/app/blobs/${digest} within 300 ms: is it running? check IMAGE_REGISTRY`,
     );
   });
 });

@@ -49,11 +49,11 @@ describe("backoff", () => {
   it("stops when the next wait would pass the total bound, and says whether the server asked for it", () => {
     expect(decideRetry({ reason: "r" }, 3, 27_000, policy, () => 1)).toEqual({
       retry: false,
-      why: "gave up after 3 attempts in 27 s: beyond the 30 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)",
+      why: "gave up after 3 attempts in 27.0 s: beyond the 30.0 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)",
     });
     expect(decideRetry({ reason: "r", retryAfterMs: 3_600_000 }, 1, 100, policy, () => 1).retry).toBe(false);
     expect((decideRetry({ reason: "r", retryAfterMs: 3_600_000 }, 1, 100, policy, () => 1) as { why: string }).why).toBe(
-      "gave up after 1 attempt in 0.1 s: the registry asked to wait 3600 s, beyond the 30 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)",
+      "gave up after 1 attempt in 100 ms: the registry asked to wait 1h00m00s, beyond the 30.0 s allowed (IMAGE_REGISTRY_RETRY_MAX_SECONDS)",
     );
   });
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLock } from "@image-tooling/image-metadata";
 import { attestImage, type AttestTarget } from "../src/attest/attest-image.ts";
-import { goToolBinary } from "../src/attest/go-tool.ts";
+import { goToolBinary } from "@image-tooling/go-tool";
 import { PREDICATE, SIGSTORE_BUNDLE } from "../src/attest/plan.ts";
 import type { ProvenanceFacts } from "../src/attest/provenance.ts";
 import { readAttestations } from "../src/attest/referrers.ts";

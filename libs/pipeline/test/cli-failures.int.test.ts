@@ -23,7 +23,7 @@ describe("a failed run still writes its result files", () => {
     const run = await runPipeline(ws, ["publish", "fixture-base"], { IMAGE_REGISTRY: down, IMAGE_NAMESPACE: "acme", IMAGE_REGISTRY_RETRIES: "1" });
     expect(run.status).toBe(1);
     expect(run.all).not.toMatch(NO_STACK);
-    expect(run.all).toMatch(new RegExp(`  ↻ GET /v2/ on registry ${down}: connection refused; waiting [\\d.]+ s, then retry 1 of 1\n`));
+    expect(run.all).toMatch(new RegExp(`  ↻ GET /v2/ on registry ${down}: connection refused; waiting [\\d.]+ m?s, then retry 1 of 1\n`));
     const result = JSON.parse(ws.read("dist/images/fixture-base/result.json"));
     expect(result).toMatchObject({
       image: "fixture-base",

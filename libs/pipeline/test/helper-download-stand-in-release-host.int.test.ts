@@ -7,10 +7,9 @@ import { rejection } from "@image-tooling/test-support/rejection";
 import { serveDownload, startUpstreamServer, type UpstreamServer } from "@image-tooling/test-support/upstream-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HelperDownloadError } from "../src/attest/download-helper.ts";
-import { GoToolUnavailable, goToolBinary, goToolCachePath } from "../src/attest/go-tool.ts";
+import { execTool, goToolBinary, goToolCachePath, GoToolUnavailable } from "@image-tooling/go-tool";
 import { helperEntry, type HelperMode, type HelperTool } from "../src/attest/helper-lock.ts";
 import { type InstallContext, installHelper } from "../src/attest/install-helper.ts";
-import { execTool } from "../src/attest/tool-env.ts";
 import { COSIGN, helperLock, SYFT } from "../src/attest/tools.ts";
 import { FetchError, Http } from "../src/http/index.ts";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/attest/go-tool.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { archOf, downloadPin, HELPER_LOCK_FILE, HelperConfigError, helperEntry, parseHelperLock, parseHelperMode } from "../src/attest/helper-lock.ts";
 import { COSIGN, GRYPE, SYFT } from "../src/attest/tools.ts";
 
@@ -33,7 +33,7 @@ const problemOf = (text: string): string => {
 };
 
 describe("the helper-binary lock in the repository", () => {
-  const lock = parseHelperLock(readFileSync(join(REPO_ROOT, HELPER_LOCK_FILE), "utf8"));
+  const lock = parseHelperLock(readFileSync(join(INSTALL_ROOT, HELPER_LOCK_FILE), "utf8"));
 
   it("pins cosign's release binaries by sha256 for both arches, with the checksum file to check them against", () => {
     const cosign = helperEntry(lock, "cosign");

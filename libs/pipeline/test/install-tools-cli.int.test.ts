@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../src/attest/go-tool.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 // `npm run tools:attest` as a user runs it: HELPER_TOOLS is read there, once.
 const attest = (env: Record<string, string>) =>
   spawnSync(process.execPath, ["--import", "tsx", "libs/pipeline/src/attest/install-tools.ts"], {
-    cwd: REPO_ROOT,
+    cwd: INSTALL_ROOT,
     encoding: "utf8",
     env: { PATH: process.env.PATH, ...env },
   });
@@ -25,7 +25,7 @@ describe("npm run tools:attest", () => {
     expect(r.stderr).toBe("tools:attest: HELPER_TOOLS=download\n");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
-      /^cosign 3\.1\.3: \/opt\/cosign \(from its override variable; [\d.]+ s\)\nsyft \S+: \/opt\/syft \(from its override variable; [\d.]+ s\)\ngrype \S+: \/opt\/grype /,
+      /^cosign 3\.1\.3: \/opt\/cosign \(from its override variable; [\d.]+ m?s\)\nsyft \S+: \/opt\/syft \(from its override variable; [\d.]+ m?s\)\ngrype \S+: \/opt\/grype /,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { fmtDuration, Logger } from "../src/report/logger.ts";
+import { Logger } from "../src/report/logger.ts";
 
 function capture(heartbeatMs = 60_000) {
   let text = "";
@@ -28,12 +28,6 @@ describe("Logger", () => {
     const { log, text } = capture(20);
     await log.step("build", () => new Promise((r) => setTimeout(r, 70)));
     expect(text()).toMatch(/▶ build\n( {2}… build \(\d+ ms\)\n)+✔ build \(\d+ ms\)\n/);
-  });
-
-  it("formats durations for people", () => {
-    expect(fmtDuration(850)).toBe("850 ms");
-    expect(fmtDuration(12_340)).toBe("12.3 s");
-    expect(fmtDuration(125_000)).toBe("2m05s");
   });
 });
 

@@ -5,7 +5,7 @@ import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import { startSecondEngine, type SecondEngine } from "@image-tooling/test-support/second-engine";
-import { goToolBinary } from "../src/attest/go-tool.ts";
+import { goToolBinary } from "@image-tooling/go-tool";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "@image-tooling/oci-registry";
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { goToolBinary } from "../src/attest/go-tool.ts";
+import { goToolBinary } from "@image-tooling/go-tool";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "@image-tooling/oci-registry";
 import { testKeyPair, type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";

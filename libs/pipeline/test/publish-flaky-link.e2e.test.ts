@@ -7,7 +7,7 @@ import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { goToolBinary } from "../src/attest/go-tool.ts";
+import { goToolBinary } from "@image-tooling/go-tool";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "@image-tooling/oci-registry";
 
@@ -158,13 +158,13 @@ describe("publish of a parent and its child through a flaky link", () => {
     // A reset at accept reaches Node either as a reset or, when it lands before the request is written, as a
     // connection that never progresses (dropped after the 10 s window): which one depends on timing, not the seed.
     expect(retryLines(run.all)[0]).toMatch(
-      new RegExp(`^  ↻ GET /v2/ on registry ${link.host}: (connection reset|no progress for 10 s); waiting [\\d.]+ s, then retry 1 of 5$`),
+      new RegExp(`^  ↻ GET /v2/ on registry ${link.host}: (connection reset|no progress for 10\\.0 s); waiting [\\d.]+ m?s, then retry 1 of 5$`),
     );
     expect(injected.some((e) => e.kind === "reset" && e.peer === ENGINE_IP)).toBe(true);
     expect(injected.some((e) => e.kind === "cut-upload" && e.peer === ENGINE_IP)).toBe(true);
     expect(retried["engine push"]).toBeGreaterThanOrEqual(1);
     expect(retryLines(run.all).find((l) => l.includes("↻ push "))).toMatch(
-      new RegExp(`^  ↻ push ${link.host}/${ns}/fixture-base:1\\.0\\.0: [^;]+; waiting [\\d.]+ s, then retry 1 of 5$`),
+      new RegExp(`^  ↻ push ${link.host}/${ns}/fixture-base:1\\.0\\.0: [^;]+; waiting [\\d.]+ m?s, then retry 1 of 5$`),
     );
     expect(injected.filter((e) => e.kind === "cut-upload" && e.peer !== ENGINE_IP).length).toBeGreaterThanOrEqual(1);
     expect(Object.keys(retried).some((s) => s.startsWith("cosign attest"))).toBe(true);

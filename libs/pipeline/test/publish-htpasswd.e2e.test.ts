@@ -8,7 +8,7 @@ import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
-import { goToolBinary } from "../src/attest/go-tool.ts";
+import { goToolBinary } from "@image-tooling/go-tool";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "@image-tooling/oci-registry";
 

@@ -28,7 +28,7 @@ describe("run results", () => {
     const table = summaryTable([pushed]);
     expect(table).toContain("1.4.1 (create), 1.4 (move), 1 (move), latest (skip)");
     expect(table).toContain("abababababab");
-    expect(table).toContain("61.5 s");
+    expect(table).toContain("1m02s");
     expect(table).toContain("compressed size");
     expect(table).toMatch(/linux\/amd64 31\.2 MB[^\n]*\n[^\n]*linux\/arm64 30\.1 MB/);
   });

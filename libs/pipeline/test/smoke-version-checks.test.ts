@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lockSchema, parseSmokeSpec, type RunCheck } from "@image-tooling/image-metadata";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { WORKSPACE_PACKAGES } from "@image-tooling/test-support/workspace-images";
 import { runCheckProblems } from "../src/smoke/run-smoke.ts";
 
@@ -14,8 +14,8 @@ import { runCheckProblems } from "../src/smoke/run-smoke.ts";
  */
 const cases = WORKSPACE_PACKAGES.flatMap((pkg) => {
   const lockFile = join(pkg.root, "tools.lock.json");
-  const lock = lockSchema.parse(JSON.parse(readFileSync(join(REPO_ROOT, lockFile), "utf8")));
-  const spec = parseSmokeSpec(readFileSync(join(REPO_ROOT, pkg.files.smoke), "utf8"), pkg.files.smoke, pkg.name);
+  const lock = lockSchema.parse(JSON.parse(readFileSync(join(INSTALL_ROOT, lockFile), "utf8")));
+  const spec = parseSmokeSpec(readFileSync(join(INSTALL_ROOT, pkg.files.smoke), "utf8"), pkg.files.smoke, pkg.name);
   return Object.entries(lock.tools).map(([tool, t]) => {
     const check = spec.checks.find((c) => c.name === `${tool} reports its pinned version ${t.version}`) as RunCheck | undefined;
     return { image: pkg.name, tool, version: t.version, pattern: t.versionPattern, check };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runRetrying } from "../src/attest/tool-retry.ts";
-import type { ExecResult } from "../src/attest/tool-env.ts";
+import type { ExecResult } from "@image-tooling/go-tool";
 
 const policy = { retries: 3, maxTotalMs: 60_000, baseMs: 10, capMs: 100 };
 const cut: ExecResult = {
@@ -23,7 +23,7 @@ describe("cosign's and syft's network faults, retried", () => {
     expect(r).toEqual({ result: ok });
     expect(s.calls()).toBe(3);
     expect(lines).toEqual([
-      expect.stringMatching(/^ {2}↻ cosign attest --type spdxjson r\/x@sha256:1: connection dropped; waiting [\d.]+ s, then retry 1 of 3$/),
+      expect.stringMatching(/^ {2}↻ cosign attest --type spdxjson r\/x@sha256:1: connection dropped; waiting [\d.]+ m?s, then retry 1 of 3$/),
       expect.stringMatching(/then retry 2 of 3$/),
     ]);
   });

@@ -8,10 +8,10 @@ import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
 import { verifiedStatements, type TestKeyPair } from "@image-tooling/test-support/cosign-keys";
 import { fixtureWorkspace, setVersion } from "@image-tooling/test-support/fixture-workspace";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import { hostGoVersion, pushTestVulnDb, testVulnDb } from "@image-tooling/test-support/vuln-db";
-import { goToolBinary } from "../src/attest/go-tool.ts";
+import { goToolBinary } from "@image-tooling/go-tool";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { COSIGN } from "../src/attest/tools.ts";
 import { RegistryClient } from "@image-tooling/oci-registry";
 
@@ -213,7 +213,7 @@ describe("vulnerability scan, gate, reports and rescans", () => {
       expect(ids(previous.stillOpen)).toEqual(["CVE-2026-0001", "CVE-2026-0002"]);
       const notes = spawnSync(
         process.execPath,
-        [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), join(REPO_ROOT, "tools/release/src/release-notes.ts"), "--cwd", ws.root],
+        [join(INSTALL_ROOT, "node_modules/tsx/dist/cli.mjs"), join(INSTALL_ROOT, "tools/release/src/release-notes.ts"), "--cwd", ws.root],
         {
           encoding: "utf8",
         },

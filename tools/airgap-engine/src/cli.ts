@@ -1,16 +1,15 @@
 #!/usr/bin/env -S npx tsx
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { helpText, parseCli, UsageError } from "./args.ts";
 import { ConfigError, resolveConfig } from "./config.ts";
 import { formatHarnessError, HarnessError } from "./errors.ts";
 import { provision } from "./provision.ts";
 import { collectStatus, renderStatus } from "./status.ts";
 import { teardown } from "./teardown.ts";
-import { exitWhenFlushed } from "@image-tooling/pipeline/exit";
+import { INSTALL_ROOT, runMain } from "@image-tooling/cli-support";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const repoRoot = INSTALL_ROOT;
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseCli(argv);
@@ -38,19 +37,20 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(exitWhenFlushed, (err: unknown) => {
-  if (err instanceof UsageError) {
-    process.stderr.write(`✗ ${err.message}\n  → see: npm run harness -- --help\n`);
-    return exitWhenFlushed(2);
-  }
-  if (err instanceof HarnessError) {
-    process.stderr.write(`\n${formatHarnessError(err)}\n`);
-    return exitWhenFlushed(1);
-  }
-  if (err instanceof ConfigError) {
-    process.stderr.write(`\n✗ ${err.message}\n`);
-    return exitWhenFlushed(1);
-  }
-  process.stderr.write(`\n✗ unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  return exitWhenFlushed(1);
+runMain("harness", () => main(process.argv.slice(2)), {
+  onError: (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`✗ ${err.message}\n  → see: npm run harness -- --help\n`);
+      return 2;
+    }
+    if (err instanceof HarnessError) {
+      process.stderr.write(`\n${formatHarnessError(err)}\n`);
+      return 1;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`\n✗ ${err.message}\n`);
+      return 1;
+    }
+    return undefined;
+  },
 });

@@ -2,7 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs"
 import path from "node:path";
 import { execa, type Options as ExecaOptions } from "execa";
 import { HarnessError } from "./errors.ts";
-import { formatDuration } from "./report.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 /** Output lines go to stderr so `status --json` stdout stays machine-readable. */
 export function say(line: string): void {

@@ -1,14 +1,5 @@
-/** Pure formatting of durations and the end-of-provision timing table. */
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const totalSeconds = Math.round(ms / 1000);
-  const h = Math.floor(totalSeconds / 3600);
-  const m = Math.floor((totalSeconds % 3600) / 60);
-  const s = totalSeconds % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m${String(s).padStart(2, "0")}s` : `${m}m${String(s).padStart(2, "0")}s`;
-}
+/** Pure formatting of the end-of-provision timing table. */
+import { formatDuration } from "@image-tooling/cli-support";
 
 export type StepOutcome = "done" | "cached" | "failed";
 

@@ -1,6 +1,7 @@
 import { HarnessError } from "./errors.ts";
 import { say } from "./exec.ts";
-import { formatDuration, type StepTiming } from "./report.ts";
+import type { StepTiming } from "./report.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 export interface StepResult {
   /** Nothing had to be done: the cache or the running state already matched. */

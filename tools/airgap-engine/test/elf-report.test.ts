@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aarch64ExitProgram, parseBinfmtEntry } from "../src/elf.ts";
-import { formatDuration, renderTimingTable } from "../src/report.ts";
+import { renderTimingTable } from "../src/report.ts";
 
 describe("aarch64ExitProgram", () => {
   it("is a static ELF64 little-endian aarch64 executable", () => {
@@ -34,13 +34,6 @@ describe("parseBinfmtEntry", () => {
 });
 
 describe("timing report", () => {
-  it("formats durations for humans", () => {
-    expect(formatDuration(12)).toBe("12ms");
-    expect(formatDuration(12_340)).toBe("12.3s");
-    expect(formatDuration(190_000)).toBe("3m10s");
-    expect(formatDuration(3_726_000)).toBe("1h02m06s");
-  });
-
   it("renders one row per step and a wall-clock total", () => {
     const table = renderTimingTable(
       [

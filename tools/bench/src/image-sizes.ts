@@ -18,6 +18,7 @@ import { buildImageGraph, findImagePackageRoots, readImagePackage } from "@image
 import { compressedSize, type ImageManifest, RegistryClient } from "@image-tooling/oci-registry";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { LOCAL_APT_PACKAGES } from "@image-tooling/airgap-engine/local-apt";
+import { runMain } from "@image-tooling/cli-support";
 
 const root = resolve(process.argv[2] ?? ".");
 const harness = loadHarnessEnv();
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+runMain("bench sizes", async () => {
+  await main();
+  return 0;
 });

@@ -17,8 +17,9 @@ import { bundle } from "@image-tooling/compile/compile";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { runPipeline } from "@image-tooling/test-support/run-pipeline";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
-import { benchRuns, median, secs } from "./stats.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
+import { benchRuns, median } from "./stats.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 const harness = loadHarnessEnv();
 const baseRef = harness.HARNESS_DEBIAN_BASE;
@@ -40,7 +41,7 @@ export async function pruneEngineCache(runnerHost?: string): Promise<void> {
 
 /** plain-docker-build.ts compiled as the pipeline's CLI is (esbuild, the Dagger SDK loaded from node_modules), in its own process. */
 async function plainBuild(script: string, context: string, base: string): Promise<void> {
-  const r = spawnSync(process.execPath, [script, context, base], { encoding: "utf8", cwd: REPO_ROOT });
+  const r = spawnSync(process.execPath, [script, context, base], { encoding: "utf8", cwd: INSTALL_ROOT });
   if (r.status !== 0) throw new Error(`plain dockerBuild failed:\n${r.stderr}`);
 }
 
@@ -55,8 +56,8 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
 export async function pipelineBench(): Promise<void> {
   const ws = fixtureWorkspace(baseRef.split("@")[1]!, ["fixture-base"]);
   // Beside the workspace's node_modules, so the compiled script finds the SDK as the compiled CLI does.
-  const plainScript = join(REPO_ROOT, "dist", `plain-docker-build-${process.pid}.mjs`);
-  await bundle(REPO_ROOT, "tools/bench/src/plain-docker-build.ts", plainScript, "esm");
+  const plainScript = join(INSTALL_ROOT, "dist", `plain-docker-build-${process.pid}.mjs`);
+  await bundle(INSTALL_ROOT, "tools/bench/src/plain-docker-build.ts", plainScript, "esm");
   const pipeline = async (verb: string) => {
     const r = await runPipeline(ws, [verb, "fixture-base"], {});
     if (r.status !== 0) throw new Error(`${verb} failed:\n${r.all}`);
@@ -89,12 +90,12 @@ export async function pipelineBench(): Promise<void> {
     });
     if (!/Nx read the output from the cache|\[local cache\]|existing outputs match the cache/.test(replayed))
       throw new Error(`the second smoke was not replayed from the Nx cache:\n${replayed}`);
-    console.log(`build + smoke, cold (cache pruned)   median ${secs(median(cold))}   [${cold.map(secs).join(", ")}]`);
-    console.log(`build + smoke, warm (nothing changed) median ${secs(median(warm))}   [${warm.map(secs).join(", ")}]`);
+    console.log(`build + smoke, cold (cache pruned)   median ${formatDuration(median(cold))}   [${cold.map(formatDuration).join(", ")}]`);
+    console.log(`build + smoke, warm (nothing changed) median ${formatDuration(median(warm))}   [${warm.map(formatDuration).join(", ")}]`);
     console.log(`cold / warm                          ${(median(cold) / median(warm)).toFixed(1)}×  (warm = Dagger cache: nothing rebuilt, checks re-run)`);
-    console.log(`nx run fixture-base:smoke, unchanged ${secs(nxWarm)}  (Nx cache: replayed, no engine)`);
-    console.log(`pipeline build only, cold            median ${secs(median(buildCold))}   [${buildCold.map(secs).join(", ")}]`);
-    console.log(`plain dagger dockerBuild, cold       median ${secs(median(plainCold))}   [${plainCold.map(secs).join(", ")}]`);
+    console.log(`nx run fixture-base:smoke, unchanged ${formatDuration(nxWarm)}  (Nx cache: replayed, no engine)`);
+    console.log(`pipeline build only, cold            median ${formatDuration(median(buildCold))}   [${buildCold.map(formatDuration).join(", ")}]`);
+    console.log(`plain dagger dockerBuild, cold       median ${formatDuration(median(plainCold))}   [${plainCold.map(formatDuration).join(", ")}]`);
     console.log(`pipeline build / plain dockerBuild   ${(median(buildCold) / median(plainCold)).toFixed(2)}×  (target ≤ 1.2×)`);
     console.log(
       "\n(both builds are whole processes: Node start, Dagger SDK load and session included on each side; the pipeline also reads the workspace and git and labels the image)",

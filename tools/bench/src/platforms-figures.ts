@@ -1,5 +1,6 @@
 /** The arithmetic and wording of `npm run bench -- platforms` (platforms.ts), apart from the engine work so it is unit-tested. */
-import { median, secs } from "./stats.ts";
+import { median } from "./stats.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 /** One two-engine measurement: each platform staged on its own engine, in parallel, then the merge (ms). */
 export interface StagedRun {
@@ -18,7 +19,7 @@ export function medianRatio(a: number[], b: number[]): number {
 }
 
 /** "median 12.3 s  [12.3 s, 14.0 s]": every sample, so the spread is visible. */
-export const summary = (ms: number[]): string => `median ${secs(median(ms))}  [${ms.map(secs).join(", ")}]`;
+export const summary = (ms: number[]): string => `median ${formatDuration(median(ms))}  [${ms.map(formatDuration).join(", ")}]`;
 
 /** The lines comparing one engine (both platforms) with two engines (one platform each) plus the merge. */
 export function engineLines(oneEngine: number[], twoEngines: StagedRun[]): string[] {

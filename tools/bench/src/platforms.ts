@@ -21,7 +21,8 @@ import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace"
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { pipelineTestKeys, runPipeline } from "@image-tooling/test-support/run-pipeline";
 import { startSecondEngine } from "@image-tooling/test-support/second-engine";
-import { REPO_ROOT, type TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { lockWithoutDownloads, NOT_BUILT_OFFLINE, WORKSPACE_GRAPH } from "@image-tooling/test-support/workspace-images";
 import { pruneEngineCache, timed } from "./pipeline.ts";
 import { type EmulationResult, emulationLines, engineLines, type StagedRun } from "./platforms-figures.ts";
@@ -118,7 +119,7 @@ async function emulationBench(): Promise<void> {
           await dag.container({ platform }).from(base).withExec(["true"]).sync();
           const built = dag
             .host()
-            .directory(join(REPO_ROOT, pkg.root))
+            .directory(join(INSTALL_ROOT, pkg.root))
             .withNewFile("tools.lock.json", lockWithoutDownloads(image))
             .dockerBuild({ platform, dockerfile: "Dockerfile", buildArgs: [{ name: "BASE_IMAGE", value: base }] });
           times[platform]!.push(await timed(() => built.sync()));

@@ -8,6 +8,3 @@ export function benchRuns(value: string | undefined): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_RUNS must be a whole number ≥ 1, not ${JSON.stringify(value)}`);
   return n;
 }
-
-/** A duration as every figure prints it: `12.3 s`. */
-export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

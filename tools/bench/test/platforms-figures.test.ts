@@ -34,12 +34,12 @@ describe("two engines against one", () => {
         { amd64: 32_000, arm64: 90_000, merge: 5_000 },
       ],
     );
-    expect(lines[0]).toMatch(/one engine, both platforms \(publish\) +median 110\.0 s {2}\[100\.0 s, 120\.0 s, 110\.0 s\]$/);
+    expect(lines[0]).toMatch(/one engine, both platforms \(publish\) +median 1m50s {2}\[1m40s, 2m00s, 1m50s\]$/);
     expect(lines[1]).toMatch(/stage linux\/amd64 .* median 32\.0 s /);
-    expect(lines[2]).toMatch(/stage linux\/arm64 .* median 80\.0 s /);
+    expect(lines[2]).toMatch(/stage linux\/arm64 .* median 1m20s /);
     expect(lines[3]).toMatch(/merge .* median 5\.0 s /);
     // Walls 84, 76, 95: median 84 (not max of the stage medians + merge median, 85).
-    expect(lines[4]).toMatch(/total wall = max\(stages\) \+ merge +median 84\.0 s {2}\[84\.0 s, 76\.0 s, 95\.0 s\]$/);
+    expect(lines[4]).toMatch(/total wall = max\(stages\) \+ merge +median 1m24s {2}\[1m24s, 1m16s, 1m35s\]$/);
     expect(lines[5]).toMatch(/two engines ÷ one engine \(total wall\) +0\.76×$/);
   });
 });

@@ -36,6 +36,9 @@ const EXTERNAL = ["@dagger.io/dagger", "@nx/devkit", "nx"];
 /** Lets bundled CommonJS libraries `require` inside an ES module. */
 const ESM_REQUIRE = 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);';
 
+/** import.meta.url in a CommonJS bundle (esbuild leaves it empty there): the bundle's own file, as in its ES module source. */
+const CJS_IMPORT_META_URL = 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;';
+
 /** One bundle of `source`, written to `outfile` whole or not at all; returns the workspace files it was made from. */
 export async function bundle(root: string, source: string, outfile: string, format: Format): Promise<string[]> {
   const result = await build({
@@ -46,7 +49,8 @@ export async function bundle(root: string, source: string, outfile: string, form
     target: "node20",
     format,
     external: EXTERNAL,
-    banner: format === "esm" ? { js: ESM_REQUIRE } : undefined,
+    banner: { js: format === "esm" ? ESM_REQUIRE : CJS_IMPORT_META_URL },
+    define: format === "cjs" ? { "import.meta.url": "__importMetaUrl" } : undefined,
     write: false,
     metafile: true,
     outfile,

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { INSTALL_ROOT, runMain } from "@image-tooling/cli-support";
 import { join, relative } from "node:path";
 import { boundaryViolations, importSpecifiers, type SourceFile, type WorkspacePackage } from "./boundaries.ts";
 
@@ -56,15 +57,18 @@ export function checkBoundaries(root: string) {
   return { packages, files, violations: boundaryViolations(packages, rootDeclared, files) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const root = join(import.meta.dirname, "../../..");
+function main(): number {
+  const root = INSTALL_ROOT;
   const { packages, files, violations } = checkBoundaries(root);
   for (const v of violations) console.error(`${relative(root, join(root, v.file))}: "${v.specifier}": ${v.message}`);
   if (violations.length) {
     console.error(
       `\n✘ ${violations.length} import${violations.length > 1 ? "s" : ""} across package boundaries (tools/maintenance/src/boundaries.ts says the rules)`,
     );
-    process.exit(1);
+    return 1;
   }
   console.log(`✔ package boundaries: ${files.length} files of ${packages.length} packages, every import through a front door and declared`);
+  return 0;
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) runMain("check:boundaries", main);

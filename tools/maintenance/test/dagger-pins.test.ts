@@ -1,10 +1,10 @@
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { describe, expect, it } from "vitest";
 import { type DaggerPins, daggerPinProblems, readDaggerPins } from "../src/dagger-pins.ts";
 
 describe("one Dagger version: the SDK, the harness engine, buildx's Dagger CLI", () => {
   it("agree in this workspace", () => {
-    const pins = readDaggerPins(REPO_ROOT);
+    const pins = readDaggerPins(INSTALL_ROOT);
     expect(pins.sdk).toMatch(/^\d+\.\d+\.\d+$/);
     expect(Object.keys(pins.packageJsons)).toEqual(expect.arrayContaining(["package.json", "libs/pipeline/package.json"]));
     expect(daggerPinProblems(pins)).toEqual([]);

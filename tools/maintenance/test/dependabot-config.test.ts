@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { describe, expect, it } from "vitest";
 import { checkDependabotConfig, DEPENDABOT_FILE } from "../src/dependabot-config.ts";
 
-const committed = readFileSync(join(REPO_ROOT, DEPENDABOT_FILE), "utf8");
+const committed = readFileSync(join(INSTALL_ROOT, DEPENDABOT_FILE), "utf8");
 const F = DEPENDABOT_FILE;
 
 /** The committed file with one piece replaced (which must be there, so that no case passes on an edit that did nothing). */

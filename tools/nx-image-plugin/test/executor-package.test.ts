@@ -1,10 +1,10 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { describe, expect, it } from "vitest";
 
-const SOURCE = join(REPO_ROOT, "tools/nx-image-plugin/executor");
-const INSTALLED = join(REPO_ROOT, "node_modules/@image-tooling/nx-image-executor");
+const SOURCE = join(INSTALL_ROOT, "tools/nx-image-plugin/executor");
+const INSTALLED = join(INSTALL_ROOT, "node_modules/@image-tooling/nx-image-executor");
 
 describe("the executor package Nx loads", () => {
   // Nx resolves executors under node_modules without loading the TypeScript

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
-import { REPO_ROOT, TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 // Each bad-metadata case, as a user meets it: `nx show projects` in a real
 // workspace fails and prints one message naming the file, image and field.
@@ -20,7 +21,7 @@ describe("graph errors reported through nx", () => {
   const edit = (file: string, from: RegExp | string, to: string) => ws.write(file, ws.read(file).replace(from, to));
 
   it("the unchanged workspace lists every image package", () => {
-    const images = findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root).name);
+    const images = findImagePackageRoots(INSTALL_ROOT).map((root) => readImagePackage(INSTALL_ROOT, root).name);
     expect(images).toContain("toolbox-base");
     const r = ws.nx("show", "projects", "--json");
     expect(r.status).toBe(0);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { goToolBinary, type GoTool } from "@image-tooling/pipeline/go-tool";
+import { goToolBinary, type GoTool } from "@image-tooling/go-tool";
 
 /**
  * actionlint (rhysd/actionlint): the GitHub Actions linter — schema, expression

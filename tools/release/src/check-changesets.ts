@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { collect } from "./collect.ts";
 import { judge } from "./coverage.ts";
 import { renderCheck } from "./render-check.ts";
+import { runMain } from "@image-tooling/cli-support";
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -36,10 +37,4 @@ async function main(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`check:changesets: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  },
-);
+runMain("check:changesets", () => main(process.argv.slice(2)), { failureCode: 2 });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { actionlint, actionlintBinary } from "./actionlint.ts";
 import { workflowProblems } from "./workflow-rules.ts";
 import { trustProblems } from "./workflow-trust.ts";
+import { runMain } from "@image-tooling/cli-support";
 
 async function main(cwd: string): Promise<number> {
   const dir = join(".github", "workflows");
@@ -28,10 +29,4 @@ async function main(cwd: string): Promise<number> {
   return findings.length ? 1 : 0;
 }
 
-main(process.cwd()).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`lint:workflows: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(2);
-  },
-);
+runMain("lint:workflows", () => main(process.cwd()), { failureCode: 2 });

@@ -12,6 +12,7 @@
 import { appendFileSync } from "node:fs";
 import readChangesets from "@changesets/read";
 import { releasesFor } from "./release-plan.ts";
+import { runMain } from "@image-tooling/cli-support";
 
 async function main(cwd: string): Promise<number> {
   const releases = await releasesFor(cwd, await readChangesets(cwd));
@@ -21,10 +22,4 @@ async function main(cwd: string): Promise<number> {
   return 0;
 }
 
-main(process.cwd()).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`release:pending: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runMain("release:pending", () => main(process.cwd()));

@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { changelogEntry } from "./changelog-entry.ts";
 import { renderImageNotes, renderReleaseNotes } from "./render-notes.ts";
 import { readResults, type ImageResult } from "./result-file.ts";
+import { runMain } from "@image-tooling/cli-support";
 
 function changelogs(cwd: string, results: ImageResult[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -44,9 +45,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exit(main(process.argv.slice(2)));
-} catch (e) {
-  process.stderr.write(`release-notes: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-}
+runMain("release-notes", () => main(process.argv.slice(2)));

@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
+import { runMain } from "@image-tooling/cli-support";
 
 interface Run {
   status: number;
@@ -76,9 +77,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exit(main(process.argv.slice(2)));
-} catch (e) {
-  process.stderr.write(`release:tag: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-}
+runMain("release:tag", () => main(process.argv.slice(2)));

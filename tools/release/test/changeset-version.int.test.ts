@@ -2,7 +2,8 @@ import { cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, type TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import type { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { changeset, childrenOf, IMAGES, packageJson, releaseWorkspace, writeChangeset } from "./release-workspace.ts";
 
 const CHILDREN = childrenOf("tooling-k8s");
@@ -15,7 +16,7 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
   let before: Record<string, string>;
   beforeAll(() => {
     ws = releaseWorkspace();
-    cpSync(join(REPO_ROOT, "package-lock.json"), join(ws.root, "package-lock.json"));
+    cpSync(join(INSTALL_ROOT, "package-lock.json"), join(ws.root, "package-lock.json"));
     ws.commitAll("lockfile");
     before = Object.fromEntries(IMAGES.map((i) => [i, packageJson(ws, i).version]));
   }, 60_000);
@@ -91,8 +92,8 @@ describe("changeset version on the image packages", { timeout: 120_000 }, () => 
     writeChangeset(ws, "k8s-major", { "tooling-k8s": "major" }, "Drop the deprecated kubeconfig path.");
     ws.commitAll("major changeset");
     const major = bump(before["tooling-k8s"]!, "major").split(".")[0]!;
-    const docsCheck = () => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/image-docs/src/main.ts", "--check"]);
-    const lint = (image: string) => ws.run(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/image-lint/src/cli.ts", image]);
+    const docsCheck = () => ws.run(process.execPath, [join(INSTALL_ROOT, "node_modules/tsx/dist/cli.mjs"), "tools/image-docs/src/main.ts", "--check"]);
+    const lint = (image: string) => ws.run(process.execPath, [join(INSTALL_ROOT, "node_modules/tsx/dist/cli.mjs"), "libs/image-lint/src/cli.ts", image]);
 
     // changeset version alone leaves the README on the old major tag: the check must catch that.
     const bare = changeset(ws, "version");

@@ -1,14 +1,15 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { TempWorkspace } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { WORKSPACE_GRAPH, WORKSPACE_IMAGES } from "@image-tooling/test-support/workspace-images";
 
 /** Every image package of the workspace, read from packages/ (never a hard-coded list). */
 export const IMAGES = WORKSPACE_IMAGES;
 /** The image's children as committed, sorted. */
 export const childrenOf = (image: string): string[] => [...(WORKSPACE_GRAPH.children.get(image) ?? [])].sort();
-const TSX = join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs");
-const CHANGESET = join(REPO_ROOT, "node_modules/@changesets/cli/bin.js");
+const TSX = join(INSTALL_ROOT, "node_modules/tsx/dist/cli.mjs");
+const CHANGESET = join(INSTALL_ROOT, "node_modules/@changesets/cli/bin.js");
 // CI exports these for nx (nrwl/nx-set-shas); a test decides its own refs.
 const CLEAN_ENV = { NX_BASE: undefined, NX_HEAD: undefined, GITHUB_STEP_SUMMARY: undefined };
 

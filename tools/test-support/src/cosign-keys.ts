@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { goToolBinary } from "@image-tooling/pipeline/go-tool";
+import { goToolBinary } from "@image-tooling/go-tool";
 import { COSIGN } from "@image-tooling/pipeline/helper-tools";
 
 export interface TestKeyPair {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireBinary } from "./binaries.ts";
-import { REPO_ROOT } from "./temp-workspace.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 /**
  * A minimal Debian root filesystem of another release than the harness's
@@ -19,7 +19,7 @@ export function debianRootfs(suite: string, packages: readonly string[], arch: "
     .update(JSON.stringify([suite, arch, [...packages].sort()]))
     .digest("hex")
     .slice(0, 12);
-  const dir = join(REPO_ROOT, "node_modules/.cache/debian-rootfs", `${suite}-${arch}-${key}`);
+  const dir = join(INSTALL_ROOT, "node_modules/.cache/debian-rootfs", `${suite}-${arch}-${key}`);
   const done = `${dir}.complete`;
   if (existsSync(done)) return dir;
   requireBinary("debootstrap", "debootstrap");

@@ -1,9 +1,10 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, TempWorkspace } from "./temp-workspace.ts";
+import { TempWorkspace } from "./temp-workspace.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 // The fixture image packages are the pipeline's test data; they live with its tests.
-const FIXTURES = join(REPO_ROOT, "libs/pipeline/test/fixtures");
+const FIXTURES = join(INSTALL_ROOT, "libs/pipeline/test/fixtures");
 
 /**
  * A real git workspace holding the fixture image packages (fixture-base on the

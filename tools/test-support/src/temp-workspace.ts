@@ -1,11 +1,10 @@
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const NX_BIN = join(REPO_ROOT, "node_modules/nx/dist/bin/nx.js");
+const NX_BIN = join(INSTALL_ROOT, "node_modules/nx/dist/bin/nx.js");
 
 /**
  * Environment for nx runs in tests: no daemon, no cloud, no colour. Read at each run, not at import: loadHarnessEnv
@@ -31,15 +30,15 @@ export class TempWorkspace {
     // .env turns on Nx's task-level affected, which the affected tests exercise; it
     // resolves external dependencies (a target input) from package-lock.json.
     for (const entry of ["nx.json", "package.json", "package-lock.json", ".env", "tsconfig.base.json", "README.md", ".changeset", "libs", "tools"]) {
-      if (!existsSync(join(REPO_ROOT, entry))) continue;
-      cpSync(join(REPO_ROOT, entry), join(root, entry), {
+      if (!existsSync(join(INSTALL_ROOT, entry))) continue;
+      cpSync(join(INSTALL_ROOT, entry), join(root, entry), {
         recursive: true,
         filter: (src) => !src.includes("node_modules") && !src.includes(`${"/"}test${"/"}`) && !src.endsWith("/test"),
       });
     }
     mkdirSync(join(root, "packages"), { recursive: true });
-    if (opts.withPackages !== false) cpSync(join(REPO_ROOT, "packages"), join(root, "packages"), { recursive: true });
-    symlinkSync(join(REPO_ROOT, "node_modules"), join(root, "node_modules"));
+    if (opts.withPackages !== false) cpSync(join(INSTALL_ROOT, "packages"), join(root, "packages"), { recursive: true });
+    symlinkSync(join(INSTALL_ROOT, "node_modules"), join(root, "node_modules"));
     writeFileSync(join(root, ".gitignore"), "node_modules\n.nx\ndist\n");
     const ws = new TempWorkspace(root);
     ws.git("init", "-q", "-b", "main");

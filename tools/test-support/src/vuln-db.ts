@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { jsonBlob, RegistryClient } from "@image-tooling/oci-registry";
-import { REPO_ROOT } from "./temp-workspace.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 /**
  * Test vulnerability databases, built offline by tools/test-support/grype-testdb
@@ -79,8 +79,8 @@ export const TEST_DBS = {
 } as const satisfies Record<string, () => TestDbEntry[]>;
 export type TestDbName = keyof typeof TEST_DBS;
 
-const SOURCE = join(REPO_ROOT, "tools/test-support/grype-testdb");
-const CACHE = join(REPO_ROOT, "node_modules/.cache/grype-testdb");
+const SOURCE = join(INSTALL_ROOT, "tools/test-support/grype-testdb");
+const CACHE = join(INSTALL_ROOT, "node_modules/.cache/grype-testdb");
 
 /** The writer, built once per source version (go build from the Go module proxy; a flock serialises parallel test files). */
 function writerBinary(): string {

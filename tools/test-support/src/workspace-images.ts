@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildImageGraph, findImagePackageRoots, type ImageGraph, type ImagePackage, readImagePackage } from "@image-tooling/image-metadata";
-import { REPO_ROOT } from "./temp-workspace.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 /**
  * The workspace's image packages as committed (packages/<image>/image.yaml,
  * read by image-metadata's reader), so tests follow the packages instead of
  * a hard-coded list of names that goes stale when an image is added.
  */
-export const WORKSPACE_PACKAGES: ImagePackage[] = findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root));
+export const WORKSPACE_PACKAGES: ImagePackage[] = findImagePackageRoots(INSTALL_ROOT).map((root) => readImagePackage(INSTALL_ROOT, root));
 
 /** The image graph (parents, children, build order) of {@link WORKSPACE_PACKAGES}. */
 export const WORKSPACE_GRAPH: ImageGraph = buildImageGraph(WORKSPACE_PACKAGES);
@@ -55,6 +55,6 @@ export const OFFLINE_BUILT_IMAGES: string[] = WORKSPACE_GRAPH.order.filter((imag
 export function lockWithoutDownloads(image: string): string {
   const pkg = WORKSPACE_PACKAGES.find((p) => p.name === image);
   if (!pkg) throw new Error(`no image package named ${image}`);
-  const lock = JSON.parse(readFileSync(join(REPO_ROOT, pkg.root, "tools.lock.json"), "utf8")) as { tools: Record<string, unknown> };
+  const lock = JSON.parse(readFileSync(join(INSTALL_ROOT, pkg.root, "tools.lock.json"), "utf8")) as { tools: Record<string, unknown> };
   return JSON.stringify({ ...lock, tools: {} });
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "@image-tooling/test-support/temp-workspace";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 // Offline for certain: the command runs in a network namespace of its own
 // (unshare --net, as root; through sudo elsewhere, e.g. GitHub's runners),
@@ -11,7 +11,7 @@ const offline = (command: string[]): string[] =>
 describe("npm run tools:update -- --check on the real workspace, offline (a network namespace without network)", () => {
   it("says which host it cannot reach for each tool and base, exits 1, and prints no stack trace", () => {
     const [cmd, ...args] = offline(["npm", "run", "-s", "tools:update", "--", "--check"]);
-    const r = spawnSync(cmd!, args, { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, GITHUB_TOKEN: "", TOOLS_MIRROR: "" } });
+    const r = spawnSync(cmd!, args, { cwd: INSTALL_ROOT, encoding: "utf8", env: { ...process.env, GITHUB_TOKEN: "", TOOLS_MIRROR: "" } });
     if (r.error || /unshare: |sudo: /.test(r.stderr))
       throw new Error(`this test runs the updater in its own network namespace and could not: ${r.error?.message ?? r.stderr}`);
     expect(r.status).toBe(1);

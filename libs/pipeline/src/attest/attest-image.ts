@@ -8,7 +8,7 @@ import type { AttestationRecord } from "../report/result.ts";
 import type { Workspace } from "../run/workspace.ts";
 import { Cosign } from "./cosign.ts";
 import { AttestError } from "./errors.ts";
-import { REPO_ROOT } from "./go-tool.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { describeWork, missingWork, nothingToDo, PREDICATE } from "./plan.ts";
 import { provenancePredicate, type Dependency, type ProvenanceFacts } from "./provenance.ts";
 import { readAttestations, sbomName } from "./referrers.ts";
@@ -73,7 +73,7 @@ export function lockDependencies(ws: Workspace, locks: LockSource[], sourceUrl: 
 }
 
 export function daggerVersion(): string {
-  return (JSON.parse(readFileSync(join(REPO_ROOT, "node_modules", "@dagger.io", "dagger", "package.json"), "utf8")) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(INSTALL_ROOT, "node_modules", "@dagger.io", "dagger", "package.json"), "utf8")) as { version: string }).version;
 }
 
 const archOf = (platform: string): Arch => platform.split("/")[1] as Arch;

@@ -1,10 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { goToolBinary } from "./go-tool.ts";
+import { execTool, goToolBinary } from "@image-tooling/go-tool";
 import type { ExpectedSigner } from "./signer.ts";
 import type { SigningMode } from "./signing.ts";
 import { AttestError } from "./errors.ts";
-import { execTool } from "./tool-env.ts";
 import { runRetrying, type ToolRetry } from "./tool-retry.ts";
 import { COSIGN } from "./tools.ts";
 

@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Http } from "../http/index.ts";
 import { HELPER_LOCK_FILE, type DownloadPin } from "./helper-lock.ts";
-import { execTool } from "./tool-env.ts";
+import { execTool } from "@image-tooling/go-tool";
 
 /** Why a download did not install: only "checksum" means the bytes arrived and were wrong. */
 export class HelperDownloadError extends Error {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { Arch } from "@image-tooling/image-metadata";
 import { FetchError, type Http } from "../http/index.ts";
 import { downloadHelper, isVerifiedDownload } from "./download-helper.ts";
-import { type GoTool, goToolBinary, goToolCachePath } from "./go-tool.ts";
+import { type GoTool, goToolBinary, goToolCachePath } from "@image-tooling/go-tool";
 import { downloadPin, type HelperMode, type HelperTool } from "./helper-lock.ts";
 
 /** What one helper's installation did, in words for the log. */

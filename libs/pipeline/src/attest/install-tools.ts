@@ -15,10 +15,12 @@
  * downloads as it does to tools:update.
  */
 import { Http, parseMirror } from "../http/index.ts";
-import { REPO_ROOT } from "./go-tool.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { archOf, helperEntry, parseHelperMode } from "./helper-lock.ts";
 import { type Installed, installHelper } from "./install-helper.ts";
 import { COSIGN, GRYPE, helperLock, SYFT } from "./tools.ts";
+import { runMain } from "@image-tooling/cli-support";
+import { formatDuration } from "@image-tooling/cli-support";
 
 // auto's bounded check: a release host that has not answered by then counts as unreachable.
 const AUTO_DEADLINE_MS = 8_000;
@@ -44,18 +46,18 @@ async function main(): Promise<void> {
     const entry = helperEntry(helperLock(), tool.name);
     const installed = await installHelper(tool.name, entry, tool, {
       mode,
-      root: REPO_ROOT,
+      root: INSTALL_ROOT,
       env,
       platform: process.platform,
       arch: archOf(process.arch),
       http,
       log,
     });
-    process.stdout.write(`${tool.name} ${entry.version}: ${installed.bin} (${said(installed)}; ${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`${tool.name} ${entry.version}: ${installed.bin} (${said(installed)}; ${formatDuration(Date.now() - t0)})\n`);
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`tools:attest: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
+runMain("tools:attest", async () => {
+  await main();
+  return 0;
 });

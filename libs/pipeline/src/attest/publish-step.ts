@@ -7,7 +7,7 @@ import type { AttestationRecord } from "../report/result.ts";
 import type { LocalRun } from "../run/local.ts";
 import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";
 import { AttestError } from "./errors.ts";
-import { REPO_ROOT } from "./go-tool.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { verifiedBundlesIn } from "./verified-bundles.ts";
 import { describeWork } from "./plan.ts";
 import { factsFromLabels, githubContext } from "./provenance.ts";
@@ -88,7 +88,7 @@ export async function attestPublished(
     mode,
     locks,
     log: run.log,
-    verified: verifiedBundlesIn(join(REPO_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles")),
+    verified: verifiedBundlesIn(join(INSTALL_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles")),
     retry: { policy: config.retry, onRetry: (line) => run.log.info(line) },
     // Asked for only when there is an index (digest) to give provenance to.
     provenance: async () => {

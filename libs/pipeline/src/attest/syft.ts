@@ -1,8 +1,7 @@
 import { stripVTControlCharacters } from "node:util";
 import { AttestError } from "./errors.ts";
-import { goToolBinary } from "./go-tool.ts";
+import { execTool, goToolBinary } from "@image-tooling/go-tool";
 import type { SpdxDocument } from "./sbom.ts";
-import { execTool } from "./tool-env.ts";
 import { runRetrying, type ToolRetry } from "./tool-retry.ts";
 import { SYFT } from "./tools.ts";
 

@@ -1,5 +1,5 @@
 import { type RetryPolicy, transientNetworkText, withRetries } from "@image-tooling/oci-registry";
-import type { ExecResult } from "./tool-env.ts";
+import type { ExecResult } from "@image-tooling/go-tool";
 
 /**
  * cosign and syft talk to the registry themselves; a reset, refused, cut or

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type GoTool, REPO_ROOT } from "./go-tool.ts";
+import type { GoTool } from "@image-tooling/go-tool";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { HELPER_LOCK_FILE, type HelperLock, helperEntry, parseHelperLock } from "./helper-lock.ts";
 
 /**
@@ -24,7 +25,7 @@ let lock: HelperLock | undefined;
 
 /** The lock, read on first use: a broken lock is then reported where the pipeline reports bad metadata, not as a failed import. */
 export function helperLock(): HelperLock {
-  lock ??= parseHelperLock(readFileSync(join(REPO_ROOT, HELPER_LOCK_FILE), "utf8"));
+  lock ??= parseHelperLock(readFileSync(join(INSTALL_ROOT, HELPER_LOCK_FILE), "utf8"));
   return lock;
 }
 

@@ -11,7 +11,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
-import { exitWhenFlushed } from "./exit.ts";
+import { runMain } from "@image-tooling/cli-support";
 import { type ImageReport, runCli } from "./run-cli.ts";
 
 export const USAGE = `Usage: node dist/compiled/pipeline-cli.mjs <command> [images...] [options]
@@ -146,4 +146,4 @@ const isProgram = (): boolean => {
   return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
 };
 
-if (isProgram()) runArgv(process.argv.slice(2)).then(exitWhenFlushed);
+if (isProgram()) runMain("image-pipeline", () => runArgv(process.argv.slice(2)));

@@ -1,3 +1,4 @@
+import { commandWorkspace } from "@image-tooling/cli-support";
 import { AttestError } from "../attest/errors.ts";
 import { rescanSigning } from "../attest/publish-step.ts";
 import { ImageMetadataError } from "@image-tooling/image-metadata";
@@ -88,7 +89,7 @@ export async function runCli(
   env: Record<string, string | undefined> = process.env,
   onImage?: (report: ImageReport) => void,
 ): Promise<number> {
-  const root = opts.root ?? env.NX_WORKSPACE_ROOT ?? process.cwd();
+  const root = opts.root ?? commandWorkspace(env, process.cwd());
   const log = new Logger();
   if (!KNOWN.includes(opts.command)) {
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);

@@ -1,5 +1,6 @@
 import { Redactor } from "@image-tooling/oci-registry";
 import { RetryTally } from "./retry-tally.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 /**
  * Progress output for long work. Every line passes through redaction, so a
@@ -33,24 +34,17 @@ export class Logger {
   async step<T>(label: string, fn: () => Promise<T>): Promise<T> {
     const t0 = Date.now();
     this.info(`▶ ${label}`);
-    const timer = setInterval(() => this.info(`  … ${label} (${fmtDuration(Date.now() - t0)})`), this.heartbeatMs);
+    const timer = setInterval(() => this.info(`  … ${label} (${formatDuration(Date.now() - t0)})`), this.heartbeatMs);
     timer.unref();
     try {
       const result = await fn();
-      this.info(`✔ ${label} (${fmtDuration(Date.now() - t0)})`);
+      this.info(`✔ ${label} (${formatDuration(Date.now() - t0)})`);
       return result;
     } catch (e) {
-      this.info(`✘ ${label} (${fmtDuration(Date.now() - t0)})`);
+      this.info(`✘ ${label} (${formatDuration(Date.now() - t0)})`);
       throw e;
     } finally {
       clearInterval(timer);
     }
   }
-}
-
-export function fmtDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
 }

@@ -7,6 +7,7 @@ import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
 import { countsLine, type VulnerabilityReport } from "../scan/report.ts";
 import type { ImageChanges } from "../changes/compare.ts";
+import { formatDuration } from "@image-tooling/cli-support";
 
 /** staged: one platform pushed under its staging tag for the merge (publish with --platform / IMAGE_PLATFORM). */
 export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "staged" | "skipped" | "planned" | "loaded";
@@ -96,15 +97,7 @@ function tagCell(r: ImageResult): string {
 export function summaryTable(results: ImageResult[]): string {
   const table = new Table({ head: ["image", "version", "status", "tags", "digest", "compressed size", "time"], style: { head: [], border: [] } });
   for (const r of results)
-    table.push([
-      r.image,
-      r.version,
-      r.status,
-      tagCell(r),
-      shortDigest(r.digest),
-      formatSizes(r.sizes).replace(/, /g, "\n"),
-      `${(r.durationMs / 1000).toFixed(1)} s`,
-    ]);
+    table.push([r.image, r.version, r.status, tagCell(r), shortDigest(r.digest), formatSizes(r.sizes).replace(/, /g, "\n"), formatDuration(r.durationMs)]);
   return table.toString();
 }
 

@@ -1,8 +1,8 @@
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { goToolBinary, REPO_ROOT } from "../attest/go-tool.ts";
-import { execTool } from "../attest/tool-env.ts";
+import { execTool, goToolBinary } from "@image-tooling/go-tool";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { GRYPE } from "../attest/tools.ts";
 import { describeDbSource, type DbSource, type VulnConfig } from "../config/vuln-config.ts";
 import { RegistryClient, RegistryError } from "@image-tooling/oci-registry";
@@ -129,7 +129,7 @@ export async function prepareDatabase(cfg: VulnConfig, log: Logger, opts: { plai
     const db = log.step(`vulnerability database: ${describeDbSource(cfg.database)}`, async () => {
       let cacheDir: string;
       if (cfg.database.kind === "upstream") {
-        cacheDir = join(REPO_ROOT, "node_modules", ".cache", "grype-db");
+        cacheDir = join(INSTALL_ROOT, "node_modules", ".cache", "grype-db");
         mkdirSync(cacheDir, { recursive: true });
       } else {
         // A private copy per process: parallel runs never import over each other.

@@ -2,8 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GoToolUnavailable, goToolBinary, goToolCachePath } from "../src/attest/go-tool.ts";
-import { COSIGN } from "../src/attest/tools.ts";
+import { GoToolUnavailable, goToolBinary, goToolCachePath } from "../src/go-tool.ts";
+import type { GoTool } from "../src/go-tool.ts";
+
+const COSIGN: GoTool = { name: "cosign", pkg: "github.com/sigstore/cosign/v3/cmd/cosign", version: "v3.1.3", envVar: "COSIGN_BIN" };
 
 describe("pinned Go tools", () => {
   it("an override variable wins over the cache", async () => {

@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { execTool } from "./tool-env.ts";
+import { INSTALL_ROOT } from "@image-tooling/cli-support";
+import { execTool } from "./exec-tool.ts";
 
 /**
  * A Go program pinned to one module version. Our machines reach the Go module
@@ -20,22 +20,7 @@ export interface GoTool {
 
 export class GoToolUnavailable extends Error {}
 
-/**
- * The workspace root (the directory holding nx.json) above `dir`: the cache
- * lives beside the installed npm packages, so a fresh `npm ci` machine builds
- * it once and every later run finds it. Found by walking up because this
- * module runs both from its source and from the compiled CLI in dist/compiled.
- */
-export function workspaceRootAbove(dir: string): string {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, "nx.json"))) return d;
-    if (dirname(d) === d) throw new Error(`no nx.json in ${dir} or above it: run the pipeline inside the workspace`);
-  }
-}
-
-export const REPO_ROOT = workspaceRootAbove(dirname(fileURLToPath(import.meta.url)));
-
-export function goToolCachePath(tool: GoTool, root = REPO_ROOT): string {
+export function goToolCachePath(tool: GoTool, root = INSTALL_ROOT): string {
   return join(root, "node_modules", ".cache", tool.name, tool.version, tool.name);
 }
 
