@@ -5,7 +5,7 @@
 //   script copies). --check writes nothing and exits 1 when anything is stale.
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
-import { findImagePackageRoots, formatProblem, readImagePackage } from "@image-tooling/image-metadata";
+import { formatProblem, readImagePackages } from "@image-tooling/image-metadata";
 import { checkGeneratedFiles, loadImageContext } from "@image-tooling/image-lint";
 import { writeGenerated } from "./write-generated.ts";
 
@@ -15,8 +15,7 @@ const check = args.includes("--check");
 const images = args.filter((a) => !a.startsWith("--"));
 
 if (check) {
-  const problems = findImagePackageRoots(workspaceRoot)
-    .map((root) => readImagePackage(workspaceRoot, root))
+  const problems = readImagePackages(workspaceRoot)
     .filter((p) => images.length === 0 || images.includes(p.name))
     .flatMap((pkg) => {
       const { ctx, problems: load } = loadImageContext(workspaceRoot, pkg);

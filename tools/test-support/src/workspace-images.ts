@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildImageGraph, findImagePackageRoots, type ImageGraph, type ImagePackage, readImagePackage } from "@image-tooling/image-metadata";
+import { type ImageGraph, type ImagePackage, loadImageGraph } from "@image-tooling/image-metadata";
 import { REPO_ROOT } from "./temp-workspace.ts";
 
 /**
@@ -8,10 +8,10 @@ import { REPO_ROOT } from "./temp-workspace.ts";
  * read by image-metadata's reader), so tests follow the packages instead of
  * a hard-coded list of names that goes stale when an image is added.
  */
-export const WORKSPACE_PACKAGES: ImagePackage[] = findImagePackageRoots(REPO_ROOT).map((root) => readImagePackage(REPO_ROOT, root));
+export const WORKSPACE_GRAPH: ImageGraph = loadImageGraph(REPO_ROOT);
 
-/** The image graph (parents, children, build order) of {@link WORKSPACE_PACKAGES}. */
-export const WORKSPACE_GRAPH: ImageGraph = buildImageGraph(WORKSPACE_PACKAGES);
+/** Every image package, in the order of their folders under packages/. */
+export const WORKSPACE_PACKAGES: ImagePackage[] = [...WORKSPACE_GRAPH.images.values()];
 
 /** Every image's name, sorted. */
 export const WORKSPACE_IMAGES: string[] = WORKSPACE_PACKAGES.map((p) => p.name).sort();

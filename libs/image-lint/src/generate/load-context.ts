@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { findImagePackageRoots, imageAndAncestors, readImagePackage, type ImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
+import { imageAndAncestors, readImagePackages, type ImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
 import { readLock } from "@image-tooling/image-metadata";
 import { DEFAULT_DOCS_CONFIG, type DocsConfig, type ImageContext } from "./context.ts";
 
@@ -26,18 +26,9 @@ export function loadImageContext(workspaceRoot: string, pkg: ImagePackage): { ct
   const own = readLock(workspaceRoot, pkg.root, pkg.name);
   problems.push(...own.problems);
 
-  const byName = new Map<string, ImagePackage>();
-  if (pkg.metadata.parent !== undefined) {
-    for (const root of findImagePackageRoots(workspaceRoot)) {
-      try {
-        const p = readImagePackage(workspaceRoot, root);
-        byName.set(p.name, p);
-      } catch {
-        // A broken sibling is reported by its own lint, not this image's.
-      }
-    }
-  }
-  byName.set(pkg.name, pkg);
+  // A broken sibling is reported by its own lint, not this image's.
+  const siblings = pkg.metadata.parent === undefined ? [] : readImagePackages(workspaceRoot, () => {});
+  const byName = new Map([...siblings, pkg].map((p) => [p.name, p]));
 
   const ancestors: ImageContext["ancestors"] = [];
   const chain = imageAndAncestors(byName, pkg.name);
