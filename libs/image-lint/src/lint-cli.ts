@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildImageGraph, findImagePackageRoots, formatProblem, ImageMetadataError, parseSmokeSpec, readImagePackage } from "@image-tooling/image-metadata";
+import { formatProblem, ImageMetadataError, loadImageGraph, parseSmokeSpec } from "@image-tooling/image-metadata";
 import { lintImage } from "./lint-image.ts";
 
 export const USAGE = `Usage: tsx libs/image-lint/src/cli.ts <image>
@@ -37,7 +37,7 @@ export async function runLintCli(argv: string[], root: string, io: Output = stdi
   const image = argv[0]!;
   try {
     // Every package, so a broken parent or a graph problem is reported here too.
-    const graph = buildImageGraph(findImagePackageRoots(root).map((dir) => readImagePackage(root, dir)));
+    const graph = loadImageGraph(root);
     const pkg = graph.images.get(image);
     if (!pkg) {
       io.err(`unknown image "${image}": the images are ${graph.order.join(", ")}`);

@@ -78,9 +78,28 @@ export function buildImageGraph(packages: readonly ImagePackage[], otherProjects
   return { images, order, children };
 }
 
-/** The image and all its ancestors, in build order. */
-export function withAncestors(graph: ImageGraph, name: string): string[] {
-  const chain: string[] = [];
-  for (let n: string | undefined = name; n; n = graph.images.get(n)?.metadata.parent) chain.unshift(n);
+/**
+ * The image and its ancestors, nearest first, as far as `images` holds them:
+ * the one walk up image.yaml `parent` links. Callers with a partly readable
+ * workspace (lint, the generator) pass what they could read, so the walk
+ * stops at an unknown parent, and at a parent already met rather than loop on
+ * a cycle buildImageGraph has yet to report.
+ */
+export function imageAndAncestors(images: ReadonlyMap<string, ImagePackage>, name: string): ImagePackage[] {
+  const chain: ImagePackage[] = [];
+  for (let pkg = images.get(name); pkg && !chain.includes(pkg); pkg = pkg.metadata.parent === undefined ? undefined : images.get(pkg.metadata.parent))
+    chain.push(pkg);
   return chain;
+}
+
+/**
+ * The nearest ancestor of `name` among the images that failed earlier in a
+ * run, if any: an image is not attempted when something it builds on did not
+ * make it. Which failures count is the caller's (a failed smoke test still
+ * leaves a built parent to build on).
+ */
+export function failedAncestor(images: ReadonlyMap<string, ImagePackage>, name: string, failed: ReadonlySet<string>): string | undefined {
+  return imageAndAncestors(images, name)
+    .slice(1)
+    .find((pkg) => failed.has(pkg.name))?.name;
 }

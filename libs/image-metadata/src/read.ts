@@ -3,6 +3,7 @@ import { join, posix } from "node:path";
 import { IMAGE_METADATA_FILE } from "./schema.ts";
 import { parseImagePackage, type ImagePackage } from "./parse.ts";
 import { readTextOrNull, type TextReader } from "./read-text.ts";
+import { buildImageGraph, type ImageGraph } from "./graph.ts";
 
 /**
  * Reads and validates the image package at a workspace-relative root.
@@ -29,4 +30,28 @@ export function findImagePackageRoots(workspaceRoot: string, packagesDir = "pack
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, IMAGE_METADATA_FILE)))
     .map((d) => `${packagesDir}/${d.name}`)
     .sort();
+}
+
+/**
+ * Every image package under packages/, read and validated: the one loading
+ * sequence. Without `onUnreadable` a broken package throws (naming its file);
+ * with it, the package is handed over and left out, for callers that report
+ * per image and must not let one broken sibling stop the rest.
+ */
+export function readImagePackages(workspaceRoot: string, onUnreadable?: (root: string, error: unknown) => void): ImagePackage[] {
+  const packages: ImagePackage[] = [];
+  for (const root of findImagePackageRoots(workspaceRoot)) {
+    try {
+      packages.push(readImagePackage(workspaceRoot, root));
+    } catch (e) {
+      if (!onUnreadable) throw e;
+      onUnreadable(root, e);
+    }
+  }
+  return packages;
+}
+
+/** Every image package under packages/ and their graph, validated: a workspace's images as a command sees them. */
+export function loadImageGraph(workspaceRoot: string): ImageGraph {
+  return buildImageGraph(readImagePackages(workspaceRoot));
 }

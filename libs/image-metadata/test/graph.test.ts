@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildImageGraph, withAncestors, type ImagePackage } from "../src/index.ts";
+import { buildImageGraph, failedAncestor, imageAndAncestors, type ImagePackage } from "../src/index.ts";
 import { metadataErrorOf } from "./support/metadata-error.ts";
 
 function image(name: string, parent?: string): ImagePackage {
@@ -38,7 +38,6 @@ describe("buildImageGraph", () => {
     const g = buildImageGraph(family);
     expect(g.order).toEqual(["buildx", "pandoc", "tooling-k8s", "tooling-k8s-aws", "tooling-k8s-openstack"]);
     expect(g.children.get("tooling-k8s")).toEqual(["tooling-k8s-aws", "tooling-k8s-openstack"]);
-    expect(withAncestors(g, "tooling-k8s-aws")).toEqual(["tooling-k8s", "tooling-k8s-aws"]);
   });
 
   it("orders a three-level chain whatever the input order", () => {
@@ -69,5 +68,34 @@ describe("buildImageGraph", () => {
     expect(e.message).toBe(
       'packages/a/image.yaml, image "a", field "parent": forms a cycle: a → c → b → a\n  → an image must not be its own ancestor; break the cycle by basing one of them on an external image',
     );
+  });
+});
+
+describe("imageAndAncestors", () => {
+  const byName = (...pkgs: ImagePackage[]) => new Map(pkgs.map((p) => [p.name, p]));
+  const names = (pkgs: ImagePackage[]) => pkgs.map((p) => p.name);
+
+  it("walks parent links up to the root, nearest first", () => {
+    expect(names(imageAndAncestors(byName(image("a"), image("b", "a"), image("c", "b")), "c"))).toEqual(["c", "b", "a"]);
+  });
+
+  it("stops at a parent it cannot read, and at one already met on a cycle", () => {
+    expect(names(imageAndAncestors(byName(image("c", "b"), image("b", "gone")), "c"))).toEqual(["c", "b"]);
+    expect(names(imageAndAncestors(byName(image("a", "b"), image("b", "a")), "a"))).toEqual(["a", "b"]);
+    expect(imageAndAncestors(byName(image("a")), "nope")).toEqual([]);
+  });
+});
+
+describe("failedAncestor", () => {
+  const images = new Map([image("a"), image("b", "a"), image("c", "b"), image("d")].map((p) => [p.name, p]));
+
+  it("names the nearest ancestor that failed, so a grandchild is held back too", () => {
+    expect(failedAncestor(images, "c", new Set(["a"]))).toBe("a");
+    expect(failedAncestor(images, "c", new Set(["a", "b"]))).toBe("b");
+  });
+
+  it("holds back neither the failed image itself nor one that does not build on it", () => {
+    expect(failedAncestor(images, "a", new Set(["a"]))).toBeUndefined();
+    expect(failedAncestor(images, "d", new Set(["a"]))).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { connection, dag, type Container, type Platform } from "@dagger.io/dagger";
-import { buildImageGraph, findImagePackageRoots, readImagePackage } from "@image-tooling/image-metadata";
+import { loadImageGraph } from "@image-tooling/image-metadata";
 import { compressedSize, type ImageManifest, RegistryClient } from "@image-tooling/oci-registry";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { LOCAL_APT_PACKAGES } from "@image-tooling/airgap-engine/local-apt";
@@ -34,8 +34,7 @@ function offlineLock(dir: string): string {
 }
 
 async function main(): Promise<void> {
-  const packages = findImagePackageRoots(root).map((r) => readImagePackage(root, r));
-  const graph = buildImageGraph(packages);
+  const graph = loadImageGraph(root);
   const sizes = new Map<string, Record<string, { bytes: number; layers: number }>>();
   await connection(async () => {
     const refs = new Map<string, string>();

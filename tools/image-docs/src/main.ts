@@ -4,7 +4,7 @@
 //   Dockerfile tools label, smoke version checks, toolbox data, shared
 //   script copies). --check writes nothing and exits 1 when anything is stale.
 import { commandWorkspace, runMain } from "@image-tooling/cli-support";
-import { findImagePackageRoots, formatProblem, readImagePackage } from "@image-tooling/image-metadata";
+import { formatProblem, readImagePackages } from "@image-tooling/image-metadata";
 import { checkGeneratedFiles, loadImageContext } from "@image-tooling/image-lint";
 import { writeGenerated } from "./write-generated.ts";
 
@@ -14,8 +14,7 @@ function main(args: string[]): number {
   const check = args.includes("--check");
   const images = args.filter((a) => !a.startsWith("--"));
   if (check) {
-    const problems = findImagePackageRoots(workspaceRoot)
-      .map((root) => readImagePackage(workspaceRoot, root))
+    const problems = readImagePackages(workspaceRoot)
       .filter((p) => images.length === 0 || images.includes(p.name))
       .flatMap((pkg) => {
         const { ctx, problems: load } = loadImageContext(workspaceRoot, pkg);

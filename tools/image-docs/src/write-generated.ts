@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { findImagePackageRoots, readImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
+import { readImagePackages, type MetadataProblem } from "@image-tooling/image-metadata";
 import { loadImageContext, planGeneratedFiles } from "@image-tooling/image-lint";
 
 export interface WriteResult {
@@ -12,9 +12,7 @@ export interface WriteResult {
 /** Regenerates every image's generated files (or only `images`). */
 export function writeGenerated(workspaceRoot: string, images: string[] = []): WriteResult {
   const result: WriteResult = { written: [], unchanged: [], problems: [] };
-  const pkgs = findImagePackageRoots(workspaceRoot)
-    .map((root) => readImagePackage(workspaceRoot, root))
-    .filter((p) => images.length === 0 || images.includes(p.name));
+  const pkgs = readImagePackages(workspaceRoot).filter((p) => images.length === 0 || images.includes(p.name));
   const unknown = images.filter((i) => !pkgs.some((p) => p.name === i));
   for (const name of unknown) result.problems.push({ file: "packages/", image: name, message: "is not an image package" });
 

@@ -1,6 +1,6 @@
 import { formatSizes } from "@image-tooling/pipeline/size";
 import { countsLine, notesMarkdown, type VulnerabilityReport } from "@image-tooling/pipeline/scan-report";
-import { changesMarkdown, type ImageChanges } from "@image-tooling/pipeline/what-changed";
+import { changesMarkdown } from "@image-tooling/pipeline/what-changed";
 import type { ImageResult } from "./result-file.ts";
 
 const code = (s: string): string => `\`${s}\``;
@@ -40,7 +40,7 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   const vuln = Object.entries((a as { vuln?: Record<string, string> } | undefined)?.vuln ?? {});
   if (vuln.length) rows.push(["vulnerability report (cosign vuln)", vuln.map(([p, d]) => `${p} ${code(d)}`).join(", ")]);
   // Written by the pipeline (scan/report.ts); the result file's schema passes it through.
-  const report = (r as { vulnerabilities?: VulnerabilityReport }).vulnerabilities;
+  const report = r.vulnerabilities;
   if (report)
     rows.push([
       "vulnerabilities",
@@ -53,7 +53,7 @@ export function renderImageNotes(r: ImageResult, changes?: string): string {
   if (r.error) rows.push(["error", r.error]);
   const out = [`## ${r.image} ${r.version}`, "", "| | |", "|---|---|", ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, "\\|").replace(/\n/g, " ")} |`)];
   // Written by publish (libs/pipeline/src/changes): this version against the previous release, read from the registry.
-  const whatChanged = (r as { changes?: ImageChanges }).changes;
+  const whatChanged = r.changes;
   if (whatChanged) out.push("", "### What changed", "", ...changesMarkdown(whatChanged, { vulnerabilities: vulnerabilityDelta(report) }));
   if (changes) out.push("", "### Changes", "", changes);
   if (report) out.push("", "### Vulnerabilities", "", ...notesMarkdown(report));

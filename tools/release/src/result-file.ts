@@ -1,40 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
-import { z } from "zod";
+import { ResultFile } from "@image-tooling/pipeline/result-schema";
 
-/**
- * The part of the pipeline's dist/images/<image>/result.json that release
- * notes use. Loose on purpose: the pipeline may add fields, and its status and
- * tag-action vocabularies may grow; notes print what they do not know verbatim.
- */
-const Tag = z.looseObject({ action: z.string(), digest: z.string().optional(), reason: z.string().optional() });
-
-export const ImageResult = z.looseObject({
-  // Becomes a file path (packages/<image>/CHANGELOG.md, <out>/<image>.md): the same rule as image.yaml's name.
-  image: z.string().refine(isImageName, { message: `${IMAGE_NAME_RULE} (an image name from image.yaml); it is used in file paths` }),
-  version: z.string().min(1),
-  command: z.string().optional(),
-  channel: z.string().optional(),
-  status: z.string().min(1),
-  repository: z.string().optional(),
-  digest: z.string().optional(),
-  platforms: z.record(z.string(), z.string()).optional(),
-  sizes: z.record(z.string(), z.number()).optional(),
-  tags: z.record(z.string(), Tag).optional(),
-  notice: z.string().optional(),
-  error: z.string().optional(),
-  attestations: z
-    .looseObject({
-      status: z.string(),
-      signature: z.string().optional(),
-      sbom: z.record(z.string(), z.string()).optional(),
-      provenance: z.string().optional(),
-      error: z.string().optional(),
-    })
-    .optional(),
-});
-export type ImageResult = z.infer<typeof ImageResult>;
+/** What release notes read: the pipeline's own result schema, as loose as a result file may be. */
+export type ImageResult = ResultFile;
 
 export class ResultFileError extends Error {}
 
@@ -46,7 +15,7 @@ export function parseResult(text: string, file: string): ImageResult {
   } catch (e) {
     throw new ResultFileError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  const r = ImageResult.safeParse(json);
+  const r = ResultFile.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.join(".") || "(root)";

@@ -30,6 +30,12 @@ describe("result files", () => {
     expect(() => parseResult("{", "x/result.json")).toThrow(/x\/result\.json: not valid JSON/);
   });
 
+  it("reads what the pipeline writes with the pipeline's own schema: a run that stopped before reading the image, a status it does not know", () => {
+    const stopped = { image: "pandoc", version: "", command: "publish", status: "failed", error: "no registry", durationMs: 0 };
+    expect(parseResult(JSON.stringify(stopped), "r.json")).toMatchObject(stopped);
+    expect(() => parseResult(JSON.stringify({ ...stopped, status: "exploded" }), "r.json")).toThrow(/r\.json: status: /);
+  });
+
   it("is empty when no image ran", () => {
     expect(readResults(join(FIXTURES, "does-not-exist"))).toEqual([]);
   });

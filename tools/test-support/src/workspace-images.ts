@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildImageGraph, findImagePackageRoots, type ImageGraph, type ImagePackage, readImagePackage } from "@image-tooling/image-metadata";
+import { type ImageGraph, type ImagePackage, loadImageGraph } from "@image-tooling/image-metadata";
 import { INSTALL_ROOT } from "@image-tooling/cli-support";
 
 /**
@@ -8,10 +8,10 @@ import { INSTALL_ROOT } from "@image-tooling/cli-support";
  * read by image-metadata's reader), so tests follow the packages instead of
  * a hard-coded list of names that goes stale when an image is added.
  */
-export const WORKSPACE_PACKAGES: ImagePackage[] = findImagePackageRoots(INSTALL_ROOT).map((root) => readImagePackage(INSTALL_ROOT, root));
+export const WORKSPACE_GRAPH: ImageGraph = loadImageGraph(INSTALL_ROOT);
 
-/** The image graph (parents, children, build order) of {@link WORKSPACE_PACKAGES}. */
-export const WORKSPACE_GRAPH: ImageGraph = buildImageGraph(WORKSPACE_PACKAGES);
+/** Every image package, in the order of their folders under packages/. */
+export const WORKSPACE_PACKAGES: ImagePackage[] = [...WORKSPACE_GRAPH.images.values()];
 
 /** Every image's name, sorted. */
 export const WORKSPACE_IMAGES: string[] = WORKSPACE_PACKAGES.map((p) => p.name).sort();

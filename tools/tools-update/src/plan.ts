@@ -1,4 +1,4 @@
-import { findImagePackageRoots, readImagePackage, type ImagePackage } from "@image-tooling/image-metadata";
+import { readImagePackages, type ImagePackage } from "@image-tooling/image-metadata";
 import { isDownloadTool, parseLock, LOCK_FILE, type DownloadTool, type ToolsLock } from "@image-tooling/image-metadata";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,14 +30,7 @@ export function readImages(root: string, sel: Selection, otherTools: string[] = 
   const inputs: ImageInput[] = [];
   const errors: string[] = [];
   const names: string[] = [];
-  for (const dir of findImagePackageRoots(root)) {
-    let pkg: ImagePackage;
-    try {
-      pkg = readImagePackage(root, dir);
-    } catch (e) {
-      errors.push(`${dir}: ${(e as Error).message}`);
-      continue;
-    }
+  for (const pkg of readImagePackages(root, (dir, e) => errors.push(`${dir}: ${(e as Error).message}`))) {
     names.push(pkg.name);
     if (sel.images.length && !sel.images.includes(pkg.name)) continue;
     const lockFile = `${pkg.root}/${LOCK_FILE}`;

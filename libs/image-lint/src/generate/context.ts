@@ -1,5 +1,6 @@
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import type { ToolsLock } from "@image-tooling/image-metadata";
+import { repositoryName } from "@image-tooling/oci-registry";
 
 /** Where README examples say the images live (image-tooling.yaml registry/namespace). */
 export interface DocsConfig {
@@ -26,5 +27,5 @@ export function allPinnedTools(ctx: ImageContext): [string, string][] {
     .flatMap(({ lock }) => Object.entries(lock.tools).map(([n, t]) => [n, t.version] as [string, string]));
 }
 
-export const imageRef = (ctx: ImageContext, image = ctx.pkg.name): string => `${ctx.config.registry}/${ctx.config.namespace}/${image}`;
+export const imageRef = (ctx: ImageContext, image = ctx.pkg.name): string => `${ctx.config.registry}/${repositoryName(ctx.config.namespace, image)}`;
 export const majorTag = (version: string): string => version.split(".")[0] ?? version;

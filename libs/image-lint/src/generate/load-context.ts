@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { findImagePackageRoots, readImagePackage, type ImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
+import { imageAndAncestors, readImagePackages, type ImagePackage, type MetadataProblem } from "@image-tooling/image-metadata";
 import { readLock } from "@image-tooling/image-metadata";
 import { DEFAULT_DOCS_CONFIG, type DocsConfig, type ImageContext } from "./context.ts";
 
@@ -26,31 +26,13 @@ export function loadImageContext(workspaceRoot: string, pkg: ImagePackage): { ct
   const own = readLock(workspaceRoot, pkg.root, pkg.name);
   problems.push(...own.problems);
 
-  const byName = new Map<string, ImagePackage>();
-  const packageOf = (name: string): ImagePackage | undefined => {
-    if (byName.size === 0) {
-      for (const root of findImagePackageRoots(workspaceRoot)) {
-        try {
-          const p = readImagePackage(workspaceRoot, root);
-          byName.set(p.name, p);
-        } catch {
-          // A broken sibling is reported by its own lint, not this image's.
-        }
-      }
-    }
-    return byName.get(name);
-  };
+  // A broken sibling is reported by its own lint, not this image's.
+  const siblings = pkg.metadata.parent === undefined ? [] : readImagePackages(workspaceRoot, () => {});
+  const byName = new Map([...siblings, pkg].map((p) => [p.name, p]));
 
   const ancestors: ImageContext["ancestors"] = [];
-  const seen = new Set([pkg.name]);
-  for (let parentName = pkg.metadata.parent; parentName !== undefined; ) {
-    if (seen.has(parentName)) break; // the image graph reports cycles
-    seen.add(parentName);
-    const parent = packageOf(parentName);
-    if (!parent) {
-      problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `names "${parentName}", which is not a readable image package` });
-      break;
-    }
+  const chain = imageAndAncestors(byName, pkg.name);
+  for (const parent of chain.slice(1)) {
     const parentLock = readLock(workspaceRoot, parent.root, parent.name);
     if (!parentLock.lock) {
       problems.push({
@@ -61,8 +43,11 @@ export function loadImageContext(workspaceRoot: string, pkg: ImagePackage): { ct
       break;
     }
     ancestors.push({ pkg: parent, lock: parentLock.lock });
-    parentName = parent.metadata.parent;
   }
+  // The walk also ends at a parent already met: that cycle is the image graph's to report.
+  const unreadable = ancestors.length === chain.length - 1 ? chain.at(-1)!.metadata.parent : undefined;
+  if (unreadable !== undefined && !byName.has(unreadable))
+    problems.push({ file: pkg.files.metadata, image: pkg.name, field: "parent", message: `names "${unreadable}", which is not a readable image package` });
   if (!own.lock) return { ctx: null, problems };
   return { ctx: { pkg, lock: own.lock, ancestors, config: readDocsConfig(workspaceRoot) }, problems };
 }

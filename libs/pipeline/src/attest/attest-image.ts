@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { withAncestors } from "@image-tooling/image-metadata";
+import { imageAndAncestors } from "@image-tooling/image-metadata";
 import { readLock, type Arch } from "@image-tooling/image-metadata";
 import type { RegistryClient } from "@image-tooling/oci-registry";
 import type { Logger } from "../report/logger.ts";
@@ -51,8 +51,8 @@ export interface AttestTarget {
 /** tools.lock.json of an image and its ancestors (the child contains their tools too); images without one contribute nothing. */
 export function lockSources(ws: Workspace, image: string): LockSource[] {
   const out: LockSource[] = [];
-  for (const name of withAncestors(ws.graph, image)) {
-    const pkg = ws.graph.images.get(name)!;
+  for (const pkg of imageAndAncestors(ws.graph.images, image).reverse()) {
+    const name = pkg.name;
     const file = `${pkg.root}/tools.lock.json`;
     if (!existsSync(join(ws.root, file))) continue;
     const { lock, problems } = readLock(ws.root, pkg.root, name);

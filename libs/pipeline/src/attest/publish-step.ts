@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { ImagePackage } from "@image-tooling/image-metadata";
 import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import type { PipelineConfig } from "../config/config.ts";
-import type { RegistryClient } from "@image-tooling/oci-registry";
+import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
 import type { AttestationRecord } from "../report/result.ts";
 import type { LocalRun } from "../run/local.ts";
 import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";
@@ -69,7 +69,7 @@ export async function attestPublished(
   mode: SigningMode,
   startedOn: Date,
 ): Promise<AttestationRecord> {
-  const repo = `${config.namespace}/${pkg.name}`;
+  const repo = repositoryName(config.namespace, pkg.name);
   const repoRef = `${config.registry}/${repo}`;
   let locks: ReturnType<typeof lockSources>;
   try {

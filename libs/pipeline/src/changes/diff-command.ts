@@ -1,7 +1,7 @@
 import { expectedSignerOf, publicKeySigner } from "../attest/expected-signer.ts";
 import { rescanSigning } from "../attest/publish-step.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
-import { RegistryClient } from "@image-tooling/oci-registry";
+import { RegistryClient, repositoryName } from "@image-tooling/oci-registry";
 import type { Logger } from "../report/logger.ts";
 import { imageOrThrow, UsageError, type Workspace } from "../run/workspace.ts";
 import { changesMarkdown } from "./changes-markdown.ts";
@@ -36,7 +36,7 @@ export async function runDiffCommand(
   // Whose SBOMs count, as for a rescan (the release's signer: SIGNING_IDENTITY, the GitHub repository's release.yml, or the key pair), unless --key names one.
   const expected = args.key ? publicKeySigner(args.key) : await expectedSignerOf(rescanSigning(config, ctx.env), access);
   const changes = await ctx.log.step(`${repositoryRef(config, image)}: what changed from ${a} to ${b}`, () =>
-    whatChanged({ ws: ctx.ws, client, repository: `${config.namespace}/${image}`, expected }, image, b, { against: a }),
+    whatChanged({ ws: ctx.ws, client, repository: repositoryName(config.namespace, image), expected }, image, b, { against: a }),
   );
   process.stdout.write(args.json ? `${JSON.stringify(changes, null, 2)}\n` : `## What changed in ${image} ${b}\n\n${changesMarkdown(changes).join("\n")}\n`);
 }

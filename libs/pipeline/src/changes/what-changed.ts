@@ -1,4 +1,4 @@
-import { releaseNotesUrl, withAncestors, type ToolsLock } from "@image-tooling/image-metadata";
+import { imageAndAncestors, releaseNotesUrl, type ToolsLock } from "@image-tooling/image-metadata";
 import { lockSources } from "../attest/attest-image.ts";
 import type { ExpectedSigner } from "../attest/signer.ts";
 import type { RegistryClient } from "@image-tooling/oci-registry";
@@ -31,7 +31,9 @@ export async function whatChanged(
   opts: { against?: string; reference?: string } = {},
 ): Promise<ImageChanges> {
   const against = opts.against ?? previousVersion(await src.client.listTags(src.repository), version);
-  const lockFiles = withAncestors(src.ws.graph, image).map((name) => `${src.ws.graph.images.get(name)!.root}/tools.lock.json`);
+  const lockFiles = imageAndAncestors(src.ws.graph.images, image)
+    .reverse()
+    .map((pkg) => `${pkg.root}/tools.lock.json`);
   const facts = (v: string, reference?: string) =>
     readVersionFacts(
       src.client,

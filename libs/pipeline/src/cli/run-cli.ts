@@ -1,7 +1,7 @@
 import { commandWorkspace } from "@image-tooling/cli-support";
 import { AttestError } from "../attest/errors.ts";
 import { rescanSigning } from "../attest/publish-step.ts";
-import { ImageMetadataError } from "@image-tooling/image-metadata";
+import { failedAncestor, ImageMetadataError } from "@image-tooling/image-metadata";
 import { hasConfig, loadConfig, loadVulnConfig } from "../config/load-config.ts";
 import { ScanError, VulnDbError } from "../scan/errors.ts";
 import { readVex, VulnGateError } from "../scan/gate-step.ts";
@@ -20,7 +20,7 @@ import { Logger } from "../report/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
 import type { ImageResult } from "../report/result.ts";
 import { RunReporter } from "../report/reporter.ts";
-import { failedAncestor, ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
+import { ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runLoadCommand } from "../load/load-image.ts";
 import { LoadError } from "../load/load-plan.ts";
@@ -222,7 +222,7 @@ export async function runCli(
         const failed = new Set<string>();
         for (const image of images) {
           const record = recordFor(ws, image, command);
-          const blockedBy = failedAncestor(ws, image, failed);
+          const blockedBy = failedAncestor(ws.graph.images, image, failed);
           const o = { dryRun: opts.dryRun, verbose: opts.verbose };
           try {
             if (blockedBy)

@@ -1,7 +1,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ImageMetadataError, type MetadataProblem } from "@image-tooling/image-metadata";
-import { DEFAULT_RETRY_POLICY, registryEndpoint, type RetryPolicy } from "@image-tooling/oci-registry";
+import { DEFAULT_RETRY_POLICY, registryEndpoint, repositoryName, type RetryPolicy } from "@image-tooling/oci-registry";
 import { resolveVulnConfig, vulnFileSchema, type VulnConfig } from "./vuln-config.ts";
 
 export const CONFIG_FILE = "image-tooling.yaml";
@@ -203,7 +203,7 @@ function parseFlag(value: string, name: string): boolean {
 
 /** `<registry>/<namespace>/<image>` as Dagger and docker pull spell it. */
 export const repositoryRef = (config: Pick<PipelineConfig, "registry" | "namespace">, image: string): string =>
-  `${config.registry}/${config.namespace}/${image}`;
+  `${config.registry}/${repositoryName(config.namespace, image)}`;
 
 /**
  * Only the `vulnerabilities` section: what build and smoke need when no

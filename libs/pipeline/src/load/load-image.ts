@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Container } from "@dagger.io/dagger";
-import type { Platform } from "@image-tooling/image-metadata";
+import { failedAncestor, type Platform } from "@image-tooling/image-metadata";
 import { lockSources } from "../attest/attest-image.ts";
 import type { ImageResult } from "../report/result.ts";
 import { formatBytes } from "../report/size.ts";
-import { failedAncestor, ParentFailedError, withLocalBuild, type LocalOutcome, type LocalRun } from "../run/local.ts";
+import { ParentFailedError, withLocalBuild, type LocalOutcome, type LocalRun } from "../run/local.ts";
 import { imageOrThrow } from "../run/workspace.ts";
 import { dockerOk } from "./docker-cli.ts";
 import { choosePlatform, daemonPlatform, devTags, dockerRunLine, loadedImage, LoadError } from "./load-plan.ts";
@@ -49,7 +49,7 @@ export async function runLoadCommand(
       for (const image of ready) {
         const t0 = Date.now();
         try {
-          const blockedBy = failedAncestor(run.ws, image, unbuilt);
+          const blockedBy = failedAncestor(run.ws.graph.images, image, unbuilt);
           if (blockedBy) throw new ParentFailedError(`${image}: not loaded: its parent ${blockedBy} failed to build in this run`);
           let built: Awaited<ReturnType<typeof build>>;
           try {

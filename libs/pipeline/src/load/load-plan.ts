@@ -1,4 +1,5 @@
 import { SUPPORTED_PLATFORMS, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
+import { repositoryName } from "@image-tooling/oci-registry";
 
 /**
  * What `load` does with a built image, decided before anything is built:
@@ -11,7 +12,7 @@ export class LoadError extends Error {}
 
 /** The local tags: `dev` and `X.Y.Z-dev`, under the configured namespace when there is one. */
 export function devTags(image: string, version: string, namespace?: string): string[] {
-  const repository = namespace ? `${namespace}/${image}` : image;
+  const repository = repositoryName(namespace, image);
   return [`${repository}:dev`, `${repository}:${version}-dev`];
 }
 

@@ -1,4 +1,5 @@
 import type { ImagePackage } from "@image-tooling/image-metadata";
+import { repositoryName } from "@image-tooling/oci-registry";
 import { repositoryRef, type Channel } from "../config/config.ts";
 import { floatingSteps, floatingTagNames, immutableTag, planTags, type TagStep } from "../tags/plan-tags.ts";
 
@@ -119,11 +120,13 @@ function tagIn(pkg: ImagePackage, git: GitFacts, target: PublishTarget): string 
 export function snapshotQuery(pkg: ImagePackage, parent: ImagePackage | undefined, git: GitFacts, target: PublishTarget): SnapshotQuery {
   const immutable = tagIn(pkg, git, target);
   return {
-    repository: `${target.namespace}/${pkg.name}`,
+    repository: repositoryName(target.namespace, pkg.name),
     immutable,
     floating: floatingTagNames(immutable, target.channel),
     platform: pkg.metadata.platforms[0]!,
-    ...(parent && { parent: { repository: `${target.namespace}/${parent.name}`, tag: tagIn(parent, git, target), platform: parent.metadata.platforms[0]! } }),
+    ...(parent && {
+      parent: { repository: repositoryName(target.namespace, parent.name), tag: tagIn(parent, git, target), platform: parent.metadata.platforms[0]! },
+    }),
   };
 }
 

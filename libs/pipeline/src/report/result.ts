@@ -2,69 +2,12 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Table from "cli-table3";
 import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
-import type { TagAction } from "../tags/plan-tags.ts";
-import type { CheckResult } from "../smoke/run-smoke.ts";
 import { formatSizes } from "./size.ts";
-import { countsLine, type VulnerabilityReport } from "../scan/report.ts";
-import type { ImageChanges } from "../changes/compare.ts";
+import { countsLine } from "../scan/report.ts";
+import type { ImageResult } from "./result-schema.ts";
 import { formatDuration } from "@image-tooling/cli-support";
 
-/** staged: one platform pushed under its staging tag for the merge (publish with --platform / IMAGE_PLATFORM). */
-export type ImageStatus = "built" | "passed" | "failed" | "pushed" | "staged" | "skipped" | "planned" | "loaded";
-
-/** The machine-readable record of one image in one run: dist/images/<image>/result.json. */
-export interface ImageResult {
-  image: string;
-  version: string;
-  command: "build" | "smoke" | "publish" | "merge" | "plan" | "load";
-  channel?: "release" | "branch";
-  status: ImageStatus;
-  /** Repository the tags live in, e.g. 127.0.0.1:5000/acme/tooling-k8s. */
-  repository?: string;
-  /** Digest of the multi-platform index (publish). */
-  digest?: string;
-  /** Per-platform manifest digests (publish). */
-  platforms?: Record<string, string>;
-  /** Per-platform compressed size in bytes: the sum of its layer sizes in the registry (publish). */
-  sizes?: Record<string, number>;
-  /** Each tag → what happened and the digest it points at afterwards. */
-  tags?: Record<string, { action: TagAction; digest?: string; reason: string }>;
-  /** Signature, SBOMs and provenance of `digest` (publish). */
-  attestations?: AttestationRecord;
-  base?: string;
-  inputsDigest?: string;
-  checks?: CheckResult[];
-  /** Publish (release channel): what changed since the previous release (tools, Debian packages, base, sizes). */
-  changes?: ImageChanges;
-  /** Smoke and publish: the scan of every platform and the gate's verdict. */
-  vulnerabilities?: VulnerabilityReport;
-  /** load: the platform put into the local Docker daemon, its tags there, its image ID and the tarball's size. */
-  loaded?: { platform: string; tags: string[]; imageId: string; tarballBytes: number };
-  notice?: string;
-  /** Why the run failed (status `failed`). */
-  error?: string;
-  /** A failed publish: the tags it meant to write and did not (re-run to complete them). */
-  pendingTags?: string[];
-  durationMs: number;
-}
-
-/**
- * What publish attached to an index digest, each as the digest of its OCI
- * artifact (a Sigstore bundle whose subject is the index).
- */
-export interface AttestationRecord {
-  /** created: all new; completed: some were there, the rest added; present: nothing to add; planned: dry run; failed: see error (floating tags not moved). */
-  status: "created" | "completed" | "present" | "planned" | "failed";
-  signature?: string;
-  /** Platform → SBOM attestation. */
-  sbom?: Record<string, string>;
-  provenance?: string;
-  /** Platform → vulnerability report attestation (cosign `vuln` predicate). */
-  vuln?: Record<string, string>;
-  /** The plan (dry run) or the reason it failed. */
-  note?: string;
-  error?: string;
-}
+export type { AttestationRecord, ImageResult, ImageStatus } from "./result-schema.ts";
 
 /** A name that is no image name (e.g. `../../etc` given on the command line) never becomes a path. */
 export class ResultPathError extends Error {}

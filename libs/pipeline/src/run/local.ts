@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
+import { failedAncestor, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import type { VulnConfig } from "../config/vuln-config.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
@@ -161,7 +161,7 @@ export async function runLocalCommand(
           onOutcome({ image, result: { image, version: pkg.version, command, status: "skipped", notice, durationMs: 0 } });
           continue;
         }
-        const blockedBy = failedAncestor(run.ws, image, unbuilt);
+        const blockedBy = failedAncestor(run.ws.graph.images, image, unbuilt);
         if (blockedBy) {
           unbuilt.add(image);
           onOutcome({
@@ -201,11 +201,3 @@ export async function runLocalCommand(
 
 /** An image of the run that was not attempted because an ancestor failed earlier in the same run. */
 export class ParentFailedError extends Error {}
-
-/** The nearest ancestor of `image` that is in `failed`, if any. */
-export function failedAncestor(ws: Workspace, image: string, failed: ReadonlySet<string>): string | undefined {
-  for (let parent = ws.graph.images.get(image)?.metadata.parent; parent; parent = ws.graph.images.get(parent)?.metadata.parent) {
-    if (failed.has(parent)) return parent;
-  }
-  return undefined;
-}

@@ -5,7 +5,7 @@ import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { describeBase, planPublish, snapshotQuery, type PublishPlan, type SnapshotQuery } from "../plan/plan-publish.ts";
 import { planLines, tagRecord } from "../plan/plan-text.ts";
 import { readSnapshot } from "../plan/read-snapshot.ts";
-import { RegistryClient } from "@image-tooling/oci-registry";
+import { RegistryClient, repositoryName } from "@image-tooling/oci-registry";
 import type { ImageResult } from "../report/result.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { prepareDatabase } from "../scan/database.ts";
@@ -64,7 +64,7 @@ export function plannedResult(record: RunRecord, config: PipelineConfig, pkg: Im
 
 async function preflight(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
   await run.log.step(`registry ${config.registry}: reachable${config.username ? `, credentials of ${config.username} accepted` : ""}`, () =>
-    client.ping({ repository: `${config.namespace}/${image}`, push: true }),
+    client.ping({ repository: repositoryName(config.namespace, image), push: true }),
   );
 }
 

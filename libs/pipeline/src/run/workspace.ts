@@ -1,14 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  buildImageGraph,
-  findImagePackageRoots,
-  parseSmokeSpec,
-  readImagePackage,
-  type ImageGraph,
-  type ImagePackage,
-  type SmokeSpec,
-} from "@image-tooling/image-metadata";
+import { loadImageGraph, parseSmokeSpec, type ImageGraph, type ImagePackage, type SmokeSpec } from "@image-tooling/image-metadata";
 
 export interface Workspace {
   root: string;
@@ -17,8 +9,7 @@ export interface Workspace {
 
 /** Reads and validates every image package once, at the edge. */
 export function loadWorkspace(root: string): Workspace {
-  const packages = findImagePackageRoots(root).map((dir) => readImagePackage(root, dir));
-  return { root, graph: buildImageGraph(packages) };
+  return { root, graph: loadImageGraph(root) };
 }
 
 /** A command line that names something the workspace does not have. */

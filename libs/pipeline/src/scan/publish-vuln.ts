@@ -2,7 +2,7 @@ import type { ImagePackage } from "@image-tooling/image-metadata";
 import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import type { PipelineConfig } from "../config/config.ts";
-import type { RegistryClient } from "@image-tooling/oci-registry";
+import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
 import type { LocalRun } from "../run/local.ts";
 import { attestVulnReports } from "./attest-vuln.ts";
 import { prepareDatabase } from "./database.ts";
@@ -25,7 +25,7 @@ export async function attestPublishedVulns(
   mode: SigningMode,
   prePush: PlatformScan[] = [],
 ): Promise<Record<string, string>> {
-  const repo = `${config.namespace}/${pkg.name}`;
+  const repo = repositoryName(config.namespace, pkg.name);
   const repoRef = `${config.registry}/${repo}`;
   const db = await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
   const binaries = lockedBinaries(run.ws, pkg.name);

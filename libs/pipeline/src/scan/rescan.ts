@@ -6,7 +6,7 @@ import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
-import type { RegistryClient } from "@image-tooling/oci-registry";
+import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
 import type { LocalRun } from "../run/local.ts";
 import { readAttachedSbom, readVulnReports } from "./attested-reports.ts";
 import { prepareDatabase } from "./database.ts";
@@ -30,7 +30,7 @@ export async function rescanImage(
   releaseSigner: SigningMode,
 ): Promise<RescanResult | null> {
   const pkg = run.ws.graph.images.get(image)!;
-  const repo = `${config.namespace}/${image}`;
+  const repo = repositoryName(config.namespace, image);
   const repoRef = `${config.registry}/${repo}`;
   const digest = await client.manifestDigest(repo, pkg.version);
   if (!digest) {

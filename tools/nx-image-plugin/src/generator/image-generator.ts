@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { formatFiles, type GeneratorCallback, generateFiles, logger, type Tree } from "@nx/devkit";
-import { type ImagePackage, SUPPORTED_PLATFORMS } from "@image-tooling/image-metadata";
+import { type ImagePackage, imageAndAncestors, SUPPORTED_PLATFORMS } from "@image-tooling/image-metadata";
 import { type ImageContext, planGeneratedFiles, readDocsConfig } from "@image-tooling/image-lint";
 import type { RegistryFor } from "@image-tooling/oci-registry";
 import { pinBase } from "./base-digest.ts";
 import { GeneratorInputError, type ImageGeneratorSchema, type ImageOptions, normalizeOptions } from "./options.ts";
 import { addToPackageLock, type NewPackage, writeFirstChangeset, writePackageJson } from "./package-files.ts";
-import { chainOf, readTreeImagePackage, readTreeImages, readTreeLock } from "./tree-images.ts";
+import { readTreeImagePackage, readTreeImages, readTreeLock } from "./tree-images.ts";
 
 export interface GeneratorDeps {
   /** generator/files: one template folder per kind of image (child, root). */
@@ -76,7 +76,7 @@ function childOf(tree: Tree, images: Map<string, ImagePackage>, opts: Extract<Im
       `--parent "${opts.parent}" is not an image package of this workspace (a packages/*/image.yaml): choose one of ${[...images.keys()].join(", ") || "(none yet: use --base)"}`,
     );
   }
-  const chain = chainOf(images, parent.name);
+  const chain = imageAndAncestors(images, parent.name);
   if (!chain.some((p) => tree.exists(`${p.root}/${FETCH_TOOLS}`))) {
     throw new GeneratorInputError(
       `--parent "${parent.name}" does not carry fetch-tools (${FETCH_TOOLS}, from toolbox-base), which the new Dockerfile's fetch stage runs: build on toolbox-base or one of its children`,

@@ -49,10 +49,3 @@ export function readTreeLock(tree: Tree, pkg: ImagePackage): ToolsLock | null {
   const file = `${pkg.root}/${LOCK_FILE}`;
   return tree.exists(file) ? parseLock(tree.read(file, "utf8") ?? "", file, pkg.name).lock : null;
 }
-
-/** `name` and its parents, nearest first, as far as the chain is readable. */
-export function chainOf(images: Map<string, ImagePackage>, name: string): ImagePackage[] {
-  const chain: ImagePackage[] = [];
-  for (let at = images.get(name); at && !chain.includes(at); at = at.metadata.parent ? images.get(at.metadata.parent) : undefined) chain.push(at);
-  return chain;
-}
