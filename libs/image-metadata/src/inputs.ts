@@ -15,7 +15,7 @@ import dockerignore from "@balena/dockerignore";
  *   - its parent's inputs (Nx: the `^image` input; the inputs digest: the
  *     parent's digest folded in);
  *   - the shared pipeline lib and the libs it uses (image-metadata,
- *     harness-location), without their tests and docs (Nx: the libs' `image`
+ *     harness-env), without their tests and docs (Nx: the libs' `image`
  *     named input in nx.json, reached through each image's dependency on the
  *     pipeline project). They decide how every image is built and labelled,
  *     so a change there affects every image — but they are not part of the

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_STATE_DIR } from "@image-tooling/harness-location";
+import { DEFAULT_STATE_DIR } from "@image-tooling/harness-env";
 import { DEFAULT_CACHE_DIR } from "./config.ts";
 
 export type Command = { kind: "help"; topic?: CommandName } | { kind: "provision" } | { kind: "status"; json: boolean } | { kind: "teardown"; purge: boolean };

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { harnessEnvPath, harnessStateDir } from "@image-tooling/harness-location";
+import { harnessEnvPath, harnessStateDir } from "@image-tooling/harness-env";
 
 /**
  * Everything the harness needs to know about where things live and which

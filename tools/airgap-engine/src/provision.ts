@@ -1,6 +1,6 @@
+import { readHarnessEnvFile } from "@image-tooling/harness-env";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
-import { parseEnv } from "node:util";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { dockerHubRef, type DebianArch, type HarnessConfig } from "./config.ts";
 import { HarnessError } from "./errors.ts";
@@ -104,8 +104,8 @@ async function verify(cfg: HarnessConfig, vars: Record<string, string>): Promise
  * changing anything (so without root): env file, CLI, engine, seeded base.
  */
 export async function provisionProblems(cfg: HarnessConfig): Promise<string[]> {
-  if (!existsSync(cfg.envFile)) return [`no env file at ${cfg.envFile}`];
-  const vars = parseEnv(readFileSync(cfg.envFile, "utf8"));
+  const vars = readHarnessEnvFile(cfg.envFile);
+  if (!vars) return [`no env file at ${cfg.envFile}`];
   const problems: string[] = [];
   const cli = vars._EXPERIMENTAL_DAGGER_CLI_BIN;
   if (!cli || !existsSync(cli)) problems.push(`the Dagger CLI ${cli ?? "(unset)"} is missing`);

@@ -1,4 +1,5 @@
 import { stringify as toYaml } from "yaml";
+import type { HarnessEnvKey } from "@image-tooling/harness-env";
 
 /**
  * Pure renderers for every file the harness writes. Keeping them free of I/O
@@ -40,7 +41,8 @@ export interface HarnessEnvVars {
   envFile: string;
 }
 
-export function harnessEnvVars(v: HarnessEnvVars): Record<string, string> {
+/** Typed by the contract readers check (@image-tooling/harness-env), so the writer cannot drop a required key. */
+export function harnessEnvVars(v: HarnessEnvVars): Record<HarnessEnvKey, string> & Record<string, string> {
   return {
     _EXPERIMENTAL_DAGGER_CLI_BIN: v.cliBin,
     _EXPERIMENTAL_DAGGER_RUNNER_HOST: `docker-container://${v.engineContainer}`,
@@ -64,21 +66,6 @@ export function harnessEnvVars(v: HarnessEnvVars): Record<string, string> {
     HARNESS_PLATFORMS: v.platforms.join(","),
   };
 }
-
-/** Keys a usable env file must define; loadHarnessEnv checks them. */
-export const REQUIRED_ENV_KEYS = [
-  "_EXPERIMENTAL_DAGGER_CLI_BIN",
-  "_EXPERIMENTAL_DAGGER_RUNNER_HOST",
-  "DO_NOT_TRACK",
-  "HARNESS_REGISTRY",
-  "HARNESS_ENGINE_REGISTRY",
-  "HARNESS_BRIDGE_HOST",
-  "HARNESS_TEST_PORTS",
-  "HARNESS_ENGINE_TCP",
-  "HARNESS_DAGGER_VERSION",
-  "HARNESS_DEBIAN_BASE",
-  "HARNESS_REGISTRY_IMAGE",
-] as const;
 
 /**
  * engine.json for the Dagger engine, which runs in its own network: docker.io

@@ -13,9 +13,9 @@ import {
   renderRegistryConfig,
   renderRegistryImageConfig,
   renderSlimScript,
-  REQUIRED_ENV_KEYS,
   slimConfigFiles,
 } from "../src/render.ts";
+import { REQUIRED_ENV_KEYS } from "@image-tooling/harness-env";
 import { sampleEnvInput } from "./support/env-input.ts";
 
 const vars = harnessEnvVars(sampleEnvInput());

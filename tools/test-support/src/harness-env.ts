@@ -1,10 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
-import { parseEnv } from "node:util";
-import { harnessEnvPath } from "@image-tooling/harness-location";
-import { REQUIRED_ENV_KEYS } from "@image-tooling/airgap-engine/render";
+import { existsSync } from "node:fs";
+import { type HarnessEnvKey, harnessEnvPath, missingHarnessKeys, readHarnessEnvFile } from "@image-tooling/harness-env";
 import { testVulnDb } from "./vuln-db.ts";
 
-export type HarnessEnv = Record<(typeof REQUIRED_ENV_KEYS)[number], string> & Record<string, string>;
+export type HarnessEnv = Record<HarnessEnvKey, string> & Record<string, string>;
 
 export class HarnessEnvMissingError extends Error {
   override name = "HarnessEnvMissingError";
@@ -19,15 +17,15 @@ export { harnessEnvPath };
  * Throws — never skips — when the harness is absent: a test that needs an
  * engine must fail loudly on a machine without one.
  */
-export function loadHarnessEnv(file: string = harnessEnvPath()): HarnessEnv {
-  if (!existsSync(file)) {
+export function loadHarnessEnv(file: string = harnessEnvPath(process.env)): HarnessEnv {
+  const vars = readHarnessEnvFile(file);
+  if (!vars) {
     throw new HarnessEnvMissingError(
       `The air-gapped Dagger harness is not provisioned: ${file} does not exist.\n` +
         `  run: npm run harness -- provision   (as root; see tools/airgap-engine/README.md)`,
     );
   }
-  const vars = parseEnv(readFileSync(file, "utf8"));
-  const missing = REQUIRED_ENV_KEYS.filter((k) => !vars[k]);
+  const missing = missingHarnessKeys(vars);
   if (missing.length) {
     throw new HarnessEnvMissingError(
       `The harness env file ${file} lacks ${missing.join(", ")} (written by an older harness?).\n` + `  run: npm run harness -- provision`,

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { parseEnv } from "node:util";
-import { harnessEnvPath } from "@image-tooling/harness-location";
+import { harnessEnvPath, readHarnessEnvFile } from "@image-tooling/harness-env";
 
 /**
  * On a machine with the harness and no engine configured otherwise, use the
@@ -13,7 +11,8 @@ export function adoptHarnessEngine(env: Record<string, string | undefined> = pro
   // Where `npm run harness -- provision` leaves the env file that points the
   // SDK at the air-gapped engine (tools/airgap-engine owns the format).
   const file = harnessEnvPath(env);
-  if (!existsSync(file)) return undefined;
-  for (const [k, v] of Object.entries(parseEnv(readFileSync(file, "utf8")))) if (env[k] === undefined) env[k] = v;
+  const vars = readHarnessEnvFile(file);
+  if (!vars) return undefined;
+  for (const [k, v] of Object.entries(vars)) if (env[k] === undefined) env[k] = v;
   return file;
 }
