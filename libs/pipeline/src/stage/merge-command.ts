@@ -1,4 +1,6 @@
-import { attestPlanLine } from "../attest/publish-step.ts";
+import { AttestError } from "../attest/errors.ts";
+import { attestPlanLine, publishSigning } from "../attest/publish-step.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { tagsToWrite } from "../plan/plan-publish.ts";
 import { planLines } from "../plan/plan-text.ts";
@@ -10,7 +12,8 @@ import { beginPublish, plannedResult } from "../run/publish.ts";
 import type { LocalRun } from "../run/local.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { readStaged } from "./read-staged.ts";
-import { assembleIndex, planMerge, stagingTag, type StagedPlatform } from "./staging.ts";
+import { readStagedSboms } from "./staged-sbom.ts";
+import { assembleIndex, planMerge, stagingTag, type SbomVerdict, type StagedPlatform } from "./staging.ts";
 
 /**
  * `merge <image>`: X.Y.Z assembled from the platforms staged by the
@@ -19,8 +22,10 @@ import { assembleIndex, planMerge, stagingTag, type StagedPlatform } from "./sta
  * sign the index and attach its provenance (each platform's SBOM and report
  * came with its stage), and move the floating tags. An X.Y.Z already in the
  * registry (a re-run, or a single-engine publish) is completed or skipped
- * exactly as publish does; a platform missing or staged from another commit
- * or other files means no index and no tag moves.
+ * exactly as publish does; a platform missing, without its SBOM signed by
+ * the release signer (the proof a stage of the release made it: labels can
+ * be copied by anyone who can push a tag), or staged from another commit or
+ * other files means no index and no tag moves.
  */
 export async function runMergeCommand(
   run: LocalRun,
@@ -37,6 +42,20 @@ export async function runMergeCommand(
     for (const platform of pkg.metadata.platforms) {
       staged[platform] = await readStaged(client, query.repository, stagingTag(plan.immutable.tag, platform), platform);
     }
+    const present = Object.values(staged).filter((s): s is StagedPlatform => s !== null);
+    // Whose SBOMs count: the signer this merge signs as. A dry run asks nothing of signing, so it checks only when a signer is configured.
+    const signer = signing ?? dryRunSigner(config);
+    let sbom: Record<string, SbomVerdict> | null = null;
+    let signedBy = "";
+    if (present.length && signer) {
+      const read = await run.log.step(`${image}: the staged platforms' SBOMs and who signed them`, () =>
+        readStagedSboms(client, config, query.repository, present, signer, { withCosign: !opts.dryRun }),
+      );
+      sbom = read.verdicts;
+      signedBy = read.signer;
+    } else if (present.length) {
+      run.log.info(`  (dry run: no signer configured here, so who signed the staged platforms' SBOMs is not checked; merge checks it)`);
+    }
     const decision = planMerge({
       image,
       repository: plan.repository,
@@ -45,11 +64,13 @@ export async function runMergeCommand(
       staged,
       commit: run.git.revision,
       inputsDigest: plan.inputsDigest,
+      sbom,
     });
     if (decision.kind === "refuse") throw new PublishError(decision.error);
     index = assembleIndex(decision.manifests);
     for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, "merged", config))) run.log.info(line);
-    for (const m of decision.manifests) run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine)`);
+    for (const m of decision.manifests)
+      run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine${signedBy && `; SBOM signed by ${signedBy}`})`);
   } else if (opts.dryRun) {
     for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, plan.action.digest, config))) run.log.info(line);
   }
@@ -68,4 +89,14 @@ export async function runMergeCommand(
       return `${ref}@${digest}`;
     }),
   );
+}
+
+/** The signer a dry run checks the staged SBOMs against: the one merge would sign as, when this machine has one configured. */
+function dryRunSigner(config: PipelineConfig): SigningMode | undefined {
+  try {
+    return publishSigning(config);
+  } catch (e) {
+    if (e instanceof AttestError) return undefined;
+    throw e;
+  }
 }
