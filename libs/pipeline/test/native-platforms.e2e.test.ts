@@ -224,7 +224,7 @@ describe("the merge trusts a staged platform only when the release signed its SB
   const s = scenario();
   afterAll(() => s.ws.dispose());
 
-  it("a staging tag pushed by hand with a real stage's labels is refused, unsigned or signed by another key: one message, no X.Y.Z, no tag moved", async () => {
+  it("a staging tag pushed by hand with a real stage's labels is refused, unsigned or signed by another key: one message, no X.Y.Z, no tag moved; no child is staged on it", async () => {
     // amd64 staged as release.yml stages it; arm64's staging tag pushed by hand: an untested image carrying the labels copied from the real stage.
     ok(await s.stage("linux/amd64", ["fixture-base"]));
     const repo = `${s.ns}/fixture-base`;
@@ -284,6 +284,15 @@ describe("the merge trusts a staged platform only when the release signed its SB
     // (This registry keeps referrers by cosign's tag scheme: the forged bundle is a tag of its own.)
     tagsBefore = await registry.listTags(repo);
     await refusedAs("its SBOM attestation is not signed by the configured cosign key: its signature does not verify under the configured public key");
+
+    // Nor is a child built on it: its stage refuses the hand-pushed parent before it builds anything.
+    const child = await s.stage("linux/arm64", ["fixture-child"]);
+    expect(child.status, child.all).toBe(1);
+    expect(child.all).toContain(
+      `fixture-child: not staged for linux/arm64: its parent's ${REGISTRY}/${repo}:staging-1.0.0-linux-arm64 (→ ${arm64.slice(0, 19)}…) is not known to be a stage of the release: its SBOM attestation is not signed by the configured cosign key: its signature does not verify under the configured public key. Re-run release.yml's publish job for linux/arm64 on this commit (publish fixture-base with IMAGE_PLATFORM=linux/arm64: it stages and signs the parent again), then this one; never push a staging tag by hand`,
+    );
+    expect(child.all).not.toMatch(/: build |: push /);
+    expect(await registry.listTags(`${s.ns}/fixture-child`).catch(() => [])).toEqual([]);
 
     // Without a signer, a dry run cannot tell who signed: it says so and still pushes nothing.
     const unchecked = await runPipeline(s.ws, ["merge", "fixture-base", "--dry-run"], { ...s.env, COSIGN_PRIVATE_KEY: "", COSIGN_PASSWORD: "" });

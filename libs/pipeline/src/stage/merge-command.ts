@@ -1,6 +1,4 @@
-import { AttestError } from "../attest/errors.ts";
-import { attestPlanLine, publishSigning } from "../attest/publish-step.ts";
-import type { SigningMode } from "../attest/signing.ts";
+import { attestPlanLine } from "../attest/publish-step.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { tagsToWrite } from "../plan/plan-publish.ts";
 import { planLines } from "../plan/plan-text.ts";
@@ -12,7 +10,7 @@ import { beginPublish, plannedResult } from "../run/publish.ts";
 import type { LocalRun } from "../run/local.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { readStaged } from "./read-staged.ts";
-import { readStagedSboms } from "./staged-sbom.ts";
+import { readStagedSboms, signerToCheck } from "./staged-sbom.ts";
 import { assembleIndex, planMerge, stagingTag, type SbomVerdict, type StagedPlatform } from "./staging.ts";
 
 /**
@@ -43,8 +41,8 @@ export async function runMergeCommand(
       staged[platform] = await readStaged(client, query.repository, stagingTag(plan.immutable.tag, platform), platform);
     }
     const present = Object.values(staged).filter((s): s is StagedPlatform => s !== null);
-    // Whose SBOMs count: the signer this merge signs as. A dry run asks nothing of signing, so it checks only when a signer is configured.
-    const signer = signing ?? dryRunSigner(config);
+    // Whose SBOMs count: the signer this merge signs as (a dry run checks only when one is configured here).
+    const signer = signerToCheck(signing, config);
     let sbom: Record<string, SbomVerdict> | null = null;
     let signedBy = "";
     if (present.length && signer) {
@@ -89,14 +87,4 @@ export async function runMergeCommand(
       return `${ref}@${digest}`;
     }),
   );
-}
-
-/** The signer a dry run checks the staged SBOMs against: the one merge would sign as, when this machine has one configured. */
-function dryRunSigner(config: PipelineConfig): SigningMode | undefined {
-  try {
-    return publishSigning(config);
-  } catch (e) {
-    if (e instanceof AttestError) return undefined;
-    throw e;
-  }
 }

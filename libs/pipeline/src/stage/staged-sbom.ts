@@ -1,6 +1,7 @@
 import { verifySbom } from "../attest/attest-image.ts";
 import { Cosign } from "../attest/cosign.ts";
-import { machineVerifiedBundles } from "../attest/publish-step.ts";
+import { AttestError } from "../attest/errors.ts";
+import { machineVerifiedBundles, publishSigning } from "../attest/publish-step.ts";
 import { readAttestations } from "../attest/referrers.ts";
 import { describeExpected } from "../attest/signer.ts";
 import type { SigningMode } from "../attest/signing.ts";
@@ -66,5 +67,21 @@ async function cosignVerdict(cosign: Cosign, repoRef: string, digest: string, si
     return { ok: true };
   } catch (e) {
     return { ok: false, reason: `cosign verify-attestation does not accept its SBOM as signed by ${signer}: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * Whose SBOMs a stage or merge counts: the signer this run signs as. A dry
+ * run asks nothing of signing (it must work without credentials), so it
+ * checks only when this machine has a signer configured; undefined: it
+ * cannot check, and says so.
+ */
+export function signerToCheck(signing: SigningMode | undefined, config: PipelineConfig): SigningMode | undefined {
+  if (signing) return signing;
+  try {
+    return publishSigning(config);
+  } catch (e) {
+    if (e instanceof AttestError) return undefined;
+    throw e;
   }
 }
