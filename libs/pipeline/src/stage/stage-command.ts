@@ -1,5 +1,6 @@
 import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
 import { attestPublished } from "../attest/publish-step.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { daggerSdk } from "../dagger/sdk.ts";
 import type { PublishPlan, SnapshotQuery } from "../plan/plan-publish.ts";
@@ -16,7 +17,6 @@ import { notBuiltFor } from "../run/workspace.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
 import { attestPublishedVulns } from "../scan/publish-vuln.ts";
-import type { SigningMode } from "../attest/signing.ts";
 import { readStaged } from "./read-staged.ts";
 import { readStagedSboms, signerToCheck } from "./staged-sbom.ts";
 import { stagingTag } from "./staging.ts";

@@ -1,6 +1,7 @@
 import { verifySbom } from "../attest/attest-image.ts";
 import { Cosign } from "../attest/cosign.ts";
 import { AttestError } from "../attest/errors.ts";
+import { PREDICATE } from "../attest/plan.ts";
 import { machineVerifiedBundles, publishSigning } from "../attest/publish-step.ts";
 import { readAttestations } from "../attest/referrers.ts";
 import { describeExpected } from "../attest/signer.ts";
@@ -8,7 +9,6 @@ import type { SigningMode } from "../attest/signing.ts";
 import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import type { RegistryClient } from "../registry/client.ts";
-import { PREDICATE } from "../attest/plan.ts";
 import type { SbomVerdict, StagedPlatform } from "./staging.ts";
 
 /**
@@ -24,7 +24,8 @@ import type { SbomVerdict, StagedPlatform } from "./staging.ts";
  * certificate is Fulcio's and logged in Rekor takes Sigstore's trust root,
  * which the pure check cannot (a self-made certificate can name any
  * identity). A key pair's check is whole without it. The verdicts go to
- * staging.ts planMerge, which decides.
+ * staging.ts planMerge, which decides, and to a child's stage, which builds
+ * only on a parent staging tag with a good one (stage-command.ts).
  */
 export async function readStagedSboms(
   client: RegistryClient,
