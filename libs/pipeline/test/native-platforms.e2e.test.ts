@@ -1,8 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
 import { fixtureWorkspace } from "@image-tooling/test-support/fixture-workspace";
+import { testKeyPair } from "@image-tooling/test-support/cosign-keys";
+import { seedImage } from "@image-tooling/test-support/oci-image";
 import { pipelineTestKeys, runPipeline, type PipelineRun } from "@image-tooling/test-support/run-pipeline";
 import { startSecondEngine, type SecondEngine } from "@image-tooling/test-support/second-engine";
 import { goToolBinary } from "@image-tooling/go-tool";
@@ -212,5 +217,88 @@ describe("the merge checks where the staged platforms come from", () => {
     expect(refused.all.match(/✘ merge failed/g)).toHaveLength(1);
     expect(refused.all).not.toMatch(/^\s+at /m);
     expect(await s.releaseTags("fixture-base")).toEqual({});
+  });
+});
+
+describe("the merge trusts a staged platform only when the release signed its SBOM", () => {
+  const s = scenario();
+  afterAll(() => s.ws.dispose());
+
+  it("a staging tag pushed by hand with a real stage's labels is refused, unsigned or signed by another key: one message, no X.Y.Z, no tag moved; no child is staged on it", async () => {
+    // amd64 staged as release.yml stages it; arm64's staging tag pushed by hand: an untested image carrying the labels copied from the real stage.
+    ok(await s.stage("linux/amd64", ["fixture-base"]));
+    const repo = `${s.ns}/fixture-base`;
+    const amd64 = (await registry.platformManifests(repo, "staging-1.0.0-linux-amd64"))[0]!.digest;
+    const labels = (await registry.imageConfig(repo, amd64)).config?.Labels ?? {};
+    expect(labels["org.opencontainers.image.revision"]).toBe(s.ws.git("rev-parse", "HEAD"));
+    const forged = await seedImage(registry, repo, "staging-1.0.0-linux-arm64", { platforms: ["linux/arm64"], labels });
+    const arm64 = forged.platforms["linux/arm64"]!.digest;
+    let tagsBefore = await registry.listTags(repo);
+    const stagingRef = `${REGISTRY}/${repo}:staging-1.0.0-linux-arm64 → ${arm64.slice(0, 19)}…`;
+    const refusal = (reason: string) =>
+      `✘ merge failed: fixture-base: 1.0.0 not merged: linux/arm64 (${stagingRef}): ${reason}. Every stage of the release attaches its platform's SBOM signed by the release signer; without it a digest is not known to be built, smoke-tested and scanned by the release, whatever its labels say. Re-run release.yml's publish job for linux/arm64 on this commit (publish with IMAGE_PLATFORM=linux/arm64), then merge again; never push a staging tag by hand. X.Y.Z is not pushed and no tag moves`;
+    const refusedAs = async (reason: string, args: string[] = []) => {
+      const run = await runPipeline(s.ws, ["merge", "fixture-base", ...args], s.env);
+      expect(run.status, run.all).toBe(1);
+      expect(run.all).toContain(refusal(reason));
+      expect(run.all.match(/✘ merge failed/g)).toHaveLength(1);
+      expect(run.all).not.toMatch(/^\s+at /m);
+      expect(run.all).not.toMatch(/push the index|: sign /);
+      // Nothing written: no X.Y.Z, no floating tag, no new referrer or tag of any kind.
+      expect(await s.releaseTags("fixture-base")).toEqual({});
+      expect(await registry.listTags(repo)).toEqual(tagsBefore);
+    };
+
+    // No SBOM at all on the hand-pushed digest.
+    await refusedAs("no SBOM attestation is attached to it (expected one signed by the configured cosign key)");
+    // A dry run with the signer configured says the same, and pushes nothing either.
+    await refusedAs("no SBOM attestation is attached to it (expected one signed by the configured cosign key)", ["--dry-run"]);
+
+    // An SBOM attached to it, signed by a cosign key that is not the release's.
+    const other = await testKeyPair("another-key-not-the-release");
+    const dir = mkdtempSync(join(tmpdir(), "forged-sbom-"));
+    const predicate = join(dir, "sbom.json");
+    writeFileSync(predicate, JSON.stringify({ spdxVersion: "SPDX-2.3", SPDXID: "SPDXRef-DOCUMENT", name: `${REGISTRY}/${repo}@${arm64}`, packages: [] }));
+    const cosign = await goToolBinary(COSIGN);
+    const attested = spawnSync(
+      cosign,
+      [
+        "attest",
+        "--yes",
+        "--key",
+        "env://COSIGN_PRIVATE_KEY",
+        "--use-signing-config=false",
+        "--tlog-upload=false",
+        "--type",
+        "spdxjson",
+        "--predicate",
+        predicate,
+        "--allow-http-registry",
+        "--allow-insecure-registry",
+        `${HOST_REGISTRY}/${repo}@${arm64}`,
+      ],
+      { encoding: "utf8", env: { ...process.env, ...other.env } },
+    );
+    expect(attested.status, attested.stderr).toBe(0);
+    expect((await registry.referrers(repo, arm64)).length).toBe(1);
+    // (This registry keeps referrers by cosign's tag scheme: the forged bundle is a tag of its own.)
+    tagsBefore = await registry.listTags(repo);
+    await refusedAs("its SBOM attestation is not signed by the configured cosign key: its signature does not verify under the configured public key");
+
+    // Nor is a child built on it: its stage refuses the hand-pushed parent before it builds anything.
+    const child = await s.stage("linux/arm64", ["fixture-child"]);
+    expect(child.status, child.all).toBe(1);
+    expect(child.all).toContain(
+      `fixture-child: not staged for linux/arm64: its parent's ${REGISTRY}/${repo}:staging-1.0.0-linux-arm64 (→ ${arm64.slice(0, 19)}…) is not known to be a stage of the release: its SBOM attestation is not signed by the configured cosign key: its signature does not verify under the configured public key. Re-run release.yml's publish job for linux/arm64 on this commit (publish fixture-base with IMAGE_PLATFORM=linux/arm64: it stages and signs the parent again), then this one; never push a staging tag by hand`,
+    );
+    expect(child.all).not.toMatch(/: build |: push /);
+    expect(await registry.listTags(`${s.ns}/fixture-child`).catch(() => [])).toEqual([]);
+
+    // Without a signer, a dry run cannot tell who signed: it says so and still pushes nothing.
+    const unchecked = await runPipeline(s.ws, ["merge", "fixture-base", "--dry-run"], { ...s.env, COSIGN_PRIVATE_KEY: "", COSIGN_PASSWORD: "" });
+    expect(unchecked.status, unchecked.all).toBe(0);
+    expect(unchecked.all).toContain("(dry run: no signer configured here, so who signed the staged platforms' SBOMs is not checked; merge checks it)");
+    expect(unchecked.all).toContain("(dry run: nothing merged, nothing pushed)");
+    expect(await registry.listTags(repo)).toEqual(tagsBefore);
   });
 });

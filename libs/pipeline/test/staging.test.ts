@@ -22,6 +22,7 @@ const input = (over: Partial<MergeInput> = {}): MergeInput => ({
   staged: { "linux/amd64": staged("linux/amd64"), "linux/arm64": staged("linux/arm64") },
   commit: COMMIT,
   inputsDigest: INPUTS,
+  sbom: { "linux/amd64": { ok: true }, "linux/arm64": { ok: true } },
   ...over,
 });
 
@@ -64,6 +65,74 @@ describe("planMerge", () => {
     expect(inputs.kind === "refuse" && inputs.error).toContain("re-run publish with IMAGE_PLATFORM=linux/amd64 for linux/amd64");
     const unlabelled = planMerge(input({ staged: { "linux/amd64": staged("linux/amd64", { revision: undefined }), "linux/arm64": staged("linux/arm64") } }));
     expect(unlabelled.kind === "refuse" && unlabelled.error).toContain("linux/amd64 from commit none");
+  });
+
+  it("refuses a staged platform whose digest has no SBOM signed by the release signer, whatever its labels say, naming its staging tag, why, and the job to re-run", () => {
+    // Labels copied from a real stage: commit and inputs match, but no stage of the release attached an SBOM to this digest.
+    const unsigned = planMerge(
+      input({
+        sbom: {
+          "linux/amd64": { ok: true },
+          "linux/arm64": { ok: false, reason: "no SBOM attestation is attached to it (expected one signed by the configured cosign key)" },
+        },
+      }),
+    );
+    expect(unsigned).toEqual({
+      kind: "refuse",
+      error: `tooling-k8s: 1.4.0 not merged: linux/arm64 (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-arm64 → ${sha256Digest("linux/arm64").slice(0, 19)}…): no SBOM attestation is attached to it (expected one signed by the configured cosign key). Every stage of the release attaches its platform's SBOM signed by the release signer; without it a digest is not known to be built, smoke-tested and scanned by the release, whatever its labels say. Re-run release.yml's publish job for linux/arm64 on this commit (publish with IMAGE_PLATFORM=linux/arm64), then merge again; never push a staging tag by hand. X.Y.Z is not pushed and no tag moves`,
+    });
+    // Signed, but by someone else: who, instead of whom.
+    const wrongSigner = planMerge(
+      input({
+        sbom: {
+          "linux/amd64": {
+            ok: false,
+            reason:
+              "its SBOM attestation is not signed by https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main (issuer https://token.actions.githubusercontent.com): signed by https://github.com/acme/images/.github/workflows/ci.yml@refs/pull/7/merge, not https://github.com/acme/images/.github/workflows/release.yml@refs/heads/main",
+          },
+          "linux/arm64": { ok: true },
+        },
+      }),
+    );
+    expect(wrongSigner.kind).toBe("refuse");
+    const error = wrongSigner.kind === "refuse" ? wrongSigner.error : "";
+    expect(error).toContain("linux/amd64 (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-amd64 → ");
+    expect(error).toContain("signed by https://github.com/acme/images/.github/workflows/ci.yml@refs/pull/7/merge, not https://github.com/acme/images/");
+    expect(error).toContain("Re-run release.yml's publish job for linux/amd64 on this commit (publish with IMAGE_PLATFORM=linux/amd64)");
+    expect(error).not.toContain("linux/arm64 (");
+  });
+
+  it("names every platform without the release's SBOM; a staged platform with no verdict at all is refused, never waved through", () => {
+    const both = planMerge(
+      input({
+        sbom: {
+          "linux/amd64": { ok: false, reason: "no SBOM attestation is attached to it" },
+          "linux/arm64": { ok: false, reason: "its signature does not verify" },
+        },
+      }),
+    );
+    const error = both.kind === "refuse" ? both.error : "";
+    expect(error).toContain("linux/amd64 (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-amd64");
+    expect(error).toContain("linux/arm64 (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-arm64");
+    expect(error).toContain("Re-run release.yml's publish job for linux/amd64 and linux/arm64 on this commit (publish with IMAGE_PLATFORM=<platform>)");
+    const unchecked = planMerge(input({ sbom: { "linux/amd64": { ok: true } } }));
+    expect(unchecked.kind === "refuse" && unchecked.error).toContain("linux/arm64 (ghcr.io/acme/tooling-k8s:staging-1.4.0-linux-arm64 → sha256:");
+    expect(unchecked.kind === "refuse" && unchecked.error).toContain("its SBOM was not checked");
+  });
+
+  it("the SBOM check comes before the labels (a hand-pushed tag is named as such), and a dry run without a signer (sbom null) checks only the labels", () => {
+    const forged = planMerge(
+      input({
+        staged: { "linux/amd64": staged("linux/amd64"), "linux/arm64": staged("linux/arm64", { revision: "b".repeat(40) }) },
+        sbom: { "linux/amd64": { ok: true }, "linux/arm64": { ok: false, reason: "no SBOM attestation is attached to it" } },
+      }),
+    );
+    expect(forged.kind === "refuse" && forged.error).toContain("never push a staging tag by hand");
+    expect(planMerge(input({ sbom: null })).kind).toBe("merge");
+    const labels = planMerge(
+      input({ sbom: null, staged: { "linux/amd64": staged("linux/amd64"), "linux/arm64": staged("linux/arm64", { revision: "b".repeat(40) }) } }),
+    );
+    expect(labels.kind === "refuse" && labels.error).toContain("linux/arm64 from commit bbbbbbbbbbbb");
   });
 
   it("merges only the platforms the image is built for", () => {

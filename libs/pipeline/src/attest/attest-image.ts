@@ -86,7 +86,7 @@ const platformRef = (repoRef: string, platformDigest: string): string => `${repo
  * --type spdxjson <repository>@<platform digest>`) and that it describes
  * that manifest.
  */
-async function verifySbom(cosign: Cosign, repoRef: string, platformDigest: string): Promise<void> {
+export async function verifySbom(cosign: Cosign, repoRef: string, platformDigest: string): Promise<void> {
   const statements = await cosign.verifyAttestation(platformRef(repoRef, platformDigest), "spdxjson");
   const name = sbomName(repoRef, platformDigest);
   if (!statements.some((s) => (s as { predicate?: { name?: string } }).predicate?.name === name)) {

@@ -8,7 +8,7 @@ import type { LocalRun } from "../run/local.ts";
 import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";
 import { AttestError } from "./errors.ts";
 import { INSTALL_ROOT } from "@image-tooling/cli-support";
-import { verifiedBundlesIn } from "./verified-bundles.ts";
+import { verifiedBundlesIn, type VerifiedBundles } from "./verified-bundles.ts";
 import { describeWork } from "./plan.ts";
 import { factsFromLabels, githubContext } from "./provenance.ts";
 import { describeSigning, signingMode, SigningNotConfigured, type SigningMode, verifyingMode } from "./signing.ts";
@@ -59,6 +59,10 @@ export function attestPlanLine(
   return `check ${existingDigest.slice(0, 19)}…'s signature, SBOMs and provenance; add only what is missing — ${signing}`;
 }
 
+/** The bundles this machine already found signed by an expected signer (verified-bundles.ts): one cache for publish, stage and merge. */
+export const machineVerifiedBundles = (): VerifiedBundles =>
+  verifiedBundlesIn(join(INSTALL_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles"));
+
 export async function attestPublished(
   run: LocalRun,
   config: PipelineConfig,
@@ -88,7 +92,7 @@ export async function attestPublished(
     mode,
     locks,
     log: run.log,
-    verified: verifiedBundlesIn(join(INSTALL_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles")),
+    verified: machineVerifiedBundles(),
     retry: { policy: config.retry, onRetry: (line) => run.log.info(line) },
     // Asked for only when there is an index (digest) to give provenance to.
     provenance: async () => {

@@ -26,8 +26,10 @@ Commands
                        engine, pushed by digest as staging-<X.Y.Z>-<os>-<arch> with its SBOM and
                        vulnerability report; no release tag moves
   merge <images...>    assemble X.Y.Z from the platforms staged from this commit (their tested digests,
-                       nothing rebuilt), sign it, attach its provenance, move the floating tags; a missing
-                       or mismatched platform pushes nothing; an X.Y.Z already there is completed or skipped
+                       nothing rebuilt), sign it, attach its provenance, move the floating tags; a platform
+                       missing, mismatched, or whose digest lacks its SBOM signed by the release signer
+                       (a staging tag not pushed by a publish job of the release) pushes nothing; an X.Y.Z
+                       already there is completed or skipped
   load <images...>     build each image (its parents too, from this commit) for one platform and load it
                        into the local Docker daemon as <namespace>/<image>:dev and :X.Y.Z-dev, then print
                        a docker run line to try it (the image travels as an OCI tarball through this machine,
@@ -48,7 +50,7 @@ Commands
   exit code is 1 if any image failed.
 
 Options
-  --dry-run          publish: print the plan and push nothing
+  --dry-run          publish, merge: print the plan and push nothing
   --platform <p>     linux/amd64 or linux/arm64; env IMAGE_PLATFORM. build, smoke: only that platform;
                      publish: stage it for merge (one runner per platform, each native);
                      load: the platform to load (default: the Docker daemon's)

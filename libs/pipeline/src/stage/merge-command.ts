@@ -10,7 +10,8 @@ import { beginPublish, plannedResult } from "../run/publish.ts";
 import type { LocalRun } from "../run/local.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { readStaged } from "./read-staged.ts";
-import { assembleIndex, planMerge, stagingTag, type StagedPlatform } from "./staging.ts";
+import { readStagedSboms, signerToCheck } from "./staged-sbom.ts";
+import { assembleIndex, planMerge, stagingTag, type SbomVerdict, type StagedPlatform } from "./staging.ts";
 
 /**
  * `merge <image>`: X.Y.Z assembled from the platforms staged by the
@@ -19,8 +20,10 @@ import { assembleIndex, planMerge, stagingTag, type StagedPlatform } from "./sta
  * sign the index and attach its provenance (each platform's SBOM and report
  * came with its stage), and move the floating tags. An X.Y.Z already in the
  * registry (a re-run, or a single-engine publish) is completed or skipped
- * exactly as publish does; a platform missing or staged from another commit
- * or other files means no index and no tag moves.
+ * exactly as publish does; a platform missing, without its SBOM signed by
+ * the release signer (the proof a stage of the release made it: labels can
+ * be copied by anyone who can push a tag), or staged from another commit or
+ * other files means no index and no tag moves.
  */
 export async function runMergeCommand(
   run: LocalRun,
@@ -37,6 +40,20 @@ export async function runMergeCommand(
     for (const platform of pkg.metadata.platforms) {
       staged[platform] = await readStaged(client, query.repository, stagingTag(plan.immutable.tag, platform), platform);
     }
+    const present = Object.values(staged).filter((s): s is StagedPlatform => s !== null);
+    // Whose SBOMs count: the signer this merge signs as (a dry run checks only when one is configured here).
+    const signer = signerToCheck(signing, config);
+    let sbom: Record<string, SbomVerdict> | null = null;
+    let signedBy = "";
+    if (present.length && signer) {
+      const read = await run.log.step(`${image}: the staged platforms' SBOMs and who signed them`, () =>
+        readStagedSboms(client, config, query.repository, present, signer, { withCosign: !opts.dryRun }),
+      );
+      sbom = read.verdicts;
+      signedBy = read.signer;
+    } else if (present.length) {
+      run.log.info(`  (dry run: no signer configured here, so who signed the staged platforms' SBOMs is not checked; merge checks it)`);
+    }
     const decision = planMerge({
       image,
       repository: plan.repository,
@@ -45,11 +62,13 @@ export async function runMergeCommand(
       staged,
       commit: run.git.revision,
       inputsDigest: plan.inputsDigest,
+      sbom,
     });
     if (decision.kind === "refuse") throw new PublishError(decision.error);
     index = assembleIndex(decision.manifests);
     for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, "merged", config))) run.log.info(line);
-    for (const m of decision.manifests) run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine)`);
+    for (const m of decision.manifests)
+      run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine${signedBy && `; SBOM signed by ${signedBy}`})`);
   } else if (opts.dryRun) {
     for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, plan.action.digest, config))) run.log.info(line);
   }

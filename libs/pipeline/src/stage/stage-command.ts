@@ -1,5 +1,6 @@
 import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
 import { attestPublished } from "../attest/publish-step.ts";
+import type { SigningMode } from "../attest/signing.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { daggerSdk } from "../dagger/sdk.ts";
 import type { PublishPlan, SnapshotQuery } from "../plan/plan-publish.ts";
@@ -17,6 +18,7 @@ import { prepareDatabase } from "../scan/database.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
 import { attestPublishedVulns } from "../scan/publish-vuln.ts";
 import { readStaged } from "./read-staged.ts";
+import { readStagedSboms, signerToCheck } from "./staged-sbom.ts";
 import { stagingTag } from "./staging.ts";
 
 /**
@@ -50,7 +52,7 @@ export async function runStageCommand(
     run.log.info(notice);
     return [record.finish("skipped", { digest: plan.action.digest, notice })];
   }
-  const base = await stageBase(client, run, config, pkg, plan, query, inputs.parent, platform);
+  const base = await stageBase(client, run, config, pkg, plan, query, inputs.parent, platform, { signing, dryRun: opts.dryRun });
   run.log.info(`\n${image} ${pkg.version} → ${ref}  [${platform}, for the merge into ${plan.immutable.tag}]\n  base: ${base.name} (${base.digest})`);
   if (opts.dryRun) {
     run.log.info("\n(dry run: nothing built, nothing pushed)");
@@ -96,7 +98,11 @@ export async function runStageCommand(
  * The base of a staged platform: the pinned base, or the parent's image of
  * this platform built from this commit's files — its published X.Y.Z when
  * that exists (an unchanged parent), otherwise what its own stage pushed in
- * this run (Nx runs the parent's publish first, dependsOn ^publish).
+ * this run (Nx runs the parent's publish first, dependsOn ^publish): its
+ * staging tag, with this commit's labels and, as merge requires
+ * (staging.ts planMerge), its SBOM signed by the signer this run signs as —
+ * a child is never built, tested and signed on a parent staging tag pushed
+ * by hand.
  */
 async function stageBase(
   client: RegistryClient,
@@ -107,6 +113,7 @@ async function stageBase(
   query: SnapshotQuery,
   parentInputs: string | undefined,
   platform: Platform,
+  opts: { signing?: SigningMode; dryRun: boolean },
 ): Promise<ResolvedBase> {
   const base = plan.base;
   if (base.kind === "pinned" || base.kind === "parent") return base;
@@ -115,6 +122,16 @@ async function stageBase(
   const tag = stagingTag(parent.tag, platform);
   const staged = await readStaged(client, parent.repository, tag, platform);
   if (staged && staged.inputsDigest === parentInputs && staged.revision === run.git.revision) {
+    const signer = signerToCheck(opts.signing, config);
+    if (signer) {
+      const { verdicts } = await readStagedSboms(client, config, parent.repository, [staged], signer, { withCosign: !opts.dryRun });
+      const verdict = verdicts[platform]!;
+      if (!verdict.ok) {
+        throw new PublishError(
+          `${pkg.name}: not staged for ${platform}: its parent's ${parentRepoRef}:${tag} (→ ${staged.digest.slice(0, 19)}…) is not known to be a stage of the release: ${verdict.reason}. Re-run release.yml's publish job for ${platform} on this commit (publish ${pkg.metadata.parent} with IMAGE_PLATFORM=${platform}: it stages and signs the parent again), then this one; never push a staging tag by hand`,
+        );
+      }
+    } else run.log.info(`  (dry run: no signer configured here, so who signed ${parentRepoRef}:${tag}'s SBOM is not checked; publish checks it)`);
     return { ref: `${parentRepoRef}@${staged.digest}`, name: `${parentRepoRef}:${parent.tag}`, digest: staged.digest };
   }
   const found = staged ? `${parentRepoRef}:${tag} holds a build of commit ${staged.revision?.slice(0, 12) ?? "unknown"}` : `${parentRepoRef}:${tag} is absent`;

@@ -34,6 +34,15 @@ export interface StagedPlatform {
   inputsDigest?: string;
 }
 
+/**
+ * Whether a staged platform's digest carries the SBOM attestation its stage
+ * attached, signed by the release's signer (stage/staged-sbom.ts reads it).
+ * Only a publish job of the release can sign as the release, so this — not
+ * the labels, which anyone who can push a tag can copy — is what says the
+ * digest is one a stage built, smoke-tested and scanned.
+ */
+export type SbomVerdict = { ok: true } | { ok: false; reason: string };
+
 export type MergeDecision = { kind: "merge"; manifests: StagedPlatform[] } | { kind: "refuse"; error: string };
 
 export interface MergeInput {
@@ -47,15 +56,23 @@ export interface MergeInput {
   staged: Readonly<Record<string, StagedPlatform | null>>;
   commit: string;
   inputsDigest: string;
+  /**
+   * Each staged platform's SBOM verdict (a staged platform without one is
+   * refused). null only in a dry run where no signer is configured: nothing
+   * is checked there, and nothing is pushed either.
+   */
+  sbom: Readonly<Record<string, SbomVerdict | undefined>> | null;
 }
 
 const short = (s: string | undefined): string => (s ? s.slice(0, 12) : "none");
 
 /**
  * Whether X.Y.Z can be assembled from the staged platforms: every platform
- * image.yaml lists is staged, each from this commit and from this commit's
- * inputs. Anything else is one error naming what is missing or mismatched and
- * the job to re-run; no index is made and no tag moves.
+ * image.yaml lists is staged, each digest carries its SBOM signed by the
+ * release's signer (the proof a stage made it: a staging tag pushed by hand
+ * with copied labels has none), and each is from this commit and from this
+ * commit's inputs. Anything else is one error naming what is missing or
+ * mismatched and the job to re-run; no index is made and no tag moves.
  */
 export function planMerge(input: MergeInput): MergeDecision {
   const { image, repository, immutable } = input;
@@ -67,6 +84,22 @@ export function planMerge(input: MergeInput): MergeDecision {
     };
   }
   const staged = input.platforms.map((p) => input.staged[p]!);
+  const sboms = input.sbom;
+  if (sboms) {
+    const unproven = staged.filter((s) => !sboms[s.platform]?.ok);
+    if (unproven.length) {
+      const each = unproven.map((s) => {
+        const verdict = sboms[s.platform];
+        const reason = verdict && !verdict.ok ? verdict.reason : "its SBOM was not checked";
+        return `${s.platform} (${repository}:${stagingTag(immutable, s.platform)} → ${s.digest.slice(0, 19)}…): ${reason}`;
+      });
+      const bad = unproven.map((s) => s.platform);
+      return {
+        kind: "refuse",
+        error: `${image}: ${immutable} not merged: ${each.join("; ")}. Every stage of the release attaches its platform's SBOM signed by the release signer; without it a digest is not known to be built, smoke-tested and scanned by the release, whatever its labels say. Re-run release.yml's publish job for ${bad.join(" and ")} on this commit (publish with IMAGE_PLATFORM=${bad.length > 1 ? "<platform>" : bad[0]}), then merge again; never push a staging tag by hand. X.Y.Z is not pushed and no tag moves`,
+      };
+    }
+  }
   const fromOtherCommit = staged.filter((s) => s.revision !== input.commit);
   const fromOtherInputs = staged.filter((s) => s.inputsDigest !== input.inputsDigest);
   if (fromOtherCommit.length || fromOtherInputs.length) {
