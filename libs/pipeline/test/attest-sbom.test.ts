@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseLock } from "@image-tooling/image-metadata";
 import { lockSources } from "../src/attest/attest-image.ts";
 import { enrichSbom, lockPackages, type SpdxDocument } from "../src/attest/sbom.ts";
-import { loadWorkspace } from "../src/run/workspace.ts";
+import { loadWorkspace } from "../src/context/workspace.ts";
 
 const lockText = JSON.stringify({
   image: "demo",

@@ -12,7 +12,7 @@ import { readAttachedSbom } from "../src/scan/attested-reports.ts";
 import type { ExpectedSigner } from "../src/attest/signer.ts";
 import { COSIGN, SYFT } from "../src/attest/tools.ts";
 import { type ImageIndex, MediaType, RegistryClient } from "@image-tooling/oci-registry";
-import { Logger } from "../src/report/logger.ts";
+import { Logger } from "../src/log/logger.ts";
 import { testKeyPair, type TestKeyPair, verifiedStatements } from "@image-tooling/test-support/cosign-keys";
 import { seedImage, type SeededImage } from "@image-tooling/test-support/oci-image";
 import { startTestRegistry, type TestRegistry } from "@image-tooling/test-support/registry-server";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { connection, dag, type Platform } from "@dagger.io/dagger";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadHarnessEnv } from "@image-tooling/test-support/harness-env";
-import { EphemeralRegistry } from "../src/dagger/ephemeral-registry.ts";
+import { EphemeralRegistry } from "../src/build/ephemeral-registry.ts";
 
 // Pins the engine behaviour the parent → child hand-over rests on, on the
 // harness engine in its own network: a registry bound as a Dagger service

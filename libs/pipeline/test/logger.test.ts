@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Logger } from "../src/report/logger.ts";
+import { Logger } from "../src/log/logger.ts";
 
 function capture(heartbeatMs = 60_000) {
   let text = "";
@@ -33,7 +33,7 @@ describe("Logger", () => {
 
 describe("the run's retry tally", () => {
   it("counts each announced retry by step and says so in one line; nothing retried, no line", async () => {
-    const { RetryTally } = await import("../src/report/retry-tally.ts");
+    const { RetryTally } = await import("../src/log/retry-tally.ts");
     const tally = new RetryTally();
     expect(tally.summary()).toBeUndefined();
     for (const line of [

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { Logger } from "../src/report/logger.ts";
+import { Logger } from "../src/log/logger.ts";
 import { redactDeep } from "../src/report/redact.ts";
 import { RunReporter } from "../src/report/reporter.ts";
 import { writeResult, type ImageResult } from "../src/report/result.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatSizes } from "../src/report/size.ts";
+import { formatBytes, formatSizes } from "../src/log/size.ts";
 
 describe("compressed sizes", () => {
   it("prints SI units, one decimal", () => {

@@ -11,7 +11,10 @@ import { posix } from "node:path";
  *   imported by name, through its front door (`exports`);
  * - a workspace package imported by name from a package's sources is one of
  *   its declared dependencies, and the subpath is one it exports;
- * - a third-party package is declared by the importing package or the root.
+ * - a third-party package is declared by the importing package or the root;
+ * - inside a package that declares `layers` (its src/ folders, lowest
+ *   first), a relative import never reaches a higher layer, and every folder
+ *   is in one: layers point one way.
  * Test files may import workspace packages by name without declaring them:
  * declaring test-support (or another tool a test drives) would put it in Nx's
  * project graph as a dependency of every image's pipeline, so a change to a
@@ -26,6 +29,8 @@ export interface WorkspacePackage {
   declared: ReadonlySet<string>;
   /** `exports` keys (`.`, `./registry`); undefined: the package has no `exports` field. */
   exports?: ReadonlySet<string>;
+  /** package.json "layers": src/ folder names, lowest layer first; folders of one layer may import each other. */
+  layers?: readonly (readonly string[])[];
 }
 
 export interface SourceFile {
@@ -56,6 +61,27 @@ const owner = (packages: readonly WorkspacePackage[], path: string): WorkspacePa
 
 const isTestFile = (pkg: WorkspacePackage, path: string): boolean => path.startsWith(`${pkg.dir}/test/`) || /\.test\.ts$/.test(path);
 
+/** The src/ folder a path is in (`libs/pipeline/src/attest/x.ts` → `attest`); undefined for files directly in src/ or outside it. */
+function srcFolder(pkg: WorkspacePackage, path: string): string | undefined {
+  const rest = path.slice(`${pkg.dir}/src/`.length).split("/");
+  return path.startsWith(`${pkg.dir}/src/`) && rest.length > 1 ? rest[0] : undefined;
+}
+
+/** A relative import inside `pkg` that points up its layers, or from/to a folder in none. */
+function layerViolation(pkg: WorkspacePackage, file: string, target: string): string | undefined {
+  if (!pkg.layers) return undefined;
+  const from = srcFolder(pkg, file);
+  const to = srcFolder(pkg, target);
+  if (!from || !to || from === to) return undefined;
+  const layerOf = (folder: string) => pkg.layers!.findIndex((l) => l.includes(folder));
+  const [a, b] = [layerOf(from), layerOf(to)];
+  const where = `${pkg.dir}/package.json "layers"`;
+  if (a < 0 || b < 0) return `src/${a < 0 ? from : to} is in no layer of ${pkg.name}: add it to ${where} (lowest first)`;
+  if (b > a)
+    return `${from} (layer ${a + 1}) imports ${to} (layer ${b + 1}), above it: layers point one way (${where}, lowest first); move what both need down, or pass it in`;
+  return undefined;
+}
+
 /** Every boundary the files cross, each naming file, specifier and what to do instead. */
 export function boundaryViolations(packages: readonly WorkspacePackage[], rootDeclared: ReadonlySet<string>, files: readonly SourceFile[]): Violation[] {
   const byName = new Map(packages.map((p) => [p.name, p]));
@@ -75,6 +101,10 @@ export function boundaryViolations(packages: readonly WorkspacePackage[], rootDe
           });
         else if (!to && !target.startsWith(`${from.dir}/`))
           out.push({ file: file.path, specifier, message: `leaves ${from.name} (${from.dir}) by a relative path` });
+        else {
+          const layer = layerViolation(from, file.path, target);
+          if (layer) out.push({ file: file.path, specifier, message: layer });
+        }
         continue;
       }
       if (isBuiltin(specifier)) continue;

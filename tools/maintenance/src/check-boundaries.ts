@@ -32,6 +32,7 @@ export function workspacePackages(root: string): WorkspacePackage[] {
         dir: `${group}/${entry}`,
         declared: new Set([...keys(pkg.dependencies), ...keys(pkg.devDependencies), ...keys(pkg.peerDependencies)]),
         ...(exportsField !== undefined && { exports: new Set(typeof exportsField === "string" ? ["."] : keys(exportsField)) }),
+        ...(Array.isArray(pkg.layers) && { layers: (pkg.layers as unknown[]).map((l) => (Array.isArray(l) ? l.map(String) : [String(l)])) }),
       });
     }
   }

@@ -73,3 +73,29 @@ describe("package boundaries", () => {
     expect(importSpecifiers(source).sort()).toEqual(["five", "four", "one", "seven", "six", "three", "two"]);
   });
 });
+
+describe("layers inside a package", () => {
+  const layered: WorkspacePackage = { ...pkg("@x/pipeline", "libs/pipeline"), layers: [["config", "log"], ["attest"], ["run"], ["cli"]] };
+  const inLayers = (path: string, ...imports: string[]) =>
+    boundaryViolations([layered], new Set(), [{ path, imports }]).map((v) => `${v.specifier}: ${v.message}`);
+
+  it("a folder imports its own layer and those below it", () => {
+    expect(inLayers("libs/pipeline/src/run/publish.ts", "../attest/sign.ts", "../log/logger.ts", "./local.ts")).toEqual([]);
+    expect(inLayers("libs/pipeline/src/config/config.ts", "../log/logger.ts")).toEqual([]);
+    // The front door (src/index.ts) and tests sit above every layer.
+    expect(inLayers("libs/pipeline/src/index.ts", "./cli/main.ts")).toEqual([]);
+    expect(inLayers("libs/pipeline/test/a.test.ts", "../src/cli/main.ts")).toEqual([]);
+  });
+
+  it("an import up the layers is refused, naming both layers and what to do", () => {
+    expect(inLayers("libs/pipeline/src/attest/publish-step.ts", "../run/local.ts")).toEqual([
+      `../run/local.ts: attest (layer 2) imports run (layer 3), above it: layers point one way (libs/pipeline/package.json "layers", lowest first); move what both need down, or pass it in`,
+    ]);
+  });
+
+  it("a folder in no layer is refused, so a new folder gets a place", () => {
+    expect(inLayers("libs/pipeline/src/stage/merge.ts", "../attest/sign.ts")).toEqual([
+      `../attest/sign.ts: src/stage is in no layer of @x/pipeline: add it to libs/pipeline/package.json "layers" (lowest first)`,
+    ]);
+  });
+});

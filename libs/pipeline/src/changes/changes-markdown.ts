@@ -1,4 +1,4 @@
-import { formatBytes } from "../report/size.ts";
+import { formatBytes } from "../log/size.ts";
 import { isUnknown, type ImageChanges, type PackageChanges } from "./compare.ts";
 
 export type { ImageChanges };

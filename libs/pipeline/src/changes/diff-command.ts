@@ -2,8 +2,8 @@ import { expectedSignerOf, publicKeySigner } from "../attest/expected-signer.ts"
 import { rescanSigning } from "../attest/publish-step.ts";
 import { repositoryRef, type PipelineConfig } from "../config/config.ts";
 import { RegistryClient, repositoryName } from "@image-tooling/oci-registry";
-import type { Logger } from "../report/logger.ts";
-import { imageOrThrow, UsageError, type Workspace } from "../run/workspace.ts";
+import type { Logger } from "../log/logger.ts";
+import { imageOrThrow, UsageError, type Workspace } from "../context/workspace.ts";
 import { changesMarkdown } from "./changes-markdown.ts";
 import { whatChanged } from "./what-changed.ts";
 

@@ -2,7 +2,7 @@ import { imageAndAncestors, releaseNotesUrl, type ToolsLock } from "@image-tooli
 import { lockSources } from "../attest/attest-image.ts";
 import type { ExpectedSigner } from "../attest/signer.ts";
 import type { RegistryClient } from "@image-tooling/oci-registry";
-import type { Workspace } from "../run/workspace.ts";
+import type { Workspace } from "../context/workspace.ts";
 import { previousVersion } from "../scan/previous.ts";
 import { compareVersions, type ImageChanges, type NotesUrl } from "./compare.ts";
 import { toolsAtGitTag } from "./git-locks.ts";

@@ -12,15 +12,16 @@ import { prepareDatabase } from "../scan/database.ts";
 import { VexError } from "../scan/vex.ts";
 import { DEFAULT_EPHEMERAL_REGISTRY_IMAGE, type PipelineConfig } from "../config/config.ts";
 import { EngineUnavailableError } from "../dagger/session.ts";
-import { RunRegistryError } from "../dagger/ephemeral-registry.ts";
+import { RunRegistryError } from "../build/ephemeral-registry.ts";
 import { BuildFailedError } from "../build/build-error.ts";
 import { adoptHarnessEngine } from "../dagger/engine-env.ts";
 import { readGitInfo } from "../git/git-info.ts";
-import { Logger } from "../report/logger.ts";
+import { Logger } from "../log/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
 import type { ImageResult } from "../report/result.ts";
 import { RunReporter } from "../report/reporter.ts";
-import { ParentFailedError, runLocalCommand, SmokeFailedError, type LocalRun } from "../run/local.ts";
+import { ParentFailedError, runLocalCommand, SmokeFailedError } from "../run/local.ts";
+import type { LocalRun } from "../context/local-run.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runLoadCommand } from "../load/load-image.ts";
 import { LoadError } from "../load/load-plan.ts";
@@ -30,7 +31,7 @@ import { runPlanCommand, runPublishCommand, PublishError } from "../run/publish.
 import { runMergeCommand } from "../stage/merge-command.ts";
 import { runStageCommand } from "../stage/stage-command.ts";
 import { SUPPORTED_PLATFORMS, type Platform } from "@image-tooling/image-metadata";
-import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../run/workspace.ts";
+import { imageOrThrow, loadWorkspace, UsageError, type Workspace } from "../context/workspace.ts";
 
 export interface CliOptions {
   command: string;

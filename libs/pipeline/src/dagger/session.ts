@@ -1,5 +1,5 @@
 import { daggerSdk } from "./sdk.ts";
-import type { Logger } from "../report/logger.ts";
+import type { Logger } from "../log/logger.ts";
 
 export class EngineUnavailableError extends Error {}
 

@@ -5,9 +5,10 @@ import type { Container } from "@dagger.io/dagger";
 import { failedAncestor, type Platform } from "@image-tooling/image-metadata";
 import { lockSources } from "../attest/attest-image.ts";
 import type { ImageResult } from "../report/result.ts";
-import { formatBytes } from "../report/size.ts";
-import { ParentFailedError, withLocalBuild, type LocalOutcome, type LocalRun } from "../run/local.ts";
-import { imageOrThrow } from "../run/workspace.ts";
+import { formatBytes } from "../log/size.ts";
+import { ParentFailedError, withLocalBuild, type LocalOutcome } from "../run/local.ts";
+import type { LocalRun } from "../context/local-run.ts";
+import { imageOrThrow } from "../context/workspace.ts";
 import { dockerOk } from "./docker-cli.ts";
 import { choosePlatform, daemonPlatform, devTags, dockerRunLine, loadedImage, LoadError } from "./load-plan.ts";
 

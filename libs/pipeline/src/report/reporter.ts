@@ -1,4 +1,4 @@
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../log/logger.ts";
 import { redactDeep } from "./redact.ts";
 import { ResultPathError, summaryTable, writeResult, writeStepSummary, type ImageResult } from "./result.ts";
 

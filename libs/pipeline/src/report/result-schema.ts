@@ -1,5 +1,6 @@
 import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
 import { z } from "zod";
+import { AttestationRecord } from "../attest/attestation-record.ts";
 import type { ImageChanges } from "../changes/compare.ts";
 import type { VulnerabilityReport } from "../scan/report.ts";
 import type { CheckResult } from "../smoke/run-smoke.ts";
@@ -13,25 +14,6 @@ import type { CheckResult } from "../smoke/run-smoke.ts";
 /** staged: one platform pushed under its staging tag for the merge (publish with --platform / IMAGE_PLATFORM). */
 export const ImageStatus = z.enum(["built", "passed", "failed", "pushed", "staged", "skipped", "planned", "loaded"]);
 export type ImageStatus = z.infer<typeof ImageStatus>;
-
-/**
- * What publish attached to an index digest, each as the digest of its OCI
- * artifact (a Sigstore bundle whose subject is the index).
- */
-export const AttestationRecord = z.object({
-  /** created: all new; completed: some were there, the rest added; present: nothing to add; planned: dry run; failed: see error (floating tags not moved). */
-  status: z.enum(["created", "completed", "present", "planned", "failed"]),
-  signature: z.string().optional(),
-  /** Platform → SBOM attestation. */
-  sbom: z.record(z.string(), z.string()).optional(),
-  provenance: z.string().optional(),
-  /** Platform → vulnerability report attestation (cosign `vuln` predicate). */
-  vuln: z.record(z.string(), z.string()).optional(),
-  /** The plan (dry run) or the reason it failed. */
-  note: z.string().optional(),
-  error: z.string().optional(),
-});
-export type AttestationRecord = z.infer<typeof AttestationRecord>;
 
 // The action is any word: release notes print it verbatim, and older result files say "created", "moved", "skipped".
 const TagRecord = z.object({ action: z.string(), digest: z.string().optional(), reason: z.string().optional() });

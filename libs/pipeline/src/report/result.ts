@@ -2,12 +2,12 @@ import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Table from "cli-table3";
 import { IMAGE_NAME_RULE, isImageName } from "@image-tooling/image-metadata";
-import { formatSizes } from "./size.ts";
+import { formatSizes } from "../log/size.ts";
 import { countsLine } from "../scan/report.ts";
 import type { ImageResult } from "./result-schema.ts";
 import { formatDuration } from "@image-tooling/cli-support";
 
-export type { AttestationRecord, ImageResult, ImageStatus } from "./result-schema.ts";
+export type { ImageResult, ImageStatus } from "./result-schema.ts";
 
 /** A name that is no image name (e.g. `../../etc` given on the command line) never becomes a path. */
 export class ResultPathError extends Error {}

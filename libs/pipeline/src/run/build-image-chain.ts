@@ -1,21 +1,13 @@
 import type { ImagePackage, Platform } from "@image-tooling/image-metadata";
-import { buildPlatforms, type PlatformContainers } from "../build/build-image.ts";
+import { buildPlatforms } from "../build/build-image.ts";
 import { inputsDigest } from "../build/inputs-digest.ts";
 import { imageLabels } from "../build/labels.ts";
-import type { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
+import type { EphemeralRegistry } from "../build/ephemeral-registry.ts";
 import type { GitInfo } from "../git/git-info.ts";
-import type { Logger } from "../report/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { RetryPolicy } from "@image-tooling/oci-registry";
-import type { Workspace } from "./workspace.ts";
-
-export interface BuiltImage {
-  pkg: ImagePackage;
-  containers: PlatformContainers;
-  labels: Record<string, string>;
-  inputsDigest: string;
-  /** The digest-pinned reference BASE_IMAGE was. */
-  baseRef: string;
-}
+import type { Workspace } from "../context/workspace.ts";
+import type { BuiltImage } from "../build/built-image.ts";
 
 /** A base as the build sees it (ref) and as the labels name it. */
 export interface ResolvedBase {

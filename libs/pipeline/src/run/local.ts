@@ -1,20 +1,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { failedAncestor, type ImagePackage, type Platform } from "@image-tooling/image-metadata";
-import { repositoryRef, type PipelineConfig } from "../config/config.ts";
-import type { VulnConfig } from "../config/vuln-config.ts";
+import { repositoryRef } from "../config/config.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
-import { EphemeralRegistry } from "../dagger/ephemeral-registry.ts";
+import { EphemeralRegistry } from "../build/ephemeral-registry.ts";
 import { withDaggerSession } from "../dagger/session.ts";
-import type { GitInfo } from "../git/git-info.ts";
-import type { Logger } from "../report/logger.ts";
 import type { ImageResult } from "../report/result.ts";
-import { formatBytes } from "../report/size.ts";
+import { formatBytes } from "../log/size.ts";
 import type { ImageLayerCompression } from "@dagger.io/dagger";
 import { formatFailures, runSmoke, type CheckResult } from "../smoke/run-smoke.ts";
 import { overBudget, SizeBudgetError } from "../smoke/size-budget.ts";
-import { buildImage, ephemeralParents, type BuildContext, type BuiltImage } from "./build-image-chain.ts";
-import { imageOrThrow, notBuiltFor, readSmokeSpec, type Workspace } from "./workspace.ts";
+import { buildImage, ephemeralParents, type BuildContext } from "./build-image-chain.ts";
+import type { BuiltImage } from "../build/built-image.ts";
+import { imageOrThrow, notBuiltFor, readSmokeSpec } from "../context/workspace.ts";
+import type { LocalRun } from "../context/local-run.ts";
 
 export class SmokeFailedError extends Error {
   constructor(
@@ -25,16 +24,6 @@ export class SmokeFailedError extends Error {
     const failed = results.filter((r) => !r.ok);
     super(`${image}: ${failed.length} of ${results.length} smoke checks failed\n${formatFailures(results)}`);
   }
-}
-
-export interface LocalRun {
-  ws: Workspace;
-  git: GitInfo;
-  log: Logger;
-  config?: PipelineConfig;
-  ephemeralRegistryImage: string;
-  /** The vulnerability database and default gate (also in config, which build and smoke may run without). */
-  vulns: VulnConfig;
 }
 
 /**

@@ -12,7 +12,7 @@ import { prepareDatabase } from "../scan/database.ts";
 import { affectedImages } from "./affected.ts";
 import { applyPlan } from "./apply-publish.ts";
 import { chainInputs, type ChainInputs } from "./build-image-chain.ts";
-import type { LocalRun } from "./local.ts";
+import type { LocalRun } from "../context/local-run.ts";
 
 export { PublishError } from "./publish-error.ts";
 

@@ -6,7 +6,7 @@ import type { SigningMode } from "../attest/signing.ts";
 import { withToolEnvironment, type RegistryAccess } from "../attest/tool-env.ts";
 import type { ToolRetry } from "../attest/tool-retry.ts";
 import type { RegistryClient } from "@image-tooling/oci-registry";
-import type { Logger } from "../report/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import type { PreparedDb } from "./database.ts";
 import { dbIdentity, type PlatformScan } from "./findings.ts";
 import { readVulnReports } from "./attested-reports.ts";

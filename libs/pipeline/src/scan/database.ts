@@ -6,7 +6,7 @@ import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { GRYPE } from "../attest/tools.ts";
 import { describeDbSource, type DbSource, type VulnConfig } from "../config/vuln-config.ts";
 import { RegistryClient, RegistryError } from "@image-tooling/oci-registry";
-import type { Logger } from "../report/logger.ts";
+import type { Logger } from "../log/logger.ts";
 import { VulnDbError } from "./errors.ts";
 import type { DbInfo } from "./findings.ts";
 

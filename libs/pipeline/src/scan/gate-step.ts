@@ -4,9 +4,9 @@ import { isDownloadTool, type ImagePackage, type VulnerabilityPolicy } from "@im
 import { lockSources } from "../attest/attest-image.ts";
 import { CONFIG_FILE } from "../config/config.ts";
 import type { VulnConfig } from "../config/vuln-config.ts";
-import type { Logger } from "../report/logger.ts";
-import type { BuiltImage } from "../run/build-image-chain.ts";
-import type { Workspace } from "../run/workspace.ts";
+import type { Logger } from "../log/logger.ts";
+import type { BuiltImage } from "../build/built-image.ts";
+import type { Workspace } from "../context/workspace.ts";
 import { prepareDatabase } from "./database.ts";
 import type { PlatformScan } from "./findings.ts";
 import { describePolicy, evaluateGate, type GateVerdict } from "./policy.ts";

@@ -3,7 +3,7 @@ import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
-import type { LocalRun } from "../run/local.ts";
+import type { LocalRun } from "../context/local-run.ts";
 import { attestVulnReports } from "./attest-vuln.ts";
 import { prepareDatabase } from "./database.ts";
 import { dbIdentity, type PlatformScan } from "./findings.ts";

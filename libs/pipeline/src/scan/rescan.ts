@@ -7,7 +7,7 @@ import { scanImage } from "../attest/syft.ts";
 import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
-import type { LocalRun } from "../run/local.ts";
+import type { LocalRun } from "../context/local-run.ts";
 import { readAttachedSbom, readVulnReports } from "./attested-reports.ts";
 import { prepareDatabase } from "./database.ts";
 import { lockedBinaries } from "./gate-step.ts";

@@ -1,4 +1,4 @@
-import { formatBytes } from "../report/size.ts";
+import { formatBytes } from "../log/size.ts";
 
 /** An image over its image.yaml compressed-size budget: one message per platform over it. */
 export class SizeBudgetError extends Error {}

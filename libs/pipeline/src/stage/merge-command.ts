@@ -7,7 +7,7 @@ import type { RunRecord } from "../report/run-record.ts";
 import { applyPlan, publishDigest, type Applier } from "../run/apply-publish.ts";
 import { PublishError } from "../run/publish-error.ts";
 import { beginPublish, plannedResult } from "../run/publish.ts";
-import type { LocalRun } from "../run/local.ts";
+import type { LocalRun } from "../context/local-run.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { readStaged } from "./read-staged.ts";
 import { readStagedSboms, signerToCheck } from "./staged-sbom.ts";

@@ -1,6 +1,6 @@
 import type { Container, Platform as DaggerPlatform, Service } from "@dagger.io/dagger";
-import { daggerSdk } from "./sdk.ts";
-import { describeBuildError } from "../build/build-error.ts";
+import { daggerSdk } from "../dagger/sdk.ts";
+import { describeBuildError } from "./build-error.ts";
 
 /** The run's registry could not carry a parent to its children: names the parent, the engine's reason and what to do. */
 export class RunRegistryError extends Error {
