@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { INSTALL_ROOT } from "@image-tooling/cli-support";
 import { describe, expect, it } from "vitest";
 
-const SOURCE = join(INSTALL_ROOT, "tools/nx-image-plugin/executor");
+const SOURCE = join(INSTALL_ROOT, "tools/nx-image-plugin/nx-package");
 const INSTALLED = join(INSTALL_ROOT, "node_modules/@image-tooling/nx-image-executor");
 
 describe("the executor package Nx loads", () => {
@@ -13,7 +13,7 @@ describe("the executor package Nx loads", () => {
     expect(lstatSync(INSTALLED).isSymbolicLink()).toBe(false);
   });
 
-  it("is the same as its source: after changing tools/nx-image-plugin/executor, run npm install", () => {
+  it("is the same as its source: after changing tools/nx-image-plugin/nx-package, run npm install", () => {
     const files = readdirSync(SOURCE).sort();
     expect(readdirSync(INSTALLED).sort()).toEqual(files);
     for (const file of files)
