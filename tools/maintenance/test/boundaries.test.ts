@@ -80,7 +80,7 @@ describe("layers inside a package", () => {
     boundaryViolations([layered], new Set(), [{ path, imports }]).map((v) => `${v.specifier}: ${v.message}`);
 
   it("a folder imports its own layer and those below it", () => {
-    expect(inLayers("libs/pipeline/src/run/publish.ts", "../attest/sign.ts", "../log/logger.ts", "./local.ts")).toEqual([]);
+    expect(inLayers("libs/pipeline/src/run/publish.ts", "../attest/sign.ts", "../log/logger.ts", "./build-session.ts")).toEqual([]);
     expect(inLayers("libs/pipeline/src/config/config.ts", "../log/logger.ts")).toEqual([]);
     // The front door (src/index.ts) and tests sit above every layer.
     expect(inLayers("libs/pipeline/src/index.ts", "./cli/main.ts")).toEqual([]);
@@ -88,8 +88,8 @@ describe("layers inside a package", () => {
   });
 
   it("an import up the layers is refused, naming both layers and what to do", () => {
-    expect(inLayers("libs/pipeline/src/attest/publish-step.ts", "../run/local.ts")).toEqual([
-      `../run/local.ts: attest (layer 2) imports run (layer 3), above it: layers point one way (libs/pipeline/package.json "layers", lowest first); move what both need down, or pass it in`,
+    expect(inLayers("libs/pipeline/src/attest/publish-step.ts", "../run/build-session.ts")).toEqual([
+      `../run/build-session.ts: attest (layer 2) imports run (layer 3), above it: layers point one way (libs/pipeline/package.json "layers", lowest first); move what both need down, or pass it in`,
     ]);
   });
 

@@ -4,7 +4,7 @@ import { INPUTS_DIGEST_LABEL } from "../build/labels.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
 import type { AttestationRecord } from "./attestation-record.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { attestImage, daggerVersion, lockDependencies, lockSources } from "./attest-image.ts";
 import { AttestError } from "./errors.ts";
 import { INSTALL_ROOT } from "@image-tooling/cli-support";
@@ -64,7 +64,7 @@ export const machineVerifiedBundles = (): VerifiedBundles =>
   verifiedBundlesIn(join(INSTALL_ROOT, "node_modules", ".cache", "image-tooling", "verified-bundles"));
 
 export async function attestPublished(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   client: RegistryClient,
   pkg: ImagePackage,

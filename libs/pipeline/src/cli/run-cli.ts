@@ -20,8 +20,8 @@ import { Logger } from "../log/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
 import type { ImageResult } from "../report/result.ts";
 import { RunReporter } from "../report/reporter.ts";
-import { ParentFailedError, runLocalCommand, SmokeFailedError } from "../run/local.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import { ParentFailedError, runBuildOrSmoke, SmokeFailedError } from "../run/build-session.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { SizeBudgetError } from "../smoke/size-budget.ts";
 import { runLoadCommand } from "../load/load-image.ts";
 import { LoadError } from "../load/load-plan.ts";
@@ -176,7 +176,7 @@ export async function runCli(
       const harnessEnv = adoptHarnessEngine(env);
       if (harnessEnv) log.info(`using the air-gapped Dagger engine described in ${harnessEnv}`);
     }
-    const run: LocalRun = {
+    const run: RunContext = {
       ws,
       git,
       log,
@@ -197,7 +197,7 @@ export async function runCli(
       case "smoke": {
         const command = opts.command;
         const records = new Map(images.map((image) => [image, recordFor(ws, image, command)]));
-        await runLocalCommand(
+        await runBuildOrSmoke(
           run,
           command,
           images,

@@ -6,8 +6,8 @@ import { failedAncestor, type Platform } from "@image-tooling/image-metadata";
 import { lockSources } from "../attest/attest-image.ts";
 import type { ImageResult } from "../report/result.ts";
 import { formatBytes } from "../log/size.ts";
-import { ParentFailedError, withLocalBuild, type LocalOutcome } from "../run/local.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import { ParentFailedError, withBuildSession, type ImageOutcome } from "../run/build-session.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { imageOrThrow } from "../context/workspace.ts";
 import { dockerOk } from "./docker-cli.ts";
 import { choosePlatform, daemonPlatform, devTags, dockerRunLine, loadedImage, LoadError } from "./load-plan.ts";
@@ -23,10 +23,10 @@ import { choosePlatform, daemonPlatform, devTags, dockerRunLine, loadedImage, Lo
  * container network, on a remote machine — and whatever the daemon can reach.
  */
 export async function runLoadCommand(
-  run: LocalRun,
+  run: RunContext,
   images: string[],
   opts: { platform?: string; verbose?: boolean },
-  onOutcome: (outcome: LocalOutcome) => void,
+  onOutcome: (outcome: ImageOutcome) => void,
 ): Promise<void> {
   // Asked before anything is built: without a daemon there is nowhere to load to.
   const [os, arch] = (await dockerOk(["version", "--format", "{{.Server.Os}} {{.Server.Arch}}"], "load needs a running Docker daemon")).trim().split(/\s+/);
@@ -44,7 +44,7 @@ export async function runLoadCommand(
   }
   if (ready.length === 0) return;
   const unbuilt = new Set<string>();
-  await withLocalBuild(
+  await withBuildSession(
     run,
     async (_ctx, build) => {
       for (const image of ready) {
@@ -84,7 +84,7 @@ export async function runLoadCommand(
 }
 
 /** Exports one platform's image to a tarball on this machine, loads it into Docker, tags it, and says how to run it. */
-async function loadIntoDocker(run: LocalRun, image: string, version: string, ctr: Container, platform: string): Promise<NonNullable<ImageResult["loaded"]>> {
+async function loadIntoDocker(run: RunContext, image: string, version: string, ctr: Container, platform: string): Promise<NonNullable<ImageResult["loaded"]>> {
   const dir = mkdtempSync(join(tmpdir(), "image-load-"));
   const tarball = join(dir, `${image}.tar`);
   try {
@@ -104,7 +104,7 @@ async function loadIntoDocker(run: LocalRun, image: string, version: string, ctr
 }
 
 /** Whether kubectl is pinned in the image's lock or an ancestor's: then the run line mounts the user's kubeconfig. */
-function carriesKubectl(run: LocalRun, image: string): boolean {
+function carriesKubectl(run: RunContext, image: string): boolean {
   try {
     return lockSources(run.ws, image).some((l) => "kubectl" in l.lock.tools);
   } catch {

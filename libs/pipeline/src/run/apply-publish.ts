@@ -14,8 +14,8 @@ import type { ImageResult } from "../report/result.ts";
 import type { RunRecord } from "../report/run-record.ts";
 import { buildImage, type ChainInputs, type ResolvedBase } from "./build-image-chain.ts";
 import { withHostLock } from "./host-lock.ts";
-import { smokeBuilt, withLocalBuild } from "./local.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import { smokeBuilt, withBuildSession } from "./build-session.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { PublishError } from "./publish-error.ts";
 import { engineErrorSummary, transientPushFailure } from "./push-errors.ts";
 import { scanAndGate } from "../scan/gate-step.ts";
@@ -26,7 +26,7 @@ import { changesForNotes } from "./publish-changes.ts";
 
 /** Everything the applier carries out one image's plan with. */
 export interface Applier {
-  run: LocalRun;
+  run: RunContext;
   config: PipelineConfig;
   client: RegistryClient;
   record: RunRecord;
@@ -97,7 +97,7 @@ async function buildAndPush(applier: Applier): Promise<ImageResult[]> {
   const { run, config, record, plan, pkg } = applier;
   record.plan(tagsToWrite([plan.immutable, ...plan.floating]));
   const base = plannedBase(plan);
-  return withLocalBuild(
+  return withBuildSession(
     run,
     async (ctx) => {
       const built = await buildImage(ctx, pkg, async () => base, applier.inputs);
@@ -242,7 +242,7 @@ function pushImmutable(applier: Applier, ref: string, containers: Container[]): 
  * may stop a retry (it throws). Returns `ref@digest`.
  */
 export async function enginePush(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   image: string,
   ref: string,

@@ -12,11 +12,11 @@ import { prepareDatabase } from "../scan/database.ts";
 import { affectedImages } from "./affected.ts";
 import { applyPlan } from "./apply-publish.ts";
 import { chainInputs, type ChainInputs } from "./build-image-chain.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import type { RunContext } from "../context/run-context.ts";
 
 export { PublishError } from "./publish-error.ts";
 
-function registryClient(config: PipelineConfig, run: LocalRun): RegistryClient {
+function registryClient(config: PipelineConfig, run: RunContext): RegistryClient {
   const { registry, username, password, plainHttp, retry } = config;
   return new RegistryClient({ registry, username, password, plainHttp, retry, onRetry: (line) => run.log.info(line) });
 }
@@ -29,7 +29,7 @@ interface Planned {
 
 /** Reads the registry for `pkg` and plans its publish: the one place `plan`, `--dry-run` and publish plan, and the inputs are hashed. */
 async function planImage(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   client: RegistryClient,
   pkg: ImagePackage,
@@ -43,7 +43,7 @@ async function planImage(
   return { plan: planPublish({ pkg, parent, inputs, git, target: config, registry, earlier }), query, inputs };
 }
 
-function printPlan(run: LocalRun, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): void {
+function printPlan(run: RunContext, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): void {
   for (const line of planLines(plan, pkg.metadata.platforms, attestLine(config, pkg, plan))) run.log.info(line);
 }
 
@@ -62,7 +62,7 @@ export function plannedResult(record: RunRecord, config: PipelineConfig, pkg: Im
   });
 }
 
-async function preflight(run: LocalRun, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
+async function preflight(run: RunContext, config: PipelineConfig, client: RegistryClient, image: string): Promise<void> {
   await run.log.step(`registry ${config.registry}: reachable${config.username ? `, credentials of ${config.username} accepted` : ""}`, () =>
     client.ping({ repository: repositoryName(config.namespace, image), push: true }),
   );
@@ -78,7 +78,7 @@ export interface Begun extends Planned {
 }
 
 /** The opening publish, stage and merge share, in this order: the registry answers, signing is configured, then the plan. */
-export async function beginPublish(run: LocalRun, config: PipelineConfig, image: string, dryRun: boolean, record: RunRecord): Promise<Begun> {
+export async function beginPublish(run: RunContext, config: PipelineConfig, image: string, dryRun: boolean, record: RunRecord): Promise<Begun> {
   const client = registryClient(config, run);
   const pkg = run.ws.graph.images.get(image)!;
   const startedOn = new Date();
@@ -99,7 +99,7 @@ export async function beginPublish(run: LocalRun, config: PipelineConfig, image:
  * (run/apply-publish.ts). `--dry-run` prints the plan and stops.
  */
 export async function runPublishCommand(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   image: string,
   opts: { dryRun: boolean; verbose?: boolean },
@@ -120,7 +120,7 @@ export async function runPublishCommand(
 
 /** `plan [images…] [--affected]`: every image's publish plan, parents first; reads the registry only. */
 export async function runPlanCommand(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   images: string[],
   opts: { affected: boolean; base?: string },

@@ -3,7 +3,7 @@ import type { SigningMode } from "../attest/signing.ts";
 import { scanImage } from "../attest/syft.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
-import type { LocalRun } from "../context/local-run.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { attestVulnReports } from "./attest-vuln.ts";
 import { prepareDatabase } from "./database.ts";
 import { dbIdentity, type PlatformScan } from "./findings.ts";
@@ -17,7 +17,7 @@ import { scanSbom } from "./scan-image.ts";
  * manifest. Throws on failure; publish then moves no floating tag.
  */
 export async function attestPublishedVulns(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   client: RegistryClient,
   pkg: ImagePackage,

@@ -7,7 +7,7 @@ import { scanImage } from "../attest/syft.ts";
 import { withToolEnvironment } from "../attest/tool-env.ts";
 import type { PipelineConfig } from "../config/config.ts";
 import { type RegistryClient, repositoryName } from "@image-tooling/oci-registry";
-import type { LocalRun } from "../context/local-run.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { readAttachedSbom, readVulnReports } from "./attested-reports.ts";
 import { prepareDatabase } from "./database.ts";
 import { lockedBinaries } from "./gate-step.ts";
@@ -22,7 +22,7 @@ import { scanSbom } from "./scan-image.ts";
  * issues from) and the step summary.
  */
 export async function rescanImage(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   client: RegistryClient,
   image: string,

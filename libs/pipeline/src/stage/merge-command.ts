@@ -7,7 +7,7 @@ import type { RunRecord } from "../report/run-record.ts";
 import { applyPlan, publishDigest, type Applier } from "../run/apply-publish.ts";
 import { PublishError } from "../run/publish-error.ts";
 import { beginPublish, plannedResult } from "../run/publish.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { prepareDatabase } from "../scan/database.ts";
 import { readStaged } from "./read-staged.ts";
 import { readStagedSboms, signerToCheck } from "./staged-sbom.ts";
@@ -26,7 +26,7 @@ import { assembleIndex, planMerge, stagingTag, type SbomVerdict, type StagedPlat
  * other files means no index and no tag moves.
  */
 export async function runMergeCommand(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   image: string,
   opts: { dryRun: boolean; verbose?: boolean },

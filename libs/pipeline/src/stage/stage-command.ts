@@ -10,8 +10,8 @@ import type { RunRecord } from "../report/run-record.ts";
 import { enginePush, withPushAuth } from "../run/apply-publish.ts";
 import type { ResolvedBase } from "../run/build-image-chain.ts";
 import { buildImage } from "../run/build-image-chain.ts";
-import { smokeBuilt, withLocalBuild } from "../run/local.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import { smokeBuilt, withBuildSession } from "../run/build-session.ts";
+import type { RunContext } from "../context/run-context.ts";
 import { PublishError } from "../run/publish-error.ts";
 import { beginPublish } from "../run/publish.ts";
 import { notBuiltFor } from "../context/workspace.ts";
@@ -32,7 +32,7 @@ import { stagingTag } from "./staging.ts";
  * stage: the merge completes whatever it lacks.
  */
 export async function runStageCommand(
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   image: string,
   platform: Platform,
@@ -62,7 +62,7 @@ export async function runStageCommand(
     ];
   }
   await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
-  return withLocalBuild(
+  return withBuildSession(
     run,
     async (ctx) => {
       const built = await buildImage(ctx, pkg, async () => base, inputs);
@@ -107,7 +107,7 @@ export async function runStageCommand(
  */
 async function stageBase(
   client: RegistryClient,
-  run: LocalRun,
+  run: RunContext,
   config: PipelineConfig,
   pkg: ImagePackage,
   plan: PublishPlan,

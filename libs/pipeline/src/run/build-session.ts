@@ -13,7 +13,7 @@ import { overBudget, SizeBudgetError } from "../smoke/size-budget.ts";
 import { buildImage, ephemeralParents, type BuildContext } from "./build-image-chain.ts";
 import type { BuiltImage } from "../build/built-image.ts";
 import { imageOrThrow, notBuiltFor, readSmokeSpec } from "../context/workspace.ts";
-import type { LocalRun } from "../context/local-run.ts";
+import type { RunContext } from "../context/run-context.ts";
 
 export class SmokeFailedError extends Error {
   constructor(
@@ -32,8 +32,8 @@ export class SmokeFailedError extends Error {
  * session each image is built at most once, however many of the run's images
  * share it as an ancestor.
  */
-export async function withLocalBuild<T>(
-  run: LocalRun,
+export async function withBuildSession<T>(
+  run: RunContext,
   fn: (ctx: BuildContext, build: (image: string) => Promise<BuiltImage>) => Promise<T>,
   opts: { verbose?: boolean; platforms?: readonly Platform[] } = {},
 ): Promise<T> {
@@ -72,7 +72,7 @@ export async function withLocalBuild<T>(
 }
 
 /** Smoke-tests every platform concurrently; throws SmokeFailedError naming each failed check. */
-export async function smokeBuilt(run: LocalRun, built: BuiltImage): Promise<CheckResult[]> {
+export async function smokeBuilt(run: RunContext, built: BuiltImage): Promise<CheckResult[]> {
   const spec = readSmokeSpec(run.ws, built.pkg);
   const perPlatform = await Promise.all(
     [...built.containers].map(([platform, ctr]) =>
@@ -93,7 +93,7 @@ export async function smokeBuilt(run: LocalRun, built: BuiltImage): Promise<Chec
  * config and manifest); nothing is exported to this machine. Skipped, at no
  * cost, when no budget is set.
  */
-async function enforceSizeBudget(run: LocalRun, built: BuiltImage): Promise<void> {
+async function enforceSizeBudget(run: RunContext, built: BuiltImage): Promise<void> {
   const budget = built.pkg.metadata.budget?.compressedSize;
   if (budget === undefined) return;
   const sizes = Object.fromEntries(
@@ -119,7 +119,7 @@ export function writeBuildRecord(root: string, built: BuiltImage): void {
 }
 
 /** What a local command did for one image: its result, or the error that stopped it (the run goes on with the next image). */
-export type LocalOutcome = { image: string; result: ImageResult } | { image: string; error: unknown };
+export type ImageOutcome = { image: string; result: ImageResult } | { image: string; error: unknown };
 
 /**
  * `build` / `smoke` of one or more images in one Dagger session, parents
@@ -128,16 +128,16 @@ export type LocalOutcome = { image: string; result: ImageResult } | { image: str
  * the run are not attempted (their outcome says why). `onOutcome` hears about each image
  * as soon as it is done.
  */
-export async function runLocalCommand(
-  run: LocalRun,
+export async function runBuildOrSmoke(
+  run: RunContext,
   command: "build" | "smoke",
   images: string[],
-  onOutcome: (outcome: LocalOutcome) => void,
+  onOutcome: (outcome: ImageOutcome) => void,
   opts: { verbose?: boolean; platform?: Platform } = {},
 ): Promise<void> {
   // Only a failed build stops descendants (they build on it); a parent whose smoke fails still leaves its children testable.
   const unbuilt = new Set<string>();
-  await withLocalBuild(
+  await withBuildSession(
     run,
     async (_ctx, build) => {
       for (const image of images) {

@@ -5,7 +5,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** What every command of a run works in: the workspace, the commit, the log and the configuration. */
-export interface LocalRun {
+export interface RunContext {
   ws: Workspace;
   git: GitInfo;
   log: Logger;
