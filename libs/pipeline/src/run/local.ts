@@ -35,6 +35,13 @@ export interface LocalRun {
   ephemeralRegistryImage: string;
   /** The vulnerability database and default gate (also in config, which build and smoke may run without). */
   vulns: VulnConfig;
+  /**
+   * The process environment as the CLI's edge read it (runArgv): the base
+   * environment of every helper tool (cosign, syft, grype, nx) and the
+   * source of the few variables read below the edge. Nothing under the edge
+   * reads process.env, so a test passes exactly the environment it means.
+   */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -58,6 +65,7 @@ export async function withLocalBuild<T>(
         source: run.config?.source ?? run.git.remoteUrl,
         ...(run.config && { retry: run.config.retry }),
         platforms: opts.platforms,
+        env: run.env,
       };
       let registry: Promise<EphemeralRegistry> | undefined;
       const getRegistry = () => (registry ??= run.log.step("start the run's ephemeral registry", () => EphemeralRegistry.start(run.ephemeralRegistryImage)));
@@ -78,7 +86,7 @@ export async function withLocalBuild<T>(
         if (registry) await (await registry).stop().catch(() => undefined);
       }
     },
-    opts,
+    { ...opts, env: run.env },
   );
 }
 
