@@ -33,8 +33,12 @@ const FLOCK = "/usr/bin/flock";
  * build lands in a temporary directory first and is renamed into place, so a
  * concurrent or interrupted build never leaves a half-written binary.
  */
-export function goToolBinary(tool: GoTool, opts: { env?: NodeJS.ProcessEnv; root?: string; onBuild?: (what: string) => void } = {}): Promise<string> {
-  const env = opts.env ?? process.env;
+export function goToolBinary(
+  tool: GoTool,
+  /** env: the caller's environment (its CLI read it at the edge): the override variable, PATH for `go`, and the base of go's own environment. */
+  opts: { env: NodeJS.ProcessEnv; root?: string; onBuild?: (what: string) => void },
+): Promise<string> {
+  const env = opts.env;
   const override = env[tool.envVar];
   if (override) return Promise.resolve(override);
   const bin = goToolCachePath(tool, opts.root);

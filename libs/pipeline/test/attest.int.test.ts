@@ -80,6 +80,8 @@ describe("attestImage with the real cosign and syft", () => {
 
   const target = (repo: string, image: SeededImage, k: TestKeyPair = keys): AttestTarget => ({
     image: "demo",
+    // The real cosign and syft, found and run as on this machine.
+    env: process.env,
     client,
     repo,
     repoRef: `${registry.host}/${repo}`,
@@ -122,8 +124,8 @@ describe("attestImage with the real cosign and syft", () => {
 
   beforeAll(async () => {
     // First use builds both tools from the Go module proxy (minutes, once per machine).
-    cosign = await goToolBinary(COSIGN);
-    await goToolBinary(SYFT);
+    cosign = await goToolBinary(COSIGN, { env: process.env });
+    await goToolBinary(SYFT, { env: process.env });
     keys = await testKeyPair();
     registry = await startTestRegistry();
     client = new RegistryClient({ registry: registry.host });

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { Logger } from "../src/log/logger.ts";
+import { DEFAULT_HEARTBEAT_MS, heartbeatMs, Logger } from "../src/log/logger.ts";
 
 function capture(heartbeatMs = 60_000) {
   let text = "";
@@ -50,5 +50,15 @@ describe("the run's retry tally", () => {
     expect(tally.summary()).toBe(
       "↻ retried in this run: registry requests 2, engine push 1, cosign attest 1, cosign sign 1, syft scan 1 (6 in all, each announced above)",
     );
+  });
+
+  it("takes its heartbeat from IMAGE_PIPELINE_HEARTBEAT_MS as the edge read it: unset is 15 s, a bad value is one message naming the variable", () => {
+    expect(heartbeatMs({})).toBe(DEFAULT_HEARTBEAT_MS);
+    expect(heartbeatMs({ IMAGE_PIPELINE_HEARTBEAT_MS: "" })).toBe(15_000);
+    expect(heartbeatMs({ IMAGE_PIPELINE_HEARTBEAT_MS: "60000" })).toBe(60_000);
+    for (const bad of ["soon", "0", "-5", "Infinity"])
+      expect(heartbeatMs({ IMAGE_PIPELINE_HEARTBEAT_MS: bad })).toBe(
+        `environment variable IMAGE_PIPELINE_HEARTBEAT_MS is "${bad}": use a number of milliseconds above 0 (default 15000), or unset it`,
+      );
   });
 });

@@ -122,7 +122,7 @@ describe("each platform on its own engine, merged into one index", () => {
       expect(out).toContain(`hello from ${machine} as 10001`);
       execFileSync("docker", ["image", "rm", "--force", pulled], { stdio: "ignore" });
     }
-    const cosign = await goToolBinary(COSIGN);
+    const cosign = await goToolBinary(COSIGN, { env: process.env });
     const keys = await pipelineTestKeys();
     const verify = (...args: string[]) =>
       spawnSync(cosign, [...args, "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--allow-insecure-registry"], {
@@ -259,7 +259,7 @@ describe("the merge trusts a staged platform only when the release signed its SB
     const dir = mkdtempSync(join(tmpdir(), "forged-sbom-"));
     const predicate = join(dir, "sbom.json");
     writeFileSync(predicate, JSON.stringify({ spdxVersion: "SPDX-2.3", SPDXID: "SPDXRef-DOCUMENT", name: `${REGISTRY}/${repo}@${arm64}`, packages: [] }));
-    const cosign = await goToolBinary(COSIGN);
+    const cosign = await goToolBinary(COSIGN, { env: process.env });
     const attested = spawnSync(
       cosign,
       [

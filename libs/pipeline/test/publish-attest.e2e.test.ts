@@ -91,7 +91,7 @@ describe("published digests carry a signature, SBOMs and provenance that cosign 
   const verifyArgs = () => ["--key", keys.publicKeyFile, "--insecure-ignore-tlog=true"];
 
   beforeAll(async () => {
-    cosign = await goToolBinary(COSIGN);
+    cosign = await goToolBinary(COSIGN, { env: process.env });
     keys = await pipelineTestKeys();
     ws = fixtureWorkspace(baseDigest);
     withPackageAndLock(ws);
@@ -247,7 +247,7 @@ describe("publish over a digest whose bundles another key made", () => {
   it("signs and attests it anew with the configured key, says so, and `cosign verify --key` passes; the next run adds nothing", async () => {
     const ws = fixtureWorkspace(baseDigest, ["fixture-base"]);
     try {
-      const cosign = await goToolBinary(COSIGN);
+      const cosign = await goToolBinary(COSIGN, { env: process.env });
       const keys = await pipelineTestKeys();
       const other = await testKeyPair("a-branch-or-rotated-key");
       const ns = `e2e-foreign-${randomBytes(4).toString("hex")}`;

@@ -122,7 +122,7 @@ describe("publish of a parent and its child through a flaky link", () => {
   let flaky: (PipelineRun & { seconds: number; ns: string }) | undefined;
 
   beforeAll(async () => {
-    cosign = await goToolBinary(COSIGN);
+    cosign = await goToolBinary(COSIGN, { env: process.env });
     upstream = await startTestRegistry();
     link = await startFlakyLink({ upstream: upstream.host, seed: SEED, listen: "bridge" });
     direct = new RegistryClient({ registry: upstream.host, retry: { retries: 0 } });

@@ -75,7 +75,7 @@ describe("publish to an htpasswd registry the engine reaches in its own network"
       );
       const keys = await pipelineTestKeys();
       const verify = spawnSync(
-        await goToolBinary(COSIGN),
+        await goToolBinary(COSIGN, { env: process.env }),
         ["verify", "--key", keys.publicKeyFile, "--insecure-ignore-tlog=true", "--allow-http-registry", `${registry.host}/${NS}/fixture-base@${digest}`],
         { encoding: "utf8", env: { ...process.env, DOCKER_CONFIG: config }, maxBuffer: 64 << 20 },
       );

@@ -65,7 +65,7 @@ describe("vulnerability scan, gate, reports and rescans", () => {
   let smoke: PipelineRun;
 
   beforeAll(async () => {
-    cosign = await goToolBinary(COSIGN);
+    cosign = await goToolBinary(COSIGN, { env: process.env });
     keys = await pipelineTestKeys();
     ws = fixtureWorkspace(baseDigest, [IMAGE]);
     criticalDb = await pushTestVulnDb(HOST_REGISTRY, `${ns}/grype-db`, "critical", testVulnDb("critical"));

@@ -17,6 +17,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(helpText(command.topic));
     return 0;
   }
+  // The edge: the environment is read here, once, into a typed config.
   const cfg = resolveConfig({
     env: process.env,
     repoRoot,
@@ -24,7 +25,8 @@ async function main(argv: readonly string[]): Promise<number> {
   });
   switch (command.kind) {
     case "provision":
-      await provision(cfg);
+      // process.env itself, not a copy: the SDK reads the engine's address there (provision.ts verify).
+      await provision(cfg, process.env);
       return 0;
     case "status": {
       const status = await collectStatus(cfg);

@@ -21,6 +21,8 @@ export interface HarnessConfig {
   goToolchain: string;
   /** Module proxy; a corporate mirror of proxy.golang.org works too. Never "direct". */
   goProxy: string;
+  /** How often a long step (a Go build, debootstrap) says it is still running: HARNESS_PROGRESS_SECONDS, else 30 s. */
+  progressIntervalMs: number;
   cacheDir: string;
   stateDir: string;
   envFile: string;
@@ -104,6 +106,12 @@ export function daggerVersionFromLockfile(lock: unknown): string {
   return version;
 }
 
+/** Seconds above 0, else the 30 s default (an unusable value has always meant the default here). */
+function progressIntervalMs(seconds: string | undefined): number {
+  const n = Number(seconds);
+  return seconds && Number.isFinite(n) && n > 0 ? n * 1000 : 30_000;
+}
+
 export function resolveConfig(input: { env: Record<string, string | undefined>; repoRoot: string; lockfile: unknown }): HarnessConfig {
   const { env, repoRoot } = input;
   const daggerVersion = daggerVersionFromLockfile(input.lockfile);
@@ -119,6 +127,7 @@ export function resolveConfig(input: { env: Record<string, string | undefined>; 
     daggerTag,
     goToolchain: GO_TOOLCHAIN,
     goProxy: (env.IMAGE_TOOLING_GOPROXY || "https://proxy.golang.org").replace(/\/+$/, ""),
+    progressIntervalMs: progressIntervalMs(env.HARNESS_PROGRESS_SECONDS),
     cacheDir,
     stateDir,
     envFile: harnessEnvPath(env),

@@ -93,7 +93,12 @@ export async function commandExists(cmd: string): Promise<boolean> {
  * Prints a "still <label>… 3m10s" line every interval while `work` runs, so a
  * 20-minute compile never looks like a hang.
  */
-export async function withProgress<T>(label: string, work: () => Promise<T>, intervalMs = progressIntervalMs()): Promise<T> {
+export async function withProgress<T>(
+  /** cfg.progressIntervalMs (HARNESS_PROGRESS_SECONDS, read by resolveConfig). */
+  intervalMs: number,
+  label: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   const timer = setInterval(() => say(`    … still ${label}… ${formatDuration(Date.now() - started)}`), intervalMs);
   timer.unref();
@@ -102,11 +107,6 @@ export async function withProgress<T>(label: string, work: () => Promise<T>, int
   } finally {
     clearInterval(timer);
   }
-}
-
-function progressIntervalMs(): number {
-  const fromEnv = Number(process.env.HARNESS_PROGRESS_SECONDS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1000 : 30_000;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -67,8 +67,12 @@ export function envVarsFor(
 }
 
 /** The same path tests take: SDK → CLI → engine → mirror, on both platforms. */
-async function verify(cfg: HarnessConfig, vars: Record<string, string>): Promise<StepResult> {
-  Object.assign(process.env, vars);
+async function verify(cfg: HarnessConfig, vars: Record<string, string>, sdkEnv: Record<string, string | undefined>): Promise<StepResult> {
+  // Needed: the Dagger SDK's connection() finds the CLI and the engine only
+  // through _EXPERIMENTAL_DAGGER_CLI_BIN / _EXPERIMENTAL_DAGGER_RUNNER_HOST in
+  // process.env, so the harness's variables are written into the environment
+  // object the edge (cli.ts) passes: process.env itself.
+  Object.assign(sdkEnv, vars);
   const expected: Record<string, string> = { "linux/amd64": "x86_64", "linux/arm64": "aarch64" };
   const seen: string[] = [];
   await connection(async () => {
@@ -122,7 +126,8 @@ export async function provisionProblems(cfg: HarnessConfig): Promise<string[]> {
   return problems;
 }
 
-export async function provision(cfg: HarnessConfig): Promise<void> {
+/** `sdkEnv`: the environment the Dagger SDK reads (process.env, passed by cli.ts); verify points it at the new engine. */
+export async function provision(cfg: HarnessConfig, sdkEnv: Record<string, string | undefined>): Promise<void> {
   if (process.getuid?.() !== 0) {
     // `npm test` provisions first; a developer who provisioned once with sudo
     // should not need root again just to learn that nothing has to change.
@@ -252,7 +257,7 @@ export async function provision(cfg: HarnessConfig): Promise<void> {
         return { cached: same, detail: cfg.envFile };
       },
     });
-    await runner.step({ id: "verify", title: "verify with the SDK (connection, uname -m on amd64 and arm64, tcp://)", run: () => verify(cfg, vars) });
+    await runner.step({ id: "verify", title: "verify with the SDK (connection, uname -m on amd64 and arm64, tcp://)", run: () => verify(cfg, vars, sdkEnv) });
   } finally {
     const wall = Date.now() - started;
     say("");

@@ -27,6 +27,14 @@ describe("resolveConfig", () => {
     expect(cfg.go.modCache).toBe("/var/cache/image-tooling/go/mod");
     expect(cfg.debian.archs).toEqual(["amd64", "arm64"]);
     expect(cfg.goProxy).toBe("https://proxy.golang.org");
+    expect(cfg.progressIntervalMs).toBe(30_000);
+  });
+
+  it("takes the progress interval from HARNESS_PROGRESS_SECONDS; an unusable value keeps the 30 s default", () => {
+    const at = (v: string) => resolveConfig({ env: { HARNESS_PROGRESS_SECONDS: v }, repoRoot: "/repo", lockfile: lock("0.21.8") }).progressIntervalMs;
+    expect(at("5")).toBe(5_000);
+    expect(at("0.5")).toBe(500);
+    for (const bad of ["", "0", "-1", "soon"]) expect(at(bad)).toBe(30_000);
   });
 
   it("lets the environment move cache and state", () => {

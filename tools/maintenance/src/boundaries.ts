@@ -19,6 +19,10 @@ import { posix } from "node:path";
  * declaring test-support (or another tool a test drives) would put it in Nx's
  * project graph as a dependency of every image's pipeline, so a change to a
  * test helper would mark every image affected.
+ *
+ * And one rule about configuration: the environment is read once, at each
+ * CLI's edge, into a typed value that is passed down; a read of the process
+ * environment in a package's src/ is allowed only in the files on ENV_EDGES.
  */
 
 export interface WorkspacePackage {
@@ -37,13 +41,49 @@ export interface SourceFile {
   /** Relative to the workspace root. */
   path: string;
   imports: readonly string[];
+  /** Lines (1-based) that read the process environment (envReadLines). */
+  envReads?: readonly number[];
 }
 
 export interface Violation {
   file: string;
+  /** 1-based, when the violation is one line (an environment read). */
+  line?: number;
   specifier: string;
   message: string;
 }
+
+/** Spelled in pieces so that this file's own source holds no read for the check to find. */
+const PROCESS_ENV = ["process", "env"].join(".");
+
+export interface EnvEdge {
+  /** A file relative to the workspace root, or a folder ending in "/" (all of it). */
+  path: string;
+  /** One line: why this file may read the environment. */
+  why: string;
+}
+
+/**
+ * The CLI edges: the only files in a package's src/ that may read the
+ * process environment. Each reads it once and passes a typed value (or the
+ * environment object, for the tools it starts) down. A new CLI's main file
+ * goes here, with its reason; nothing else does.
+ */
+export const ENV_EDGES: readonly EnvEdge[] = [
+  { path: "libs/pipeline/src/cli/main.ts", why: "the pipeline program: runArgv(argv, env) is its edge" },
+  { path: "libs/pipeline/src/attest/install-tools.ts", why: "the tools:attest program (HELPER_TOOLS, TOOLS_MIRROR)" },
+  { path: "libs/image-lint/src/cli.ts", why: "the image-lint program" },
+  { path: "tools/nx-image-plugin/src/executor/pipeline-executor.ts", why: "the Nx executor: runArgv's other caller, in Nx's worker process" },
+  { path: "tools/airgap-engine/src/cli.ts", why: "the harness program: resolveConfig turns the environment into its typed config" },
+  { path: "tools/image-docs/src/main.ts", why: "the image-docs program" },
+  { path: "tools/tools-update/src/main.ts", why: "the tools:update program" },
+  { path: "tools/release/src/check-changesets.ts", why: "the check:changesets program (NX_BASE, NX_HEAD, nx's environment)" },
+  { path: "tools/release/src/pending-releases.ts", why: "the release:pending program (GITHUB_OUTPUT)" },
+  { path: "tools/release/src/release-notes.ts", why: "the release-notes program (GITHUB_STEP_SUMMARY)" },
+  { path: "tools/release/src/lint-workflows.ts", why: "the lint:workflows program (actionlint's environment)" },
+  { path: "tools/test-support/", why: "test code: starts the CLIs and tools as a test run does, in the test's environment" },
+  { path: "tools/bench/", why: "benchmark code, run by hand" },
+];
 
 const BUILTINS = new Set(builtinModules);
 const isBuiltin = (s: string): boolean => s.startsWith("node:") || BUILTINS.has(s.split("/")[0]!);
@@ -145,5 +185,50 @@ export function importSpecifiers(source: string): string[] {
   // Comments may quote imports (as examples); strip them first.
   const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
   for (const re of patterns) for (const m of code.matchAll(re)) out.push(m[1]!);
+  return out;
+}
+
+/**
+ * Lines (1-based) of a TypeScript or CommonJS source that read the process
+ * environment: `process.env`, `process["env"]`, `{ env } = process` and an
+ * import of `env` from node:process. Comments do not count.
+ */
+export function envReadLines(source: string): number[] {
+  // Comments are blanked, keeping their newlines, so line numbers stay true.
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " ")).replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  const read =
+    /\bprocess\s*(?:\.\s*env\b|\[\s*["'`]env["'`]\s*\])|\{[^}]*\benv\b[^}]*\}\s*=\s*process\b|\bimport\s*\{[^}]*\benv\b[^}]*\}\s*from\s*["'](?:node:)?process["']/;
+  return code.split("\n").flatMap((line, i) => (read.test(line) ? [i + 1] : []));
+}
+
+const onEdge = (edges: readonly EnvEdge[], path: string): boolean => edges.some((e) => (e.path.endsWith("/") ? path.startsWith(e.path) : path === e.path));
+
+/**
+ * Reads of the process environment below a CLI's edge: in a package's src/
+ * (tests are free to build their own), outside the files on `edges`. An
+ * entry naming a file that is not there is reported too, so the list stays
+ * the list of edges.
+ */
+export function envViolations(packages: readonly WorkspacePackage[], files: readonly SourceFile[], edges: readonly EnvEdge[] = ENV_EDGES): Violation[] {
+  const out: Violation[] = [];
+  for (const file of files) {
+    const pkg = owner(packages, file.path);
+    if (!pkg || !file.path.startsWith(`${pkg.dir}/src/`) || isTestFile(pkg, file.path) || onEdge(edges, file.path)) continue;
+    for (const line of file.envReads ?? [])
+      out.push({
+        file: file.path,
+        line,
+        specifier: PROCESS_ENV,
+        message: `reads the environment below its CLI's edge: take the value (or the environment object, for a tool it starts) as a parameter from its caller, which gets it from the CLI's main file (the pipeline: runArgv's env, then RunContext.env); a new CLI's main file goes on ENV_EDGES in tools/maintenance/src/boundaries.ts with its reason`,
+      });
+  }
+  const paths = new Set(files.map((f) => f.path));
+  for (const edge of edges)
+    if (!edge.path.endsWith("/") && !paths.has(edge.path))
+      out.push({
+        file: edge.path,
+        specifier: "ENV_EDGES",
+        message: "is on ENV_EDGES (tools/maintenance/src/boundaries.ts) but is not a source file of any package: correct or remove the entry",
+      });
   return out;
 }

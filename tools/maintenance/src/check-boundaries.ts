@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { INSTALL_ROOT, runMain } from "@image-tooling/cli-support";
 import { join, relative } from "node:path";
-import { boundaryViolations, importSpecifiers, type SourceFile, type WorkspacePackage } from "./boundaries.ts";
+import { boundaryViolations, ENV_EDGES, envReadLines, envViolations, importSpecifiers, type SourceFile, type WorkspacePackage } from "./boundaries.ts";
 
 /**
- * `npm run check:boundaries`: every package's imports against the rules in
- * boundaries.ts; part of `npm test` and `npm run test:unit`. Prints each
+ * `npm run check:boundaries`: every package's imports, and its reads of the
+ * environment, against the rules in boundaries.ts; part of `npm test` and `npm run test:unit`. Prints each
  * violation (file, import, what to do) and exits 1, or says how many files
  * it read.
  */
@@ -44,8 +44,10 @@ function sources(root: string, dir: string, out: SourceFile[]): void {
     if (SKIP.has(entry)) continue;
     const rel = `${dir}/${entry}`;
     if (statSync(join(root, rel)).isDirectory()) sources(root, rel, out);
-    else if (/\.(ts|cjs|mjs)$/.test(entry) && !entry.endsWith(".d.ts"))
-      out.push({ path: rel, imports: importSpecifiers(readFileSync(join(root, rel), "utf8")) });
+    else if (/\.(ts|cjs|mjs)$/.test(entry) && !entry.endsWith(".d.ts")) {
+      const text = readFileSync(join(root, rel), "utf8");
+      out.push({ path: rel, imports: importSpecifiers(text), envReads: envReadLines(text) });
+    }
   }
 }
 
@@ -55,20 +57,22 @@ export function checkBoundaries(root: string) {
   for (const p of packages) sources(root, p.dir, files);
   const rootPkg = readJson(join(root, "package.json"));
   const rootDeclared = new Set([...keys(rootPkg.dependencies), ...keys(rootPkg.devDependencies)]);
-  return { packages, files, violations: boundaryViolations(packages, rootDeclared, files) };
+  return { packages, files, violations: [...boundaryViolations(packages, rootDeclared, files), ...envViolations(packages, files)] };
 }
 
 function main(): number {
   const root = INSTALL_ROOT;
   const { packages, files, violations } = checkBoundaries(root);
-  for (const v of violations) console.error(`${relative(root, join(root, v.file))}: "${v.specifier}": ${v.message}`);
+  for (const v of violations) console.error(`${relative(root, join(root, v.file))}${v.line ? `:${v.line}` : ""}: "${v.specifier}": ${v.message}`);
   if (violations.length) {
     console.error(
-      `\n✘ ${violations.length} import${violations.length > 1 ? "s" : ""} across package boundaries (tools/maintenance/src/boundaries.ts says the rules)`,
+      `\n✘ ${violations.length} violation${violations.length > 1 ? "s" : ""} of the package boundaries (tools/maintenance/src/boundaries.ts says the rules)`,
     );
     return 1;
   }
-  console.log(`✔ package boundaries: ${files.length} files of ${packages.length} packages, every import through a front door and declared`);
+  console.log(
+    `✔ package boundaries: ${files.length} files of ${packages.length} packages, every import through a front door and declared, the environment read only at the ${ENV_EDGES.length} CLI edges`,
+  );
   return 0;
 }
 

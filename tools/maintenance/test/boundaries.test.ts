@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundaryViolations, importSpecifiers, splitSpecifier, type WorkspacePackage } from "../src/boundaries.ts";
+import { boundaryViolations, ENV_EDGES, envReadLines, envViolations, importSpecifiers, splitSpecifier, type WorkspacePackage } from "../src/boundaries.ts";
 
 const pkg = (name: string, dir: string, declared: string[] = [], exports?: string[]): WorkspacePackage => ({
   name,
@@ -97,5 +97,70 @@ describe("layers inside a package", () => {
     expect(inLayers("libs/pipeline/src/stage/merge.ts", "../attest/sign.ts")).toEqual([
       `../attest/sign.ts: src/stage is in no layer of @x/pipeline: add it to libs/pipeline/package.json "layers" (lowest first)`,
     ]);
+  });
+});
+
+describe("the environment is read only at a CLI's edge", () => {
+  const EDGES = [
+    { path: "libs/pipeline/src/cli/main.ts", why: "the program" },
+    { path: "tools/support/", why: "test code" },
+  ];
+  const fixture = (path: string, source: string) => ({ path, imports: [], envReads: envReadLines(source) });
+  const below = [
+    "export function heartbeat(): number {",
+    "  // process.env in a comment is no read",
+    "  return Number(process.env.HEARTBEAT_MS ?? 15000);",
+    "}",
+  ].join("\n");
+  const edge = fixture("libs/pipeline/src/cli/main.ts", "runArgv(process.argv.slice(2), process.env);");
+  const check = (...files: ReturnType<typeof fixture>[]) => envViolations(PACKAGES, [edge, ...files], EDGES);
+
+  it("a read below the edge is reported with its file and line and what to do instead", () => {
+    const found = check(fixture("libs/pipeline/src/report/logger.ts", below));
+    expect(found).toEqual([
+      {
+        file: "libs/pipeline/src/report/logger.ts",
+        line: 3,
+        specifier: "process.env",
+        message: expect.stringMatching(/^reads the environment below its CLI's edge: take the value .* as a parameter from its caller/),
+      },
+    ]);
+    expect(found[0]!.message).toContain("ENV_EDGES in tools/maintenance/src/boundaries.ts");
+  });
+
+  it("the edge files, a listed folder, tests and anything outside a package's src/ may read it", () => {
+    expect(
+      check(
+        fixture("tools/support/src/run.ts", below),
+        fixture("libs/pipeline/test/logger.test.ts", below),
+        fixture("libs/pipeline/src/report/logger.test.ts", below),
+        fixture("libs/pipeline/vitest.config.ts", below),
+      ),
+    ).toEqual([]);
+  });
+
+  it("an entry naming a file that is not there is reported, so the list stays the list of edges", () => {
+    expect(envViolations(PACKAGES, [], EDGES).map((v) => `${v.file}: ${v.message}`)).toEqual([
+      "libs/pipeline/src/cli/main.ts: is on ENV_EDGES (tools/maintenance/src/boundaries.ts) but is not a source file of any package: correct or remove the entry",
+    ]);
+  });
+
+  it("finds every spelling of a read, on its line, and none in comments", () => {
+    const source = [
+      "const a = process.env.A;", // 1
+      'const b = process["env"].B;', // 2
+      "const { env } = process;", // 3
+      'import { env as e } from "node:process";', // 4
+      "const c = globalThis.process.env;", // 5
+      "// process.env.D", // 6
+      "/* process.env.E", // 7
+      "   process.env.F */", // 8
+      "const f = (env = {}) => env;", // 9
+    ].join("\n");
+    expect(envReadLines(source)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("every edge says why", () => {
+    for (const e of ENV_EDGES) expect(e.why.length, e.path).toBeGreaterThan(5);
   });
 });

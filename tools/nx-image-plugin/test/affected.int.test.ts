@@ -37,7 +37,8 @@ describe("what a change affects, by kind of change", () => {
     return {
       publish: ws.affected("main", "HEAD", "publish"),
       smoke: ws.affected("main", "HEAD", "smoke"),
-      planned: affectedImages(ws.root, { base: "main", head: "HEAD" }),
+      // The environment ws.affected runs nx in, so both answers come from the same nx setup.
+      planned: affectedImages(ws.root, { base: "main", head: "HEAD" }, process.env),
       digestChanged: [...now]
         .filter(([n, d]) => digestsOnMain.get(n) !== d)
         .map(([n]) => n)

@@ -13,8 +13,8 @@ export const ACTIONLINT: GoTool = { name: "actionlint", pkg: "github.com/rhysd/a
 
 export class ActionlintUnavailable extends Error {}
 
-/** Path to an actionlint binary of the pinned version: $ACTIONLINT, the cache, or a fresh build. */
-export function actionlintBinary(repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+/** Path to an actionlint binary of the pinned version: $ACTIONLINT, the cache, or a fresh build (`env`: the caller's, read at its CLI's edge). */
+export function actionlintBinary(repoRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
   return goToolBinary(ACTIONLINT, { root: repoRoot, env });
 }
 

@@ -14,7 +14,7 @@ import { judge } from "./coverage.ts";
 import { renderCheck } from "./render-check.ts";
 import { runMain } from "@image-tooling/cli-support";
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { base: { type: "string" }, head: { type: "string" }, cwd: { type: "string" }, help: { type: "boolean", short: "h" } },
@@ -23,9 +23,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write("Usage: npm run check:changesets -- [--base <ref>] [--head <ref>] [--cwd <dir>]\n");
     return 0;
   }
-  const base = values.base ?? process.env.NX_BASE ?? "origin/main";
-  const head = values.head ?? (process.env.NX_HEAD || undefined);
-  const change = await collect(values.cwd ?? process.cwd(), base, head);
+  const base = values.base ?? env.NX_BASE ?? "origin/main";
+  const head = values.head ?? (env.NX_HEAD || undefined);
+  const change = await collect(values.cwd ?? process.cwd(), base, head, env);
   if (change.problems.length) {
     process.stderr.write(`Invalid changesets:\n${change.problems.map((p) => `  ✗ ${p}`).join("\n")}\n`);
     return 1;
@@ -37,4 +37,5 @@ async function main(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-runMain("check:changesets", () => main(process.argv.slice(2)), { failureCode: 2 });
+// The edge: argv and the environment are read here, once.
+runMain("check:changesets", () => main(process.argv.slice(2), process.env), { failureCode: 2 });

@@ -19,10 +19,10 @@ export interface ChangeSummary {
   problems: string[];
 }
 
-/** Everything the check needs to know about this change, read from git, nx and .changeset/. */
-export async function collect(cwd: string, base: string, head?: string): Promise<ChangeSummary> {
+/** Everything the check needs to know about this change, read from git, nx and .changeset/; nx runs in `env` (the CLI's). */
+export async function collect(cwd: string, base: string, head: string | undefined, env: Record<string, string | undefined>): Promise<ChangeSummary> {
   const forkPoint = mergeBase(cwd, base, head);
-  const names = affectedImages(cwd, { base, head });
+  const names = affectedImages(cwd, { base, head }, env);
   const packages = await getPackages(cwd);
   const byName = new Map(packages.packages.map((p) => [p.packageJson.name, p]));
   const files = names.length ? changedFiles(cwd, forkPoint, head) : [];

@@ -12,14 +12,14 @@ import { workflowProblems } from "./workflow-rules.ts";
 import { trustProblems } from "./workflow-trust.ts";
 import { runMain } from "@image-tooling/cli-support";
 
-async function main(cwd: string): Promise<number> {
+async function main(cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = join(".github", "workflows");
   const files = readdirSync(join(cwd, dir))
     .filter((f) => /\.ya?ml$/.test(f))
     .map((f) => join(dir, f))
     .sort();
   const findings = [
-    ...actionlint(await actionlintBinary(cwd), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
+    ...actionlint(await actionlintBinary(cwd, env), files, cwd).map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`),
     ...files.flatMap((f) => {
       const text = readFileSync(join(cwd, f), "utf8");
       return [...workflowProblems(text), ...trustProblems(text)].map((p) => `${f}:${p.line}: ${p.message}`);
@@ -29,4 +29,5 @@ async function main(cwd: string): Promise<number> {
   return findings.length ? 1 : 0;
 }
 
-runMain("lint:workflows", () => main(process.cwd()), { failureCode: 2 });
+// The edge: the environment is read here, once.
+runMain("lint:workflows", () => main(process.cwd(), process.env), { failureCode: 2 });

@@ -14,12 +14,13 @@ import readChangesets from "@changesets/read";
 import { releasesFor } from "./release-plan.ts";
 import { runMain } from "@image-tooling/cli-support";
 
-async function main(cwd: string): Promise<number> {
+async function main(cwd: string, githubOutput: string | undefined): Promise<number> {
   const releases = await releasesFor(cwd, await readChangesets(cwd));
   const lines = releases.map((r) => `  ${r.name}: ${r.oldVersion} → ${r.newVersion} (${r.type})`);
   process.stdout.write(releases.length ? `Pending image releases:\n${lines.join("\n")}\n` : "No pending image releases.\n");
-  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `pending=${releases.length > 0}\n`);
+  if (githubOutput) appendFileSync(githubOutput, `pending=${releases.length > 0}\n`);
   return 0;
 }
 
-runMain("release:pending", () => main(process.cwd()));
+// The edge: the environment is read here, once.
+runMain("release:pending", () => main(process.cwd(), process.env.GITHUB_OUTPUT));

@@ -28,7 +28,7 @@ function changelogs(cwd: string, results: ImageResult[]): Map<string, string> {
   return out;
 }
 
-function main(argv: string[]): number {
+function main(argv: string[], stepSummary: string | undefined): number {
   const { values } = parseArgs({ args: argv, options: { results: { type: "string" }, out: { type: "string" }, cwd: { type: "string" } } });
   const cwd = resolve(values.cwd ?? process.cwd());
   const results = readResults(resolve(cwd, values.results ?? "dist/images"));
@@ -41,8 +41,9 @@ function main(argv: string[]): number {
     writeFileSync(join(dir, "release-notes.md"), notes);
     for (const r of results) writeFileSync(join(dir, `${r.image}.md`), renderImageNotes(r, entries.get(r.image)));
   }
-  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, `${notes}\n`);
+  if (stepSummary) appendFileSync(stepSummary, `${notes}\n`);
   return 0;
 }
 
-runMain("release-notes", () => main(process.argv.slice(2)));
+// The edge: argv and the environment are read here, once.
+runMain("release-notes", () => main(process.argv.slice(2), process.env.GITHUB_STEP_SUMMARY));

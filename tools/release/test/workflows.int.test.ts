@@ -79,7 +79,7 @@ const PINNED = {
 describe("GitHub workflows", { timeout: 60_000 }, () => {
   let bin: string;
   beforeAll(async () => {
-    bin = await actionlintBinary(REPO); // builds it from the Go module proxy on first use
+    bin = await actionlintBinary(REPO, process.env); // builds it from the Go module proxy on first use
   }, 600_000);
 
   it("actionlint finds nothing in ci.yml and release.yml", () => {

@@ -17,7 +17,7 @@ export interface TestKeyPair {
 
 /** A fresh cosign key pair in a temporary directory, made by the pinned cosign. */
 export async function testKeyPair(password = "test-password-not-secret"): Promise<TestKeyPair> {
-  const cosign = await goToolBinary(COSIGN);
+  const cosign = await goToolBinary(COSIGN, { env: process.env });
   const dir = mkdtempSync(join(tmpdir(), "cosign-keys-"));
   execFileSync(cosign, ["generate-key-pair"], { cwd: dir, env: { ...process.env, COSIGN_PASSWORD: password }, stdio: "pipe" });
   const privateKey = readFileSync(join(dir, "cosign.key"), "utf8");

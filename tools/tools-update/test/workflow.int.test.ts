@@ -27,7 +27,7 @@ const steps = Object.values(w.jobs).flatMap((j) => j.steps);
 describe("update-tools.yml", { timeout: 60_000 }, () => {
   let bin: string;
   beforeAll(async () => {
-    bin = await actionlintBinary(REPO); // built from the Go module proxy on first use
+    bin = await actionlintBinary(REPO, process.env); // built from the Go module proxy on first use
   }, 600_000);
 
   it("actionlint and our rules find nothing", () => {

@@ -42,6 +42,8 @@ export interface AttestTarget {
   provenance: () => Promise<ProvenanceFacts>;
   locks: LockSource[];
   log: Logger;
+  /** The run's environment (RunContext.env), which cosign and syft inherit. */
+  env: NodeJS.ProcessEnv;
   /** Bundles this machine already found signed by the expected signer. */
   verified?: VerifiedBundles;
   /** How cosign's and syft's network faults are retried; absent: one attempt. */
@@ -129,93 +131,97 @@ export async function attestImage(t: AttestTarget): Promise<AttestationRecord> {
     for (const line of t.mode.privateKey.split("\n")) if (line.length >= 16 && !line.startsWith("-----")) log.addSecret(line);
   }
   try {
-    return await withToolEnvironment(t.access, async (env) => {
-      const dir = env.DOCKER_CONFIG!;
-      const onBuild = (what: string) => log.info(`  ${what}`);
-      const platformDigests = Object.values(t.platforms);
-      // Opened first: in key mode the expected signer is the key's public half.
-      const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild, ...(t.retry && { retry: t.retry }) });
-      const expected = cosign.expectedSigner();
-      const read = () => readAttestations(t.client, t.repo, t.digest, platformDigests, expected, t.verified);
-      // Before a write is run again after a cut: did the cut attempt land? Then a second copy would be attached.
-      const has = (what: (s: AttestationState) => unknown) => async () => Boolean(what(await read()));
-      const verifyAll = () =>
-        log.step(`${t.image}: verify ${ref ? "signature, SBOMs and provenance" : "SBOMs"} with cosign`, async () => {
-          await Promise.all([
-            ...(ref ? [cosign.verify(ref), cosign.verifyAttestation(ref, "slsaprovenance1")] : []),
-            ...platformDigests.map((d) => verifySbom(cosign, t.repoRef, d)),
-          ]);
-        });
-      // Without an index there is nothing to sign or give provenance yet: only the platforms' SBOMs are due.
-      const due = (state: AttestationState) => {
-        const w = missingWork(state, t.platforms);
-        return t.digest ? w : { ...w, sign: false, provenance: false };
-      };
-      const before = await read();
-      const work = due(before);
-      log.info(
-        `${t.image}: attest ${(t.digest ?? platformDigests.join(", ")).slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`,
-      );
-      for (const f of before.foreign) {
-        log.info(`  ⚠ a ${kindOf(f.type)} bundle on ${f.subject.slice(0, 19)}… is not by ${describeExpected(expected)} (${f.reason}): it does not count`);
-      }
-      if (nothingToDo(work)) {
-        if (t.mode.kind === "keyless") {
-          // Identity and signature are checked above; that the certificate is
-          // Fulcio's and logged in Rekor takes Sigstore's trust root: cosign.
-          await verifyAll();
-        } else {
-          // The key check above is the whole of cosign's check for a key-pair
-          // signature (no transparency log), so no cosign process is started.
-          log.info(`  (each signed by the configured key; check with \`cosign verify --key cosign.pub --insecure-ignore-tlog=true ${ref ?? subject}\`)`);
+    return await withToolEnvironment(
+      t.access,
+      async (env) => {
+        const dir = env.DOCKER_CONFIG!;
+        const onBuild = (what: string) => log.info(`  ${what}`);
+        const platformDigests = Object.values(t.platforms);
+        // Opened first: in key mode the expected signer is the key's public half.
+        const cosign = await Cosign.open(t.mode, env, dir, { plainHttp: t.access.plainHttp, onBuild, ...(t.retry && { retry: t.retry }) });
+        const expected = cosign.expectedSigner();
+        const read = () => readAttestations(t.client, t.repo, t.digest, platformDigests, expected, t.verified);
+        // Before a write is run again after a cut: did the cut attempt land? Then a second copy would be attached.
+        const has = (what: (s: AttestationState) => unknown) => async () => Boolean(what(await read()));
+        const verifyAll = () =>
+          log.step(`${t.image}: verify ${ref ? "signature, SBOMs and provenance" : "SBOMs"} with cosign`, async () => {
+            await Promise.all([
+              ...(ref ? [cosign.verify(ref), cosign.verifyAttestation(ref, "slsaprovenance1")] : []),
+              ...platformDigests.map((d) => verifySbom(cosign, t.repoRef, d)),
+            ]);
+          });
+        // Without an index there is nothing to sign or give provenance yet: only the platforms' SBOMs are due.
+        const due = (state: AttestationState) => {
+          const w = missingWork(state, t.platforms);
+          return t.digest ? w : { ...w, sign: false, provenance: false };
+        };
+        const before = await read();
+        const work = due(before);
+        log.info(
+          `${t.image}: attest ${(t.digest ?? platformDigests.join(", ")).slice(0, 19)}…: ${describeWork(work, Object.keys(t.platforms), describeSigning(t.mode))}`,
+        );
+        for (const f of before.foreign) {
+          log.info(`  ⚠ a ${kindOf(f.type)} bundle on ${f.subject.slice(0, 19)}… is not by ${describeExpected(expected)} (${f.reason}): it does not count`);
         }
-        return { status: "present", ...recordOf(before, t.platforms) } satisfies AttestationRecord;
-      }
+        if (nothingToDo(work)) {
+          if (t.mode.kind === "keyless") {
+            // Identity and signature are checked above; that the certificate is
+            // Fulcio's and logged in Rekor takes Sigstore's trust root: cosign.
+            await verifyAll();
+          } else {
+            // The key check above is the whole of cosign's check for a key-pair
+            // signature (no transparency log), so no cosign process is started.
+            log.info(`  (each signed by the configured key; check with \`cosign verify --key cosign.pub --insecure-ignore-tlog=true ${ref ?? subject}\`)`);
+          }
+          return { status: "present", ...recordOf(before, t.platforms) } satisfies AttestationRecord;
+        }
 
-      for (const platform of work.sbom) {
-        const platformDigest = t.platforms[platform]!;
-        await log.step(`${t.image}: SBOM ${platform} (syft → SPDX 2.3 + tools.lock.json)`, async () => {
-          const scanned = await scanImage(platformRef(t.repoRef, platformDigest), env, onBuild, t.retry);
-          const sbom = { ...enrichSbom(scanned, t.locks, archOf(platform)), name: sbomName(t.repoRef, platformDigest) };
-          await cosign.attest(
-            platformRef(t.repoRef, platformDigest),
-            "spdxjson",
-            sbom,
-            dir,
-            has((s) => s.sbom[platformDigest]),
+        for (const platform of work.sbom) {
+          const platformDigest = t.platforms[platform]!;
+          await log.step(`${t.image}: SBOM ${platform} (syft → SPDX 2.3 + tools.lock.json)`, async () => {
+            const scanned = await scanImage(platformRef(t.repoRef, platformDigest), env, onBuild, t.retry);
+            const sbom = { ...enrichSbom(scanned, t.locks, archOf(platform)), name: sbomName(t.repoRef, platformDigest) };
+            await cosign.attest(
+              platformRef(t.repoRef, platformDigest),
+              "spdxjson",
+              sbom,
+              dir,
+              has((s) => s.sbom[platformDigest]),
+            );
+          });
+        }
+        if (ref && work.provenance) {
+          await log.step(`${t.image}: SLSA v1 provenance`, async () =>
+            cosign.attest(
+              ref,
+              "slsaprovenance1",
+              provenancePredicate(await t.provenance()),
+              dir,
+              has((s) => s.provenance),
+            ),
           );
-        });
-      }
-      if (ref && work.provenance) {
-        await log.step(`${t.image}: SLSA v1 provenance`, async () =>
-          cosign.attest(
-            ref,
-            "slsaprovenance1",
-            provenancePredicate(await t.provenance()),
-            dir,
-            has((s) => s.provenance),
-          ),
-        );
-      }
-      if (ref && work.sign)
-        await log.step(`${t.image}: sign ${ref}`, () =>
-          cosign.sign(
-            ref,
-            has((s) => s.signature),
-          ),
-        );
+        }
+        if (ref && work.sign)
+          await log.step(`${t.image}: sign ${ref}`, () =>
+            cosign.sign(
+              ref,
+              has((s) => s.signature),
+            ),
+          );
 
-      // What a user will run, over everything the digest now carries, with exactly the identity users are told to check.
-      await verifyAll();
+        // What a user will run, over everything the digest now carries, with exactly the identity users are told to check.
+        await verifyAll();
 
-      const after = await read();
-      const missing = due(after);
-      if (!nothingToDo(missing)) throw new AttestError(`after signing, ${describeWork(missing, Object.keys(t.platforms), describeExpected(expected))}`);
-      return {
-        status: !before.signature && !before.provenance && Object.keys(before.sbom).length === 0 ? "created" : "completed",
-        ...recordOf(after, t.platforms),
-      } satisfies AttestationRecord;
-    });
+        const after = await read();
+        const missing = due(after);
+        if (!nothingToDo(missing)) throw new AttestError(`after signing, ${describeWork(missing, Object.keys(t.platforms), describeExpected(expected))}`);
+        return {
+          status: !before.signature && !before.provenance && Object.keys(before.sbom).length === 0 ? "created" : "completed",
+          ...recordOf(after, t.platforms),
+        } satisfies AttestationRecord;
+      },
+      t.env,
+    );
   } catch (e) {
     const message = log.redact(e instanceof Error ? e.message : String(e));
     log.info(`✘ ${t.image}: signing/attesting ${subject} failed: ${message}`);

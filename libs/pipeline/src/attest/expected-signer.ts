@@ -12,9 +12,9 @@ import { withToolEnvironment, type RegistryAccess } from "./tool-env.ts";
  */
 
 /** The signer `mode` signs as: the key's public half (cosign derives it once per process), or the keyless identity. */
-export async function expectedSignerOf(mode: SigningMode, access: RegistryAccess): Promise<ExpectedSigner> {
+export async function expectedSignerOf(mode: SigningMode, access: RegistryAccess, baseEnv: NodeJS.ProcessEnv): Promise<ExpectedSigner> {
   if (mode.kind === "keyless") return { kind: "keyless", identity: mode.identity, issuer: mode.issuer };
-  return withToolEnvironment(access, async (env) => (await Cosign.open(mode, env, env.DOCKER_CONFIG!)).expectedSigner());
+  return withToolEnvironment(access, async (env) => (await Cosign.open(mode, env, env.DOCKER_CONFIG!)).expectedSigner(), baseEnv);
 }
 
 /** `--key <cosign.pub>`: a reader that counts what that key signed. */

@@ -20,7 +20,7 @@ import { describeSigning, signingMode, SigningNotConfigured, type SigningMode, v
  */
 
 /** How this run signs; asked before anything is built, so a missing key or a wrong identity pushes nothing. */
-export function publishSigning(config: Pick<PipelineConfig, "channel" | "signing">, env: Record<string, string | undefined> = process.env): SigningMode {
+export function publishSigning(config: Pick<PipelineConfig, "channel" | "signing">, env: Record<string, string | undefined>): SigningMode {
   return asAttestError(() => signingMode(env, config.channel, config.signing));
 }
 
@@ -47,7 +47,7 @@ export function attestPlanLine(
   pkg: ImagePackage,
   existingDigest: string | null | "merged",
   config: Pick<PipelineConfig, "channel" | "signing">,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
 ): string {
   let signing: string;
   try {
@@ -92,6 +92,7 @@ export async function attestPublished(
     mode,
     locks,
     log: run.log,
+    env: run.env,
     verified: machineVerifiedBundles(),
     retry: { policy: config.retry, onRetry: (line) => run.log.info(line) },
     // Asked for only when there is an index (digest) to give provenance to.
@@ -109,7 +110,7 @@ export async function attestPublished(
         daggerVersion: daggerVersion(),
         startedOn: startedOn.toISOString(),
         finishedOn: new Date().toISOString(),
-        github: githubContext(process.env),
+        github: githubContext(run.env),
       });
     },
   });

@@ -17,7 +17,7 @@ export interface RegistryAccess {
  * DOCKER_CONFIG (never on the command line, where `ps` shows them), no update
  * checks or telemetry (our machines reach only the registries).
  */
-export function toolEnvironment(access: RegistryAccess, dir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function toolEnvironment(access: RegistryAccess, dir: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const auths: Record<string, { auth: string }> = {};
   if (access.username && access.password) {
     const key = isDockerHub(access.registry) ? "https://index.docker.io/v1/" : access.registry;
@@ -36,7 +36,8 @@ export function toolEnvironment(access: RegistryAccess, dir: string, base: NodeJ
 export async function withToolEnvironment<T>(
   access: RegistryAccess,
   fn: (env: NodeJS.ProcessEnv) => Promise<T>,
-  base: NodeJS.ProcessEnv = process.env,
+  /** The run's environment (RunContext.env), which the tools inherit. */
+  base: NodeJS.ProcessEnv,
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "image-tooling-attest-"));
   try {

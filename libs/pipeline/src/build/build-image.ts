@@ -14,7 +14,7 @@ export type PlatformContainers = Map<Platform, Container>;
  * artifact proxy as a `docker build --build-arg TOOLS_MIRROR=…` would (its
  * sha256 checks are unchanged, so the image cannot differ).
  */
-export function dockerBuildArgs(baseRef: string, env: Record<string, string | undefined> = process.env): { name: string; value: string }[] {
+export function dockerBuildArgs(baseRef: string, env: Record<string, string | undefined>): { name: string; value: string }[] {
   return [{ name: BASE_IMAGE_ARG, value: baseRef }, ...(env.TOOLS_MIRROR ? [{ name: "TOOLS_MIRROR", value: env.TOOLS_MIRROR }] : [])];
 }
 
@@ -29,6 +29,8 @@ export async function buildPlatforms(
   pkg: ImagePackage,
   baseRef: string,
   labels: Record<string, string>,
+  /** The run's environment, for dockerBuildArgs. */
+  env: Record<string, string | undefined>,
   retry?: RetryDeps,
   platforms: readonly Platform[] = pkg.metadata.platforms,
 ): Promise<PlatformContainers> {
@@ -39,7 +41,7 @@ export async function buildPlatforms(
       let ctr = context.dockerBuild({
         platform: platform as DaggerPlatform,
         dockerfile: pkg.metadata.dockerfile,
-        buildArgs: dockerBuildArgs(baseRef),
+        buildArgs: dockerBuildArgs(baseRef, env),
       });
       for (const [k, v] of Object.entries(labels)) ctr = ctr.withLabel(k, v).withAnnotation(k, v);
       try {

@@ -34,7 +34,7 @@ export async function runDiffCommand(
   const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
   const client = new RegistryClient({ ...access, retry: config.retry, onRetry: (line) => ctx.log.info(line) });
   // Whose SBOMs count, as for a rescan (the release's signer: SIGNING_IDENTITY, the GitHub repository's release.yml, or the key pair), unless --key names one.
-  const expected = args.key ? publicKeySigner(args.key) : await expectedSignerOf(rescanSigning(config, ctx.env), access);
+  const expected = args.key ? publicKeySigner(args.key) : await expectedSignerOf(rescanSigning(config, ctx.env), access, ctx.env);
   const changes = await ctx.log.step(`${repositoryRef(config, image)}: what changed from ${a} to ${b}`, () =>
     whatChanged({ ws: ctx.ws, client, repository: repositoryName(config.namespace, image), expected }, image, b, { against: a }),
   );

@@ -103,7 +103,7 @@ export type { ImageReport };
  * start for the whole run) with `onImage`; run as a program, this file calls
  * it below.
  */
-export async function runArgv(argv: string[], env: Record<string, string | undefined> = process.env, onImage?: (report: ImageReport) => void): Promise<number> {
+export async function runArgv(argv: string[], env: Record<string, string | undefined>, onImage?: (report: ImageReport) => void): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -148,4 +148,5 @@ const isProgram = (): boolean => {
   return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
 };
 
-if (isProgram()) runMain("image-pipeline", () => runArgv(process.argv.slice(2)));
+// The edge: argv and the environment are read here, once (the executor is the other caller).
+if (isProgram()) runMain("image-pipeline", () => runArgv(process.argv.slice(2), process.env));

@@ -16,7 +16,7 @@ import { RunRegistryError } from "../build/ephemeral-registry.ts";
 import { BuildFailedError } from "../build/build-error.ts";
 import { adoptHarnessEngine } from "../dagger/engine-env.ts";
 import { readGitInfo } from "../git/git-info.ts";
-import { Logger } from "../log/logger.ts";
+import { DEFAULT_HEARTBEAT_MS, heartbeatMs, Logger } from "../log/logger.ts";
 import { RunRecord } from "../report/run-record.ts";
 import type { ImageResult } from "../report/result.ts";
 import { RunReporter } from "../report/reporter.ts";
@@ -87,11 +87,17 @@ const EXPECTED_ERRORS = [
  */
 export async function runCli(
   opts: CliOptions,
-  env: Record<string, string | undefined> = process.env,
+  /** The process environment as runArgv's caller read it (the program's own, or the Nx executor's): everything below gets it from here. */
+  env: Record<string, string | undefined>,
   onImage?: (report: ImageReport) => void,
 ): Promise<number> {
   const root = opts.root ?? commandWorkspace(env, process.cwd());
-  const log = new Logger();
+  const heartbeat = heartbeatMs(env);
+  const log = new Logger(process.stderr, typeof heartbeat === "number" ? heartbeat : DEFAULT_HEARTBEAT_MS);
+  if (typeof heartbeat === "string") {
+    log.info(heartbeat);
+    return 2;
+  }
   if (!KNOWN.includes(opts.command)) {
     log.info(`unknown command "${opts.command}": use one of ${KNOWN.join(", ")} (--help for usage)`);
     return 2;
@@ -183,13 +189,14 @@ export async function runCli(
       config,
       ephemeralRegistryImage: config?.ephemeralRegistryImage ?? env.IMAGE_EPHEMERAL_REGISTRY_IMAGE ?? DEFAULT_EPHEMERAL_REGISTRY_IMAGE,
       vulns: config?.vulnerabilities ?? loadVulnConfig(root, env),
+      env,
     };
 
     // Checked before anything is built: a bad OpenVEX file or a missing or stale database stops here, not after the build.
     // (publish prepares its database after the registry answers: see runPublishCommand.)
     if ((opts.command === "smoke" || opts.command === "publish") && !opts.dryRun) {
       for (const image of images) readVex(root, ws.graph.images.get(image)!);
-      if (opts.command === "smoke") await prepareDatabase(run.vulns, log);
+      if (opts.command === "smoke") await prepareDatabase(run.vulns, log, run.env);
     }
 
     switch (opts.command) {

@@ -13,4 +13,11 @@ export interface RunContext {
   ephemeralRegistryImage: string;
   /** The vulnerability database and default gate (also in config, which build and smoke may run without). */
   vulns: VulnConfig;
+  /**
+   * The process environment as the CLI's edge read it (runArgv): the base
+   * environment of every helper tool (cosign, syft, grype, nx) and the
+   * source of the few variables read below the edge. Nothing under the edge
+   * reads process.env, so a test passes exactly the environment it means.
+   */
+  env: NodeJS.ProcessEnv;
 }

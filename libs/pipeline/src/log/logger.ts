@@ -2,6 +2,24 @@ import { Redactor } from "@image-tooling/oci-registry";
 import { RetryTally } from "./retry-tally.ts";
 import { formatDuration } from "@image-tooling/cli-support";
 
+/** A running step's heartbeat interval unless IMAGE_PIPELINE_HEARTBEAT_MS says otherwise. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/**
+ * IMAGE_PIPELINE_HEARTBEAT_MS: how often a running step says it is still
+ * running, in milliseconds (default 15 s). A value that is not a number above
+ * 0 is a usage error naming the variable, as config.ts treats its numeric
+ * variables; returned as the message to print. run-cli asks, with the env
+ * its edge read.
+ */
+export function heartbeatMs(env: Record<string, string | undefined>): number | string {
+  const value = env.IMAGE_PIPELINE_HEARTBEAT_MS;
+  if (!value) return DEFAULT_HEARTBEAT_MS;
+  const ms = Number(value);
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  return `environment variable IMAGE_PIPELINE_HEARTBEAT_MS is "${value}": use a number of milliseconds above 0 (default ${DEFAULT_HEARTBEAT_MS}), or unset it`;
+}
+
 /**
  * Progress output for long work. Every line passes through redaction, so a
  * secret that reaches a message by accident (an error echoing a URL, a
@@ -13,7 +31,8 @@ export class Logger {
   readonly retries = new RetryTally();
   constructor(
     private readonly out: NodeJS.WritableStream = process.stderr,
-    private readonly heartbeatMs = Number(process.env.IMAGE_PIPELINE_HEARTBEAT_MS ?? 15_000),
+    /** How often a running step says it is still running (run-cli reads IMAGE_PIPELINE_HEARTBEAT_MS). */
+    private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {}
 
   /** Registers a value that must never be printed. */

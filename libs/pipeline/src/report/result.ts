@@ -45,7 +45,7 @@ export function summaryTable(results: ImageResult[]): string {
 }
 
 /** The same summary as Markdown, appended to the GitHub Actions step summary when there is one. */
-export function writeStepSummary(results: ImageResult[], env: Record<string, string | undefined> = process.env): void {
+export function writeStepSummary(results: ImageResult[], env: Record<string, string | undefined>): void {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return;
   const rows = results.map((r) => `| ${r.image} | ${r.version} | ${r.status} | ${tagCell(r) || "—"} | ${r.digest ? `\`${r.digest}\`` : "—"} |`);

@@ -17,9 +17,14 @@ export const TASK_AFFECTED_ENV = { NX_LEGACY_AFFECTED: "false" } as const;
  * smoke-spec changes) is affected between `base` and `head` — without `head`,
  * the working tree too. The same answer `nx affected -t <target>` acts on, so
  * the changeset check and `plan --affected` agree with what CI publishes.
- * Sorted by name.
+ * Sorted by name. nx runs in `env` (the caller's process environment, read
+ * at its CLI's edge) with the settings below on top.
  */
-export function affectedImages(cwd: string, opts: { base: string; head?: string; target?: "publish" | "smoke" | "build" }): string[] {
+export function affectedImages(
+  cwd: string,
+  opts: { base: string; head?: string; target?: "publish" | "smoke" | "build" },
+  env: Record<string, string | undefined>,
+): string[] {
   const target = opts.target ?? "publish";
   // No --projects filter: with one, nx falls back to project-level affected. Only images have these targets.
   const args = ["show", "projects", "--affected", `--base=${opts.base}`, ...(opts.head ? [`--head=${opts.head}`] : []), "-t", target, "--json"];
@@ -27,7 +32,7 @@ export function affectedImages(cwd: string, opts: { base: string; head?: string;
     cwd,
     encoding: "utf8",
     // No daemon: a one-shot question must not leave a process behind in CI.
-    env: { ...process.env, ...TASK_AFFECTED_ENV, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0" },
+    env: { ...env, ...TASK_AFFECTED_ENV, NX_DAEMON: "false", NX_TUI: "false", NX_NO_CLOUD: "true", FORCE_COLOR: "0" },
     maxBuffer: 64 * 1024 * 1024,
   });
   const output = `${r.stdout}${r.stderr}`;

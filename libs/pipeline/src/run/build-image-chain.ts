@@ -28,6 +28,8 @@ export interface BuildContext {
   retry?: RetryPolicy;
   /** Build only these platforms of every image in the chain (`load` builds the one it loads); default: each image's own. */
   platforms?: readonly Platform[];
+  /** The run's environment (RunContext.env): TOOLS_MIRROR reaches the Dockerfile from it. */
+  env: Record<string, string | undefined>;
 }
 
 /** An image's inputs digest and its parent's, which is folded into it. */
@@ -72,7 +74,7 @@ export async function buildImage(
   });
   const platforms = ctx.platforms ?? pkg.metadata.platforms;
   const containers = await ctx.log.step(`${pkg.name} ${pkg.version}: build ${platforms.join(" + ")} (BASE_IMAGE=${base.ref})`, () =>
-    buildPlatforms(ctx.ws.root, pkg, base.ref, labels, ctx.retry && { policy: ctx.retry, onRetry: (line) => ctx.log.info(line) }, platforms),
+    buildPlatforms(ctx.ws.root, pkg, base.ref, labels, ctx.env, ctx.retry && { policy: ctx.retry, onRetry: (line) => ctx.log.info(line) }, platforms),
   );
   return { pkg, containers, labels, inputsDigest: digest, baseRef: base.ref };
 }

@@ -47,6 +47,7 @@ export async function withBuildSession<T>(
         source: run.config?.source ?? run.git.remoteUrl,
         ...(run.config && { retry: run.config.retry }),
         platforms: opts.platforms,
+        env: run.env,
       };
       let registry: Promise<EphemeralRegistry> | undefined;
       const getRegistry = () => (registry ??= run.log.step("start the run's ephemeral registry", () => EphemeralRegistry.start(run.ephemeralRegistryImage)));
@@ -67,7 +68,7 @@ export async function withBuildSession<T>(
         if (registry) await (await registry).stop().catch(() => undefined);
       }
     },
-    opts,
+    { ...opts, env: run.env },
   );
 }
 

@@ -15,7 +15,7 @@ export async function changesForNotes(applier: Applier): Promise<ImageChanges | 
   if (config.channel !== "release") return undefined;
   try {
     const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
-    const expected = await expectedSignerOf(applier.signing, access);
+    const expected = await expectedSignerOf(applier.signing, access, run.env);
     return await run.log.step(`${pkg.name}: what changed since the previous release`, () =>
       whatChanged({ ws: run.ws, client, repository: query.repository, expected }, pkg.name, pkg.version, { reference: query.immutable }),
     );

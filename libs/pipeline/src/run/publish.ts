@@ -44,21 +44,27 @@ async function planImage(
 }
 
 function printPlan(run: RunContext, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): void {
-  for (const line of planLines(plan, pkg.metadata.platforms, attestLine(config, pkg, plan))) run.log.info(line);
+  for (const line of planLines(plan, pkg.metadata.platforms, attestLine(config, pkg, plan, run.env))) run.log.info(line);
 }
 
-const attestLine = (config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): string =>
-  attestPlanLine(pkg, plan.action.kind === "build" ? null : plan.action.digest, config);
+const attestLine = (config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan, env: Record<string, string | undefined>): string =>
+  attestPlanLine(pkg, plan.action.kind === "build" ? null : plan.action.digest, config, env);
 
 /** A plan as a result (`plan`, `publish --dry-run`): nothing was done. */
-export function plannedResult(record: RunRecord, config: PipelineConfig, pkg: ImagePackage, plan: PublishPlan): ImageResult {
+export function plannedResult(
+  record: RunRecord,
+  config: PipelineConfig,
+  pkg: ImagePackage,
+  plan: PublishPlan,
+  env: Record<string, string | undefined>,
+): ImageResult {
   return record.finish("planned", {
     inputsDigest: plan.inputsDigest,
     base: describeBase(plan.base),
     digest: plan.action.kind === "build" ? undefined : plan.action.digest,
     tags: tagRecord([plan.immutable, ...plan.floating]),
     notice: plan.notice,
-    attestations: { status: "planned", note: attestLine(config, pkg, plan) },
+    attestations: { status: "planned", note: attestLine(config, pkg, plan, env) },
   });
 }
 
@@ -85,7 +91,7 @@ export async function beginPublish(run: RunContext, config: PipelineConfig, imag
   record.note({ channel: config.channel, repository: repositoryRef(config, image) });
   await preflight(run, config, client, image);
   // Asked first: a run that cannot sign must stop before it pushes anything.
-  const signing = dryRun ? undefined : publishSigning(config);
+  const signing = dryRun ? undefined : publishSigning(config, run.env);
   const planned = await planImage(run, config, client, pkg);
   record.note({ inputsDigest: planned.plan.inputsDigest });
   return { client, pkg, startedOn, ...(signing && { signing }), ...planned };
@@ -110,11 +116,11 @@ export async function runPublishCommand(
   if (opts.dryRun) {
     printPlan(run, config, pkg, plan);
     run.log.info("\n(dry run: nothing built, nothing pushed)");
-    return [plannedResult(record, config, pkg, plan)];
+    return [plannedResult(record, config, pkg, plan, run.env)];
   }
   if (plan.action.kind === "build") printPlan(run, config, pkg, plan);
   // Before any build: a missing or stale database must not cost one (prepared once per process).
-  await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  await prepareDatabase(run.vulns, run.log, run.env, { plainHttp: config.plainHttp });
   return applyPlan({ run, config, client, record, pkg, plan, query, inputs, signing: signing!, startedOn, verbose: opts.verbose });
 }
 
@@ -128,7 +134,7 @@ export async function runPlanCommand(
 ): Promise<ImageResult[]> {
   const client = registryClient(config, run);
   const wanted = new Set(
-    opts.affected ? affectedImages(run.ws.root, { base: opts.base ?? "main", head: "HEAD" }) : images.length ? images : run.ws.graph.order,
+    opts.affected ? affectedImages(run.ws.root, { base: opts.base ?? "main", head: "HEAD" }, run.env) : images.length ? images : run.ws.graph.order,
   );
   // Parents first; an explicitly named child brings no ancestor along (nx does that with dependsOn).
   const order = run.ws.graph.order.filter((name) => wanted.has(name));
@@ -144,7 +150,7 @@ export async function runPlanCommand(
     const { plan } = await planImage(run, config, client, pkg, planned);
     planned.set(name, plan);
     printPlan(run, config, pkg, plan);
-    plannedResult(record, config, pkg, plan);
+    plannedResult(record, config, pkg, plan, run.env);
   }
   return record.results();
 }

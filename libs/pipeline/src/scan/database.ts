@@ -26,7 +26,7 @@ export interface PreparedDb {
 const SETTINGS = "vulnerabilities.database in image-tooling.yaml or IMAGE_VULN_DB";
 
 /** The environment every grype run gets: our database, no network checks of its own. */
-export function grypeEnv(cacheDir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function grypeEnv(cacheDir: string, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...base,
     GRYPE_DB_CACHE_DIR: cacheDir,
@@ -38,9 +38,9 @@ export function grypeEnv(cacheDir: string, base: NodeJS.ProcessEnv = process.env
   };
 }
 
-async function grype(args: string[], cacheDir: string, log: Logger): Promise<string> {
-  const bin = await goToolBinary(GRYPE, { onBuild: (what) => log.info(`  ${what}`) });
-  const r = await execTool(bin, args, grypeEnv(cacheDir));
+async function grype(args: string[], cacheDir: string, log: Logger, env: NodeJS.ProcessEnv): Promise<string> {
+  const bin = await goToolBinary(GRYPE, { env, onBuild: (what) => log.info(`  ${what}`) });
+  const r = await execTool(bin, args, grypeEnv(cacheDir, env));
   if (r.code !== 0) throw new VulnDbError(`grype ${args.join(" ")} failed (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
   return r.stdout;
 }
@@ -74,9 +74,9 @@ async function pullArtifact(ref: string, into: string, plainHttp: boolean): Prom
   }
 }
 
-async function importInto(source: DbSource, cacheDir: string, log: Logger, plainHttp: boolean): Promise<void> {
+async function importInto(source: DbSource, cacheDir: string, log: Logger, plainHttp: boolean, env: NodeJS.ProcessEnv): Promise<void> {
   if (source.kind === "upstream") {
-    await grype(["db", "update"], cacheDir, log).catch((e: Error) => {
+    await grype(["db", "update"], cacheDir, log, env).catch((e: Error) => {
       throw new VulnDbError(
         `the upstream vulnerability database could not be downloaded (${e.message}); on a machine without internet set ${SETTINGS} to oci://<registry>/<repository>:<tag> or a file`,
       );
@@ -86,14 +86,14 @@ async function importInto(source: DbSource, cacheDir: string, log: Logger, plain
   const file = source.kind === "file" ? source.path : await pullArtifact(source.ref, cacheDir, plainHttp);
   if (!existsSync(file))
     throw new VulnDbError(`the vulnerability database ${file} (${SETTINGS}) does not exist: build or download one (grype db list) and point the setting at it`);
-  await grype(["db", "import", file], cacheDir, log).catch((e: Error) => {
+  await grype(["db", "import", file], cacheDir, log, env).catch((e: Error) => {
     throw new VulnDbError(`${describeDbSource(source)} (${SETTINGS}) is not a grype ${GRYPE.version} database archive: ${e.message}`);
   });
 }
 
 /** Build time, schema and checksum of the database in `cacheDir`. */
-async function readInfo(cacheDir: string, source: DbSource, log: Logger): Promise<DbInfo> {
-  const status = JSON.parse(await grype(["db", "status", "-o", "json"], cacheDir, log)) as {
+async function readInfo(cacheDir: string, source: DbSource, log: Logger, env: NodeJS.ProcessEnv): Promise<DbInfo> {
+  const status = JSON.parse(await grype(["db", "status", "-o", "json"], cacheDir, log, env)) as {
     built?: string;
     schemaVersion?: string;
     path?: string;
@@ -122,8 +122,13 @@ process.once("exit", () => {
   for (const dir of cleanup) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The database of this process; prepared on first use, checked for age every time. */
-export async function prepareDatabase(cfg: VulnConfig, log: Logger, opts: { plainHttp?: boolean; now?: Date } = {}): Promise<PreparedDb> {
+/** The database of this process; prepared on first use, checked for age every time. grype inherits `env` (the run's, RunContext.env). */
+export async function prepareDatabase(
+  cfg: VulnConfig,
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+  opts: { plainHttp?: boolean; now?: Date } = {},
+): Promise<PreparedDb> {
   const key = JSON.stringify(cfg.database);
   if (prepared?.key !== key) {
     const db = log.step(`vulnerability database: ${describeDbSource(cfg.database)}`, async () => {
@@ -136,8 +141,8 @@ export async function prepareDatabase(cfg: VulnConfig, log: Logger, opts: { plai
         cacheDir = mkdtempSync(join(tmpdir(), "image-tooling-grype-db-"));
         cleanup.push(cacheDir);
       }
-      await importInto(cfg.database, cacheDir, log, opts.plainHttp ?? false);
-      const info = await readInfo(cacheDir, cfg.database, log);
+      await importInto(cfg.database, cacheDir, log, opts.plainHttp ?? false, env);
+      const info = await readInfo(cacheDir, cfg.database, log, env);
       log.info(`  built ${info.built}, schema ${info.schema}, ${info.checksum}`);
       return { cacheDir, info };
     });

@@ -30,6 +30,8 @@ export interface ScanRun {
   vulns: VulnConfig;
   /** Plain HTTP to a non-loopback registry holding the database. */
   plainHttp?: boolean;
+  /** The run's environment (RunContext.env), which syft and grype inherit. */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The image's own OpenVEX file, then the family's. */
@@ -77,11 +79,11 @@ export function gate(run: ScanRun, pkg: ImagePackage, scans: PlatformScan[], now
 export async function scanAndGate(run: ScanRun, built: BuiltImage): Promise<{ report: VulnerabilityReport; scans: PlatformScan[] }> {
   // Bad VEX or policy input fails before the slow part.
   readVex(run.ws.root, built.pkg);
-  const db = await prepareDatabase(run.vulns, run.log, { plainHttp: run.plainHttp });
+  const db = await prepareDatabase(run.vulns, run.log, run.env, { plainHttp: run.plainHttp });
   const binaries = lockedBinaries(run.ws, built.pkg.name);
   const scans = await Promise.all(
     [...built.containers].map(([platform, ctr]) =>
-      run.log.step(`${built.pkg.name}: scan ${platform} for vulnerabilities (syft → grype)`, () => scanContainer(ctr, platform, db, binaries)),
+      run.log.step(`${built.pkg.name}: scan ${platform} for vulnerabilities (syft → grype)`, () => scanContainer(ctr, platform, db, binaries, run.env)),
     ),
   );
   return { report: gate(run, built.pkg, scans), scans };

@@ -27,7 +27,7 @@ export async function attestPublishedVulns(
 ): Promise<Record<string, string>> {
   const repo = repositoryName(config.namespace, pkg.name);
   const repoRef = `${config.registry}/${repo}`;
-  const db = await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  const db = await prepareDatabase(run.vulns, run.log, run.env, { plainHttp: config.plainHttp });
   const binaries = lockedBinaries(run.ws, pkg.name);
   const retry = { policy: config.retry, onRetry: (line: string) => run.log.info(line) };
   return attestVulnReports({
@@ -40,12 +40,13 @@ export async function attestPublishedVulns(
     mode,
     db,
     log: run.log,
+    env: run.env,
     retry,
     scanOf: async (platform, env) => {
       const made = prePush.find((s) => s.platform === platform && dbIdentity(s.db) === dbIdentity(db.info));
       if (made) return made;
       const sbom = await scanImage(`${repoRef}@${platforms[platform]}`, env, undefined, retry);
-      return scanSbom(sbom, db, binaries, platform);
+      return scanSbom(sbom, db, binaries, platform, run.env);
     },
   });
 }

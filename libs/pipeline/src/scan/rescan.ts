@@ -37,35 +37,39 @@ export async function rescanImage(
     run.log.info(`${image} ${pkg.version}: not published (no tag ${pkg.version} in ${repoRef}); nothing to rescan`);
     return null;
   }
-  const db = await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  const db = await prepareDatabase(run.vulns, run.log, run.env, { plainHttp: config.plainHttp });
   const manifests = await client.platformManifests(repo, digest);
   const binaries = lockedBinaries(run.ws, image);
   const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
-  const platforms: PlatformRescan[] = await withToolEnvironment(access, async (env) => {
-    const expected = (await Cosign.open(releaseSigner, env, env.DOCKER_CONFIG!, { plainHttp: config.plainHttp })).expectedSigner();
-    const attached = await readVulnReports(
-      client,
-      repo,
-      manifests.map((m) => m.digest),
-      expected,
-    );
-    return Promise.all(
-      manifests.map((m) =>
-        run.log.step(`${image}: rescan ${m.platform} (${m.digest.slice(0, 19)}…)`, async () => {
-          const last = attached[m.digest]?.at(-1);
-          // The SBOM publish attached: no second pull of the image. A digest without one by the release's signer is read by syft.
-          const attachedSbom = await readAttachedSbom(client, repo, m.digest, expected);
-          run.log.info(
-            `  ${m.platform}: ${attachedSbom ? `scanning its attached SBOM, signed by ${describeExpected(expected)}` : `no SBOM signed by ${describeExpected(expected)}: syft reads the image`}`,
-          );
-          const sbom =
-            attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env, undefined, { policy: config.retry, onRetry: (line) => run.log.info(line) }));
-          const scan = await scanSbom(sbom, db, binaries, m.platform);
-          return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
-        }),
-      ),
-    );
-  });
+  const platforms: PlatformRescan[] = await withToolEnvironment(
+    access,
+    async (env) => {
+      const expected = (await Cosign.open(releaseSigner, env, env.DOCKER_CONFIG!, { plainHttp: config.plainHttp })).expectedSigner();
+      const attached = await readVulnReports(
+        client,
+        repo,
+        manifests.map((m) => m.digest),
+        expected,
+      );
+      return Promise.all(
+        manifests.map((m) =>
+          run.log.step(`${image}: rescan ${m.platform} (${m.digest.slice(0, 19)}…)`, async () => {
+            const last = attached[m.digest]?.at(-1);
+            // The SBOM publish attached: no second pull of the image. A digest without one by the release's signer is read by syft.
+            const attachedSbom = await readAttachedSbom(client, repo, m.digest, expected);
+            run.log.info(
+              `  ${m.platform}: ${attachedSbom ? `scanning its attached SBOM, signed by ${describeExpected(expected)}` : `no SBOM signed by ${describeExpected(expected)}: syft reads the image`}`,
+            );
+            const sbom =
+              attachedSbom ?? (await scanImage(`${repoRef}@${m.digest}`, env, undefined, { policy: config.retry, onRetry: (line) => run.log.info(line) }));
+            const scan = await scanSbom(sbom, db, binaries, m.platform, run.env);
+            return { platform: m.platform, digest: m.digest, attached: last?.result?.findings, attachedDb: last?.db, now: scan.findings };
+          }),
+        ),
+      );
+    },
+    run.env,
+  );
   const result = rescanResult(image, pkg.version, digest, db.info, platforms);
   for (const line of rescanLines(result)) run.log.info(line);
   const dir = join(run.ws.root, "dist", "rescan");

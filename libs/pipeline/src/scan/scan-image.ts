@@ -20,15 +20,21 @@ export const SCANNER = `grype ${GRYPE.version}`;
 
 const tail = (s: string) => s.trim().split("\n").slice(-3).join(" ");
 
-/** Findings of one SBOM (an SPDX document, or syft's JSON as text) with the prepared database. */
-export async function scanSbom(sbom: SpdxDocument | string, db: PreparedDb, lockedBinaries: ReadonlySet<string>, platform: string): Promise<PlatformScan> {
+/** Findings of one SBOM (an SPDX document, or syft's JSON as text) with the prepared database; grype inherits `env` (the run's). */
+export async function scanSbom(
+  sbom: SpdxDocument | string,
+  db: PreparedDb,
+  lockedBinaries: ReadonlySet<string>,
+  platform: string,
+  env: NodeJS.ProcessEnv,
+): Promise<PlatformScan> {
   const located = typeof sbom === "string" ? new Map<string, string[]>() : spdxLocations(sbom);
   const dir = mkdtempSync(join(tmpdir(), "image-tooling-scan-"));
   try {
     const file = join(dir, "sbom.json");
     writeFileSync(file, typeof sbom === "string" ? sbom : JSON.stringify(sbom));
-    const bin = await goToolBinary(GRYPE);
-    const r = await execTool(bin, [`sbom:${file}`, "-o", "json", "-q"], grypeEnv(db.cacheDir));
+    const bin = await goToolBinary(GRYPE, { env });
+    const r = await execTool(bin, [`sbom:${file}`, "-o", "json", "-q"], grypeEnv(db.cacheDir, env));
     if (r.code !== 0) throw new ScanError(`grype ${GRYPE.version} could not scan the SBOM of ${platform} (exit ${r.code}): ${tail(r.stderr)}`);
     const doc = JSON.parse(r.stdout) as GrypeDocument;
     const findings: Finding[] = fromGrype(
@@ -47,15 +53,22 @@ export async function scanSbom(sbom: SpdxDocument | string, db: PreparedDb, lock
  * tarball, syft makes its SBOM, grype scans that. Smoke and publish run this
  * before anything is pushed, so the gate sees exactly the tested build.
  */
-export async function scanContainer(ctr: Container, platform: string, db: PreparedDb, lockedBinaries: ReadonlySet<string>): Promise<PlatformScan> {
+export async function scanContainer(
+  ctr: Container,
+  platform: string,
+  db: PreparedDb,
+  lockedBinaries: ReadonlySet<string>,
+  /** The run's environment, which syft and grype inherit. */
+  env: NodeJS.ProcessEnv,
+): Promise<PlatformScan> {
   const dir = mkdtempSync(join(tmpdir(), "image-tooling-export-"));
   try {
     const tarball = await ctr.export(join(dir, "image.tar"));
-    const syft = await goToolBinary(SYFT);
+    const syft = await goToolBinary(SYFT, { env });
     // syft's own JSON keeps each package's files, which grype passes on: a Go finding names its binary.
-    const r = await execTool(syft, ["scan", `oci-archive:${tarball}`, "-o", "syft-json", "-q"], { ...process.env, SYFT_CHECK_FOR_APP_UPDATE: "false" });
+    const r = await execTool(syft, ["scan", `oci-archive:${tarball}`, "-o", "syft-json", "-q"], { ...env, SYFT_CHECK_FOR_APP_UPDATE: "false" });
     if (r.code !== 0) throw new ScanError(`syft ${SYFT.version} could not read the built ${platform} image (exit ${r.code}): ${tail(r.stderr)}`);
-    return await scanSbom(r.stdout, db, lockedBinaries, platform);
+    return await scanSbom(r.stdout, db, lockedBinaries, platform, env);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,12 +42,12 @@ export async function runMergeCommand(
     }
     const present = Object.values(staged).filter((s): s is StagedPlatform => s !== null);
     // Whose SBOMs count: the signer this merge signs as (a dry run checks only when one is configured here).
-    const signer = signerToCheck(signing, config);
+    const signer = signerToCheck(signing, config, run.env);
     let sbom: Record<string, SbomVerdict> | null = null;
     let signedBy = "";
     if (present.length && signer) {
       const read = await run.log.step(`${image}: the staged platforms' SBOMs and who signed them`, () =>
-        readStagedSboms(client, config, query.repository, present, signer, { withCosign: !opts.dryRun }),
+        readStagedSboms(client, config, query.repository, present, signer, { withCosign: !opts.dryRun, env: run.env }),
       );
       sbom = read.verdicts;
       signedBy = read.signer;
@@ -66,17 +66,17 @@ export async function runMergeCommand(
     });
     if (decision.kind === "refuse") throw new PublishError(decision.error);
     index = assembleIndex(decision.manifests);
-    for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, "merged", config))) run.log.info(line);
+    for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, "merged", config, run.env))) run.log.info(line);
     for (const m of decision.manifests)
       run.log.info(`  merge  ${m.platform.padEnd(28)} ${m.digest} (staged, tested on its own engine${signedBy && `; SBOM signed by ${signedBy}`})`);
   } else if (opts.dryRun) {
-    for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, plan.action.digest, config))) run.log.info(line);
+    for (const line of planLines(plan, pkg.metadata.platforms, attestPlanLine(pkg, plan.action.digest, config, run.env))) run.log.info(line);
   }
   if (opts.dryRun) {
     run.log.info("\n(dry run: nothing merged, nothing pushed)");
-    return [plannedResult(record, config, pkg, plan)];
+    return [plannedResult(record, config, pkg, plan, run.env)];
   }
-  await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  await prepareDatabase(run.vulns, run.log, run.env, { plainHttp: config.plainHttp });
   const applier: Applier = { run, config, client, record, pkg, plan, query, inputs, signing: signing!, startedOn, verbose: opts.verbose };
   if (!index) return applyPlan(applier);
   const merged = index;

@@ -61,7 +61,7 @@ export async function runStageCommand(
       record.finish("planned", { inputsDigest: plan.inputsDigest, base: base.ref, tags: { [tag]: { action: "create", reason: "staged for the merge" } } }),
     ];
   }
-  await prepareDatabase(run.vulns, run.log, { plainHttp: config.plainHttp });
+  await prepareDatabase(run.vulns, run.log, run.env, { plainHttp: config.plainHttp });
   return withBuildSession(
     run,
     async (ctx) => {
@@ -123,9 +123,9 @@ async function stageBase(
   const tag = stagingTag(parent.tag, platform);
   const staged = await readStaged(client, parent.repository, tag, platform);
   if (staged && staged.inputsDigest === parentInputs && staged.revision === run.git.revision) {
-    const signer = signerToCheck(opts.signing, config);
+    const signer = signerToCheck(opts.signing, config, run.env);
     if (signer) {
-      const { verdicts } = await readStagedSboms(client, config, parent.repository, [staged], signer, { withCosign: !opts.dryRun });
+      const { verdicts } = await readStagedSboms(client, config, parent.repository, [staged], signer, { withCosign: !opts.dryRun, env: run.env });
       const verdict = verdicts[platform]!;
       if (!verdict.ok) {
         throw new PublishError(

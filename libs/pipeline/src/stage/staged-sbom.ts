@@ -34,32 +34,37 @@ export async function readStagedSboms(
   repository: string,
   staged: readonly StagedPlatform[],
   mode: SigningMode,
-  opts: { withCosign: boolean },
+  /** env: the run's environment (RunContext.env), which cosign inherits. */
+  opts: { withCosign: boolean; env: NodeJS.ProcessEnv },
 ): Promise<{ signer: string; verdicts: Record<string, SbomVerdict> }> {
   const access = { registry: config.registry, username: config.username, password: config.password, plainHttp: config.plainHttp };
   const repoRef = `${config.registry}/${repository}`;
-  return withToolEnvironment(access, async (env) => {
-    const cosign = await Cosign.open(mode, env, env.DOCKER_CONFIG!, { plainHttp: config.plainHttp });
-    const expected = cosign.expectedSigner();
-    const signer = describeExpected(expected);
-    const digests = staged.map((s) => s.digest);
-    const state = await readAttestations(client, repository, null, digests, expected, machineVerifiedBundles());
-    const verdicts: Record<string, SbomVerdict> = {};
-    for (const s of staged) {
-      if (state.sbom[s.digest]) {
-        verdicts[s.platform] = opts.withCosign && mode.kind === "keyless" ? await cosignVerdict(cosign, repoRef, s.digest, signer) : { ok: true };
-        continue;
+  return withToolEnvironment(
+    access,
+    async (env) => {
+      const cosign = await Cosign.open(mode, env, env.DOCKER_CONFIG!, { plainHttp: config.plainHttp });
+      const expected = cosign.expectedSigner();
+      const signer = describeExpected(expected);
+      const digests = staged.map((s) => s.digest);
+      const state = await readAttestations(client, repository, null, digests, expected, machineVerifiedBundles());
+      const verdicts: Record<string, SbomVerdict> = {};
+      for (const s of staged) {
+        if (state.sbom[s.digest]) {
+          verdicts[s.platform] = opts.withCosign && mode.kind === "keyless" ? await cosignVerdict(cosign, repoRef, s.digest, signer) : { ok: true };
+          continue;
+        }
+        const foreign = state.foreign.filter((f) => f.subject === s.digest && f.type === PREDICATE.sbom);
+        verdicts[s.platform] = {
+          ok: false,
+          reason: foreign.length
+            ? `its SBOM attestation is not signed by ${signer}: ${[...new Set(foreign.map((f) => f.reason))].join("; ")}`
+            : `no SBOM attestation is attached to it (expected one signed by ${signer})`,
+        };
       }
-      const foreign = state.foreign.filter((f) => f.subject === s.digest && f.type === PREDICATE.sbom);
-      verdicts[s.platform] = {
-        ok: false,
-        reason: foreign.length
-          ? `its SBOM attestation is not signed by ${signer}: ${[...new Set(foreign.map((f) => f.reason))].join("; ")}`
-          : `no SBOM attestation is attached to it (expected one signed by ${signer})`,
-      };
-    }
-    return { signer, verdicts };
-  });
+      return { signer, verdicts };
+    },
+    opts.env,
+  );
 }
 
 async function cosignVerdict(cosign: Cosign, repoRef: string, digest: string, signer: string): Promise<SbomVerdict> {
@@ -77,10 +82,10 @@ async function cosignVerdict(cosign: Cosign, repoRef: string, digest: string, si
  * checks only when this machine has a signer configured; undefined: it
  * cannot check, and says so.
  */
-export function signerToCheck(signing: SigningMode | undefined, config: PipelineConfig): SigningMode | undefined {
+export function signerToCheck(signing: SigningMode | undefined, config: PipelineConfig, env: Record<string, string | undefined>): SigningMode | undefined {
   if (signing) return signing;
   try {
-    return publishSigning(config);
+    return publishSigning(config, env);
   } catch (e) {
     if (e instanceof AttestError) return undefined;
     throw e;

@@ -94,7 +94,7 @@ export async function ensureDaggerBinaries(cfg: HarnessConfig): Promise<StepResu
   const scratch = mkdtempSync(path.join(cfg.cacheDir, "go-scratch-"));
   let moduleDir: string;
   try {
-    await withProgress(`fetching ${cfg.goToolchain} and github.com/dagger/dagger@${cfg.daggerTag} from the Go module proxy`, () =>
+    await withProgress(cfg.progressIntervalMs, `fetching ${cfg.goToolchain} and github.com/dagger/dagger@${cfg.daggerTag} from the Go module proxy`, () =>
       run(go, ["mod", "download", `github.com/dagger/dagger@${cfg.daggerTag}`], { log, env, cwd: scratch }),
     );
     const info = await capture(go, ["mod", "download", "-json", `github.com/dagger/dagger@${cfg.daggerTag}`], { env, cwd: scratch });
@@ -124,7 +124,9 @@ export async function ensureDaggerBinaries(cfg: HarnessConfig): Promise<StepResu
   for (const [i, bin] of DAGGER_BINARIES.entries()) {
     const label = i === 0 ? `downloading modules and compiling ${bin.name} (the long one)` : `compiling ${bin.name}`;
     say(`    compiling ${bin.name} (${bin.pkg})`);
-    await withProgress(label, () => run(go, goBuildArgs(bin, path.join(build.binDir, bin.name), cfg.daggerTag), { log, env, cwd: src }));
+    await withProgress(cfg.progressIntervalMs, label, () =>
+      run(go, goBuildArgs(bin, path.join(build.binDir, bin.name), cfg.daggerTag), { log, env, cwd: src }),
+    );
   }
   const version = (await capture(path.join(build.binDir, "dagger"), ["version"], { env: { DO_NOT_TRACK: "1", DAGGER_NO_UPDATE_CHECK: "1" } })).stdout.trim();
   if (!version.includes(cfg.daggerTag)) {

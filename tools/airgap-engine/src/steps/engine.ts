@@ -86,7 +86,7 @@ export async function ensureEngineImage(cfg: HarnessConfig, dagger: DaggerBuild)
   await run("cp", ["-al", rootfs, staging], { log });
   await run("cp", ["-a", "--remove-destination", `${extra}/.`, `${staging}/`], { log });
   const changes = [...ENGINE_IMAGE_CHANGES, `LABEL org.opencontainers.image.version=${cfg.daggerTag}`, `LABEL image-tooling.harness.key=${key}`];
-  await withProgress("importing the engine image", async () => {
+  await withProgress(cfg.progressIntervalMs, "importing the engine image", async () => {
     const tar = spawn("tar", ["--create", "--file=-", "--numeric-owner", `--directory=${staging}`, "."], { stdio: ["ignore", "pipe", "pipe"] });
     const importArgs = ["import", ...changes.flatMap((c) => ["--change", c]), "-", ref];
     const imp = spawn("docker", importArgs, { stdio: ["pipe", "pipe", "pipe"] });

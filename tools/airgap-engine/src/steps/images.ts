@@ -65,7 +65,7 @@ export async function debootstrap(cfg: HarnessConfig, recipe: RootfsRecipe, targ
   const args = [`--arch=${recipe.arch}`, `--variant=${recipe.variant}`];
   if (recipe.include.length) args.push(`--include=${recipe.include.join(",")}`);
   args.push(recipe.suite, target, cfg.debian.mirror);
-  await withProgress(`debootstrapping ${recipe.suite}/${recipe.arch}`, () =>
+  await withProgress(cfg.progressIntervalMs, `debootstrapping ${recipe.suite}/${recipe.arch}`, () =>
     run("debootstrap", args, {
       log,
       fix:
@@ -97,7 +97,7 @@ export async function ensureDebianLayer(cfg: HarnessConfig, arch: DebianArch): P
   rmSync(path.join(work, "etc/apt/sources.list"), { force: true });
   // debootstrap only knows the release itself; official slim images also carry
   // the -updates and -security fixes current at build time.
-  await withProgress(`applying ${recipe.suite}-updates and -security to the ${arch} rootfs`, () =>
+  await withProgress(cfg.progressIntervalMs, `applying ${recipe.suite}-updates and -security to the ${arch} rootfs`, () =>
     run("chroot", [work, "/bin/sh", "-c", "apt-get update -qq && apt-get upgrade -y -qq"], {
       log,
       env: { DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" },
@@ -105,7 +105,7 @@ export async function ensureDebianLayer(cfg: HarnessConfig, arch: DebianArch): P
     }),
   );
   const localPackages = checkPackageNames(recipe.localPackages ?? []);
-  await withProgress(`downloading ${localPackages.join(" ")} and their dependencies for the ${arch} offline apt repository`, () =>
+  await withProgress(cfg.progressIntervalMs, `downloading ${localPackages.join(" ")} and their dependencies for the ${arch} offline apt repository`, () =>
     run("chroot", [work, "/bin/sh", "-c", renderAptDownloadScript(), "download", ...localPackages], {
       log,
       env: { DEBIAN_FRONTEND: "noninteractive", LC_ALL: "C" },
